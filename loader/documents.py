@@ -1,0 +1,296 @@
+"""Reading job-profile documents: bytes → decoded text with its structure (headings, list items).
+
+Each reader returns ``Block``s; ``Document.text`` is the blocks joined by newlines, and every
+block records its offsets in that text, so that evidence offsets point into ``Document.text``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from rolegraph.errors import InputError
+
+from .language import detect_language
+
+#: Files larger than this are refused with a clear error rather than read (the text of a job
+#: profile is a few kB; a huge file is a mistake or an attack).
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading", "item" or "paragraph"
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    path: str
+    name: str
+    media_type: str
+    checksum: str
+    text: str
+    blocks: list[Block]
+    language: str
+    title: str | None = None
+    encoding: str = "utf-8"
+    size: int = 0
+    sections: list[tuple[int, str]] = field(default_factory=list)
+
+    def section_at(self, offset: int) -> str | None:
+        """The heading of the section that contains ``offset``, if any."""
+        current = None
+        for start, heading in self.sections:
+            if start > offset:
+                break
+            current = heading
+        return current
+
+
+# ---------------------------------------------------------------- decoding
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Decode bytes as UTF-8, or as cp1252/Latin-1 when they are not UTF-8; refuse binary data."""
+    if not data.strip():
+        raise InputError("empty document", file=path)
+    sample = data[:8192]
+    if b"\x00" in sample:
+        raise InputError("binary file (NUL bytes), not a text document", file=path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "latin-1"
+    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:8192]) // 50):
+        raise InputError("binary file (control characters), not a text document", file=path)
+    return unicodedata.normalize("NFC", text), encoding
+
+
+# ---------------------------------------------------------------- block readers
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪►‣–—]|\d{1,2}[.)])\s+")
+_HEADING_MD = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _plain_blocks(text: str, markdown: bool = False) -> list[tuple[str, str]]:
+    """Split plain text into (kind, text) blocks: one per non-empty line."""
+    blocks = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        heading = _HEADING_MD.match(raw) if markdown else None
+        if heading:
+            blocks.append(("heading", heading.group(2).strip()))
+        elif _BULLET.match(raw):
+            blocks.append(("item", _BULLET.sub("", raw, count=1).strip()))
+        elif _looks_like_heading(line):
+            blocks.append(("heading", line))
+        else:
+            blocks.append(("paragraph", line))
+    return blocks
+
+
+def _looks_like_heading(line: str) -> bool:
+    """Short lines without a final full stop: titles and questions used as section titles."""
+    if len(line) > 110 or line.endswith((".", ",", ";")):
+        return False
+    words = line.split()
+    return 1 <= len(words) <= 16 and (line.endswith(("?", ":")) or len(words) <= 8)
+
+
+class _HTMLBlocks(HTMLParser):
+    SKIP = {"script", "style", "nav", "noscript", "template", "iframe", "svg", "head", "footer", "form", "button"}
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+    BLOCKS = {"p", "div", "section", "article", "main", "li", "td", "th", "tr", "dd", "dt", "br", "blockquote",
+              "pre", "table", "ul", "ol", "header", "aside", "figcaption", "title"} | HEADINGS
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self.skip_depth = 0
+        self.kind_stack: list[str] = []
+        self.buffer: list[str] = []
+        self.title: str | None = None
+        self._in_title = False
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
+        self.buffer = []
+        if text:
+            kind = self.kind_stack[-1] if self.kind_stack else "paragraph"
+            self.blocks.append((kind, text))
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip_depth += 1
+            return
+        if self.skip_depth:
+            return
+        if tag == "title":
+            self._in_title = True
+        if tag in self.BLOCKS:
+            self._flush()
+            if tag in self.HEADINGS:
+                self.kind_stack.append("heading")
+            elif tag == "li":
+                self.kind_stack.append("item")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br" and not self.skip_depth:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+            return
+        if self.skip_depth:
+            return
+        if tag == "title":
+            self._in_title = False
+            self.title = re.sub(r"\s+", " ", "".join(self.buffer)).strip() or None
+            self.buffer = []
+            return
+        if tag in self.BLOCKS:
+            self._flush()
+            if (tag in self.HEADINGS or tag == "li") and self.kind_stack:
+                self.kind_stack.pop()
+
+    def handle_data(self, data):
+        if not self.skip_depth:
+            self.buffer.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def _html_blocks(text: str) -> tuple[list[tuple[str, str]], str | None]:
+    parser = _HTMLBlocks()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, RecursionError):  # malformed markup: keep what was read
+        parser._flush()
+    return parser.blocks, parser.title
+
+
+def _pdf_text(data: bytes, path: str) -> str:
+    from pypdf import PdfReader  # only PDF input needs it
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputError(f"unreadable PDF: {exc}", file=path) from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise InputError("PDF without a text layer (scanned image?)", file=path)
+    return text
+
+
+# ---------------------------------------------------------------- format registry
+
+def _read_text(data, path):
+    text, encoding = decode(data, path)
+    return _plain_blocks(text), None, encoding
+
+
+def _read_markdown(data, path):
+    text, encoding = decode(data, path)
+    return _plain_blocks(text, markdown=True), None, encoding
+
+
+def _read_html(data, path):
+    text, encoding = decode(data, path)
+    blocks, title = _html_blocks(text)
+    return blocks, title, encoding
+
+
+def _read_pdf(data, path):
+    if not data.startswith(b"%PDF"):
+        raise InputError("not a PDF file (no %PDF header)", file=path)
+    return _plain_blocks(_pdf_text(data, path)), None, "pdf"
+
+
+#: Extension → (media type, reader). One row per supported format.
+FORMATS: dict[str, tuple[str, Callable]] = {
+    ".txt": ("text/plain", _read_text),
+    ".text": ("text/plain", _read_text),
+    ".md": ("text/markdown", _read_markdown),
+    ".markdown": ("text/markdown", _read_markdown),
+    ".html": ("text/html", _read_html),
+    ".htm": ("text/html", _read_html),
+    ".pdf": ("application/pdf", _read_pdf),
+}
+
+
+def read_document(path: str | os.PathLike) -> Document:
+    """Read one file into a ``Document``; raise ``InputError`` naming the file when it cannot be."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(FORMATS))}",
+                         file=str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})", file=str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from exc
+    media_type, reader = FORMATS[suffix]
+    raw_blocks, title, encoding = reader(data, str(path))
+    return assemble(str(path), media_type, data, raw_blocks, title, encoding)
+
+
+def assemble(path: str, media_type: str, data: bytes, raw_blocks: Iterable[tuple[str, str]],
+             title: str | None, encoding: str) -> Document:
+    """Join blocks into the document text, recording offsets and section headings."""
+    parts, blocks, sections, offset = [], [], [], 0
+    for kind, text in raw_blocks:
+        blocks.append(Block(kind, text, offset, offset + len(text)))
+        if kind == "heading":
+            sections.append((offset, text))
+        parts.append(text)
+        offset += len(text) + 1
+    text = "\n".join(parts)
+    if not text.strip():
+        raise InputError("no text found in document", file=path)
+    if title is None:
+        title = next((b.text for b in blocks if b.kind == "heading"), None) or blocks[0].text[:120]
+    return Document(
+        path=path, name=os.path.basename(path), media_type=media_type,
+        checksum=hashlib.sha256(data).hexdigest(), text=text, blocks=blocks,
+        language=detect_language(text), title=title, encoding=encoding, size=len(data), sections=sections,
+    )
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Files named by ``paths``, directories walked recursively in name order; unsupported files
+    inside directories are skipped, but a file named explicitly is always yielded."""
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for root, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
+                        yield Path(root) / name
+        else:
+            yield given

@@ -1,0 +1,209 @@
+"""Finding lexicon entries in text: token-bounded, case/accent/hyphen/plural-insensitive, with
+typo tolerance on long proper names and expansion of slash alternatives ("CKA/CKAD",
+"AWS Certified (Developer/Architect)", "unit/integration tests").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..lexicon import Entry
+
+# A token: an optional leading dot (".NET"), letters/digits with inner dots ("node.js", "asp.net"),
+# and trailing "+"/"#" ("C++", "C#").
+_TOKEN = re.compile(r"\.?[^\W_]+(?:\.[^\W_]+)*[+#]*")
+#: What may separate two tokens inside one match: spaces, hyphens, apostrophes, a dot.
+_SOFT_GAP = re.compile(r"^[\s\-‐‑–'’.]*$")
+#: Articles and prepositions ignored inside keys, so "bases de données" = "base de donnée".
+STOPWORDS = frozenset("de du des la le les l d un une the of a an".split())
+MAX_TOKENS = 10
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, typographic apostrophes made plain."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def stem(token: str) -> str:
+    """A crude French/English stem: enough to equate plural and feminine forms of the same word."""
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    if len(token) > 4 and token.endswith("e"):
+        token = token[:-1]
+    return token
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str  # folded, stemmed, without dots; "" for a stopword
+    start: int
+    end: int
+    gap_before: str
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens, previous_end = [], 0
+    for match in _TOKEN.finditer(text):
+        raw = fold(match.group())
+        if raw in STOPWORDS:
+            key = ""
+        else:
+            leading = "." if raw.startswith(".") else ""
+            key = leading + stem(raw.replace(".", ""))
+        tokens.append(Token(key, match.start(), match.end(), text[previous_end:match.start()]))
+        previous_end = match.end()
+    return tokens
+
+
+def variant_key(variant: str) -> tuple[str, int]:
+    """The lookup key of a lexicon variant and its number of tokens."""
+    tokens = tokenize(variant)
+    return "".join(t.key for t in tokens), len(tokens)
+
+
+@dataclass(frozen=True)
+class Mention:
+    entry: Entry
+    start: int
+    end: int
+    surface: str
+    fuzzy: bool = False
+
+
+class Matcher:
+    """An index of lexicon variants, built once; ``find`` returns every candidate mention."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.index: dict[str, list[tuple[Entry, str | None]]] = {}
+        self.prefixes: set[str] = set()
+        self.fuzzy: dict[str, set[str]] = {}
+        for entry in entries:
+            for text, _language in entry.variants:
+                key, count = variant_key(text)
+                if not key or count > MAX_TOKENS:
+                    continue
+                # Exact case applies to one-word names that are also ordinary words ("Go", "Spring").
+                exact = text if entry.exact_case and count == 1 else None
+                bucket = self.index.setdefault(key, [])
+                if (entry, exact) not in bucket:
+                    bucket.append((entry, exact))
+                self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
+                if count == 1 and len(key) >= 5 and not entry.exact_case and entry.kind == "tool":
+                    for variant in _deletions(key):
+                        self.fuzzy.setdefault(variant, set()).add(key)
+
+    def find(self, text: str, tokens: Sequence[Token] | None = None) -> list[Mention]:
+        tokens = tokenize(text) if tokens is None else tokens
+        mentions = self._spans(text, tokens, range(len(tokens)))
+        mentions += self._typos(text, tokens)
+        mentions += self._alternatives(text, tokens)
+        return mentions
+
+    def _spans(self, text: str, tokens: Sequence[Token], starts: Iterable[int],
+               must_cover: tuple[int, int] | None = None) -> list[Mention]:
+        found = []
+        for i in starts:
+            if not tokens[i].key:
+                continue
+            key = ""
+            for j in range(i, min(i + MAX_TOKENS, len(tokens))):
+                if j > i and not _SOFT_GAP.match(tokens[j].gap_before):
+                    break
+                key += tokens[j].key
+                if key not in self.prefixes:
+                    break
+                if not tokens[j].key or key not in self.index:
+                    continue
+                if must_cover and not (i <= must_cover[0] and j >= must_cover[1] and (i, j) != must_cover):
+                    continue
+                start, end = tokens[i].start, tokens[j].end
+                surface = text[start:end]
+                for entry, exact in self.index[key]:
+                    if exact is None or surface == exact:
+                        found.append(Mention(entry, start, end, surface))
+        return found
+
+    def _typos(self, text: str, tokens: Sequence[Token]) -> list[Mention]:
+        found = []
+        for token in tokens:
+            key = token.key
+            surface = text[token.start:token.end]
+            if len(key) < 5 or key in self.index or not surface[:1].isupper():
+                continue
+            candidates = set()
+            for variant in (key, *_deletions(key)):
+                candidates |= self.fuzzy.get(variant, set())
+            for candidate in sorted(candidates):
+                if candidate[0] == key[0] and _damerau(candidate, key) == 1:
+                    for entry, _ in self.index[candidate]:
+                        found.append(Mention(entry, token.start, token.end, surface, fuzzy=True))
+        return found
+
+    def _alternatives(self, text: str, tokens: Sequence[Token]) -> list[Mention]:
+        """Mentions that exist only once a slash group is read one alternative at a time."""
+        found = []
+        i = 0
+        while i < len(tokens):
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1].gap_before.strip() == "/":
+                j += 1
+            if j == i:
+                i += 1
+                continue
+            before = _context(tokens, i, -1)
+            after = _context(tokens, j, +1)
+            for k in range(i, j + 1):
+                window = [*before, tokens[k], *after]
+                virtual = [Token(t.key, t.start, t.end, " ") if n else Token(t.key, t.start, t.end, t.gap_before)
+                           for n, t in enumerate(window)]
+                position = len(before)
+                found += self._spans(text, virtual, range(len(virtual)), must_cover=(position, position))
+            i = j + 1
+        return found
+
+
+def _context(tokens: Sequence[Token], index: int, direction: int, size: int = 3) -> list[Token]:
+    """Up to ``size`` tokens before or after a slash group, stopping at hard punctuation."""
+    picked = []
+    k = index
+    while len(picked) < size:
+        gap = tokens[k].gap_before if direction < 0 else (tokens[k + 1].gap_before if k + 1 < len(tokens) else None)
+        if gap is None or (k + direction) < 0 or not re.fullmatch(r"[\s\-'’.()]*", gap):
+            break
+        k += direction
+        picked.append(tokens[k])
+    return picked[::-1] if direction < 0 else picked
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _damerau(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits and adjacent transpositions)."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+def resolve(mentions: Iterable[Mention]) -> list[Mention]:
+    """Keep the longest mentions where they overlap (earliest first on ties); exact before fuzzy."""
+    ordered = sorted(mentions, key=lambda m: (m.fuzzy, -(m.end - m.start), m.start))
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for mention in ordered:
+        span = (mention.start, mention.end)
+        clash = any(s < mention.end and mention.start < e and (s, e) != span for s, e in taken)
+        if clash:
+            continue
+        taken.append(span)
+        kept.append(mention)
+    return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))

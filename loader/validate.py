@@ -1,0 +1,110 @@
+"""SHACL validation of a graph against the shapes of ontology/, split into violations and warnings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF
+
+from ontology import PREFIXES, SH, shapes, tbox
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result: the shape that fired, its path, the focus node, the value and the message."""
+
+    severity: str
+    shape: str
+    constraint: str | None
+    path: str | None
+    focus: str
+    value: str | None
+    message: str
+    where: str | None = None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        where = f" [{self.where}]" if self.where else ""
+        return f"{self.severity}: {self.shape}{path} on {self.focus}{where}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    violations: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        """True when no violation was found; warnings never block."""
+        return not self.violations
+
+
+def validate(data: Graph, locate=None) -> ValidationReport:
+    """Validate ``data`` against every shape, with the ontology mixed in for subclass reasoning.
+
+    ``locate(focus)`` may return a human description of where a focus node comes from
+    (source document and offsets); it is attached to each finding.
+    """
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes(), ont_graph=tbox(), inference="none",
+        allow_warnings=True, advanced=False, abort_on_first=False,
+    )
+    report = ValidationReport()
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        finding = _finding(results, result, locate)
+        (report.violations if finding.severity == "Violation" else report.warnings).append(finding)
+    report.violations.sort(key=_order)
+    report.warnings.sort(key=_order)
+    return report
+
+
+def _order(finding: Finding) -> tuple:
+    return (finding.shape, finding.focus, finding.path or "", finding.value or "")
+
+
+def _finding(results: Graph, result, locate) -> Finding:
+    def one(predicate):
+        return results.value(result, predicate)
+
+    severity = str(one(SH.resultSeverity)).rsplit("#", 1)[-1]
+    path = one(SH.resultPath)
+    value = one(SH.value)
+    messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    focus = one(SH.focusNode)
+    constraint = one(SH.sourceConstraint)
+    return Finding(
+        severity=severity,
+        shape=_name(one(SH.sourceShape)),
+        constraint=_name(constraint) if isinstance(constraint, URIRef) else None,
+        path=_path_text(results, path) if path is not None else None,
+        focus=str(focus),
+        value=str(value) if value is not None else None,
+        message=messages[0] if messages else "",
+        where=locate(focus) if locate else None,
+    )
+
+
+def _path_text(graph: Graph, path) -> str:
+    """A SHACL property path written as a SPARQL path (``rg:a|rg:b``, ``^rg:a``, ``rg:a/rg:b``)."""
+    if isinstance(path, URIRef):
+        return _name(path)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_path_text(graph, p) for p in Collection(graph, alternatives))
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(graph, inverse)
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
+    return str(path)
+
+
+def _name(term) -> str:
+    """A compact name for shape and property IRIs of our namespaces (rgsh:X, rg:y)."""
+    text = str(term)
+    for prefix, iri in PREFIXES.items():
+        if text.startswith(iri):
+            return f"{prefix}:{text[len(iri):]}"
+    return text

@@ -1,0 +1,91 @@
+"""The one error hierarchy of rolegraph; the CLI maps it to exit codes and the server to HTTP."""
+from __future__ import annotations
+
+
+class RolegraphError(Exception):
+    """Base of every error rolegraph raises on purpose; ``code`` names it in JSON error bodies."""
+
+    code = "error"
+    exit_code = 2
+    http_status = 500
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def to_dict(self) -> dict:
+        """The JSON shape of this error: ``{"error": {"code", "message", "details"}}``."""
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+    def __str__(self) -> str:
+        where = ", ".join(f"{k}={v}" for k, v in self.details.items() if k in ("file", "line", "position"))
+        return f"{self.message} ({where})" if where else self.message
+
+
+class UsageError(RolegraphError):
+    """The caller asked for something that cannot be done as asked (bad option, unknown name)."""
+
+    code = "usage"
+    exit_code = 2
+    http_status = 400
+
+
+class InputError(RolegraphError):
+    """An input file cannot be read or understood; ``file`` (and ``line`` when known) say where."""
+
+    code = "input"
+    exit_code = 2
+    http_status = 400
+
+
+class ValidationFailed(RolegraphError):
+    """SHACL violations: the graph was not published. ``report`` holds the findings."""
+
+    code = "validation"
+    exit_code = 1
+    http_status = 422
+
+    def __init__(self, message: str, report: object = None, **details: object) -> None:
+        super().__init__(message, **details)
+        self.report = report
+
+
+class StoreError(RolegraphError):
+    """The store is missing, locked by another writer, or unreadable."""
+
+    code = "store"
+    exit_code = 3
+    http_status = 503
+
+
+class StoreLocked(StoreError):
+    """Another process is writing the store; nothing was changed."""
+
+    code = "store-locked"
+
+
+class QueryError(RolegraphError):
+    """A SPARQL query or a named query's parameters are wrong; ``position`` says where when known."""
+
+    code = "query"
+    exit_code = 4
+    http_status = 400
+
+
+class NotFound(RolegraphError):
+    """The named thing (query, resource, graph) does not exist."""
+
+    code = "not-found"
+    exit_code = 2
+    http_status = 404
+
+
+#: Exit codes of the CLI, documented in the README (a test keeps them in step).
+EXIT_CODES = {
+    0: "success",
+    1: "validation failed: SHACL violations, nothing published",
+    2: "usage or input error (bad option, unreadable or unsupported file, unknown name)",
+    3: "store error: missing, locked by another writer, or unreadable",
+    4: "query error: SPARQL syntax or parameter error",
+}

@@ -1,0 +1,53 @@
+"""Every setting of rolegraph in one declarative table: name, environment variable, default, help.
+
+The CLI reads its global options from this table, and ``create_app`` takes the same names as its
+config keys, so a deployment configures the loader and the server in one vocabulary.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ontology import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "ROLEGRAPH_STORE", os.path.join("data", "build", "store"),
+            "Folder of the embedded on-disk store (created by the first build or import)."),
+    Setting("base_iri", "ROLEGRAPH_BASE_IRI", DEFAULT_BASE,
+            "Base IRI under which entity, document and graph IRIs are minted."),
+    Setting("query_timeout", "ROLEGRAPH_QUERY_TIMEOUT", 10.0,
+            "Seconds a SPARQL query may run before it is stopped.", float),
+    Setting("max_rows", "ROLEGRAPH_MAX_ROWS", 10000,
+            "Most result rows a query returns over HTTP.", int),
+    Setting("update_token", "ROLEGRAPH_UPDATE_TOKEN", None,
+            "Bearer token that enables SPARQL updates over HTTP; updates are refused without it."),
+    Setting("allow_service", "ROLEGRAPH_ALLOW_SERVICE", False,
+            "Allow SERVICE and LOAD in queries (server-side requests); off by default.", _flag),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def defaults(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Every setting's value from the environment, or its default."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for s in SETTINGS:
+        raw = environ.get(s.env)
+        values[s.name] = s.default if raw in (None, "") else s.parse(raw)
+    return values

@@ -1,0 +1,97 @@
+"""SHACL shapes: meta-valid, every constraint has a message, a valid fixture and an invalid one that
+fires exactly that shape on exactly that path."""
+import re
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from loader.validate import validate
+from ontology import RGSH, SH, shapes, sparql_prologue
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
+INVALID = sorted((FIXTURES / "invalid").glob("*.ru"))
+HEADER = re.compile(r"^# (severity|shape|constraint|path): (.*)$", re.M)
+
+
+def _short(iri) -> str:
+    return "rgsh:" + str(iri)[len(str(RGSH)):]
+
+
+def _constraints() -> set[str]:
+    """Property shapes and SPARQL constraints: the units that a failing fixture must exercise."""
+    graph = shapes()
+    named = set(graph.subjects(RDF.type, SH.PropertyShape)) | set(graph.subjects(RDF.type, SH.SPARQLConstraint))
+    return {_short(s) for s in named}
+
+
+def _base() -> Graph:
+    graph = Graph()
+    graph.parse(VALID[0])
+    return graph
+
+
+def _expectation(path: Path) -> dict:
+    return dict(HEADER.findall(path.read_text(encoding="utf-8")))
+
+
+def test_the_shapes_pass_shacl_shacl():
+    conforms, _, text = pyshacl.validate(shapes(), meta_shacl=True)
+    assert conforms, text
+
+
+def test_every_constraint_has_a_message():
+    graph = shapes()
+    for shape in graph.subjects(RDF.type, SH.PropertyShape):
+        assert graph.value(shape, SH.message) is not None, shape
+    for shape in graph.subjects(RDF.type, SH.SPARQLConstraint):
+        assert graph.value(shape, SH.message) is not None, shape
+
+
+def test_warning_shapes_never_block():
+    graph = shapes("warning")
+    for shape in set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape)):
+        assert graph.value(shape, SH.severity) == SH.Warning, shape
+
+
+@pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.stem)
+def test_valid_fixture_conforms_without_warnings(fixture):
+    graph = Graph()
+    graph.parse(fixture)
+    report = validate(graph)
+    assert report.violations == [] and report.warnings == []
+
+
+def test_the_valid_fixture_gives_every_node_shape_a_focus_node():
+    data = _base()
+    graph = shapes()
+    for shape in graph.subjects(RDF.type, SH.NodeShape):
+        classes = list(graph.objects(shape, SH.targetClass))
+        assert any(data.value(None, RDF.type, cls) is not None for cls in classes), shape
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_invalid_fixture_fires_exactly_its_shape(fixture):
+    expected = _expectation(fixture)
+    graph = _base()
+    graph.update(sparql_prologue() + fixture.read_text(encoding="utf-8"))
+    report = validate(graph)
+    found = report.violations if expected["severity"] == "violation" else report.warnings
+    assert {(f.shape, f.constraint, f.path or "-") for f in found} == {
+        (expected["shape"], expected.get("constraint"), expected["path"])
+    }
+    if expected["severity"] == "warning":
+        assert report.violations == [], "a warning fixture must not break a violation rule"
+    assert all(f.message for f in found)
+
+
+def test_every_constraint_has_a_failing_fixture():
+    covered = set()
+    for fixture in INVALID:
+        expected = _expectation(fixture)
+        covered.add(expected.get("constraint") or expected["shape"])
+    assert _constraints() - covered == set()
+
