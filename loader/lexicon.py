@@ -25,6 +25,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "training": ("qualifications.toml", ("type",)),
     "certification": ("qualifications.toml", ()),
     "organisation": ("qualifications.toml", ()),
+    "employer": ("employers.toml", ()),
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COMMON = ("id", "name", "en", "fr", "esco", "rome", "exact_case")
@@ -47,8 +48,8 @@ class Entry:
 
     @property
     def variants(self) -> list[tuple[str, str]]:
-        """(text, language) of the canonical name and every variant."""
-        return [(self.name, "en")] + [(v, "en") for v in self.en] + [(v, "fr") for v in self.fr]
+        """(text, language) of the canonical name ("any" language) and every variant."""
+        return [(self.name, "any")] + [(v, "en") for v in self.en] + [(v, "fr") for v in self.fr]
 
     def label(self, language: str) -> str | None:
         """A display label in ``language``: the name in English, the first French variant in French."""

@@ -14,11 +14,14 @@ from ..lexicon import Entry
 # A token: an optional leading dot (".NET"), letters/digits with inner dots ("node.js", "asp.net"),
 # and trailing "+"/"#" ("C++", "C#").
 _TOKEN = re.compile(r"\.?[^\W_]+(?:\.[^\W_]+)*[+#]*")
-#: What may separate two tokens inside one match: spaces, hyphens, apostrophes, a dot.
-_SOFT_GAP = re.compile(r"^[\s\-‐‑–'’.]*$")
+#: What may separate two tokens inside one match: spaces and at most one hyphen or apostrophe
+#: (never a line break or a full stop).
+SOFT_GAP = re.compile(r"^[ \t\u00a0\u202f]*[-‐‑–'’]?[ \t\u00a0\u202f]*$")
 #: Articles and prepositions ignored inside keys, so "bases de données" = "base de donnée".
 STOPWORDS = frozenset("de du des la le les l d un une the of a an".split())
 MAX_TOKENS = 10
+#: Kinds whose names are the same words in French and English.
+LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})
 
 
 def fold(text: str) -> str:
@@ -48,7 +51,8 @@ def tokenize(text: str) -> list[Token]:
     tokens, previous_end = [], 0
     for match in _TOKEN.finditer(text):
         raw = fold(match.group())
-        if raw in STOPWORDS:
+        elided = len(raw) <= 2 and text[match.end():match.end() + 1] in ("'", "’")
+        if raw in STOPWORDS or elided:  # "C'est", "l'API": an elided article, never a name
             key = ""
         else:
             leading = "." if raw.startswith(".") else ""
@@ -71,38 +75,44 @@ class Mention:
     end: int
     surface: str
     fuzzy: bool = False
+    alternative: bool = False  # read from one alternative of a slash group
 
 
 class Matcher:
     """An index of lexicon variants, built once; ``find`` returns every candidate mention."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self.index: dict[str, list[tuple[Entry, str | None]]] = {}
+        self.index: dict[str, list[tuple[Entry, str | None, str]]] = {}
         self.prefixes: set[str] = set()
         self.fuzzy: dict[str, set[str]] = {}
         for entry in entries:
-            for text, _language in entry.variants:
+            for text, language in entry.variants:
                 key, count = variant_key(text)
                 if not key or count > MAX_TOKENS:
                     continue
                 # Exact case applies to one-word names that are also ordinary words ("Go", "Spring").
                 exact = text if entry.exact_case and count == 1 else None
+                # Names and multi-word phrases read in any language; a single word only in its own
+                # ("stage" is an internship in French, not in English).
+                if language != "any" and (count > 1 or entry.kind in LANGUAGE_NEUTRAL):
+                    language = "any"
                 bucket = self.index.setdefault(key, [])
-                if (entry, exact) not in bucket:
-                    bucket.append((entry, exact))
+                if (entry, exact, language) not in bucket:
+                    bucket.append((entry, exact, language))
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
                 if count == 1 and len(key) >= 5 and not entry.exact_case and entry.kind == "tool":
                     for variant in _deletions(key):
                         self.fuzzy.setdefault(variant, set()).add(key)
 
-    def find(self, text: str, tokens: Sequence[Token] | None = None) -> list[Mention]:
+    def find(self, text: str, tokens: Sequence[Token] | None = None, language: str | None = None) -> list[Mention]:
+        """Every candidate mention in ``text`` (overlapping; see ``resolve``), for a document in ``language``."""
         tokens = tokenize(text) if tokens is None else tokens
-        mentions = self._spans(text, tokens, range(len(tokens)))
+        mentions = self._spans(text, tokens, range(len(tokens)), language)
         mentions += self._typos(text, tokens)
-        mentions += self._alternatives(text, tokens)
+        mentions += self._alternatives(text, tokens, language)
         return mentions
 
-    def _spans(self, text: str, tokens: Sequence[Token], starts: Iterable[int],
+    def _spans(self, text: str, tokens: Sequence[Token], starts: Iterable[int], language: str | None,
                must_cover: tuple[int, int] | None = None) -> list[Mention]:
         found = []
         for i in starts:
@@ -110,7 +120,7 @@ class Matcher:
                 continue
             key = ""
             for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-                if j > i and not _SOFT_GAP.match(tokens[j].gap_before):
+                if j > i and not SOFT_GAP.match(tokens[j].gap_before):
                     break
                 key += tokens[j].key
                 if key not in self.prefixes:
@@ -121,8 +131,8 @@ class Matcher:
                     continue
                 start, end = tokens[i].start, tokens[j].end
                 surface = text[start:end]
-                for entry, exact in self.index[key]:
-                    if exact is None or surface == exact:
+                for entry, exact, variant_language in self.index[key]:
+                    if (exact is None or surface == exact) and variant_language in ("any", language or variant_language):
                         found.append(Mention(entry, start, end, surface))
         return found
 
@@ -138,11 +148,11 @@ class Matcher:
                 candidates |= self.fuzzy.get(variant, set())
             for candidate in sorted(candidates):
                 if candidate[0] == key[0] and _damerau(candidate, key) == 1:
-                    for entry, _ in self.index[candidate]:
+                    for entry, _exact, _language in self.index[candidate]:
                         found.append(Mention(entry, token.start, token.end, surface, fuzzy=True))
         return found
 
-    def _alternatives(self, text: str, tokens: Sequence[Token]) -> list[Mention]:
+    def _alternatives(self, text: str, tokens: Sequence[Token], language: str | None) -> list[Mention]:
         """Mentions that exist only once a slash group is read one alternative at a time."""
         found = []
         i = 0
@@ -160,7 +170,8 @@ class Matcher:
                 virtual = [Token(t.key, t.start, t.end, " ") if n else Token(t.key, t.start, t.end, t.gap_before)
                            for n, t in enumerate(window)]
                 position = len(before)
-                found += self._spans(text, virtual, range(len(virtual)), must_cover=(position, position))
+                found += [Mention(m.entry, m.start, m.end, m.surface, alternative=True) for m in
+                          self._spans(text, virtual, range(len(virtual)), language, must_cover=(position, position))]
             i = j + 1
         return found
 
@@ -195,15 +206,30 @@ def _damerau(a: str, b: str) -> int:
 
 
 def resolve(mentions: Iterable[Mention]) -> list[Mention]:
-    """Keep the longest mentions where they overlap (earliest first on ties); exact before fuzzy."""
+    """Keep the longest mentions where they overlap (earliest first on ties; exact before fuzzy).
+
+    Mentions read from slash alternatives overlap each other by nature ("AWS Certified
+    (Developer/Architect)" gives two); they are all kept, and what lies inside them is dropped.
+    """
+    mentions = list(mentions)
+    alternatives = {(m.entry, m.start, m.end, m.surface): m for m in mentions if m.alternative}
+    plain = _longest(m for m in mentions if not m.alternative)
+    kept_alternatives = [a for a in alternatives.values()
+                         if not any(p.start <= a.start and a.end <= p.end and (p.end - p.start) > (a.end - a.start)
+                                    for p in plain)]
+    plain = [p for p in plain if not any(a.start <= p.start and p.end <= a.end and (a.start, a.end) != (p.start, p.end)
+                                         for a in kept_alternatives)]
+    return sorted(plain + kept_alternatives, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _longest(mentions: Iterable[Mention]) -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: (m.fuzzy, -(m.end - m.start), m.start))
     taken: list[tuple[int, int]] = []
     kept = []
     for mention in ordered:
         span = (mention.start, mention.end)
-        clash = any(s < mention.end and mention.start < e and (s, e) != span for s, e in taken)
-        if clash:
+        if any(s < mention.end and mention.start < e and (s, e) != span for s, e in taken):
             continue
         taken.append(span)
         kept.append(mention)
-    return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+    return kept

@@ -1,0 +1,107 @@
+"""The build: documents → extraction → RDF → SHACL validation → published store.
+
+``build`` is the library function behind ``rolegraph build``; it returns a ``BuildResult`` and
+raises ``ValidationFailed`` (nothing published) when the graph violates a shape.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from rdflib.namespace import RDF
+
+from ontology import DEFAULT_BASE, RG, graph_iri, tbox
+from rolegraph.errors import InputError, ValidationFailed
+
+from .documents import Document, expand_paths, read_document
+from .extract import Extraction, extract
+from .graph import build_graph
+from .lexicon import load_lexicon
+from .publish import publish
+from .validate import ValidationReport, validate
+
+#: Named graphs a build replaces: the facts from documents, and the ontology they are typed with.
+FICHES_GRAPH = "fiches"
+ONTOLOGY_GRAPH = "ontology"
+COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
+                   RG.Certification, RG.SalaryRange, RG.SourceDocument, RG.Claim, RG.Evidence)
+
+
+@dataclass
+class BuildResult:
+    documents_read: int = 0
+    failures: list[InputError] = field(default_factory=list)
+    entities: dict[str, int] = field(default_factory=dict)
+    facts: int = 0
+    triples: int = 0
+    report: ValidationReport | None = None
+    seconds: float = 0.0
+    generation: str | None = None
+
+    def summary(self) -> dict:
+        return {
+            "documents_read": self.documents_read,
+            "documents_failed": len(self.failures),
+            "failures": [str(f) for f in self.failures],
+            "entities": self.entities,
+            "facts": self.facts,
+            "triples": self.triples,
+            "violations": len(self.report.violations) if self.report else 0,
+            "warnings": len(self.report.warnings) if self.report else 0,
+            "seconds": round(self.seconds, 3),
+            "generation": self.generation,
+        }
+
+
+def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None
+             ) -> tuple[list[Document], list[InputError]]:
+    """Every readable document of ``paths`` (each distinct content once) and an error per other file."""
+    documents, failures, seen = [], [], set()
+    for path in expand_paths(paths):
+        try:
+            document = read_document(path)
+        except InputError as error:
+            failures.append(error)
+            continue
+        finally:
+            if progress:
+                progress(str(path))
+        if document.checksum not in seen:
+            seen.add(document.checksum)
+            documents.append(document)
+    return documents, failures
+
+
+def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
+    previous build (imported taxonomies are kept). Unreadable files are reported in the result."""
+    started = time.perf_counter()
+    result = BuildResult()
+    documents, result.failures = read_all(paths, progress)
+    result.documents_read = len(documents)
+    if not documents:
+        raise InputError("no document could be read; nothing was published",
+                         failures=[str(f) for f in result.failures])
+    lexicon = load_lexicon()
+    extractions: list[Extraction] = [extract(d, lexicon) for d in documents]
+    built = build_graph(extractions, base_iri, lexicon)
+    graph = built.graph
+    result.facts = built.claims
+    result.triples = len(graph)
+    result.entities = {str(c).rsplit("#", 1)[-1]: len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
+    result.report = validate(graph, built.locate)
+    if not result.report.conforms:
+        result.seconds = time.perf_counter() - started
+        error = ValidationFailed(f"{len(result.report.violations)} SHACL violation(s); nothing was published",
+                                 report=result.report)
+        error.result = result
+        raise error
+    published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
+                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()})
+    result.generation = published.generation
+    result.seconds = time.perf_counter() - started
+    return result

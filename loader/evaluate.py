@@ -1,0 +1,138 @@
+"""Scoring extractions against gold annotations, with the matching rules of the evaluation README:
+names compared after case-folding, stripping accents, punctuation and a plural "s"; a predicted item
+whose surface matches a gold surface also counts; salaries match on min, max, currency and period.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rolegraph.errors import InputError
+
+from .extract.matcher import fold
+
+CATEGORIES = ("main_role", "related_roles", "skills", "tools", "diplomas", "trainings", "certifications", "salaries")
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.errors += other.errors
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    per_category: dict[str, Score]
+    documents: int
+
+    @property
+    def micro(self) -> Score:
+        total = Score()
+        for score in self.per_category.values():
+            total.add(score)
+        return total
+
+    def table(self) -> str:
+        lines = [f"{'category':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+        for name, s in [*self.per_category.items(), ("micro", self.micro)]:
+            lines.append(f"{name:<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        def row(s: Score) -> dict:
+            return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                    "tp": s.tp, "fp": s.fp, "fn": s.fn}
+        return {"documents": self.documents, "categories": {k: row(v) for k, v in self.per_category.items()},
+                "micro": row(self.micro)}
+
+
+def normalise(name: str) -> str:
+    """Case-folded, accent-free, punctuation-free, without a final plural "s" on each word."""
+    words = re.sub(r"[^\w\s]", " ", fold(name)).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
+
+
+def _items(document: dict, category: str) -> list[dict]:
+    value = document.get(category)
+    if category == "main_role":
+        return [value] if value else []
+    return list(value or [])
+
+
+def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str) -> Score:
+    score = Score()
+    if category == "salaries":
+        def key(s):
+            return (float(s["min"]), float(s["max"]), s["currency"], s["period"])
+        left = [key(g) for g in gold]
+        for p in predicted:
+            if key(p) in left:
+                left.remove(key(p))
+                score.tp += 1
+            else:
+                score.fp += 1
+                score.errors.append(f"{doc} {category} extra: {key(p)}")
+        score.fn = len(left)
+        score.errors += [f"{doc} {category} missed: {k}" for k in left]
+        return score
+    remaining = list(gold)
+    for p in predicted:
+        name = normalise(p["name"])
+        surfaces = {normalise(s) for s in _surfaces(p)}
+        match = next((g for g in remaining if normalise(g["name"]) == name), None) or \
+            next((g for g in remaining if surfaces & {normalise(s) for s in _surfaces(g)}), None)
+        if match is not None:
+            remaining.remove(match)
+            score.tp += 1
+        else:
+            score.fp += 1
+            score.errors.append(f"{doc} {category} extra: {p['name']}")
+    score.fn = len(remaining)
+    score.errors += [f"{doc} {category} missed: {g['name']}" for g in remaining]
+    return score
+
+
+def _surfaces(item: dict) -> list[str]:
+    surface = item.get("surface") or []
+    return [surface] if isinstance(surface, str) else list(surface)
+
+
+def evaluate(predictions: list[dict], gold_dir: str | Path) -> Evaluation:
+    """Score ``predictions`` (extraction JSON objects) against the gold files named after each document."""
+    gold_dir = Path(gold_dir)
+    per_category = {c: Score() for c in CATEGORIES}
+    for predicted in predictions:
+        gold_path = gold_dir / (Path(predicted["doc"]).stem + ".json")
+        try:
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise InputError(f"no gold annotation for {predicted['doc']}", file=str(gold_path)) from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed gold annotation: {exc.msg}", file=str(gold_path), line=exc.lineno) from exc
+        for category in CATEGORIES:
+            per_category[category].add(
+                score_items(_items(predicted, category), _items(gold, category), predicted["doc"], category))
+    return Evaluation(per_category, len(predictions))

@@ -1,0 +1,207 @@
+"""Extraction: one document → the roles, competencies, tools, qualifications, employers and
+salaries it states, each with the places (offsets, quote, section) that state it.
+
+``extract`` is a pure function of the document and the lexicon; ``Extraction.to_json`` gives the
+schema of ../shared/eval/README.md (the output of ``rolegraph extract --json``).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..documents import Document
+from ..lexicon import Entry, Lexicon, load_lexicon
+from .matcher import SOFT_GAP, Matcher, Mention, Token, fold, resolve, stem, tokenize
+from .qualifications import compose_diplomas
+from .roles import classify_relation, main_role_of
+from .salary import Salary, find_salaries
+from .sections import section_kind
+
+EXTRACTOR = "lexicon/1"
+#: Words that qualify a role without changing it ("Développeur freelance Back-End").
+ROLE_QUALIFIERS = frozenset(stem(fold(word)) for word in
+                            ("freelance", "indépendant", "junior", "senior", "confirmé", "expérimenté"))
+#: Lexicon categories that the evaluation schema does not list are reported as "other".
+JSON_CATEGORIES = {"language", "framework", "database", "cloud", "devops", "vcs", "messaging", "protocol", "other"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    start: int
+    end: int
+    quote: str
+    section: str | None
+    extractor: str = EXTRACTOR
+
+
+@dataclass
+class Item:
+    kind: str
+    id: str
+    name: str
+    attrs: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    entry: Entry | None = None
+
+    @property
+    def surfaces(self) -> list[str]:
+        seen: list[str] = []
+        for ev in self.evidence:
+            if ev.quote not in seen:
+                seen.append(ev.quote)
+        return seen
+
+
+@dataclass
+class Extraction:
+    document: Document
+    main_role: Item | None
+    related_roles: list[Item]
+    competencies: list[Item]
+    tools: list[Item]
+    diplomas: list[Item]
+    trainings: list[Item]
+    certifications: list[Item]
+    employers: list[Item]
+    salaries: list[Salary]
+
+    def to_json(self) -> dict:
+        """The evaluation schema: names, surfaces and attributes, no offsets."""
+        def named(item: Item, **extra) -> dict:
+            return {"name": item.name, "surface": item.surfaces, **extra}
+
+        return {
+            "doc": self.document.name,
+            "lang": self.document.language,
+            "main_role": named(self.main_role) if self.main_role else None,
+            "related_roles": [named(r, relation=r.attrs["relation"]) for r in self.related_roles],
+            "skills": [named(c, soft=c.attrs.get("type") == "soft") for c in self.competencies],
+            "tools": [named(t, category=t.attrs["category"] if t.attrs["category"] in JSON_CATEGORIES else "other")
+                      for t in self.tools],
+            "diplomas": [named(d, level=d.attrs.get("level", "unknown")) for d in self.diplomas],
+            "trainings": [named(t) for t in self.trainings],
+            "certifications": [named(c) for c in self.certifications],
+            "salaries": [s.to_json() for s in self.salaries],
+            "notes": "",
+        }
+
+
+@lru_cache(maxsize=4)
+def matcher_for(lexicon: Lexicon) -> Matcher:
+    """The matcher of a lexicon, built once per process."""
+    return Matcher(lexicon.entries)
+
+
+def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
+    """Everything ``document`` states, found with the lexicon (data/lexicon by default)."""
+    lexicon = lexicon or load_lexicon()
+    matcher = matcher_for(lexicon)
+    text = document.text
+    tokens = tokenize(text)
+    candidates = matcher.find(text, tokens, language=document.language)
+    candidates += [m for m in matcher.find(text, _without_qualifiers(tokens), language=document.language)
+                   if m.entry.kind == "role"]
+    structural = {"degree", "field"}
+    mentions = resolve(m for m in candidates if m.entry.kind not in structural)
+    degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
+
+    def evidence(mention: Mention) -> Evidence:
+        return Evidence(mention.start, mention.end, mention.surface, document.section_at(mention.start))
+
+    items: dict[tuple[str, str], Item] = {}
+
+    def add(kind: str, entry: Entry, mention: Mention, **attrs) -> Item:
+        item = items.get((kind, entry.id))
+        if item is None:
+            item = items[(kind, entry.id)] = Item(kind, entry.id, entry.name, {**entry.attrs, **attrs}, [], entry)
+        ev = evidence(mention)
+        if ev not in item.evidence:
+            item.evidence.append(ev)
+        return item
+
+    vendor_certs = {tool: cert for cert in lexicon.of_kind("certification")
+                    for tool in cert.get("vendor_tools", ())}
+    for mention in mentions:
+        entry = mention.entry
+        if entry.kind == "tool" and entry.id in vendor_certs and _in_certification_sentence(document, mention):
+            add("certification", vendor_certs[entry.id], mention)
+        elif entry.kind in ("role", "competency", "tool", "training", "certification", "employer"):
+            add(entry.kind, entry, mention)
+
+    diplomas = compose_diplomas(lexicon, document, degree_parts,
+                                [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
+
+    roles = [i for (k, _), i in items.items() if k == "role"]
+    main = main_role_of(document, roles)
+    related = []
+    for role in roles:
+        if role is main:
+            continue
+        role.attrs["relation"] = classify_relation(document, role, _sentence_of)
+        related.append(role)
+
+    salaries = find_salaries(text)
+    return Extraction(
+        document=document,
+        main_role=main,
+        related_roles=_ordered(related),
+        competencies=_ordered(i for (k, _), i in items.items() if k == "competency"),
+        tools=_ordered(i for (k, _), i in items.items() if k == "tool"),
+        diplomas=_ordered(diplomas),
+        trainings=_ordered(i for (k, _), i in items.items() if k == "training"),
+        certifications=_ordered(i for (k, _), i in items.items() if k == "certification"),
+        employers=_ordered(i for (k, _), i in items.items() if k == "employer"),
+        salaries=salaries,
+    )
+
+
+def _ordered(items) -> list[Item]:
+    return sorted(items, key=lambda i: (i.evidence[0].start if i.evidence else 0, i.id))
+
+
+def _without_qualifiers(tokens: list[Token]) -> list[Token]:
+    """The token stream with role qualifiers removed, so "développeur freelance back-end" reads as a role."""
+    kept: list[Token] = []
+    soft: bool | None = None  # None: nothing skipped before the next token
+    for token in tokens:
+        if token.key in ROLE_QUALIFIERS and kept:
+            soft = (soft is not False) and bool(SOFT_GAP.match(token.gap_before))
+            continue
+        if soft is not None:
+            joined = soft and SOFT_GAP.match(token.gap_before)
+            token = Token(token.key, token.start, token.end, " " if joined else ";")
+            soft = None
+        kept.append(token)
+    return kept
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")
+
+
+def _sentence_of(document: Document, offset: int) -> str:
+    """The sentence of ``document`` around ``offset`` (within its block)."""
+    text = document.text
+    start = max(text.rfind("\n", 0, offset) + 1, 0)
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    block = text[start:end]
+    position = offset - start
+    cursor = 0
+    for piece in _SENTENCE_END.split(block):
+        found = block.find(piece, cursor)
+        if found <= position <= found + len(piece):
+            return piece
+        cursor = found + len(piece)
+    return block
+
+
+def _in_certification_sentence(document: Document, mention: Mention) -> bool:
+    sentence = fold(_sentence_of(document, mention.start))
+    return "certif" in sentence
+
+
+def section_kinds(document: Document) -> Counter:
+    """How many headings of each kind the document has (for summaries and tests)."""
+    return Counter(section_kind(h) for _, h in document.sections)

@@ -1,0 +1,166 @@
+"""Salary figures in French and English text: ranges, single figures, k€, day rates, with the
+period, gross/net basis, seniority and employment type read from the surrounding sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .matcher import fold
+
+EXTRACTOR = "salary/1"
+
+_NUMBER = r"\d{1,3}(?:[  .,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_CURRENCY = r"(?:€|euros?|eur\b|\$|usd\b|dollars?|£|gbp\b|livres? sterling|pounds?)"
+_K = r"(?:\s?(?:k|K)(?![a-zA-Z]))"
+_AMOUNT = rf"(?P<{{name}}cur1>{_CURRENCY}\s?)?(?P<{{name}}>{_NUMBER})(?P<{{name}}k>{_K})?\s?(?P<{{name}}cur2>{_CURRENCY})?"
+
+
+def _amount(name: str) -> str:
+    return _AMOUNT.replace("{name}", name)
+
+
+_RANGE = re.compile(
+    rf"(?:(?:entre|between|from|de)\s+)?{_amount('a')}\s*(?:et|and|à|a|to|-|–|—)\s*{_amount('b')}",
+    re.IGNORECASE,
+)
+_SINGLE = re.compile(
+    rf"(?P<cue>jusqu['’]à|jusqu'a|up to|over|above|more than|plus de|au-delà de|à partir de|from|dès|environ|around|about|starts? (?:at|above|from))?\s*{_amount('a')}",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|\n|$)")
+
+PERIODS = (
+    ("hour", r"(?:de l'heure|par heure|/\s?h\b|horaire|per hour|an hour|hourly|/\s?hour)"),
+    ("day", r"(?:par jour|/\s?jour|journali|tjm|daily|per day|a day|day rate|/\s?day)"),
+    ("month", r"(?:par mois|/\s?mois|mensuel|per month|a month|monthly|/\s?month)"),
+    ("year", r"(?:par an\b|/\s?an\b|annuel|per year|a year|yearly|annual|per annum|/\s?year|k€|k\$|keur)"),
+)
+LEVELS = (
+    ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
+    ("junior", r"(?:débutant|debutant|junior|jeune diplômé|en début de carrière|entry[- ]level|graduate|beginner)"),
+    ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
+    ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
+)
+_CURRENCIES = (("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
+_SALARY_CUES = re.compile(
+    r"(salaire|rémunération|remuneration|rétribution|retribution|gagne|payé|brut|net\b|tjm|taux journalier|"
+    r"salary|salaries|pay\b|paid|earn|income|compensation|wage|rate)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Salary:
+    min: float
+    max: float
+    currency: str
+    period: str
+    basis: str
+    level: str
+    employment: str
+    start: int
+    end: int
+    surface: str
+
+    def to_json(self) -> dict:
+        def number(x: float):
+            return int(x) if float(x).is_integer() else x
+        return {"min": number(self.min), "max": number(self.max), "currency": self.currency,
+                "period": self.period, "basis": self.basis, "level": self.level, "surface": self.surface}
+
+
+def _number(text: str) -> float:
+    text = text.replace("\u202f", " ").replace("\xa0", " ")
+    if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", text):
+        return float(re.sub(r"[ .,]", "", text))
+    if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+[.,]\d+", text):
+        head, tail = re.split(r"[.,](?=\d+$)", text)
+        return float(re.sub(r"[ .,]", "", head) + "." + tail)
+    return float(text.replace(" ", "").replace(",", "."))
+
+
+def _currency(*parts: str | None) -> str | None:
+    joined = fold(" ".join(p for p in parts if p))
+    for code, marks in _CURRENCIES:
+        if any(mark in joined for mark in marks):
+            return code
+    return None
+
+
+def _first(patterns, text: str) -> str | None:
+    for name, pattern in patterns:
+        if re.search(pattern, text, re.IGNORECASE):
+            return name
+    return None
+
+
+def find_salaries(text: str) -> list[Salary]:
+    """Every salary figure of ``text``, in order; figures without a currency and without a pay word
+    around them are ignored, and so are amounts too small or too large to be pay."""
+    found: list[Salary] = []
+    for sentence in _SENTENCE.finditer(text):
+        found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
+    return found
+
+
+def _in_sentence(text: str, offset: int, sentence: str, previous: Salary | None) -> list[Salary]:
+    results, taken = [], []
+    for pattern, is_range in ((_RANGE, True), (_SINGLE, False)):
+        for match in pattern.finditer(sentence):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            salary = _salary(match, is_range, sentence, offset, previous)
+            if salary:
+                taken.append((match.start(), match.end()))
+                results.append(salary)
+                previous = salary
+    return sorted(results, key=lambda s: s.start)
+
+
+def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary | None) -> Salary | None:
+    groups = match.groupdict()
+    k_a = bool(groups.get("ak")) or (is_range and bool(groups.get("bk")))
+    low = _number(groups["a"]) * (1000 if k_a else 1)
+    high = _number(groups["b"]) * (1000 if groups.get("bk") else 1) if is_range else low
+    currency = _currency(groups.get("acur1"), groups.get("acur2"), groups.get("bcur1"), groups.get("bcur2"))
+    around = sentence[max(0, match.start() - 80): match.end() + 80]
+    if currency is None:
+        # "entre 200 et 600€" names its currency once; a bare number needs a pay word and a currency nearby.
+        return None
+    if not (_SALARY_CUES.search(sentence) or groups.get("acur1") or groups.get("acur2") or groups.get("bcur2")):
+        return None
+    if low > high:
+        low, high = high, low
+    lowered = fold(around)
+    period = _first(PERIODS, lowered) or (previous.period if previous and _continues(sentence) else None)
+    if period is None:
+        period = "year" if low >= 15000 else "month" if low >= 1000 else "day" if low >= 80 else None
+    if period is None or not _plausible(low, high, period):
+        return None
+    basis = "gross" if re.search(r"\bbruts?\b|\bgross\b|\bbrute?s?\b", lowered) else \
+        "net" if re.search(r"\bnets?\b|\bnette?s?\b|take[- ]home", lowered) else \
+        (previous.basis if previous and _continues(sentence) else "unknown")
+    level = _first(LEVELS, fold(sentence)) or "unknown"
+    employment = "freelance" if level == "freelance" or period == "day" else "salaried"
+    surface_start, surface_end = match.start(), match.end()
+    cue = groups.get("cue")
+    if cue and not is_range:
+        surface_start = match.start("cue")
+    surface = sentence[surface_start:surface_end].strip()
+    start = offset + surface_start + (len(sentence[surface_start:surface_end]) - len(sentence[surface_start:surface_end].lstrip()))
+    return Salary(low, high, currency, period, basis, level, employment, start, start + len(surface), surface)
+
+
+def _continues(sentence: str) -> bool:
+    """A sentence that refers back to the previous figure ("cette rémunération", "this salary")."""
+    return bool(re.search(r"\b(cette|ce|cela|this|that|it)\b.{0,30}(rémunération|salaire|salary|pay|figure)|"
+                          r"\bpeut atteindre\b|\bcan reach\b", sentence, re.IGNORECASE))
+
+
+def _plausible(low: float, high: float, period: str) -> bool:
+    bounds = {"hour": (7, 500), "day": (80, 3000), "month": (800, 40000), "year": (10000, 1_000_000)}
+    floor, ceiling = bounds[period]
+    return floor <= low <= ceiling and floor <= high <= ceiling and high <= low * 5
+
+
+def with_level(salary: Salary, level: str) -> Salary:
+    return replace(salary, level=level)

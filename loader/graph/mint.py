@@ -1,0 +1,40 @@
+"""The one place where instance IRIs are minted: same input, same IRIs, under a configurable base."""
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import URIRef
+
+from ontology import DEFAULT_BASE
+
+#: Entity kinds and the path segment their IRIs live under.
+ENTITY_PATHS = {
+    "role": "role", "competency": "competency", "tool": "tool", "diploma": "diploma",
+    "training": "training", "certification": "certification", "organisation": "organisation",
+}
+
+
+def _digest(*parts: str, size: int = 16) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
+
+
+class Minter:
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        if not base.endswith(("/", "#")):
+            base += "/"
+        self.base = base
+
+    def entity(self, kind: str, slug: str) -> URIRef:
+        return URIRef(f"{self.base}{ENTITY_PATHS[kind]}/{slug}")
+
+    def document(self, checksum: str) -> URIRef:
+        return URIRef(f"{self.base}document/{checksum[:16]}")
+
+    def salary(self, checksum: str, index: int) -> URIRef:
+        return URIRef(f"{self.base}salary/{checksum[:16]}-{index}")
+
+    def claim(self, subject: str, predicate: str, obj: str) -> URIRef:
+        return URIRef(f"{self.base}claim/{_digest(subject, predicate, obj)}")
+
+    def evidence(self, claim: str, checksum: str, start: int, end: int) -> URIRef:
+        return URIRef(f"{self.base}evidence/{_digest(claim, checksum, str(start), str(end))}")
