@@ -87,18 +87,27 @@ _HEADING_MD = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def _plain_blocks(text: str, markdown: bool = False) -> list[tuple[str, str]]:
-    """Split plain text into (kind, text) blocks: one per non-empty line."""
-    blocks = []
+    """Split plain text into (kind, text) blocks: one per non-empty line; in Markdown, the lines of
+    a paragraph (up to a blank line) are one block, as Markdown defines them."""
+    blocks: list[tuple[str, str]] = []
+    previous_blank = True
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
+            previous_blank = True
+            continue
+        continues = markdown and not previous_blank and blocks and blocks[-1][0] in ("paragraph", "item") \
+            and not _HEADING_MD.match(raw) and not _BULLET.match(raw)
+        previous_blank = False
+        if continues:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1] + " " + line)
             continue
         heading = _HEADING_MD.match(raw) if markdown else None
         if heading:
             blocks.append(("heading", heading.group(2).strip()))
         elif _BULLET.match(raw):
             blocks.append(("item", _BULLET.sub("", raw, count=1).strip()))
-        elif _looks_like_heading(line):
+        elif not markdown and _looks_like_heading(line):
             blocks.append(("heading", line))
         else:
             blocks.append(("paragraph", line))
@@ -114,7 +123,7 @@ def _looks_like_heading(line: str) -> bool:
 
 
 class _HTMLBlocks(HTMLParser):
-    SKIP = {"script", "style", "nav", "noscript", "template", "iframe", "svg", "head", "footer", "form", "button"}
+    SKIP = {"script", "style", "nav", "noscript", "template", "iframe", "svg", "footer", "form", "button"}
     HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
     BLOCKS = {"p", "div", "section", "article", "main", "li", "td", "th", "tr", "dd", "dt", "br", "blockquote",
               "pre", "table", "ul", "ol", "header", "aside", "figcaption", "title"} | HEADINGS
@@ -127,6 +136,7 @@ class _HTMLBlocks(HTMLParser):
         self.buffer: list[str] = []
         self.title: str | None = None
         self._in_title = False
+        self._in_head = False
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
@@ -141,9 +151,12 @@ class _HTMLBlocks(HTMLParser):
             return
         if self.skip_depth:
             return
+        if tag == "head":
+            self._in_head = True
         if tag == "title":
             self._in_title = True
-        if tag in self.BLOCKS:
+            self.buffer = []
+        if tag in self.BLOCKS and not self._in_head:
             self._flush()
             if tag in self.HEADINGS:
                 self.kind_stack.append("heading")
@@ -160,10 +173,16 @@ class _HTMLBlocks(HTMLParser):
             return
         if self.skip_depth:
             return
+        if tag == "head":
+            self._in_head = False
+            self.buffer = []
+            return
         if tag == "title":
             self._in_title = False
             self.title = re.sub(r"\s+", " ", "".join(self.buffer)).strip() or None
             self.buffer = []
+            return
+        if self._in_head:
             return
         if tag in self.BLOCKS:
             self._flush()
@@ -171,7 +190,7 @@ class _HTMLBlocks(HTMLParser):
                 self.kind_stack.pop()
 
     def handle_data(self, data):
-        if not self.skip_depth:
+        if not self.skip_depth and (self._in_title or not self._in_head):
             self.buffer.append(data)
 
     def close(self):

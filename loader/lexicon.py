@@ -55,7 +55,10 @@ class Entry:
         """A display label in ``language``: the name in English, the first French variant in French."""
         if language == "en":
             return self.name
-        return _capitalise(self.fr[0]) if self.fr else None
+        if self.fr:
+            return _capitalise(self.fr[0])
+        # Product and certification names are the same words in French.
+        return self.name if self.kind in ("tool", "certification", "organisation") else None
 
 
 def _capitalise(text: str) -> str:

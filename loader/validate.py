@@ -49,7 +49,7 @@ def validate(data: Graph, locate=None) -> ValidationReport:
     """
     _, results, _ = pyshacl.validate(
         data, shacl_graph=shapes(), ont_graph=tbox(), inference="none",
-        allow_warnings=True, advanced=False, abort_on_first=False,
+        allow_warnings=True, advanced=True, abort_on_first=False,
     )
     report = ValidationReport()
     for result in results.subjects(RDF.type, SH.ValidationResult):

@@ -180,8 +180,8 @@ def _without_qualifiers(tokens: list[Token]) -> list[Token]:
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")
 
 
-def _sentence_of(document: Document, offset: int) -> str:
-    """The sentence of ``document`` around ``offset`` (within its block)."""
+def _sentence_of(document: Document, offset: int) -> tuple[int, str]:
+    """The sentence of ``document`` around ``offset`` (within its block), with its start offset."""
     text = document.text
     start = max(text.rfind("\n", 0, offset) + 1, 0)
     end = text.find("\n", offset)
@@ -192,14 +192,13 @@ def _sentence_of(document: Document, offset: int) -> str:
     for piece in _SENTENCE_END.split(block):
         found = block.find(piece, cursor)
         if found <= position <= found + len(piece):
-            return piece
+            return start + found, piece
         cursor = found + len(piece)
-    return block
+    return start, block
 
 
 def _in_certification_sentence(document: Document, mention: Mention) -> bool:
-    sentence = fold(_sentence_of(document, mention.start))
-    return "certif" in sentence
+    return "certif" in fold(_sentence_of(document, mention.start)[1])
 
 
 def section_kinds(document: Document) -> Counter:

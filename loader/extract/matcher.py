@@ -211,7 +211,7 @@ def resolve(mentions: Iterable[Mention]) -> list[Mention]:
     Mentions read from slash alternatives overlap each other by nature ("AWS Certified
     (Developer/Architect)" gives two); they are all kept, and what lies inside them is dropped.
     """
-    mentions = list(mentions)
+    mentions = list({(m.entry.kind, m.entry.id, m.start, m.end): m for m in mentions}.values())
     alternatives = {(m.entry, m.start, m.end, m.surface): m for m in mentions if m.alternative}
     plain = _longest(m for m in mentions if not m.alternative)
     kept_alternatives = [a for a in alternatives.values()

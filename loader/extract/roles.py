@@ -17,6 +17,7 @@ RELATION_CUES: tuple[tuple[str, str], ...] = (
     ("collaborator", r"collabor|travaill\w* (?:avec|en lien)|en lien avec|rattache|interlocut|work(?:s|ing)? (?:with|as a team)|"
                      r"alongside|depend on|report(?:s|ing)? to|aupres|en relation avec|coordon|exchanges? with|align"),
 )
+RELATED_CUE = r"cross-cutting|transvers|also exist|connexe|related"
 SECTION_RELATION = {"related": "related", "career": "progression"}
 
 
@@ -35,7 +36,17 @@ def main_role_of(document: Document, roles: list) -> object | None:
     return best
 
 
-def classify_relation(document: Document, role, sentence_of: Callable[[Document, int], str]) -> str:
+def _nearest_cue(sentence: str, position: int) -> str | None:
+    """The relation whose cue stands closest before ``position`` in the sentence (else the first after)."""
+    cues = [(m.start(), name) for name, cue in (*RELATION_CUES, ("related", RELATED_CUE))
+            for m in re.finditer(cue, sentence)]
+    before = [c for c in cues if c[0] < position]
+    if before:
+        return max(before)[1]
+    return min(cues)[1] if cues else None
+
+
+def classify_relation(document: Document, role, sentence_of: Callable[[Document, int], tuple[int, str]]) -> str:
     """progression, specialisation, collaborator or related, from the words around each mention
     and the heading of its section; an explicit "related roles" section wins."""
     votes = []
@@ -43,10 +54,8 @@ def classify_relation(document: Document, role, sentence_of: Callable[[Document,
         kind = section_kind(ev.section)
         if kind == "related" and re.search(r"connexe|related|similar|voisin|cross", fold(ev.section or "")):
             return "related"
-        sentence = fold(sentence_of(document, ev.start))
-        relation = next((name for name, cue in RELATION_CUES if re.search(cue, sentence)), None)
-        if relation is None and re.search(r"cross-cutting|transvers|also exist|connexe|related", sentence):
-            relation = "related"
+        start, sentence = sentence_of(document, ev.start)
+        relation = _nearest_cue(fold(sentence), ev.start - start)
         votes.append(relation or SECTION_RELATION.get(kind))
     for vote in votes:
         if vote:

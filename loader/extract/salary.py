@@ -28,7 +28,7 @@ _SINGLE = re.compile(
     rf"(?P<cue>jusqu['’]à|jusqu'a|up to|over|above|more than|plus de|au-delà de|à partir de|from|dès|environ|around|about|starts? (?:at|above|from))?\s*{_amount('a')}",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|\n|$)")
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)|\n|$)")
 
 PERIODS = (
     ("hour", r"(?:de l'heure|par heure|/\s?h\b|horaire|per hour|an hour|hourly|/\s?hour)"),
@@ -38,10 +38,13 @@ PERIODS = (
 )
 LEVELS = (
     ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
-    ("junior", r"(?:débutant|debutant|junior|jeune diplômé|en début de carrière|entry[- ]level|graduate|beginner)"),
+    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
     ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
 )
+# Patterns are matched against folded text (no accents), so fold them the same way.
+PERIODS = tuple((name, fold(pattern)) for name, pattern in PERIODS)
+LEVELS = tuple((name, fold(pattern)) for name, pattern in LEVELS)
 _CURRENCIES = (("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
 _SALARY_CUES = re.compile(
     r"(salaire|rémunération|remuneration|rétribution|retribution|gagne|payé|brut|net\b|tjm|taux journalier|"

@@ -1,0 +1,43 @@
+"""Importing RDF the user brings (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) into the store."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ontology import graph_iri
+from rolegraph.errors import InputError
+
+from .publish import PublishResult
+from rolegraph.store import current_generation, publishing
+
+
+def import_rdf(store_path: str | os.PathLike, files, graph: str | None, base: str) -> PublishResult:
+    """Load ``files``: triples go to ``graph`` (default: a graph named after each file), quads keep
+    their own graphs. A file that does not parse stops the import; nothing is published."""
+    counts: dict[str, int] = {}
+    with publishing(store_path) as store:
+        for path in map(Path, files):
+            try:
+                fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+            except ValueError:
+                fmt = None
+            if fmt is None:
+                raise InputError(f"unknown RDF file extension {path.suffix!r}", file=str(path))
+            target = ox.NamedNode(graph or str(graph_iri(base, f"import/{path.stem}")))
+            try:
+                with open(path, "rb") as handle:
+                    quads = list(ox.parse(handle, format=fmt, base_iri=path.resolve().as_uri()))
+            except SyntaxError as exc:
+                raise InputError(f"cannot parse {fmt.name}: {exc}", file=str(path)) from exc
+            if not fmt.supports_datasets:
+                if store.contains_named_graph(target):
+                    store.remove_graph(target)
+                quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+            store.extend(quads)
+            for q in quads:
+                key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "default graph"
+                counts[key] = counts.get(key, 0) + 1
+    generation = current_generation(store_path)
+    return PublishResult(generation.name if generation else "", counts)

@@ -1,0 +1,154 @@
+"""The named SPARQL queries of this folder: one .rq file per question, with a header.
+
+Header lines (before the query text); the query has an explicit ``WHERE {``::
+
+    # title: Skills of a role
+    # description: One or two sentences.
+    # param: role iri https://w3id.org/rolegraph/id/role/back-end-developer | The role.
+
+A parameter is written ``$name`` in the query. It is bound by a VALUES block, never formatted into
+the query's code: the value is parsed as a term of the declared type (an IRI cannot hold ``>``,
+a literal is escaped by Oxigraph), so a value carrying SPARQL syntax stays a value. The same bound
+text runs on the local store and on a remote endpoint.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ontology import sparql_prologue
+from rolegraph.errors import NotFound, QueryError
+
+HERE = Path(__file__).resolve().parent
+_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+
+
+def _iri(value: str) -> ox.NamedNode:
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        raise ValueError("not an absolute IRI")
+    return ox.NamedNode(value)
+
+
+def _langstring(value: str) -> ox.Literal:
+    text, _, language = value.rpartition("@")
+    if not text or not re.fullmatch(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*", language):
+        raise ValueError("expected text@language, e.g. Python@en")
+    return ox.Literal(text, language=language.lower())
+
+
+def _integer(value: str) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _string(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+#: Parameter type → parser of the textual value into an RDF term (raises ValueError when wrong).
+PARAM_TYPES = {"iri": _iri, "string": _string, "langstring": _langstring, "integer": _integer}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    example: str
+    help: str
+
+    def term(self, value: str):
+        try:
+            return PARAM_TYPES[self.type](value)
+        except (ValueError, TypeError) as exc:
+            raise QueryError(f"parameter {self.name}: {value!r} is not a valid {self.type} ({exc})",
+                             parameter=self.name) from exc
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "type": self.type, "example": self.example, "description": self.help}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str  # the query as written, with the project's prologue
+
+    @property
+    def kind(self) -> str:
+        body = re.sub(r"(?m)^\s*(#.*|PREFIX.*|BASE.*)$", "", self.text)
+        return re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", body, re.I).group(1).upper()
+
+    def bindings(self, values: dict[str, str]) -> dict[str, object]:
+        """Check ``values`` against the parameters; every parameter is required, no other is allowed."""
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise QueryError(f"query {self.name} has no parameter {', '.join(unknown)}", query=self.name)
+        missing = [p for p in known if p not in values]
+        if missing:
+            raise QueryError(f"query {self.name} needs parameter {', '.join(missing)}", query=self.name)
+        return {name: known[name].term(value) for name, value in values.items()}
+
+    def bind(self, values: dict[str, str]) -> str:
+        """The query with its parameters bound by a VALUES block opening the WHERE clause.
+
+        Each value is parsed into an RDF term of its declared type and written by Oxigraph's
+        serialiser, inside VALUES data: a value holding SPARQL syntax stays one term.
+        """
+        terms = self.bindings(values)
+        if not terms:
+            return self.text
+        names = " ".join(f"?{name}" for name in terms)
+        row = " ".join(str(term) for term in terms.values())
+        block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
+        where = _WHERE.search(self.text)
+        return self.text[:where.end()] + block + self.text[where.end():]
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "title": self.title, "description": self.description, "kind": self.kind,
+                "parameters": [p.to_json() for p in self.parameters]}
+
+
+def parse(path: Path) -> NamedQuery:
+    header: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        match = _HEADER.match(line)
+        if match:
+            header[match.group(1)].append(match.group(2))
+        elif line.strip() and not line.startswith("#"):
+            break
+    if not header["title"] or not header["description"]:
+        raise QueryError(f"{path.name} lacks a '# title:' or '# description:' header line", file=str(path))
+    parameters = []
+    for number, raw in enumerate(header["param"], 1):
+        match = _PARAM.match(raw)
+        if not match or match.group("type") not in PARAM_TYPES:
+            raise QueryError(f"{path.name}: malformed '# param:' line {number}: {raw!r}", file=str(path))
+        parameters.append(Parameter(match.group("name"), match.group("type"), match.group("example"),
+                                    match.group("help") or ""))
+    text = sparql_prologue() + "\n".join(lines)
+    if parameters and not _WHERE.search(text):
+        raise QueryError(f"{path.name}: a query with parameters needs an explicit 'WHERE {{'", file=str(path))
+    return NamedQuery(path.stem, header["title"][0], " ".join(header["description"]), tuple(parameters), text)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, NamedQuery]:
+    """Every named query of this folder, by name, read once per process."""
+    return {q.name: q for q in (parse(p) for p in sorted(HERE.glob("*.rq")))}
+
+
+def get(name: str) -> NamedQuery:
+    try:
+        return catalogue()[name]
+    except KeyError:
+        raise NotFound(f"no named query {name!r}; `rolegraph query --list` shows them", query=name) from None

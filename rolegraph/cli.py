@@ -1,0 +1,302 @@
+"""The ``rolegraph`` command: the one place that wires the loader, the store and the server together.
+
+Every command calls a library function and formats its result; errors of ``rolegraph.errors`` map
+to the exit codes of ``EXIT_CODES`` (documented in the README).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_CODES, InputError, RolegraphError, UsageError, ValidationFailed
+from .settings import BY_NAME, defaults
+
+
+def _fail(error: RolegraphError) -> None:
+    click.echo(f"error: {error}", err=True)
+    report = getattr(error, "report", None)
+    if report is not None:
+        for finding in report.violations[:50]:
+            click.echo(f"  {finding}", err=True)
+        if len(report.violations) > 50:
+            click.echo(f"  … and {len(report.violations) - 50} more", err=True)
+    sys.exit(error.exit_code)
+
+
+def handled(command):
+    """Map rolegraph errors to their exit codes instead of tracebacks."""
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RolegraphError as error:
+            _fail(error)
+    return wrapper
+
+
+def _option(name: str, *flags: str, **extra):
+    setting = BY_NAME[name]
+    return click.option(*flags, name, envvar=setting.env, default=setting.default, show_default=True,
+                        help=f"{setting.help} [env {setting.env}]", **extra)
+
+
+EPILOG = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items())
+
+
+@click.group(epilog=EPILOG)
+@click.version_option(__version__, prog_name="rolegraph")
+@_option("store", "--store", type=click.Path(file_okay=False))
+@_option("base_iri", "--base-iri")
+@click.pass_context
+def main(ctx: click.Context, store: str, base_iri: str) -> None:
+    """rolegraph: a knowledge graph of job roles, skills, tools and trainings."""
+    ctx.obj = {**defaults(), "store": store, "base_iri": base_iri}
+
+
+# ---------------------------------------------------------------- loader commands
+
+@main.command()
+@click.argument("docs", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
+@click.pass_obj
+@handled
+def build(obj, docs, as_json):
+    """Build the graph from DOCS (files or folders) and publish it to the store.
+
+    The build replaces the previous one atomically; if it fails, the published graph is unchanged.
+    """
+    from loader.build import build as run_build
+    from loader.documents import expand_paths
+
+    files = list(expand_paths(docs))
+    with click.progressbar(length=len(files), label="reading", file=sys.stderr,
+                           show_pos=True) as bar:
+        try:
+            result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1))
+        except ValidationFailed as error:
+            summary = getattr(error, "result", None)
+            if summary and as_json:
+                click.echo(json.dumps(summary.summary(), indent=2))
+            raise
+    summary = result.summary()
+    for failure in result.failures:
+        click.echo(f"skipped: {failure}", err=True)
+    for finding in result.report.warnings[:20]:
+        click.echo(f"  {finding}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        entities = ", ".join(f"{n} {name}" for name, n in summary["entities"].items() if n)
+        click.echo(f"documents: {summary['documents_read']} read, {summary['documents_failed']} failed\n"
+                   f"entities: {entities}\nfacts: {summary['facts']}  triples: {summary['triples']}\n"
+                   f"violations: {summary['violations']}  warnings: {summary['warnings']}\n"
+                   f"published generation {summary['generation']} to {obj['store']} in {summary['seconds']} s")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSON Lines), in the evaluation schema.")
+@handled
+def extract(files, as_json):
+    """Print what each document states, without building a graph."""
+    from loader.build import read_all
+    from loader.extract import extract as run_extract
+
+    documents, failures = read_all(files)
+    for document in documents:
+        found = run_extract(document).to_json()
+        if as_json:
+            click.echo(json.dumps(found, ensure_ascii=False))
+        else:
+            click.echo(f"{document.name} ({document.language}): main role {found['main_role'] and found['main_role']['name']}")
+            for key in ("related_roles", "skills", "tools", "diplomas", "trainings", "certifications"):
+                click.echo(f"  {key}: " + ", ".join(item["name"] for item in found[key]))
+            for salary in found["salaries"]:
+                click.echo(f"  salary: {salary['min']}–{salary['max']} {salary['currency']}/{salary['period']} "
+                           f"{salary['basis']} ({salary['level']})")
+    for failure in failures:
+        click.echo(f"skipped: {failure}", err=True)
+    if failures and not documents:
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--gold", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of gold JSON files.")
+@click.argument("docs", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", is_flag=True, help="List every missed and extra item.")
+@handled
+def evaluate(gold, docs, as_json, errors):
+    """Score extraction of DOCS against gold annotations: precision, recall, F1 per category."""
+    from loader.build import read_all
+    from loader.evaluate import evaluate as run_evaluate
+    from loader.extract import extract as run_extract
+
+    documents, failures = read_all(docs)
+    for failure in failures:
+        click.echo(f"skipped: {failure}", err=True)
+    result = run_evaluate([run_extract(d).to_json() for d in documents], gold)
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.table())
+    if errors:
+        for score in result.per_category.values():
+            for line in score.errors:
+                click.echo(line)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+@handled
+def validate(obj, files):
+    """Validate RDF FILES against the SHACL shapes (or, without files, the published build)."""
+    from rdflib import Dataset, Graph
+
+    from loader.build import FICHES_GRAPH
+    from loader.validate import validate as run_validate
+    from ontology import graph_iri
+
+    from .store import open_read_only
+
+    graph = Graph()
+    if files:
+        for path in files:
+            try:
+                graph.parse(path)
+            except Exception as exc:  # rdflib raises many parser-specific types
+                raise InputError(f"cannot parse RDF: {exc}", file=path) from exc
+    else:
+        import pyoxigraph as ox
+
+        store = open_read_only(obj["store"])
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph_iri(obj["base_iri"], FICHES_GRAPH))))
+        graph.parse(data=data, format="nt")
+    report = run_validate(graph)
+    for finding in report.violations + report.warnings:
+        click.echo(str(finding))
+    click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--reasoner/--no-reasoner", default=True, help="Also run HermiT (needs Java).")
+@handled
+def check(reasoner):
+    """Check the ontology: the SPARQL quality checks, then HermiT consistency and classification."""
+    from ontology.quality import reason, run_checks
+
+    failures = run_checks()
+    for failure in failures:
+        click.echo(f"failed: {failure}")
+    if reasoner:
+        result = reason()
+        click.echo(f"HermiT: {'consistent' if result.consistent else 'INCONSISTENT'}, "
+                   f"{len(result.unsatisfiable)} unsatisfiable class(es)")
+        if not result.consistent or result.unsatisfiable:
+            sys.exit(1)
+    if failures:
+        sys.exit(1)
+    click.echo("ontology checks passed")
+
+
+# ---------------------------------------------------------------- store commands
+
+@main.group(name="import")
+def import_():
+    """Import data into the store, each source into its own named graph."""
+
+
+@import_.command(name="rdf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--graph", "graph_iri_", help="Named graph for triples (default: one graph per file under the base IRI).")
+@click.pass_obj
+@handled
+def import_rdf(obj, files, graph_iri_):
+    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD); quads keep their graphs."""
+    from loader.imports import import_rdf as run
+
+    result = run(obj["store"], files, graph_iri_, obj["base_iri"])
+    for graph, count in result.triples.items():
+        click.echo(f"{graph}: {count} quads")
+    click.echo(f"published generation {result.generation}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.pass_obj
+@handled
+def serve(obj, host, port):
+    """Serve the store over HTTP (development server; see the README for production)."""
+    from server import create_app
+
+    from .store import open_read_only
+
+    open_read_only(obj["store"])  # fail now, clearly, if nothing was built
+    app = create_app(obj)
+    click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql", err=True)
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query.")
+@click.option("--sparql", "text", help="Run this SPARQL text instead of a named query.")
+@click.option("--endpoint", help="Run against a remote SPARQL endpoint (through SPARQLWrapper) instead of the store.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.pass_obj
+@handled
+def query(obj, name, params, text, endpoint, fmt, list_):
+    """Run a named query (or --sparql TEXT) on the store or on a remote endpoint."""
+    import queries
+
+    from .querying import render, run_local, run_remote
+
+    if list_:
+        for q in queries.catalogue().values():
+            args = " ".join(f"--param {p.name}=<{p.type}>" for p in q.parameters)
+            click.echo(f"{q.name:<28} {q.title}  {args}")
+        return
+    if bool(name) == bool(text):
+        raise UsageError("give either a query NAME or --sparql TEXT")
+    values = {}
+    for raw in params:
+        key, sep, value = raw.partition("=")
+        if not sep:
+            raise UsageError(f"--param {raw!r} is not KEY=VALUE")
+        values[key] = value
+    if name:
+        named = queries.get(name)
+        bound = named.bind(values)
+        table = run_remote(endpoint, bound) if endpoint else run_local(obj["store"], bound)
+    else:
+        table = run_remote(endpoint, text) if endpoint else run_local(obj["store"], text)
+    click.echo(render(table, fmt))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl", show_default=True)
+@click.option("--graph", "graph_", help="Export only this named graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: standard output).")
+@click.pass_obj
+@handled
+def export(obj, fmt, graph_, output):
+    """Export the published dataset (or one graph) in an RDF format."""
+    from .exporting import export as run
+
+    target = open(output, "wb") if output else sys.stdout.buffer
+    try:
+        run(obj["store"], fmt, graph_, target)
+    finally:
+        if output:
+            target.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,78 @@
+"""Running SPARQL for the CLI: on the local store, or on a remote endpoint through SPARQLWrapper."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .store import open_read_only
+
+
+@dataclass
+class Table:
+    variables: list[str]
+    rows: list[dict[str, str]]
+    boolean: bool | None = None
+    graph: str | None = None  # N-Triples of a CONSTRUCT/DESCRIBE result
+
+
+def run_local(store_path: str | os.PathLike, text: str) -> Table:
+    store = open_read_only(store_path)
+    try:
+        results = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    if isinstance(results, ox.QueryBoolean):
+        return Table([], [], boolean=bool(results))
+    if isinstance(results, ox.QueryTriples):
+        return Table([], [], graph=results.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+    variables = [v.value for v in results.variables]
+    rows = [{name: solution[name].value for name in variables if solution[name] is not None} for solution in results]
+    return Table(variables, rows)
+
+
+def run_remote(endpoint: str, text: str) -> Table:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(text)
+    client.setReturnFormat(JSON)
+    try:
+        answer = client.queryAndConvert()
+    except SPARQLWrapperException as exc:
+        raise QueryError(f"endpoint {endpoint} refused the query: {exc}") from exc
+    except OSError as exc:
+        raise QueryError(f"cannot reach endpoint {endpoint}: {exc}") from exc
+    if "boolean" in answer:
+        return Table([], [], boolean=answer["boolean"])
+    variables = answer["head"]["vars"]
+    rows = [{k: v["value"] for k, v in binding.items()} for binding in answer["results"]["bindings"]]
+    return Table(variables, rows)
+
+
+def render(table: Table, fmt: str) -> str:
+    if table.boolean is not None:
+        return json.dumps({"boolean": table.boolean}) if fmt == "json" else str(table.boolean).lower()
+    if table.graph is not None:
+        return table.graph
+    if fmt == "json":
+        return json.dumps({"variables": table.variables, "rows": table.rows}, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=table.variables, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table.rows)
+        return out.getvalue().rstrip("\n")
+    widths = {v: max([len(v)] + [len(r.get(v, "")) for r in table.rows]) for v in table.variables}
+    widths = {v: min(w, 60) for v, w in widths.items()}
+    lines = ["  ".join(v.ljust(widths[v]) for v in table.variables)]
+    for row in table.rows:
+        lines.append("  ".join(row.get(v, "")[:60].ljust(widths[v]) for v in table.variables))
+    lines.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""Shared fixtures: the seed documents, a store built from them once per session, the Flask app,
+its test client and the CLI runner."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+GOLD = ROOT.parent / "shared" / "eval" / "seeds-gold"
+SAMPLES = ROOT / "data" / "samples"
+BASE = "https://w3id.org/rolegraph/id/"
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory, seeds) -> Path:
+    """A store with the seeds built into it (the library function, as the CLI calls it)."""
+    from loader.build import build
+
+    store = tmp_path_factory.mktemp("store") / "store"
+    build([seeds], store, BASE)
+    return store
+
+
+@pytest.fixture()
+def app(built_store):
+    from server import create_app
+
+    return create_app({"store": str(built_store), "base_iri": BASE, "testing": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def write(tmp_path):
+    """Write a test document (text or bytes) and return its path."""
+    def _write(name: str, content, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode(encoding))
+        return path
+    return _write
+
+
+def pdf_bytes(lines: list[str]) -> bytes:
+    """A minimal one-page PDF with a text layer, written by hand (no PDF library needed)."""
+    text = " ".join(f"({line}) Tj T*" for line in lines)
+    stream = f"BT /F1 12 Tf 14 TL 72 720 Td {text} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

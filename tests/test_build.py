@@ -1,0 +1,142 @@
+"""The build: seeds → validated graph with evidence → published store; bad input and failures."""
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from conftest import BASE, SAMPLES
+from loader.build import build, read_all
+from loader.extract import extract
+from loader.graph import build_graph
+from ontology import graph_iri
+from rolegraph.errors import InputError, StoreLocked, ValidationFailed
+from rolegraph.store import current_generation, open_read_only, publishing
+
+POSTGRESQL_SOURCES = """
+PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?file ?quote ?start ?end WHERE {
+  ?role skos:prefLabel "Back-end developer"@en .
+  ?tool skos:prefLabel "PostgreSQL"@en .
+  ?role rg:usesTool ?tool .
+  ?claim rg:claimSubject ?role ; rg:claimPredicate rg:usesTool ; rg:claimObject ?tool ; rg:hasEvidence ?e .
+  ?e rg:inDocument/rg:fileName ?file ; rg:quote ?quote ; rg:startOffset ?start ; rg:endOffset ?end .
+} ORDER BY ?file
+"""
+
+
+def rows(store, query):
+    return [tuple(term.value for term in solution) for solution in store.query(query, use_default_graph_as_union=True)]
+
+
+def test_seeds_build_answers_which_sources_say_back_end_developers_use_postgresql(built_store, seeds):
+    store = open_read_only(built_store)
+    found = rows(store, POSTGRESQL_SOURCES)
+    assert [r[0] for r in found] == ["000_7df5e01f5b9bf01d.txt", "003_0187b262fbc294aa.txt"]
+    for file, quote, start, end in found:
+        text = read_all([seeds / file])[0][0].text
+        assert quote == "PostgreSQL" and text[int(start):int(end)] == quote
+
+
+def test_python_is_one_node_with_the_support_of_every_seed_that_names_it(built_store):
+    # Four seeds name Python (one as "Pyhton"); the fifth names no technology at all.
+    store = open_read_only(built_store)
+    query = """PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+    SELECT ?support WHERE { ?c rg:claimObject <https://w3id.org/rolegraph/id/tool/python> ;
+      rg:claimPredicate rg:usesTool ; rg:supportCount ?support }"""
+    assert rows(store, query) == [("4",)]
+
+
+def test_same_input_gives_the_same_iris_and_an_isomorphic_graph(seeds):
+    first = build_graph([extract(d) for d in read_all([seeds])[0]], BASE).graph
+    second = build_graph([extract(d) for d in reversed(read_all([seeds])[0])], BASE).graph
+    assert isomorphic(first, second)
+    assert set(first.subjects()) == set(second.subjects())
+
+
+def test_base_iri_is_configurable(tmp_path):
+    result = build([SAMPLES / "data-engineer.html"], tmp_path / "s", "https://jobs.example.org/kg/")
+    store = open_read_only(tmp_path / "s")
+    assert result.entities["Role"] >= 1
+    assert store.contains_named_graph(ox.NamedNode("https://jobs.example.org/kg/graph/fiches"))
+    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(
+        "https://jobs.example.org/kg/graph/fiches")) if isinstance(q.subject, ox.NamedNode)}
+    assert subjects and all(s.startswith("https://jobs.example.org/kg/") for s in subjects)
+
+
+def test_bad_files_are_reported_and_the_others_built(tmp_path, write):
+    good = write("docs/good.md", "# Data analyst\n\nThe data analyst writes SQL and builds Power BI dashboards.\n")
+    write("docs/empty.txt", "")
+    write("docs/binary.txt", b"\x00\x00\x01\x02")
+    write("docs/undecodable.txt", b"Le d\xe9veloppeur \xff\xfe ma\xeetrise SQL.")
+    unsupported = write("docs/table.xlsx", b"PK")
+    result = build([tmp_path / "docs", unsupported], tmp_path / "store", BASE)
+    failed = sorted(f.details["file"].rsplit("/", 1)[-1] for f in result.failures)
+    assert failed == ["binary.txt", "empty.txt", "table.xlsx"]
+    assert result.documents_read == 2  # good.md and the cp1252-decoded file
+    store = open_read_only(tmp_path / "store")
+    files = sorted(r[0] for r in rows(store, "PREFIX rg: <https://w3id.org/rolegraph/ontology#> "
+                                              "SELECT ?f WHERE { ?d rg:fileName ?f }"))
+    assert files == ["good.md", "undecodable.txt"]
+    assert good.exists()
+
+
+def test_nothing_readable_is_an_error_and_publishes_nothing(tmp_path, write):
+    with pytest.raises(InputError, match="no document could be read"):
+        build([write("empty.txt", "")], tmp_path / "store", BASE)
+    assert current_generation(tmp_path / "store") is None
+
+
+def test_a_build_that_fails_validation_keeps_the_previous_graph(tmp_path, monkeypatch):
+    store = tmp_path / "store"
+    build([SAMPLES / "data-engineer.html"], store, BASE)
+    before = current_generation(store)
+    import loader.build as module
+
+    def broken_graph(*args, **kwargs):
+        built = build_graph(*args, **kwargs)
+        from ontology import RG
+        from rdflib import Literal
+        for salary in list(built.graph.subjects(predicate=RG.currency)):
+            built.graph.set((salary, RG.currency, Literal("dollars")))
+        return built
+
+    monkeypatch.setattr(module, "build_graph", broken_graph)
+    with pytest.raises(ValidationFailed) as caught:
+        build([SAMPLES / "ingenieur-devops.md"], store, BASE)
+    violations = caught.value.report.violations
+    assert {v.shape for v in violations} == {"rgsh:SalaryRange-currency"}
+    assert all(v.where and v.where.startswith("ingenieur-devops.md:") for v in violations)
+    assert current_generation(store) == before
+    files = rows(open_read_only(store), "PREFIX rg: <https://w3id.org/rolegraph/ontology#> SELECT ?f WHERE { ?d rg:fileName ?f }")
+    assert files == [("data-engineer.html",)]
+
+
+def test_a_second_writer_is_refused_while_one_is_at_work(tmp_path):
+    store = tmp_path / "store"
+    build([SAMPLES / "data-engineer.html"], store, BASE)
+    with publishing(store):
+        with pytest.raises(StoreLocked):
+            build([SAMPLES / "ingenieur-devops.md"], store, BASE)
+
+
+def test_an_interrupted_write_leaves_the_published_generation(tmp_path):
+    store = tmp_path / "store"
+    build([SAMPLES / "data-engineer.html"], store, BASE)
+    before = current_generation(store)
+    with pytest.raises(RuntimeError):
+        with publishing(store) as writable:
+            writable.remove_graph(ox.NamedNode(str(graph_iri(BASE, "fiches"))))
+            raise RuntimeError("killed")
+    assert current_generation(store) == before
+    assert rows(open_read_only(store), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != [("0",)]
+
+
+def test_the_published_graph_conforms_and_holds_the_ontology(built_store):
+    store = open_read_only(built_store)
+    assert store.contains_named_graph(ox.NamedNode(str(graph_iri(BASE, "ontology"))))
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph_iri(BASE, "fiches"))))
+    from loader.validate import validate
+    graph = Graph()
+    graph.parse(data=data, format="nt")
+    assert validate(graph).conforms

@@ -1,0 +1,146 @@
+"""The CLI through click's runner, and `rolegraph serve` as a real process with real clients."""
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from conftest import BASE, GOLD, ROOT, SAMPLES, needs_seeds
+from rolegraph.cli import main
+
+COMMANDS = {"build", "extract", "evaluate", "validate", "check", "import", "serve", "query", "export"}
+
+
+def test_help_lists_every_subcommand(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()[:1].isalpha()
+              and line.startswith("  ") and not line.startswith("    ")}
+    assert COMMANDS <= listed
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS) + ["import rdf"])
+def test_each_command_has_help(runner, command):
+    result = runner.invoke(main, [*command.split(), "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    from click.testing import CliRunner
+
+    store = tmp_path_factory.mktemp("cli") / "store"
+    result = CliRunner().invoke(main, ["--store", str(store), "build", str(SAMPLES), "--json"])
+    assert result.exit_code == 0, result.output
+    return store, json.loads(result.output[result.output.index("{"):])
+
+
+def test_build_prints_a_summary(sample_store):
+    _, summary = sample_store
+    assert summary["documents_read"] == 3 and summary["documents_failed"] == 0
+    assert summary["violations"] == 0 and summary["entities"]["Role"] >= 3 and summary["generation"] == "000001"
+
+
+def test_extract_json_lines(runner):
+    result = runner.invoke(main, ["extract", "--json", str(SAMPLES / "data-engineer.html"), str(SAMPLES / "ingenieur-devops.md")])
+    lines = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [d["doc"] for d in lines] == ["data-engineer.html", "ingenieur-devops.md"]
+    assert lines[1]["main_role"]["name"] == "DevOps engineer"
+
+
+@needs_seeds
+def test_evaluate_prints_the_table(runner, seeds):
+    result = runner.invoke(main, ["evaluate", "--gold", str(GOLD), str(seeds), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["categories"]["main_role"]["f1"] == 1.0
+
+
+def test_query_and_export(runner, sample_store):
+    store, _ = sample_store
+    result = runner.invoke(main, ["--store", str(store), "query", "role-tools", "-p", f"role={BASE}role/devops-engineer",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    labels = {row["label"] for row in json.loads(result.output)["rows"]}
+    assert {"Docker", "Kubernetes", "Terraform"} <= labels
+    exported = runner.invoke(main, ["--store", str(store), "export", "--format", "ttl"])
+    graph = Graph().parse(data=exported.output, format="turtle")
+    assert len(graph) > 500
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["query", "counts"], 3, "no published graph"),
+    (["build", "missing-folder/nothing.txt"], 2, "no document could be read"),
+    (["query", "no-such-query"], 2, "no named query"),
+    (["query", "--sparql", "SELEC x"], 3, "no published graph"),
+])
+def test_exit_codes(runner, tmp_path, args, code, message):
+    result = runner.invoke(main, ["--store", str(tmp_path / "empty"), *args])
+    assert result.exit_code == code and message in result.output
+
+
+def test_a_syntax_error_is_exit_code_4(runner, sample_store):
+    store, _ = sample_store
+    result = runner.invoke(main, ["--store", str(store), "query", "--sparql", "SELEC ?x WHERE {}"])
+    assert result.exit_code == 4 and "syntax error" in result.output
+
+
+def test_validate_exits_1_on_a_violation(runner, tmp_path):
+    graph = Graph().parse(ROOT / "tests/fixtures/shapes/valid/complete.ttl")
+    from ontology import sparql_prologue
+    graph.update(sparql_prologue() + (ROOT / "tests/fixtures/shapes/invalid/salary-currency-not-iso.ru").read_text())
+    path = tmp_path / "broken.ttl"
+    graph.serialize(path, format="turtle")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1 and "rgsh:SalaryRange-currency" in result.output
+    ok = runner.invoke(main, ["validate", str(ROOT / "tests/fixtures/shapes/valid/complete.ttl")])
+    assert ok.exit_code == 0 and "0 violation(s)" in ok.output
+
+
+def test_import_rdf_into_its_own_graph(runner, sample_store, tmp_path):
+    store, _ = sample_store
+    mapping = tmp_path / "mapping.ttl"
+    mapping.write_text("<https://example.org/a> <http://www.w3.org/2004/02/skos/core#exactMatch> <https://example.org/b> .\n")
+    result = runner.invoke(main, ["--store", str(store), "import", "rdf", str(mapping), "--graph", "https://example.org/g"])
+    assert result.exit_code == 0 and "https://example.org/g: 1 quads" in result.output
+    count = runner.invoke(main, ["--store", str(store), "query", "--format", "json", "--sparql",
+                                 "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }"])
+    assert json.loads(count.output)["rows"] == [{"n": "1"}]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_a_real_server_that_real_clients_query(sample_store):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    store, _ = sample_store
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "rolegraph", "--store", str(store), "serve", "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    health = json.load(response)
+                break
+            except OSError:
+                if time.time() > deadline or process.poll() is not None:
+                    raise AssertionError(process.stderr.read().decode() if process.poll() is not None else "no answer")
+                time.sleep(0.2)
+        assert health["status"] == "ok"
+        client = SPARQLWrapper(f"http://127.0.0.1:{port}/sparql")
+        client.setQuery("PREFIX rg: <https://w3id.org/rolegraph/ontology#> SELECT (COUNT(?d) AS ?n) WHERE { ?d a rg:SourceDocument }")
+        client.setReturnFormat(JSON)
+        assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "3"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,79 @@
+"""Reading documents: formats, encodings, structure, language, and clear errors for bad input."""
+import pytest
+
+from conftest import pdf_bytes
+from loader import documents
+from loader.documents import expand_paths, read_document
+from rolegraph.errors import InputError
+
+
+def test_plain_text_keeps_headings_and_list_items(write):
+    path = write("fiche.txt", "Compétences requises\n- Python et SQL\n- Rigueur\nIl travaille en équipe avec les testeurs.\n")
+    doc = read_document(path)
+    assert [b.kind for b in doc.blocks] == ["heading", "item", "item", "paragraph"]
+    assert doc.section_at(doc.text.index("Rigueur")) == "Compétences requises"
+    assert doc.language == "fr" and doc.media_type == "text/plain"
+
+
+def test_offsets_point_into_the_text(write):
+    doc = read_document(write("a.md", "# Skills\n\nThe engineer writes Terraform\nand reviews code.\n\n- Docker\n"))
+    for block in doc.blocks:
+        assert doc.text[block.start:block.end] == block.text
+    assert doc.blocks[1].text == "The engineer writes Terraform and reviews code."  # one Markdown paragraph
+    assert doc.language == "en"
+
+
+def test_html_drops_scripts_styles_and_navigation(write):
+    html = ("<html><head><title>Data analyst</title><style>p{}</style><script>var tracking = 1;</script></head>"
+            "<body><nav>Home Jobs</nav><h2>Skills</h2><ul><li>SQL &amp; Python</li></ul>"
+            "<iframe src='x'>frame text</iframe><footer>Legal</footer></body></html>")
+    doc = read_document(write("p.html", html))
+    assert doc.title == "Data analyst"
+    assert "tracking" not in doc.text and "Home Jobs" not in doc.text and "frame text" not in doc.text
+    assert [(b.kind, b.text) for b in doc.blocks] == [("heading", "Skills"), ("item", "SQL & Python")]
+
+
+def test_latin1_and_cp1252_are_detected(write):
+    doc = read_document(write("latin.txt", "Le développeur maîtrise les données – et l’anglais.\n", "cp1252"))
+    assert "développeur" in doc.text and "’" in doc.text and doc.encoding == "cp1252"
+
+
+def test_pdf_text_layer_is_read(write):
+    doc = read_document(write("profile.pdf", pdf_bytes(["Cloud engineer", "Skills: Kubernetes and Terraform."])))
+    assert "Kubernetes" in doc.text and doc.media_type == "application/pdf"
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("empty.txt", "", "empty document"),
+    ("blank.md", "   \n\n  ", "empty document"),
+    ("binary.txt", b"\x00\x01\x02binary\x00", "binary file"),
+    ("image.png", b"\x89PNG\r\n", "unsupported file type"),
+    ("broken.pdf", b"%PDF-1.4\nthis is not a pdf body", "PDF"),
+    ("fake.pdf", b"hello", "not a PDF file"),
+])
+def test_bad_input_is_a_clear_error_naming_the_file(write, name, content, message):
+    path = write(name, content)
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    assert message in str(caught.value)
+    assert caught.value.details["file"] == str(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(write, monkeypatch):
+    monkeypatch.setattr(documents, "MAX_BYTES", 1000)
+    path = write("huge.txt", "x" * 1001)
+    with pytest.raises(InputError, match="too large"):
+        read_document(path)
+
+
+def test_missing_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="cannot read file"):
+        read_document(tmp_path / "gone.txt")
+
+
+def test_directories_are_walked_recursively_skipping_other_files(write, tmp_path):
+    write("a/one.txt", "x")
+    write("a/b/two.html", "<p>x</p>")
+    write("a/b/notes.docx", "x")
+    write("a/.hidden.txt", "x")
+    assert [p.name for p in expand_paths([tmp_path / "a"])] == ["one.txt", "two.html"]

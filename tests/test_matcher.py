@@ -1,0 +1,77 @@
+"""Matching lexicon entries in real text: folding, variants, typos, alternatives, word boundaries."""
+import pytest
+
+from loader.extract import extract, matcher_for
+from loader.extract.matcher import resolve
+from loader.documents import assemble
+from loader.lexicon import load_lexicon
+
+
+def names(text: str, kind: str, language: str = "en") -> list[str]:
+    found = resolve(matcher_for(load_lexicon()).find(text, language=language))
+    return sorted({m.entry.name for m in found if m.entry.kind == kind})
+
+
+def doc(text: str, name: str = "t.txt"):
+    return assemble(name, "text/plain", text.encode(), [("paragraph", line) for line in text.split("\n")], None, "utf-8")
+
+
+@pytest.mark.parametrize("text", ["a backend developer", "a back-end developer", "a back end developer",
+                                  "un développeur back-end", "une DÉVELOPPEUSE BACK-END", "des développeurs back-end"])
+def test_case_accents_hyphens_plural_and_gender(text):
+    language = "fr" if "velop" in text and "developer" not in text else "en"
+    assert names(text, "role", language) == ["Back-end developer"]
+
+
+@pytest.mark.parametrize("text", ["Node.js", "NodeJS", "node.js", "Node.JS"])
+def test_product_spellings(text):
+    assert names(f"We use {text} daily.", "tool") == ["Node.js"]
+
+
+def test_typos_on_long_names_are_tolerated_but_not_on_short_ones():
+    assert names("Il connaît Pyhton et Jvaa.", "tool", "fr") == ["Python"]
+
+
+def test_go_the_language_is_not_the_verb_nor_a_part_of_google():
+    assert names("Services in Go and Rust.", "tool") == ["Go", "Rust"]
+    assert names("We go to the office; Google Cloud is used.", "tool") == ["Google Cloud"]
+
+
+def test_no_hit_inside_another_word():
+    assert names("The JavaScript bundler", "tool") == ["JavaScript"]
+    assert "Java" not in names("JavaScript only", "tool")
+
+
+def test_slash_alternatives_are_read_one_at_a_time():
+    assert names("Containers: CKA/CKAD (Kubernetes).", "certification") == [
+        "Certified Kubernetes Administrator", "Certified Kubernetes Application Developer"]
+    assert names("unit/integration tests are written first", "competency") == ["Integration testing", "Unit testing"]
+
+
+def test_matches_never_cross_a_line_or_a_sentence():
+    assert names("the system.\nArchitect of nothing", "role") == []
+
+
+def test_coordinated_diplomas_are_split():
+    found = extract(doc("Formation : une Licence en informatique ou développement Web, puis un Master en génie logiciel."))
+    assert sorted(d.name for d in found.diplomas) == [
+        "Bachelor's degree in computer science", "Bachelor's degree in web development",
+        "Master's degree in software engineering"]
+    shared = extract(doc("It requires a DUT / BTS in computer science."))
+    assert sorted(d.name for d in shared.diplomas) == ["BTS in computer science", "DUT in computer science"]
+
+
+def test_a_repeated_fragment_counts_once():
+    found = extract(doc("Stacks: " + "Java (FastAPI), " * 20 + "PHP."))
+    assert sorted(t.name for t in found.tools) == ["FastAPI", "Java", "PHP"]
+
+
+def test_vendor_named_in_a_certification_sentence_is_a_certification():
+    found = extract(doc("Il déploie sur AWS.\nLes certifications proposées par AWS ou Google Cloud sont un plus."))
+    assert [t.name for t in found.tools] == ["AWS"]
+    assert sorted(c.name for c in found.certifications) == ["AWS certification", "Google Cloud certification"]
+
+
+def test_role_qualifiers_do_not_hide_the_role():
+    found = extract(doc("Le développeur freelance back-end travaille seul. Le développeur back-end code."))
+    assert found.main_role.name == "Back-end developer"

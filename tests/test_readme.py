@@ -1,0 +1,59 @@
+"""The README's tables cannot drift from the code: commands, exit codes, named queries, classes."""
+import re
+from pathlib import Path
+
+import queries
+from ontology import RG
+from rolegraph.cli import main
+from rolegraph.errors import EXIT_CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def table(marker: str) -> list[list[str]]:
+    block = README.split(f"<!-- {marker} -->", 1)[1].strip().split("\n\n", 1)[0]
+    rows = [line for line in block.splitlines() if line.startswith("|")][2:]
+    return [[cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]] for row in rows]
+
+
+def test_cli_table_lists_every_command():
+    documented = set()
+    for cells in table("cli-table"):
+        words = cells[0].strip("`").split()
+        documented.add(" ".join(words[1:3]) if words[1] == "import" else words[1])
+    commands = {name for name in main.commands if name != "import"} | {f"import {n}" for n in main.commands["import"].commands}
+    assert documented == commands
+
+
+def test_exit_code_table_matches_the_code():
+    assert {int(c[0]): c[1] for c in table("exit-codes")} == EXIT_CODES
+
+
+def test_query_table_matches_the_catalogue():
+    rows = {c[0].strip("`"): c for c in table("query-table")}
+    catalogue = queries.catalogue()
+    assert set(rows) == set(catalogue)
+    for name, query in catalogue.items():
+        assert rows[name][1] == query.title
+        params = ", ".join(f"`{p.name}` ({p.type})" for p in query.parameters) or "—"
+        assert rows[name][2] == params
+
+
+def test_ontology_table_names_real_classes_and_every_main_one():
+    named = {m for c in table("ontology-table") for m in re.findall(r"`rg:(\w+)`", c[0])}
+    assert {"Role", "Competency", "Tool", "Diploma", "Training", "Certification", "SalaryRange",
+            "SourceDocument", "Claim", "Evidence"} <= named
+    for name in {m for c in table("ontology-table") for m in re.findall(r"rg:([\w-]+)", " ".join(c))}:
+        RG[name]  # raises on a term the ontology does not have
+
+
+def test_every_named_query_has_a_test():
+    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    missing = [name for name in queries.catalogue() if f'"{name}"' not in tests and f"/{name}" not in tests]
+    assert missing == []
+
+
+def test_the_two_commands_are_there():
+    for marker in ("main-command", "test-command"):
+        assert re.search(rf"<!-- {marker} -->\s*```sh\n.+\n```", README)

@@ -1,0 +1,36 @@
+"""Salary figures in French and English, from the forms job profiles use."""
+import pytest
+
+from loader.extract.salary import find_salaries
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Un junior gagne entre 2 800 € et 3 200 € brut par mois.", (2800, 3200, "EUR", "month", "gross", "junior")),
+    ("The salary starts at 30,000 euros per year.", (30000, 30000, "EUR", "year", "unknown", "unknown")),
+    ("Il peut atteindre 65 000 euros annuels bruts.", (65000, 65000, "EUR", "year", "gross", "unknown")),
+    ("Les taux journaliers se situent entre 200 et 600€.", (200, 600, "EUR", "day", "unknown", "freelance")),
+    ("Senior engineers are paid $90,000.", (90000, 90000, "USD", "year", "unknown", "senior")),
+    ("Le salaire va de 35 à 60 k€ selon l'expérience.", (35000, 60000, "EUR", "year", "unknown", "experienced")),
+    ("A contractor earns £400 to £550 a day.", (400, 550, "GBP", "day", "unknown", "freelance")),
+    ("Salaire net : 2 100 € par mois.", (2100, 2100, "EUR", "month", "net", "unknown")),
+])
+def test_figures(text, expected):
+    (salary,) = find_salaries(text)
+    assert (salary.min, salary.max, salary.currency, salary.period, salary.basis, salary.level) == expected
+    assert text[salary.start:salary.end] == salary.surface
+
+
+def test_a_figure_that_refers_back_takes_the_previous_period_and_basis():
+    text = "Un débutant gagne 2 500 € brut par mois. Avec l'expérience, cette rémunération peut atteindre 4 000 €."
+    first, second = find_salaries(text)
+    assert (second.min, second.period, second.basis) == (4000, "month", "gross")
+
+
+@pytest.mark.parametrize("text", [
+    "Publié le 14 juillet 2020 à 10:00.",
+    "Une équipe de 200 personnes.",
+    "200",
+    "Version 3.11 of Python, 2023.",
+])
+def test_numbers_that_are_not_pay_are_ignored(text):
+    assert find_salaries(text) == []
