@@ -5,7 +5,7 @@ from loader.extract.salary import find_salaries
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Un junior gagne entre 2 800 € et 3 200 € brut par mois.", (2800, 3200, "EUR", "month", "gross", "junior")),
+    ("Au début, un junior touche entre 2 700 € et 3 100 € brut par mois.", (2700, 3100, "EUR", "month", "gross", "junior")),
     ("The salary starts at 30,000 euros per year.", (30000, 30000, "EUR", "year", "unknown", "unknown")),
     ("Il peut atteindre 65 000 euros annuels bruts.", (65000, 65000, "EUR", "year", "gross", "unknown")),
     ("Les taux journaliers se situent entre 200 et 600€.", (200, 600, "EUR", "day", "unknown", "freelance")),
@@ -21,7 +21,7 @@ def test_figures(text, expected):
 
 
 def test_a_figure_that_refers_back_takes_the_previous_period_and_basis():
-    text = "Un débutant gagne 2 500 € brut par mois. Avec l'expérience, cette rémunération peut atteindre 4 000 €."
+    text = "Au départ, un technicien touche 2 500 € brut mensuel. Plus tard, ce salaire peut dépasser 4 000 €."
     first, second = find_salaries(text)
     assert (second.min, second.period, second.basis) == (4000, "month", "gross")
 
