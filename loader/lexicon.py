@@ -74,7 +74,18 @@ class Lexicon:
         return self._by_key[(kind, id)]
 
     def of_kind(self, kind: str) -> list[Entry]:
-        return [e for e in self.entries if e.kind == kind]
+        if not hasattr(self, "_by_kind"):
+            self._by_kind: dict[str, list[Entry]] = {}
+            for entry in self.entries:
+                self._by_kind.setdefault(entry.kind, []).append(entry)
+        return list(self._by_kind.get(kind, ()))
+
+    def vendor_certifications(self) -> dict[str, Entry]:
+        """Tool id → the vendor certification its name stands for in a sentence about certifications."""
+        if not hasattr(self, "_vendors"):
+            self._vendors = {tool: cert for cert in self.of_kind("certification")
+                             for tool in cert.get("vendor_tools", ())}
+        return self._vendors
 
 
 def read_entries(folder: Path) -> list[Entry]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..documents import Document
 from ..lexicon import Entry, Lexicon, load_lexicon
-from .matcher import SOFT_GAP, Matcher, Mention, Token, fold, resolve, stem, tokenize
+from .matcher import Matcher, Mention, Token, fold, resolve, stem, tokenize
 from .qualifications import compose_diplomas
 from .roles import classify_relation, main_role_of
 from .salary import Salary, find_salaries
@@ -101,8 +101,10 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     text = document.text
     tokens = tokenize(text)
     candidates = matcher.find(text, tokens, language=document.language)
-    candidates += [m for m in matcher.find(text, _without_qualifiers(tokens), language=document.language)
-                   if m.entry.kind == "role"]
+    stripped, resumed = _without_qualifiers(tokens)
+    if resumed:  # only where a qualifier was removed can a new role appear
+        starts = sorted({k for r in resumed for k in range(max(0, r - 4), r)})
+        candidates += [m for m in matcher.find_from(text, stripped, starts, document.language) if m.entry.kind == "role"]
     structural = {"degree", "field"}
     mentions = resolve(m for m in candidates if m.entry.kind not in structural)
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
@@ -121,8 +123,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
             item.evidence.append(ev)
         return item
 
-    vendor_certs = {tool: cert for cert in lexicon.of_kind("certification")
-                    for tool in cert.get("vendor_tools", ())}
+    vendor_certs = lexicon.vendor_certifications()
     for mention in mentions:
         entry = mention.entry
         if entry.kind == "tool" and entry.id in vendor_certs and _in_certification_sentence(document, mention):
@@ -161,20 +162,23 @@ def _ordered(items) -> list[Item]:
     return sorted(items, key=lambda i: (i.evidence[0].start if i.evidence else 0, i.id))
 
 
-def _without_qualifiers(tokens: list[Token]) -> list[Token]:
-    """The token stream with role qualifiers removed, so "développeur freelance back-end" reads as a role."""
+def _without_qualifiers(tokens: list[Token]) -> tuple[list[Token], list[int]]:
+    """The token stream with role qualifiers removed, so "développeur freelance back-end" reads as a
+    role, and the positions (in that stream) where a qualifier was removed."""
     kept: list[Token] = []
+    resumed: list[int] = []
     soft: bool | None = None  # None: nothing skipped before the next token
     for token in tokens:
         if token.key in ROLE_QUALIFIERS and kept:
-            soft = (soft is not False) and bool(SOFT_GAP.match(token.gap_before))
+            soft = (soft is not False) and token.soft
             continue
         if soft is not None:
-            joined = soft and SOFT_GAP.match(token.gap_before)
-            token = Token(token.key, token.start, token.end, " " if joined else ";")
+            joined = soft and token.soft
+            token = token._replace(gap_before=" " if joined else ";", soft=joined)
+            resumed.append(len(kept))
             soft = None
         kept.append(token)
-    return kept
+    return kept, resumed
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")

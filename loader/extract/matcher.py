@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from ..lexicon import Entry
 
@@ -24,10 +24,26 @@ MAX_TOKENS = 10
 LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})
 
 
+class _FoldTable(dict):
+    """str.translate table, filled on demand: each character to its lower-case, accent-free form,
+    when that form is one character (so folding keeps offsets); "œ" and the like stay as they are."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
+        if char in "’‘":
+            base = "'"
+        folded = base if len(base) == 1 else char.lower() if len(char.lower()) == 1 else char
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
-    """Lower case, no accents, typographic apostrophes made plain."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    """Lower case, no accents, typographic apostrophes made plain; same length as ``text``."""
+    return text.translate(_FOLD)
 
 
 def stem(token: str) -> str:
@@ -39,26 +55,47 @@ def stem(token: str) -> str:
     return token
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     key: str  # folded, stemmed, without dots; "" for a stopword
     start: int
     end: int
     gap_before: str
+    soft: bool  # whether the gap before may sit inside a match (see SOFT_GAP)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _key(raw: str) -> str:
+    key = _KEYS.get(raw)
+    if key is None:
+        if raw in STOPWORDS:
+            key = ""
+        else:
+            key = ("." if raw.startswith(".") else "") + stem(raw.replace(".", ""))
+        if len(_KEYS) < 200_000:
+            _KEYS[raw] = key
+    return key
 
 
 def tokenize(text: str) -> list[Token]:
     tokens, previous_end = [], 0
-    for match in _TOKEN.finditer(text):
-        raw = fold(match.group())
-        elided = len(raw) <= 2 and text[match.end():match.end() + 1] in ("'", "’")
-        if raw in STOPWORDS or elided:  # "C'est", "l'API": an elided article, never a name
+    folded = fold(text)
+    soft = SOFT_GAP.match
+    keys = _KEYS
+    for match in _TOKEN.finditer(folded):
+        start, end = match.span()
+        raw = match.group()
+        # "C'est", "l'API": an elided article, never a name
+        if len(raw) <= 2 and folded[end:end + 1] == "'":
             key = ""
         else:
-            leading = "." if raw.startswith(".") else ""
-            key = leading + stem(raw.replace(".", ""))
-        tokens.append(Token(key, match.start(), match.end(), text[previous_end:match.start()]))
-        previous_end = match.end()
+            key = keys.get(raw)
+            if key is None:
+                key = _key(raw)
+        gap = text[previous_end:start]
+        tokens.append(Token(key, start, end, gap, not gap or gap == " " or bool(soft(gap))))
+        previous_end = end
     return tokens
 
 
@@ -104,6 +141,10 @@ class Matcher:
                     for variant in _deletions(key):
                         self.fuzzy.setdefault(variant, set()).add(key)
 
+    def find_from(self, text: str, tokens: Sequence[Token], starts: Iterable[int], language: str | None) -> list[Mention]:
+        """Mentions that start at the given token positions only."""
+        return self._spans(text, tokens, starts, language)
+
     def find(self, text: str, tokens: Sequence[Token] | None = None, language: str | None = None) -> list[Mention]:
         """Every candidate mention in ``text`` (overlapping; see ``resolve``), for a document in ``language``."""
         tokens = tokenize(text) if tokens is None else tokens
@@ -120,7 +161,7 @@ class Matcher:
                 continue
             key = ""
             for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-                if j > i and not SOFT_GAP.match(tokens[j].gap_before):
+                if j > i and not tokens[j].soft:
                     break
                 key += tokens[j].key
                 if key not in self.prefixes:
@@ -143,13 +184,19 @@ class Matcher:
             surface = text[token.start:token.end]
             if len(key) < 5 or key in self.index or not surface[:1].isupper():
                 continue
-            candidates = set()
-            for variant in (key, *_deletions(key)):
-                candidates |= self.fuzzy.get(variant, set())
+            candidates = self._fuzzy_candidates(key)
             for candidate in sorted(candidates):
                 if candidate[0] == key[0] and _damerau(candidate, key) == 1:
                     for entry, _exact, _language in self.index[candidate]:
                         found.append(Mention(entry, token.start, token.end, surface, fuzzy=True))
+        return found
+
+    def _fuzzy_candidates(self, key: str) -> frozenset[str]:
+        cache = self.__dict__.setdefault("_fuzzy_cache", {})
+        found = cache.get(key)
+        if found is None:
+            found = frozenset().union(*(self.fuzzy.get(v, ()) for v in (key, *_deletions(key))))
+            cache[key] = found
         return found
 
     def _alternatives(self, text: str, tokens: Sequence[Token], language: str | None) -> list[Mention]:
@@ -167,8 +214,7 @@ class Matcher:
             after = _context(tokens, j, +1)
             for k in range(i, j + 1):
                 window = [*before, tokens[k], *after]
-                virtual = [Token(t.key, t.start, t.end, " ") if n else Token(t.key, t.start, t.end, t.gap_before)
-                           for n, t in enumerate(window)]
+                virtual = [t._replace(gap_before=" ", soft=True) if n else t for n, t in enumerate(window)]
                 position = len(before)
                 found += [Mention(m.entry, m.start, m.end, m.surface, alternative=True) for m in
                           self._spans(text, virtual, range(len(virtual)), language, must_cover=(position, position))]
@@ -224,12 +270,17 @@ def resolve(mentions: Iterable[Mention]) -> list[Mention]:
 
 def _longest(mentions: Iterable[Mention]) -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: (m.fuzzy, -(m.end - m.start), m.start))
-    taken: list[tuple[int, int]] = []
+    if not ordered:
+        return []
+    covered = bytearray(max(m.end for m in ordered))
+    taken: set[tuple[int, int]] = set()
     kept = []
     for mention in ordered:
         span = (mention.start, mention.end)
-        if any(s < mention.end and mention.start < e and (s, e) != span for s, e in taken):
-            continue
-        taken.append(span)
+        if span not in taken:
+            if covered.find(1, mention.start, mention.end) != -1:
+                continue
+            taken.add(span)
+            covered[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         kept.append(mention)
     return kept

@@ -28,6 +28,7 @@ _SINGLE = re.compile(
     rf"(?P<cue>jusqu['’]à|jusqu'a|up to|over|above|more than|plus de|au-delà de|à partir de|from|dès|environ|around|about|starts? (?:at|above|from))?\s*{_amount('a')}",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)|\n|$)")
 
 PERIODS = (
@@ -101,6 +102,8 @@ def find_salaries(text: str) -> list[Salary]:
     around them are ignored, and so are amounts too small or too large to be pay."""
     found: list[Salary] = []
     for sentence in _SENTENCE.finditer(text):
+        if not _DIGIT.search(sentence.group()):
+            continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
     return found
 
