@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -39,6 +38,7 @@ class BuildResult:
     triples: int = 0
     report: ValidationReport | None = None
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
     generation: str | None = None
 
     def summary(self) -> dict:
@@ -52,6 +52,7 @@ class BuildResult:
             "violations": len(self.report.violations) if self.report else 0,
             "warnings": len(self.report.warnings) if self.report else 0,
             "seconds": round(self.seconds, 3),
+            "stages": {name: round(value, 3) for name, value in self.stages.items()},
             "generation": self.generation,
         }
 
@@ -81,19 +82,31 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
     previous build (imported taxonomies are kept). Unreadable files are reported in the result."""
     started = time.perf_counter()
     result = BuildResult()
+    clock = started
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.stages[stage] = now - clock
+        clock = now
+
     documents, result.failures = read_all(paths, progress)
     result.documents_read = len(documents)
+    lap("read")
     if not documents:
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
     lexicon = load_lexicon()
     extractions: list[Extraction] = [extract(d, lexicon) for d in documents]
+    lap("extract")
     built = build_graph(extractions, base_iri, lexicon)
     graph = built.graph
     result.facts = built.claims
     result.triples = len(graph)
     result.entities = {str(c).rsplit("#", 1)[-1]: len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
+    lap("graph")
     result.report = validate(graph, built.locate)
+    lap("validate")
     if not result.report.conforms:
         result.seconds = time.perf_counter() - started
         error = ValidationFailed(f"{len(result.report.violations)} SHACL violation(s); nothing was published",
@@ -103,5 +116,6 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
                                 graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()})
     result.generation = published.generation
+    lap("publish")
     result.seconds = time.perf_counter() - started
     return result

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from functools import wraps
-from pathlib import Path
 
 import click
 
@@ -154,7 +153,7 @@ def evaluate(gold, docs, as_json, errors):
 @handled
 def validate(obj, files):
     """Validate RDF FILES against the SHACL shapes (or, without files, the published build)."""
-    from rdflib import Dataset, Graph
+    from rdflib import Graph
 
     from loader.build import FICHES_GRAPH
     from loader.validate import validate as run_validate

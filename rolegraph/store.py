@@ -118,10 +118,10 @@ def publishing(root: str | os.PathLike) -> Iterator[ox.Store]:
             yield store
             store.flush()
         except BaseException:
-            del store
+            store = None  # close the database before removing its folder
             shutil.rmtree(target, ignore_errors=True)
             raise
-        del store
+        store = None
         _swap_current(root, target)
         _prune(root)
 

@@ -1,6 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql (queries only; updates are refused)."""
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
@@ -25,8 +27,6 @@ def run(query: str):
 
 
 def _position(message: str) -> str | None:
-    import re
-
     match = re.search(r"at (\d+:\d+)", message)
     return match.group(1) if match else None
 

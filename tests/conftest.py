@@ -2,7 +2,6 @@
 its test client and the CLI runner."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,7 @@
 import shutil
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 import ontology
@@ -78,7 +78,7 @@ def test_hermit_finds_the_ontology_consistent_and_classifies_it():
 @java
 def test_hermit_reports_a_class_that_cannot_have_members():
     graph = _copy_of_tbox()
-    both, node = URIRef("urn:test:SkillAndKnowledge"), BNode()
+    both = URIRef("urn:test:SkillAndKnowledge")
     graph.add((both, RDF.type, OWL.Class))
     graph.add((both, RDFS.subClassOf, RG.Skill))
     graph.add((both, RDFS.subClassOf, RG.Knowledge))

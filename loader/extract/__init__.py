@@ -7,7 +7,6 @@ schema of ../shared/eval/README.md (the output of ``rolegraph extract --json``).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,7 +16,6 @@ from .matcher import Matcher, Mention, Token, fold, resolve, stem, tokenize
 from .qualifications import compose_diplomas
 from .roles import classify_relation, main_role_of
 from .salary import Salary, find_salaries
-from .sections import section_kind
 
 EXTRACTOR = "lexicon/1"
 #: Words that qualify a role without changing it ("Développeur freelance Back-End").
@@ -204,7 +202,3 @@ def _sentence_of(document: Document, offset: int) -> tuple[int, str]:
 def _in_certification_sentence(document: Document, mention: Mention) -> bool:
     return "certif" in fold(_sentence_of(document, mention.start)[1])
 
-
-def section_kinds(document: Document) -> Counter:
-    """How many headings of each kind the document has (for summaries and tests)."""
-    return Counter(section_kind(h) for _, h in document.sections)

@@ -4,7 +4,7 @@ period, gross/net basis, seniority and employment type read from the surrounding
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .matcher import fold
 
@@ -167,6 +167,3 @@ def _plausible(low: float, high: float, period: str) -> bool:
     floor, ceiling = bounds[period]
     return floor <= low <= ceiling and floor <= high <= ceiling and high <= low * 5
 
-
-def with_level(salary: Salary, level: str) -> Salary:
-    return replace(salary, level=level)

@@ -14,8 +14,9 @@ from ..extract import Evidence, Extraction, Item
 from ..lexicon import Lexicon, load_lexicon
 from .mint import Minter
 
-#: Evidence kept per claim and document: repeated mentions add nothing after a few.
-MAX_EVIDENCE_PER_DOCUMENT = 3
+#: Evidence kept per claim and document: the first passage of each distinct wording, up to this
+#: many; a phrase repeated twenty times by a corrupted page is one piece of evidence.
+MAX_EVIDENCE_PER_DOCUMENT = 2
 
 RELATION_PROPERTY = {
     "progression": RG.progressesTo, "management": RG.managementTrackTo, "specialisation": RG.specialisesInto,
@@ -59,7 +60,8 @@ def build_graph(extractions: list[Extraction], base: str, lexicon: Lexicon | Non
         entry = claims.setdefault((subject, predicate, obj), _Claim(subject, predicate, obj))
         kept = entry.evidence.setdefault(str(doc), [])
         for ev in evidence:
-            if len(kept) < MAX_EVIDENCE_PER_DOCUMENT and all(ev != k for k, _ in kept):
+            wording = ev.quote.casefold()
+            if len(kept) < MAX_EVIDENCE_PER_DOCUMENT and all(wording != k.quote.casefold() for k, _ in kept):
                 kept.append((ev, doc))
 
     for extraction in sorted(extractions, key=lambda x: x.document.checksum):
