@@ -33,6 +33,16 @@ def built_store(tmp_path_factory, seeds) -> Path:
     return store
 
 
+@pytest.fixture(scope="session")
+def mixed_store(tmp_path_factory, seeds) -> Path:
+    """A store with the seeds and our sample documents (other roles) built into it."""
+    from loader.build import build
+
+    store = tmp_path_factory.mktemp("mixed") / "store"
+    build([seeds, SAMPLES], store, BASE)
+    return store
+
+
 @pytest.fixture()
 def app(built_store):
     from server import create_app

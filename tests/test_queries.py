@@ -75,3 +75,99 @@ def test_role_tools_grouped_by_category(built_store):
     assert by_tool["Python"] == ("language", 4) and by_tool["PostgreSQL"] == ("database", 2)
     categories = [r["category"] for r in rows]
     assert categories == sorted(categories)
+
+
+ROLE = BASE + "role/"
+
+
+def test_roles_for_label_finds_every_role_using_docker(mixed_store):
+    rows = run(mixed_store, "roles-for-label", label="docker")
+    assert {r["roleLabel"] for r in rows} == {"Back-end developer", "Data engineer", "DevOps engineer"}
+
+
+def test_roles_for_entity(mixed_store):
+    rows = run(mixed_store, "roles-for-entity", entity=BASE + "tool/python")
+    support = {r["roleLabel"]: int(r["support"]) for r in rows}
+    assert support["Back-end developer"] == 4 and support["DevOps engineer"] == 1 and support["Data engineer"] == 1
+    assert rows[0]["roleLabel"] == "Back-end developer"
+
+
+def test_role_qualifications_with_levels(mixed_store):
+    rows = {r["label"]: r for r in run(mixed_store, "role-qualifications", role=BACKEND)}
+    assert rows["Master's degree in computer science"]["frenchLevel"] == "bac+5"
+    assert rows["Master's degree in computer science"]["eqfLevel"] == "7"
+    assert rows["BTS SIO"]["frenchLevel"] == "bac+2" and rows["BTS SIO"]["eqfLevel"] == "5"
+    assert rows["Bootcamp"]["trainingType"] == "bootcamp"
+    assert rows["Certified Kubernetes Administrator"]["issuer"] == "Cloud Native Computing Foundation"
+
+
+def test_role_career_paths(mixed_store):
+    rows = run(mixed_store, "role-career", role=BACKEND)
+    relations = {(r["relation"], r["label"]) for r in rows}
+    assert ("related", "DevOps engineer") in relations and ("related", "Cloud engineer") in relations
+    assert ("progression", "Engineering manager") in relations
+    assert ("collaborator", "Front-end developer") in relations
+    devops = {(r["relation"], r["label"]) for r in run(mixed_store, "role-career", role=ROLE + "devops-engineer")}
+    assert ("progression", "Site reliability engineer") in devops and ("related", "System administrator") in devops
+
+
+def test_seniority_ladder_in_order(built_store):
+    rows = run(built_store, "seniority-ladder")
+    assert [r["english"] for r in rows] == ["junior", "confirmed", "senior", "lead / staff", "principal / architect"]
+    assert rows[1]["french"] == "confirmé"
+
+
+def test_role_salaries_normalised_to_yearly_gross(built_store):
+    rows = run(built_store, "role-salaries", role=BACKEND)
+    junior_fr = next(r for r in rows if r["file"] == "000_7df5e01f5b9bf01d.txt" and r["seniority"] == "junior")
+    assert (junior_fr["min"], junior_fr["max"], junior_fr["currency"], junior_fr["period"], junior_fr["basis"]) == (
+        "2800", "3200", "EUR", "month", "gross")
+    assert (float(junior_fr["yearlyMin"]), float(junior_fr["yearlyMax"])) == (33600, 38400)
+    day_rate = next(r for r in rows if r["employment"] == "freelance")
+    assert (day_rate["min"], day_rate["max"], day_rate["period"]) == ("200", "600", "day") and "yearlyMin" not in day_rate
+
+
+def test_single_source_facts_have_support_one(built_store):
+    rows = run(built_store, "single-source-facts", role=BACKEND)
+    labels = {r["label"] for r in rows if "label" in r}
+    assert "Kafka" in labels and "Python" not in labels
+
+
+def test_salary_disagreements(built_store):
+    rows = run(built_store, "salary-disagreements")
+    pairs = {(r["fileA"], r["fileB"], r["period"]) for r in rows}
+    assert ("001_27e9150d5729f91d.txt", "004_c5e50c47e32e0a14.txt", "year") in pairs
+    assert all(float(r["maxA"]) < float(r["minB"]) or float(r["maxB"]) < float(r["minA"]) for r in rows)
+
+
+def test_skill_gap_from_sysadmin_to_devops(mixed_store):
+    rows = run(mixed_store, "skill-gap", current=ROLE + "system-administrator", target=ROLE + "devops-engineer")
+    gap = {r["label"] for r in rows}
+    assert {"Docker", "Kubernetes", "Terraform", "Infrastructure as code"} <= gap
+    assert "Linux" not in gap  # both roles have it
+
+
+def test_entity_labels_in_both_languages(built_store):
+    rows = run(built_store, "entity-labels", entity=BACKEND)
+    preferred = {r["language"]: r["label"] for r in rows if r["kind"] == "preferred"}
+    assert preferred["en"] == "Back-end developer" and preferred["fr"].lower().startswith("développeur back-end")
+
+
+def test_entity_describe_is_a_graph_with_claims_and_evidence(built_store):
+    from rdflib import Graph, URIRef
+    from ontology import RG
+
+    text = queries.get("entity-describe").bind({"entity": BASE + "tool/postgresql"})
+    triples = open_read_only(built_store).query(text, use_default_graph_as_union=True)
+    import pyoxigraph as ox
+    graph = Graph().parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    postgresql = URIRef(BASE + "tool/postgresql")
+    assert (postgresql, RG.toolCategory, RG["tool-database"]) in graph
+    assert (URIRef(BACKEND), RG.usesTool, postgresql) in graph
+    assert len(set(graph.objects(None, RG.quote))) >= 1
+
+
+def test_documents_list_every_source(built_store):
+    rows = run(built_store, "documents")
+    assert [r["file"] for r in rows] == sorted(r["file"] for r in rows) and len(rows) == 5
+    assert {r["language"] for r in rows} == {"fr", "en"} and all(int(r["facts"]) > 0 for r in rows)
