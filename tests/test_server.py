@@ -83,3 +83,31 @@ def test_a_parameter_carrying_sparql_is_a_value_not_code(client):
 def test_unknown_query_or_missing_parameter(client, query, params):
     response = client.get(f"/api/queries/{query}", query_string=params)
     assert response.status_code in (400, 404) and "error" in response.json
+
+
+def test_ask_answers_in_the_negotiated_format(client):
+    query = "ASK { ?s a <https://w3id.org/rolegraph/ontology#Role> }"
+    json_answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(json_answer.data)["boolean"] is True
+    xml_answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+xml"})
+    assert xml_answer.content_type.startswith("application/sparql-results+xml") and b"<boolean>true</boolean>" in xml_answer.data
+
+
+def test_default_graph_uri_restricts_the_dataset(client):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/2002/07/owl#Class> }"
+    everything = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    only_fiches = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/fiches"},
+                             headers={"Accept": "application/sparql-results+json"})
+    count = lambda r: int(json.loads(r.data)["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+    assert count(everything) > 20 and count(only_fiches) == 0
+
+
+def test_get_without_query_describes_the_service(client):
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.content_type.startswith("text/turtle")
+    assert b"sparql-service-description#Service" in response.data and b"/sparql>" in response.data
+
+
+def test_cors_for_browser_clients(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
