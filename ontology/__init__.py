@@ -66,6 +66,10 @@ RG = ClosedNamespace(
 
 #: The ESCO model namespace; ESCO's own concept IRIs live under http://data.europa.eu/esco/.
 ESCO = Namespace("http://data.europa.eu/esco/model#")
+#: ESCO's concept IRIs: occupation/<uuid>, skill/<uuid>, isco/C<code>, skill-type/…, skill-reuse-level/….
+ESCO_ID = Namespace("http://data.europa.eu/esco/")
+#: The ISO 25964 extension of SKOS; ESCO gives each concept's publication status with isothes:status.
+ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
 #: Shape IRIs, so that a validation result names the rule that fired.
 RGSH = Namespace("https://w3id.org/rolegraph/shapes#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -76,6 +80,7 @@ PREFIXES: dict[str, str] = {
     "rg": RG_URI,
     "rgsh": str(RGSH),
     "esco": str(ESCO),
+    "isothes": str(ISOTHES),
     "skos": str(SKOS),
     "schema": str(SDO),
     "prov": str(PROV),

@@ -225,6 +225,38 @@ def import_rdf(obj, files, graph_iri_):
     click.echo(f"published generation {result.generation}")
 
 
+def _report_import(result) -> None:
+    for problem in result.problems[:50]:
+        click.echo(f"skipped: {problem}", err=True)
+    if len(result.problems) > 50:
+        click.echo(f"skipped: … and {len(result.problems) - 50} more rows", err=True)
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
+    state = f"published generation {result.generation}" if result.changed else "unchanged (same version already imported)"
+    click.echo(f"{result.graph} ({result.version}): {counts}; {result.triples} triples; {state}")
+
+
+@import_.command(name="esco")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_obj
+@handled
+def import_esco(obj, folder):
+    """Import an ESCO CSV export (v1.1.x or v1.2.x, any language) into its own named graph."""
+    from loader.taxonomies.esco import import_esco as run
+
+    _report_import(run(obj["store"], folder, obj["base_iri"]))
+
+
+@import_.command(name="rome")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_obj
+@handled
+def import_rome(obj, folder):
+    """Import the ROME 4.0 CSV export (France Travail) into its own named graph."""
+    from loader.taxonomies.rome import import_rome as run
+
+    _report_import(run(obj["store"], folder, obj["base_iri"]))
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
