@@ -8,9 +8,9 @@ import pyoxigraph as ox
 
 from ontology import graph_iri
 from rolegraph.errors import InputError
+from rolegraph.store import current_generation, publishing
 
 from .publish import PublishResult
-from rolegraph.store import current_generation, publishing
 
 
 def import_rdf(store_path: str | os.PathLike, files, graph: str | None, base: str) -> PublishResult:

@@ -69,22 +69,20 @@ class Lexicon:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._by_key = {(e.kind, e.id): e for e in entries}
+        self._by_kind: dict[str, list[Entry]] = {}
+        for entry in entries:
+            self._by_kind.setdefault(entry.kind, []).append(entry)
+        self._vendors = {tool: cert for cert in self._by_kind.get("certification", ())
+                         for tool in cert.get("vendor_tools", ())}
 
     def get(self, kind: str, id: str) -> Entry:
         return self._by_key[(kind, id)]
 
     def of_kind(self, kind: str) -> list[Entry]:
-        if not hasattr(self, "_by_kind"):
-            self._by_kind: dict[str, list[Entry]] = {}
-            for entry in self.entries:
-                self._by_kind.setdefault(entry.kind, []).append(entry)
         return list(self._by_kind.get(kind, ()))
 
     def vendor_certifications(self) -> dict[str, Entry]:
         """Tool id → the vendor certification its name stands for in a sentence about certifications."""
-        if not hasattr(self, "_vendors"):
-            self._vendors = {tool: cert for cert in self.of_kind("certification")
-                             for tool in cert.get("vendor_tools", ())}
         return self._vendors
 
 

@@ -86,15 +86,8 @@ def service_description() -> Response:
         ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
         ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
     ]
-    for media in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
-        triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"),
-                                 ox.NamedNode(f"http://www.w3.org/ns/formats/{_FORMAT_NAMES[media]}")))
+    for fmt in (*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values()):
+        triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmt.iri)))
     media, fmt = choose(request, GRAPH_FORMATS)
     return Response(ox.serialize(triples, format=fmt), content_type=media)
 
-
-_FORMAT_NAMES = {
-    "application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV", "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF_XML",
-}

@@ -122,6 +122,7 @@ class Matcher:
         self.index: dict[str, list[tuple[Entry, str | None, str]]] = {}
         self.prefixes: set[str] = set()
         self.fuzzy: dict[str, set[str]] = {}
+        self._fuzzy_cache: dict[str, frozenset[str]] = {}
         for entry in entries:
             for text, language in entry.variants:
                 key, count = variant_key(text)
@@ -192,11 +193,10 @@ class Matcher:
         return found
 
     def _fuzzy_candidates(self, key: str) -> frozenset[str]:
-        cache = self.__dict__.setdefault("_fuzzy_cache", {})
-        found = cache.get(key)
+        found = self._fuzzy_cache.get(key)
         if found is None:
             found = frozenset().union(*(self.fuzzy.get(v, ()) for v in (key, *_deletions(key))))
-            cache[key] = found
+            self._fuzzy_cache[key] = found
         return found
 
     def _alternatives(self, text: str, tokens: Sequence[Token], language: str | None) -> list[Mention]:
