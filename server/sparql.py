@@ -33,6 +33,19 @@ def run(query: str, default_graphs: list[str] | None = None, named_graphs: list[
         raise QueryError(f"SPARQL syntax error: {exc}", position=_position(str(exc))) from exc
 
 
+def select(query: str) -> list[dict]:
+    """The solutions of a SELECT ``query`` as a list of {variable name: pyoxigraph term} (unbound
+    variables left out); what pages and the JSON API use instead of iterating results themselves."""
+    results = run(query)
+    names = [v.value for v in results.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in results]
+
+
+def construct(query: str) -> list[ox.Triple]:
+    """The triples of a CONSTRUCT or DESCRIBE ``query``."""
+    return list(run(query))
+
+
 def _graph(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
