@@ -12,19 +12,17 @@ from typing import Callable, Iterable
 
 from rdflib.namespace import RDF
 
-from ontology import DEFAULT_BASE, RG, graph_iri, tbox
+from ontology import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RG, graph_iri, tbox
 from rolegraph.errors import InputError, ValidationFailed
 
 from .documents import Document, expand_paths, read_document
 from .extract import Extraction, extract
 from .graph import build_graph
 from .lexicon import load_lexicon
+from .link import LinkResult, relink
 from .publish import publish
 from .validate import ValidationReport, validate
 
-#: Named graphs a build replaces: the facts from documents, and the ontology they are typed with.
-FICHES_GRAPH = "fiches"
-ONTOLOGY_GRAPH = "ontology"
 COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
                    RG.Certification, RG.SalaryRange, RG.SourceDocument, RG.Claim, RG.Evidence)
 
@@ -40,6 +38,7 @@ class BuildResult:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     generation: str | None = None
+    links: LinkResult | None = None
 
     def summary(self) -> dict:
         return {
@@ -54,6 +53,7 @@ class BuildResult:
             "seconds": round(self.seconds, 3),
             "stages": {name: round(value, 3) for name, value in self.stages.items()},
             "generation": self.generation,
+            "links": self.links.counts() if self.links else {},
         }
 
 
@@ -114,8 +114,10 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
         error.result = result
         raise error
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
-                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()})
+                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()},
+                        then=lambda written: relink(written, base_iri, lexicon))
     result.generation = published.generation
+    result.links = published.then
     lap("publish")
     result.seconds = time.perf_counter() - started
     return result

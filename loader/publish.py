@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -14,6 +15,7 @@ from rolegraph.store import current_generation, publishing
 class PublishResult:
     generation: str
     triples: dict[str, int]
+    then: Any = None  # what the ``then`` step returned
 
 
 def _load(store: ox.Store, iri: URIRef, graph: Graph) -> int:
@@ -25,13 +27,17 @@ def _load(store: ox.Store, iri: URIRef, graph: Graph) -> int:
     return len(graph)
 
 
-def publish(store_path: str | os.PathLike, graphs: dict[URIRef, Graph]) -> PublishResult:
-    """Replace each named graph of ``graphs`` in the store and publish the result atomically;
-    graphs not named are kept as they were. Raises ``StoreLocked`` if another writer is at work."""
-    counts = {}
+def publish(store_path: str | os.PathLike, graphs: dict[URIRef, Graph],
+            then: Callable[[ox.Store], Any] | None = None) -> PublishResult:
+    """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking)
+    and publish the result atomically; graphs not named are kept as they were. Raises ``StoreLocked``
+    if another writer is at work."""
+    counts, after = {}, None
     with publishing(store_path) as store:
         for iri, graph in graphs.items():
             counts[str(iri)] = _load(store, iri, graph)
+        if then is not None:
+            after = then(store)
         store.optimize()
     generation = current_generation(store_path)
-    return PublishResult(generation.name if generation else "", counts)
+    return PublishResult(generation.name if generation else "", counts, after)

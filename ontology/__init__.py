@@ -74,6 +74,11 @@ ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
 RGSH = Namespace("https://w3id.org/rolegraph/shapes#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: SSSOM (Simple Standard for Sharing Ontological Mappings): how a mapping to ESCO or ROME is described
+#: (confidence, justification, matched labels) on an owl:Axiom that annotates the SKOS mapping triple.
+SSSOM = Namespace("https://w3id.org/sssom/")
+#: The semantic mapping vocabulary whose terms SSSOM uses as mapping justifications.
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 #: The one prefix map of the project: Turtle output, SPARQL headers and JSON-LD contexts use it.
 PREFIXES: dict[str, str] = {
@@ -93,6 +98,8 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "dcat": str(DCAT),
     "sd": str(SD),
+    "sssom": str(SSSOM),
+    "semapv": str(SEMAPV),
 }
 
 #: Sub-properties of rg:roleProperty: the facts about a role that each carry a claim with evidence.
@@ -134,6 +141,13 @@ def shapes(severity: str | None = None) -> Graph:
         if severity in (None, name):
             graph.parse(path, format="turtle")
     return graph
+
+
+#: Named graphs of a store: the facts from documents (replaced by each build), the ontology they are
+#: typed with, and the links to ESCO and ROME (rebuilt after each build and import).
+FICHES_GRAPH = "fiches"
+ONTOLOGY_GRAPH = "ontology"
+LINKS_GRAPH = "links"
 
 
 def graph_iri(base: str, name: str) -> URIRef:

@@ -95,6 +95,8 @@ def build(obj, docs, as_json):
                    f"entities: {entities}\nfacts: {summary['facts']}  triples: {summary['triples']}\n"
                    f"violations: {summary['violations']}  warnings: {summary['warnings']}\n"
                    f"published generation {summary['generation']} to {obj['store']} in {summary['seconds']} s")
+        if result.links is not None and result.links.links:
+            _report_links(result.links)
 
 
 @main.command()
@@ -233,6 +235,23 @@ def _report_import(result) -> None:
     counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
     state = f"published generation {result.generation}" if result.changed else "unchanged (same version already imported)"
     click.echo(f"{result.graph} ({result.version}): {counts}; {result.triples} triples; {state}")
+    if result.then is not None:
+        _report_links(result.then)
+
+
+def _report_links(result) -> None:
+    for problem in result.problems[:20]:
+        click.echo(f"lexicon: {problem}", err=True)
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items()) or "none (no ESCO or ROME imported)"
+    click.echo(f"{result.graph}: {len(result.links)} links; {counts}")
+
+
+def _relinker(base_iri: str):
+    """The step an import runs before publishing: links rebuilt against the new taxonomy."""
+    from loader.lexicon import load_lexicon
+    from loader.link import relink
+
+    return lambda store: relink(store, base_iri, load_lexicon())
 
 
 @import_.command(name="esco")
@@ -243,7 +262,7 @@ def import_esco(obj, folder):
     """Import an ESCO CSV export (v1.1.x or v1.2.x, any language) into its own named graph."""
     from loader.taxonomies.esco import import_esco as run
 
-    _report_import(run(obj["store"], folder, obj["base_iri"]))
+    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
 
 
 @import_.command(name="rome")
@@ -254,7 +273,17 @@ def import_rome(obj, folder):
     """Import the ROME 4.0 CSV export (France Travail) into its own named graph."""
     from loader.taxonomies.rome import import_rome as run
 
-    _report_import(run(obj["store"], folder, obj["base_iri"]))
+    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
+
+
+@main.command()
+@click.pass_obj
+@handled
+def link(obj):
+    """Rebuild the links from our entities to the imported ESCO and ROME (build and import do it too)."""
+    from loader.link import link as run
+
+    _report_links(run(obj["store"], obj["base_iri"]))
 
 
 @main.command()

@@ -78,6 +78,12 @@ def _key(raw: str) -> str:
     return key
 
 
+def word_keys(text: str) -> list[str]:
+    """The keys of ``text``'s words, stop words left out: ``tokenize`` without positions or gaps, for
+    comparing whole labels quickly."""
+    return [key for key in map(_key, _TOKEN.findall(fold(text))) if key]
+
+
 def tokenize(text: str) -> list[Token]:
     tokens, previous_end = [], 0
     folded = fold(text)

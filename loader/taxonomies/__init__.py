@@ -46,6 +46,7 @@ class ImportResult:
     generation: str = ""
     seconds: float = 0.0
     changed: bool = True
+    then: object = None  # what the step run before publishing returned (the relinking's result)
 
     def summary(self) -> dict:
         return {"graph": self.graph, "version": self.version, "changed": self.changed, "counts": self.counts,

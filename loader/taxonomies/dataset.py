@@ -92,11 +92,12 @@ def _description(graph: ox.NamedNode, source: Source, version: str, folder: Path
 
 def replace_graph(store_path: str | os.PathLike, graph_iri: str, *, source: Source, version: str,
                   folder: Path, digest: str, quads: Callable[[ox.NamedNode], Iterable[ox.Quad]],
-                  counts: dict[str, int], problems: list[RowProblem], started: float) -> ImportResult:
+                  counts: dict[str, int], problems: list[RowProblem], started: float,
+                  then: Callable[[ox.Store], object] | None = None) -> ImportResult:
     """Replace the named graph with ``quads(graph)`` plus its description and publish a new generation,
     unless the stored description already has ``digest``. ``counts`` and ``problems`` are filled while
     ``quads`` is consumed. Other graphs are left as they are; raises ``StoreLocked`` if another writer
-    is at work."""
+    is at work. ``then`` runs on the changed store before it is published (e.g. relinking)."""
     graph = ox.NamedNode(graph_iri)
     stored = _stored(store_path, graph)
     if stored.get("checksum") == digest:
@@ -110,9 +111,11 @@ def replace_graph(store_path: str | os.PathLike, graph_iri: str, *, source: Sour
         data = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph=graph)))["n"].value)
         description = _description(graph, source, version, folder, digest, data)
         store.extend(description)
+        after = then(store) if then is not None else None
     generation = current_generation(store_path)
     # Files in the order they were read, each file's records by line (some are reported after a later line).
     rank = {name: i for i, name in reversed(list(enumerate(p.file for p in problems)))}
     problems = sorted(problems, key=lambda p: (rank[p.file], p.line))
     return ImportResult(graph_iri, version, dict(counts), data + len(description), problems,
-                        generation.name if generation else "", time.perf_counter() - started, changed=True)
+                        generation.name if generation else "", time.perf_counter() - started, changed=True,
+                        then=after)

@@ -249,7 +249,7 @@ def detect_version(folder: Path) -> str | None:
 
 
 def import_esco(store_path: str | os.PathLike, folder: str | os.PathLike, base_iri: str,
-                version: str | None = None) -> ImportResult:
+                version: str | None = None, then: Callable[[ox.Store], object] | None = None) -> ImportResult:
     """Import one ESCO CSV export (one version, one language) into ``<base>graph/esco-<lang>``.
 
     ``version`` defaults to the nearest folder name like ``v1.1.1``. Raises ``UsageError`` when the folder
@@ -279,4 +279,4 @@ def import_esco(store_path: str | os.PathLike, folder: str | os.PathLike, base_i
 
     return replace_graph(store_path, str(graph_iri(base_iri, f"esco-{lang}")), source=SOURCE, version=version,
                          folder=folder, digest=digest, quads=quads, counts=reader.counts,
-                         problems=reader.problems, started=started)
+                         problems=reader.problems, started=started, then=then)

@@ -33,7 +33,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, SDO, SKOS
@@ -84,6 +84,11 @@ LINK_PREDICATES = {"competence": SKILLS, "savoir": SKILLS, "contexte": RELATED}
 Triples = Iterator[tuple]
 
 
+def rome_iri(base: str, kind: str, code: str) -> str:
+    """The IRI of the ROME item of ``kind`` (fiche, appellation, competence, savoir …) with ``code``."""
+    return f"{base}rome/{kind}/{code}"
+
+
 def slug(text: str) -> str:
     """A lower-case ASCII IRI segment for a label ("Savoir-être professionnel" → "savoir-etre-professionnel")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -94,7 +99,7 @@ class _Rome:
     """One import: the minted IRIs, the codes seen so far (links are checked against them), counts, problems."""
 
     def __init__(self, folder: Path, files: dict[str, Path], base: str) -> None:
-        self.folder, self.files, self.prefix = folder, files, f"{base}rome/"
+        self.folder, self.files, self.base = folder, files, base
         self.counts: Counter = Counter()
         self.problems: list[RowProblem] = []
         self.kind_of: dict[str, str] = {}  # OGR code of an item → competence, savoir or contexte
@@ -102,7 +107,7 @@ class _Rome:
         self.minted: set[str] = set()  # schemes and collections already described
 
     def mint(self, kind: str, code: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.prefix}{kind}/{code}")
+        return ox.NamedNode(rome_iri(self.base, kind, code))
 
     def rows(self, name: str, required: tuple[str, ...]) -> Iterator[tuple[str, int, dict[str, str]]]:
         if name in self.files:
@@ -143,7 +148,7 @@ class _Rome:
                 key, name = f"collection/{kind}/{slug(column)}", FLAG_LABELS.get(column, column)
             else:
                 key, name = f"collection/{kind}/{slug(column)}/{slug(value)}", value
-            collection = ox.NamedNode(self.prefix + key)
+            collection = ox.NamedNode(f"{self.base}rome/" + key)
             yield from self.once(key, [(collection, A, node(SKOS.Collection)),
                                        (collection, PREF, ox.Literal(name, language="fr")),
                                        (collection, NOTATION, ox.Literal(column))])
@@ -322,7 +327,8 @@ def find_export(folder: Path) -> tuple[dict[str, Path], str]:
     return files, versions.pop()
 
 
-def import_rome(store_path: str | os.PathLike, folder: str | os.PathLike, base_iri: str) -> ImportResult:
+def import_rome(store_path: str | os.PathLike, folder: str | os.PathLike, base_iri: str,
+                then: Callable[[ox.Store], object] | None = None) -> ImportResult:
     """Import one ROME 4.0 CSV export (the version is in its file names, e.g. v460) into ``<base>graph/rome``.
 
     Raises ``UsageError`` when the folder holds no export or several versions, ``InputError`` when a file
@@ -342,4 +348,5 @@ def import_rome(store_path: str | os.PathLike, folder: str | os.PathLike, base_i
                 yield ox.Quad(s, p, o, graph)
 
     return replace_graph(store_path, str(graph_iri(base_iri, "rome")), source=SOURCE, version=version, folder=folder,
-                         digest=digest, quads=quads, counts=rome.counts, problems=rome.problems, started=started)
+                         digest=digest, quads=quads, counts=rome.counts, problems=rome.problems, started=started,
+                         then=then)
