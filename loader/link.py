@@ -87,6 +87,7 @@ MAX_BROAD, MAX_RELATED = 3, 2
 RELATED_JACCARD = 0.5
 _FICHE_CODE = re.compile(r"^[A-N]\d{4}$")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def _gender_forms(text: str) -> list[str]:
     if "/" not in text:
         return [text]
     left, right = (part.strip() for part in text.split("/", 1))
+    if not (_WORD.search(left) and _WORD.search(right)):
+        return [text]  # "HTTP/2", "SAP R/2", "CI/CD": not two forms of one name
     left_words, right_words = left.split(), right.split()
     if len(left_words) < len(right_words):
         # The complement after the feminine form belongs to both.
@@ -253,9 +256,13 @@ def _match(entity: _Entity, index: _Index) -> list[Link]:
     """Label equality (exactMatch when both labels are preferred ones and no other concept of the kind
     has as good a match, closeMatch otherwise), else containment and overlap (``_partial``)."""
     best: dict[str, tuple[float, str, str]] = {}  # concept → score, our label, their label
-    for text, weight, _ in entity.labels:
+    for text, weight, preferred in entity.labels:
         for key, key_weight in label_keys(text, weight):
             for concept, (their_weight, their_label) in index.keys.get(key, {}).items():
+                if their_weight < 1.0 and (not preferred or (len(key) <= 4 and " " not in key)):
+                    # Two alternative labels ("connectors"), or a short acronym ("ADR") that is not the
+                    # concept's own name, are too often homonyms.
+                    continue
                 score = round(key_weight * their_weight, 4)
                 if concept not in best or score > best[concept][0]:
                     best[concept] = (score, text, their_label)
