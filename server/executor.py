@@ -87,8 +87,7 @@ def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result
             if job.serialise and not job.solutions_media:
                 return result  # 406, before any evaluation work
             result.rows = [tuple(s) for s in islice(results, limit)]
-            result.truncated = limit is not None and len(result.rows) == limit
-            del result.rows[job.max_rows:]
+            result.truncated = _cut(result.rows, job.max_rows)
             if job.serialise:
                 body = solutions(result.variables, result.rows).serialize(format=SOLUTION_FORMATS[job.solutions_media])
                 result.body, result.media, result.rows = body, job.solutions_media, []
@@ -97,14 +96,21 @@ def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result
             if job.serialise and not job.graph_media:
                 return result
             result.triples = list(islice(results, limit))
-            result.truncated = limit is not None and len(result.triples) == limit
-            del result.triples[job.max_rows:]
+            result.truncated = _cut(result.triples, job.max_rows)
             if job.serialise:
                 body = ox.serialize(result.triples, format=GRAPH_FORMATS[job.graph_media])
                 result.body, result.media, result.triples = body, job.graph_media, []
     except OSError as exc:  # evaluation errors surface while iterating
         raise QueryError(f"query evaluation failed: {exc}") from exc
     return result
+
+
+def _cut(items: list, max_rows: int | None) -> bool:
+    """Cut ``items`` (read up to one beyond the cap) at ``max_rows``; whether anything was cut."""
+    if max_rows is None or len(items) <= max_rows:
+        return False
+    del items[max_rows:]
+    return True
 
 
 def _graph(iri: str) -> ox.NamedNode:
