@@ -17,11 +17,14 @@ GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-#: Short names accepted by the ``format`` parameter, for browsers that cannot set Accept.
+#: Short names accepted by the ``format`` parameter, for browsers that cannot set Accept, and the
+#: names SPARQLWrapper sends in it (``json-ld``, ``rdf+xml``, ``n3``: Turtle is valid N3).
 SHORT_NAMES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
-    "nt": "application/n-triples", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle", "n3": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json", "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "rdf": "application/rdf+xml",
 }
 
 
