@@ -155,6 +155,8 @@ def service_description() -> Response:
         ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
         ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
     ]
+    if current_app.config["ROLEGRAPH"]["update_token"]:
+        triples.append(ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")))
     for fmt in (*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values()):
         triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmt.iri)))
     media, fmt = choose(request, GRAPH_FORMATS)

@@ -257,6 +257,12 @@ def test_a_failed_update_publishes_nothing(writable):
     assert current_generation(store).name == "000001" and documents(client) == 5
 
 
+def test_the_service_description_announces_updates_only_with_a_token(writable, client):
+    _, with_token = writable
+    assert b"SPARQL11Update" in with_token.get("/sparql", headers={"Accept": "text/turtle"}).data
+    assert b"SPARQL11Update" not in client.get("/sparql", headers={"Accept": "text/turtle"}).data
+
+
 def test_updates_are_refused_with_403_when_no_token_is_configured(client):
     response = client.post("/sparql", data=NEW_DOCUMENT, content_type="application/sparql-update",
                            headers={"Authorization": f"Bearer {TOKEN}"})
