@@ -181,7 +181,7 @@ def main() -> None:
             for name, text in texts.items():
                 local = percentiles(timed(local_call(store, text), args.repeat))
                 pool = percentiles(timed(pool_call(executor, text), args.repeat))
-                over_http = percentiles(timed(lambda: client.query(text), args.repeat))
+                over_http = percentiles(timed(lambda text=text: client.query(text), args.repeat))
                 row = {"query": name, "local": local, "pool": pool, "http": over_http,
                        "http_overhead_p50_ms": round(over_http["p50_ms"] - local["p50_ms"], 3),
                        "pool_overhead_p50_ms": round(pool["p50_ms"] - local["p50_ms"], 3)}

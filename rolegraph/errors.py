@@ -1,6 +1,8 @@
 """The one error hierarchy of rolegraph; the CLI maps it to exit codes and the server to HTTP."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class RolegraphError(Exception):
     """Base of every error rolegraph raises on purpose; ``code`` names it in JSON error bodies."""
@@ -9,7 +11,7 @@ class RolegraphError(Exception):
     exit_code = 2
     http_status = 500
     #: Extra HTTP response headers (e.g. ``Retry-After``) the server sends with this error.
-    headers: dict[str, str] = {}
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
@@ -94,7 +96,7 @@ class Busy(RolegraphError):
 
     code = "busy"
     http_status = 503
-    headers = {"Retry-After": "1"}
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
 
 
 class WorkerCrashed(RolegraphError):
@@ -109,7 +111,7 @@ class Unauthorized(RolegraphError):
 
     code = "unauthorized"
     http_status = 401
-    headers = {"WWW-Authenticate": 'Bearer realm="rolegraph"'}
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="rolegraph"'}
 
 
 class Forbidden(RolegraphError):

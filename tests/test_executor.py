@@ -3,6 +3,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 import time
 
 import pytest
@@ -66,8 +67,11 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie is dead too
-        return stat.read().split(") ")[1][0] != "Z"
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie is dead too
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_a_worker_that_dies_is_replaced(pool):
@@ -84,8 +88,6 @@ def test_a_worker_dying_mid_query_is_an_error_and_replaced(built_store):
     try:
         executor.run(Job(DOCUMENTS))
         (pid,) = executor.pids
-        import threading
-
         threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
         with pytest.raises(WorkerCrashed):
             executor.run(Job(ENDLESS))

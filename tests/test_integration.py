@@ -13,12 +13,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from conftest import BASE, ROOT
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import Unauthorized
-
-from conftest import BASE, ROOT
 from test_cli import free_port
 
 RG = Namespace("https://w3id.org/rolegraph/ontology#")

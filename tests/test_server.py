@@ -151,7 +151,7 @@ def test_rows_beyond_max_rows_are_cut_and_the_header_says_so(built_store):
 
 
 def test_oversized_bodies_and_query_strings_are_refused(built_store):
-    app, client = make_client(built_store, max_request_bytes=2000)
+    _, client = make_client(built_store, max_request_bytes=2000)
     padding = "#" + "x" * 3000 + "\n"
     body = client.post("/sparql", data=padding + ROLES, content_type="application/sparql-query")
     assert body.status_code == 413 and body.json["error"]["code"] == "request-entity-too-large"
@@ -219,7 +219,7 @@ def documents(client) -> int:
 
 
 def test_an_update_with_the_token_publishes_a_new_generation(writable, caplog):
-    store, client = writable
+    _, client = writable
     assert documents(client) == 5
     with caplog.at_level("DEBUG"):
         response = client.post("/sparql", data=NEW_DOCUMENT, content_type="application/sparql-update",
@@ -235,7 +235,7 @@ def test_an_update_with_the_token_publishes_a_new_generation(writable, caplog):
     ({"Authorization": f"Basic {TOKEN}"}, 401, "unauthorized"),
 ])
 def test_an_update_without_the_right_token_is_refused(writable, headers, status, code):
-    store, client = writable
+    _, client = writable
     response = client.post("/sparql", data=NEW_DOCUMENT, content_type="application/sparql-update", headers=headers)
     assert response.status_code == status and response.json["error"]["code"] == code
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
