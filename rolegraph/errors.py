@@ -1,6 +1,8 @@
 """The one error hierarchy of rolegraph; the CLI maps it to exit codes and the server to HTTP."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class RolegraphError(Exception):
     """Base of every error rolegraph raises on purpose; ``code`` names it in JSON error bodies."""
@@ -8,6 +10,8 @@ class RolegraphError(Exception):
     code = "error"
     exit_code = 2
     http_status = 500
+    #: Extra HTTP response headers (e.g. ``Retry-After``) the server sends with this error.
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
@@ -71,6 +75,50 @@ class QueryError(RolegraphError):
     code = "query"
     exit_code = 4
     http_status = 400
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than ``query_timeout`` and was stopped; ``seconds`` is the limit."""
+
+    code = "query-timeout"
+    http_status = 503
+
+
+class QueryRefused(QueryError):
+    """A query or update asks for an operation this server does not perform (SERVICE, LOAD)."""
+
+    code = "query-refused"
+    http_status = 403
+
+
+class Busy(RolegraphError):
+    """Every query worker stayed busy while the request waited; the client may retry later."""
+
+    code = "busy"
+    http_status = 503
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+
+
+class WorkerCrashed(RolegraphError):
+    """The process evaluating a query died (it was replaced); the query was not answered."""
+
+    code = "worker-crashed"
+    http_status = 500
+
+
+class Unauthorized(RolegraphError):
+    """A request needs credentials it did not bring (or brought wrong ones)."""
+
+    code = "unauthorized"
+    http_status = 401
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="rolegraph"'}
+
+
+class Forbidden(RolegraphError):
+    """The server does not perform this operation with its current settings."""
+
+    code = "forbidden"
+    http_status = 403
 
 
 class NotFound(RolegraphError):

@@ -33,11 +33,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", "ROLEGRAPH_QUERY_TIMEOUT", 10.0,
             "Seconds a SPARQL query may run before it is stopped.", float),
     Setting("max_rows", "ROLEGRAPH_MAX_ROWS", 10000,
-            "Most result rows a query returns over HTTP.", int),
+            "Most result rows (or triples) a query returns over HTTP; the rest is cut and the "
+            "X-Rolegraph-Truncated header says so.", int),
     Setting("update_token", "ROLEGRAPH_UPDATE_TOKEN", None,
             "Bearer token that enables SPARQL updates over HTTP; updates are refused without it."),
     Setting("allow_service", "ROLEGRAPH_ALLOW_SERVICE", False,
             "Allow SERVICE and LOAD in queries (server-side requests); off by default.", _flag),
+    Setting("query_workers", "ROLEGRAPH_QUERY_WORKERS", os.cpu_count() or 2,
+            "Worker processes that evaluate SPARQL queries (a query past its time limit is killed "
+            "with its worker).", int),
+    Setting("max_request_bytes", "ROLEGRAPH_MAX_REQUEST_BYTES", 1_000_000,
+            "Largest request body, and largest query string of a GET, the server reads (413/414 beyond).", int),
+    Setting("result_cache_mb", "ROLEGRAPH_RESULT_CACHE_MB", 64.0,
+            "Memory for serialised query results, reused until the next build is published; 0 turns it off.",
+            float),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -9,27 +9,45 @@ import logging
 import time
 
 from flask import Flask, g, request
+from werkzeug.exceptions import RequestURITooLarge
 
 from rolegraph.settings import defaults
 from rolegraph.store import StoreReader
 
 from . import api, errors, sparql
+from .executor import Executor
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` keys are the setting names of ``rolegraph.settings`` (``store``,
-    ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``)."""
+    ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``,
+    ``query_workers``, ``max_request_bytes``, ``result_cache_mb``). Query worker processes start
+    on the first query; ``app.extensions["rolegraph.executor"].close()`` stops them."""
     app = Flask(__name__)
     settings = defaults()
     settings.update(config or {})
     app.config["ROLEGRAPH"] = settings
     app.config["TESTING"] = bool(settings.get("testing", False))
     app.extensions["rolegraph.store"] = StoreReader(settings["store"])
+    app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"],
+                                                    settings["query_timeout"], int(settings["result_cache_mb"] * 1e6))
+    _request_limits(app, settings["max_request_bytes"])
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
     _request_log(app)
     return app
+
+
+def _request_limits(app: Flask, max_bytes: int) -> None:
+    """Bodies beyond ``max_bytes`` are refused with 413, query strings of that size with 414."""
+    app.config["MAX_CONTENT_LENGTH"] = max_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = max_bytes
+
+    @app.before_request
+    def _query_string() -> None:
+        if len(request.query_string) > max_bytes:
+            raise RequestURITooLarge(f"the query string is longer than {max_bytes} bytes; POST the query instead")
 
 
 def _request_log(app: Flask) -> None:

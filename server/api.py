@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 import queries
 from rolegraph import __version__
 
-from .results import serialize
-from .sparql import run
+from .executor import Job
+from .sparql import TRUNCATED_HEADER, answer, execute
 
 blueprint = Blueprint("api", __name__)
 
@@ -29,15 +29,17 @@ def list_queries():
 def run_query(name: str):
     query = queries.get(name)
     values = {k: v for k, v in request.args.items() if k != "format"}
-    results = run(query.bind(values))
-    if isinstance(results, ox.QuerySolutions) and request.args.get("format", "json") == "json" \
-            and "text/csv" not in request.accept_mimetypes.values():
-        variables = [v.value for v in results.variables]
-        rows = [{name: _plain(solution[name]) for name in variables if solution[name] is not None}
-                for solution in results]
-        return jsonify({"query": name, "variables": variables, "rows": rows})
-    body, content_type = serialize(results, request)
-    return Response(body, content_type=content_type)
+    text = query.bind(values)
+    if query.kind != "SELECT" or request.args.get("format", "json") != "json" \
+            or "text/csv" in request.accept_mimetypes.values():
+        return answer(text)
+    max_rows = current_app.config["ROLEGRAPH"]["max_rows"]
+    result = execute(Job(text, max_rows=max_rows))
+    rows = [{n: _plain(t) for n, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    response = jsonify({"query": name, "variables": result.variables, "rows": rows, "truncated": result.truncated})
+    if result.truncated:
+        response.headers[TRUNCATED_HEADER] = str(max_rows)
+    return response
 
 
 def _plain(term):

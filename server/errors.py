@@ -11,7 +11,7 @@ from rolegraph.errors import RolegraphError
 def register(app: Flask) -> None:
     @app.errorhandler(RolegraphError)
     def _ours(error: RolegraphError):
-        return jsonify(error.to_dict()), error.http_status
+        return jsonify(error.to_dict()), error.http_status, error.headers
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

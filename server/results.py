@@ -17,11 +17,14 @@ GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-#: Short names accepted by the ``format`` parameter, for browsers that cannot set Accept.
+#: Short names accepted by the ``format`` parameter, for browsers that cannot set Accept, and the
+#: names SPARQLWrapper sends in it (``json-ld``, ``rdf+xml``, ``n3``: Turtle is valid N3).
 SHORT_NAMES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
-    "nt": "application/n-triples", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle", "n3": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json", "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "rdf": "application/rdf+xml",
 }
 
 
@@ -43,12 +46,25 @@ def choose(request: Request, offered: dict) -> tuple[str, object]:
     return best, offered[best]
 
 
+def solutions(variables: list[str], rows: list[tuple]) -> ox.QuerySolutions:
+    """Rows of terms (``None`` for unbound) as pyoxigraph solutions, through the TSV results
+    format, whose cells are exactly the terms' N-Triples forms: Oxigraph's own serialisers then
+    write every format, byte for byte as the Oxigraph server would."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    text = "\n".join(lines) + "\n"
+    return ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.TSV)
+
+
+def content_type(media: str) -> str:
+    """The Content-Type header for a media type (text types say their charset)."""
+    return media + "; charset=utf-8" if media.startswith("text/") else media
+
+
 def serialize(results, request: Request) -> tuple[bytes, str]:
     """Serialise pyoxigraph results in the negotiated format; returns (body, content type)."""
     if isinstance(results, ox.QueryTriples):
         media, fmt = choose(request, GRAPH_FORMATS)
     else:
         media, fmt = choose(request, SOLUTION_FORMATS)
-    body = results.serialize(format=fmt)
-    charset = "; charset=utf-8" if media.startswith("text/") else ""
-    return body, media + charset
+    return results.serialize(format=fmt), content_type(media)

@@ -1,17 +1,28 @@
-"""The SPARQL 1.1 Protocol endpoint at /sparql (queries only; updates are refused)."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql: queries for everyone, updates with a token.
+
+Every query, from this endpoint, the JSON API or the pages, runs in the worker pool of
+``server.executor`` (time limit, row cap) after ``server.guard`` has refused SERVICE and LOAD.
+"""
 from __future__ import annotations
 
-import re
+import hmac
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import NotAcceptable
 
 from ontology import SD
-from rolegraph.errors import QueryError
+from rolegraph.errors import Forbidden, QueryError, Unauthorized, UsageError
+from rolegraph.store import current_generation, publishing
 
-from .results import GRAPH_FORMATS, SOLUTION_FORMATS, choose, serialize
+from . import guard
+from .executor import Job, Result
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, choose, content_type, solutions
 
 blueprint = Blueprint("sparql", __name__)
+
+#: Response header present when an answer was cut at ``max_rows``; its value is that cap.
+TRUNCATED_HEADER = "X-Rolegraph-Truncated"
 
 
 def store():
@@ -19,50 +30,65 @@ def store():
     return current_app.extensions["rolegraph.store"].get()
 
 
+def execute(job: Job) -> Result:
+    """Check ``job`` against the server's settings and evaluate it in the worker pool."""
+    guard.check(job.query, current_app.config["ROLEGRAPH"]["allow_service"])
+    return current_app.extensions["rolegraph.executor"].run(job)
+
+
 def run(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
-    """Run ``query`` on the union of the store's graphs (or on the graphs the protocol names);
-    a syntax error is a ``QueryError``."""
-    options: dict = {"use_default_graph_as_union": not default_graphs}
-    if default_graphs:
-        options["default_graph"] = [_graph(iri) for iri in default_graphs]
-    if named_graphs:
-        options["named_graphs"] = [_graph(iri) for iri in named_graphs]
-    try:
-        return store().query(query, **options)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}", position=_position(str(exc))) from exc
+    """Run ``query`` on the union of the store's graphs (or on the graphs the protocol names):
+    ``ox.QuerySolutions`` for SELECT, ``ox.QueryBoolean`` for ASK, a list of ``ox.Triple`` for
+    CONSTRUCT and DESCRIBE. A syntax error is a ``QueryError``; the time limit applies, the row cap not."""
+    result = execute(Job(query, tuple(default_graphs or ()), tuple(named_graphs or ())))
+    if result.kind == "solutions":
+        return solutions(result.variables, result.rows)
+    if result.kind == "boolean":
+        text = b'{"boolean":true}' if result.boolean else b'{"boolean":false}'
+        return ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
+    return result.triples
 
 
 def select(query: str) -> list[dict]:
     """The solutions of a SELECT ``query`` as a list of {variable name: pyoxigraph term} (unbound
     variables left out); what pages and the JSON API use instead of iterating results themselves."""
-    results = run(query)
-    names = [v.value for v in results.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in results]
+    result = execute(Job(query))
+    return [{n: t for n, t in zip(result.variables, row) if t is not None} for row in result.rows]
 
 
 def construct(query: str) -> list[ox.Triple]:
     """The triples of a CONSTRUCT or DESCRIBE ``query``."""
-    return list(run(query))
+    return execute(Job(query)).triples
 
 
-def _graph(iri: str) -> ox.NamedNode:
+def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Response:
+    """The HTTP answer to ``query``: serialised in the format the client prefers for its kind of
+    result (406 when none fits), cut at ``max_rows`` with the ``X-Rolegraph-Truncated`` header."""
+    max_rows = current_app.config["ROLEGRAPH"]["max_rows"]
+    job = Job(query, tuple(default_graphs), tuple(named_graphs), _acceptable(SOLUTION_FORMATS),
+              _acceptable(GRAPH_FORMATS), serialise=True, max_rows=max_rows)
+    result = execute(job)
+    if result.body is None:  # the client accepts no format for this kind of result
+        choose(request, GRAPH_FORMATS if result.kind == "triples" else SOLUTION_FORMATS)
+    response = Response(result.body, content_type=content_type(result.media))
+    if result.truncated:
+        response.headers[TRUNCATED_HEADER] = str(max_rows)
+    return response
+
+
+def _acceptable(offered: dict) -> str | None:
     try:
-        return ox.NamedNode(iri)
-    except ValueError as exc:
-        raise QueryError(f"not a graph IRI: {iri!r}") from exc
-
-
-def _position(message: str) -> str | None:
-    match = re.search(r"at (\d+:\d+)", message)
-    return match.group(1) if match else None
+        return choose(request, offered)[0]
+    except NotAcceptable:
+        return None
 
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
     # Read-only answers may be used by browser-based SPARQL clients on other origins.
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
+    response.headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
     return response
 
 
@@ -70,22 +96,52 @@ def _cors(response: Response) -> Response:
 def endpoint():
     if request.method == "OPTIONS":
         return Response(status=204)
+    if request.method == "POST" and request.mimetype == "application/sparql-update":
+        return update()
     if request.method == "POST" and request.mimetype == "application/sparql-query":
         query = request.get_data(as_text=True)
-    elif request.method == "POST" and request.mimetype == "application/sparql-update" or "update" in request.form:
-        return Response("SPARQL updates are not accepted by this endpoint\n", status=403, mimetype="text/plain")
+    elif "update" in request.form:
+        _authorise()
+        raise UsageError("send updates as a POST with Content-Type application/sparql-update")
     else:
         query = request.values.get("query")
     if not query:
         if request.method == "GET":
             return service_description()
         raise QueryError("no query: send one with ?query=, a form field query, or an application/sparql-query body")
-    results = run(query, request.values.getlist("default-graph-uri"), request.values.getlist("named-graph-uri"))
-    if isinstance(results, ox.QueryBoolean):
-        media, fmt = choose(request, SOLUTION_FORMATS)
-        return Response(results.serialize(format=fmt), content_type=media)
-    body, content_type = serialize(results, request)
-    return Response(body, content_type=content_type)
+    return answer(query, request.values.getlist("default-graph-uri"), request.values.getlist("named-graph-uri"))
+
+
+def update() -> Response:
+    """Apply a SPARQL Update as a new store generation, published atomically; nothing is published
+    when it fails. Needs ``Authorization: Bearer <update_token>``."""
+    _authorise()
+    if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
+        raise QueryError("using-graph-uri and using-named-graph-uri are not supported: name graphs in the update")
+    text = request.get_data(as_text=True)
+    if not text.strip():
+        raise QueryError("no update: send it as the body of an application/sparql-update POST")
+    guard.check(text, current_app.config["ROLEGRAPH"]["allow_service"])
+    root = current_app.config["ROLEGRAPH"]["store"]
+    try:
+        with publishing(root) as writable:
+            writable.update(text)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
+    except OSError as exc:
+        raise QueryError(f"the update failed, nothing was published: {exc}") from exc
+    return jsonify({"status": "ok", "generation": current_generation(root).name})
+
+
+def _authorise() -> None:
+    token = current_app.config["ROLEGRAPH"]["update_token"]
+    if not token:
+        raise Forbidden("SPARQL updates are not accepted by this endpoint")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Unauthorized("updates need the header Authorization: Bearer <token>")
+    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+        raise Unauthorized("the update token is not the one configured on this server")
 
 
 def service_description() -> Response:
@@ -99,6 +155,8 @@ def service_description() -> Response:
         ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
         ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
     ]
+    if current_app.config["ROLEGRAPH"]["update_token"]:
+        triples.append(ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")))
     for fmt in (*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values()):
         triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmt.iri)))
     media, fmt = choose(request, GRAPH_FORMATS)

@@ -6,6 +6,7 @@ import queries
 from ontology import RG
 from rolegraph.cli import main
 from rolegraph.errors import EXIT_CODES
+from rolegraph.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -57,3 +58,10 @@ def test_every_named_query_has_a_test():
 def test_the_two_commands_are_there():
     for marker in ("main-command", "test-command"):
         assert re.search(rf"<!-- {marker} -->\s*```sh\n.+\n```", README)
+
+
+def test_settings_table_and_global_options_name_every_setting():
+    documented = {c[0].strip("`"): c[1].strip("`") for c in table("settings-table")}
+    for option, env, *_ in table("global-options"):
+        documented[option.strip("`").split()[0].lstrip("-").replace("-", "_")] = env.strip("`")
+    assert documented == {s.name: s.env for s in SETTINGS}

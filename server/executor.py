@@ -1,0 +1,272 @@
+"""SPARQL evaluation in a pool of worker processes, so that a query past its time limit really stops.
+
+pyoxigraph cannot cancel a running query and a thread cannot be stopped, so each query runs in a
+worker process that opens the published store read-only (following ``current`` across builds,
+like the server does). The worker serialises the result and sends bytes back; when the time limit
+passes, the server kills the worker (SIGKILL), starts a replacement and answers an error. A worker
+that dies is replaced the same way. Workers start on demand, up to the pool size, from a
+``forkserver`` (forking a threaded server is unsafe).
+
+Serialised answers are kept in a bounded cache keyed by the store generation: results cannot
+change until the next build is published.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import re
+import signal
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from itertools import islice
+
+import pyoxigraph as ox
+
+from rolegraph.errors import Busy, QueryError, QueryTimeout, RolegraphError, WorkerCrashed
+from rolegraph.store import StoreReader, current_generation
+
+from .cache import ResultCache
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to evaluate. With media types set the worker answers serialised bytes (each
+    ``None`` when the client accepts no format for that kind of result); without, it answers terms.
+    ``max_rows`` cuts solutions or triples beyond it."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    solutions_media: str | None = None
+    graph_media: str | None = None
+    serialise: bool = False
+    max_rows: int | None = None
+
+
+@dataclass
+class Result:
+    """What a worker answers. ``kind`` is ``solutions``, ``boolean`` or ``triples``; ``body`` and
+    ``media`` are set for a serialised job (``body`` stays ``None`` when no accepted format fits
+    the kind), ``variables``/``rows`` (tuples of terms, ``None`` when unbound), ``triples`` or
+    ``boolean`` otherwise. ``generation`` names the store generation that answered."""
+
+    kind: str
+    generation: str | None
+    truncated: bool = False
+    body: bytes | None = None
+    media: str | None = None
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    triples: list[ox.Triple] = field(default_factory=list)
+    boolean: bool | None = None
+
+
+def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result:
+    """Run ``job`` on ``store`` (the union of its graphs unless the job names graphs); what a
+    worker does for each job, callable in-process too."""
+    options: dict = {"use_default_graph_as_union": not job.default_graphs}
+    if job.default_graphs:
+        options["default_graph"] = [_graph(iri) for iri in job.default_graphs]
+    if job.named_graphs:
+        options["named_graphs"] = [_graph(iri) for iri in job.named_graphs]
+    try:
+        results = store.query(job.query, **options)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}", position=_position(str(exc))) from exc
+    limit = None if job.max_rows is None else job.max_rows + 1
+    try:
+        if isinstance(results, ox.QueryBoolean):
+            result = Result("boolean", generation, boolean=bool(results))
+            if job.serialise and job.solutions_media:
+                result.body, result.media = results.serialize(format=SOLUTION_FORMATS[job.solutions_media]), job.solutions_media
+        elif isinstance(results, ox.QuerySolutions):
+            result = Result("solutions", generation, variables=[v.value for v in results.variables])
+            if job.serialise and not job.solutions_media:
+                return result  # 406, before any evaluation work
+            result.rows = [tuple(s) for s in islice(results, limit)]
+            result.truncated = _cut(result.rows, job.max_rows)
+            if job.serialise:
+                body = solutions(result.variables, result.rows).serialize(format=SOLUTION_FORMATS[job.solutions_media])
+                result.body, result.media, result.rows = body, job.solutions_media, []
+        else:
+            result = Result("triples", generation)
+            if job.serialise and not job.graph_media:
+                return result
+            result.triples = list(islice(results, limit))
+            result.truncated = _cut(result.triples, job.max_rows)
+            if job.serialise:
+                body = ox.serialize(result.triples, format=GRAPH_FORMATS[job.graph_media])
+                result.body, result.media, result.triples = body, job.graph_media, []
+    except OSError as exc:  # evaluation errors surface while iterating
+        raise QueryError(f"query evaluation failed: {exc}") from exc
+    return result
+
+
+def _cut(items: list, max_rows: int | None) -> bool:
+    """Cut ``items`` (read up to one beyond the cap) at ``max_rows``; whether anything was cut."""
+    if max_rows is None or len(items) <= max_rows:
+        return False
+    del items[max_rows:]
+    return True
+
+
+def _graph(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise QueryError(f"not a graph IRI: {iri!r}") from exc
+
+
+def _position(message: str) -> str | None:
+    match = re.search(r"at (\d+:\d+)", message)
+    return match.group(1) if match else None
+
+
+def _serve(connection, root: str) -> None:
+    """A worker's loop: receive a job, answer ("ok", Result) or ("error", RolegraphError); stop at EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes our pipe
+    reader = StoreReader(root)
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            store = reader.get()
+            answer = ("ok", evaluate(store, job, reader.generation))
+        except RolegraphError as exc:
+            answer = ("error", exc)
+        except Exception as exc:  # noqa: BLE001 — whatever pyoxigraph raises becomes a query error
+            answer = ("error", QueryError(f"query evaluation failed: {type(exc).__name__}: {exc}"))
+        connection.send(answer)
+
+
+class _Worker:
+    def __init__(self, context, root: str) -> None:
+        self.connection, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_serve, args=(child, root), daemon=True, name="rolegraph-query")
+        self.process.start()
+        child.close()
+
+    def stop(self, kill: bool) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()  # SIGKILL: pyoxigraph gives no other way to stop a query
+        self.connection.close()
+        self.process.join(timeout=5)
+
+
+class Executor:
+    """A pool of up to ``workers`` query processes on the store at ``root``, each query limited
+    to ``timeout`` seconds, with ``cache_bytes`` of serialised answers (0: no cache).
+
+    ``run(job)`` is thread-safe and raises ``QueryTimeout`` (the worker is killed and replaced),
+    ``Busy`` (no worker freed up within ``timeout``), ``WorkerCrashed``, or the job's own error.
+    """
+
+    def __init__(self, root: str, workers: int, timeout: float, cache_bytes: int = 0) -> None:
+        self.root = str(root)
+        self.size = max(1, int(workers))
+        self.timeout = float(timeout)
+        self.cache = ResultCache(cache_bytes)
+        self._context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has imported pyoxigraph and this module already: a
+        # replacement then starts in tens of milliseconds rather than hundreds.
+        self._context.set_forkserver_preload([__name__])
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        weakref.finalize(self, _shutdown, self._workers)
+
+    def run(self, job: Job) -> Result:
+        """Evaluate ``job`` in a worker (or answer it from the cache)."""
+        key = None
+        if job.serialise and self.cache.enabled:
+            generation = current_generation(self.root)
+            key = (generation.name if generation else None, job)
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        result = self._dispatch(job)
+        if key is not None and result.body is not None:
+            self.cache.put((result.generation, job), result, len(result.body))
+        return result
+
+    def _dispatch(self, job: Job) -> Result:
+        worker = self._take()
+        try:
+            try:
+                worker.connection.send(job)
+            except OSError:  # died while idle: one retry on a fresh worker
+                self._replace(worker)
+                worker = self._take()
+                worker.connection.send(job)
+            if not worker.connection.poll(self.timeout):
+                self._replace(worker)
+                raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
+                                   "narrow it (LIMIT, more specific patterns) or ask for less",
+                                   seconds=self.timeout)
+            status, payload = worker.connection.recv()
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise WorkerCrashed("the query worker stopped unexpectedly; the query was not answered") from exc
+        self._idle.put(worker)
+        if status == "error":
+            raise payload
+        return payload
+
+    def _take(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._closed:
+                raise Busy("the query workers are shut down")
+            if len(self._workers) < self.size:
+                worker = _Worker(self._context, self.root)
+                self._workers.add(worker)
+                return worker
+        try:
+            return self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise Busy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start its replacement (which opens the store while idle)."""
+        worker.stop(kill=True)
+        with self._lock:
+            self._workers.discard(worker)
+            if self._closed:
+                return
+            fresh = _Worker(self._context, self.root)
+            self._workers.add(fresh)
+        self._idle.put(fresh)
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and operators)."""
+        with self._lock:
+            return [w.process.pid for w in self._workers]
+
+    def close(self) -> None:
+        """Stop every worker (they exit when their pipe closes)."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        _shutdown(workers)
+
+
+def _shutdown(workers) -> None:
+    for worker in list(workers):
+        worker.connection.close()
+    deadline = time.monotonic() + 2
+    for worker in list(workers):
+        worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(timeout=2)

@@ -1,0 +1,137 @@
+"""The query worker pool: answers, the time limit that kills, crashed workers replaced, row cap, cache."""
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+
+import pytest
+
+from rolegraph.errors import QueryError, QueryTimeout, WorkerCrashed
+from rolegraph.store import publishing
+from server.executor import Executor, Job
+
+RG = "https://w3id.org/rolegraph/ontology#"
+DOCUMENTS = f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{RG}SourceDocument> }}"
+#: A cross product of every triple with itself, three times: it would run for days.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+JSON_RESULTS = "application/sparql-results+json"
+
+
+@pytest.fixture()
+def pool(built_store):
+    executor = Executor(str(built_store), workers=2, timeout=1.0, cache_bytes=1_000_000)
+    yield executor
+    executor.close()
+
+
+def count(result) -> int:
+    return int(json.loads(result.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_query_is_answered_serialised_and_as_terms(pool):
+    serialised = pool.run(Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True))
+    assert serialised.media == JSON_RESULTS and count(serialised) == 5 and serialised.generation == "000001"
+    terms = pool.run(Job(DOCUMENTS))
+    assert terms.variables == ["n"] and terms.rows[0][0].value == "5"
+
+
+def test_a_query_past_the_limit_is_stopped_and_its_worker_replaced(pool):
+    pool.run(Job(DOCUMENTS))
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as caught:
+        pool.run(Job(ENDLESS))
+    assert time.monotonic() - started < 10
+    assert caught.value.http_status == 503 and "1 s limit" in caught.value.message
+    answer = pool.run(Job(DOCUMENTS))
+    assert answer.rows[0][0].value == "5"
+
+
+def test_the_killed_worker_process_is_gone(pool):
+    pool.run(Job(DOCUMENTS))
+    before = set(pool.pids)
+    with pytest.raises(QueryTimeout):
+        pool.run(Job(ENDLESS))
+    gone = before - set(pool.pids)
+    assert len(gone) == 1
+    pid = gone.pop()
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie is dead too
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_worker_that_dies_is_replaced(pool):
+    pool.run(Job(DOCUMENTS))
+    (pid,) = pool.pids
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert pool.run(Job(DOCUMENTS)).rows[0][0].value == "5"  # sent to a fresh worker
+    assert pid not in pool.pids
+
+
+def test_a_worker_dying_mid_query_is_an_error_and_replaced(built_store):
+    executor = Executor(str(built_store), workers=1, timeout=30)
+    try:
+        executor.run(Job(DOCUMENTS))
+        (pid,) = executor.pids
+        threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
+        with pytest.raises(WorkerCrashed):
+            executor.run(Job(ENDLESS))
+        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+    finally:
+        executor.close()
+
+
+def test_syntax_errors_come_back_with_their_position(pool):
+    with pytest.raises(QueryError) as caught:
+        pool.run(Job("SELECT ?x WHERE { ?x ?y }"))
+    assert "syntax error" in caught.value.message and caught.value.details["position"].startswith("1:")
+
+
+def test_rows_and_triples_beyond_max_rows_are_cut(pool):
+    roles = f"SELECT ?r WHERE {{ ?r a <{RG}Role> }} ORDER BY ?r"
+    everything = pool.run(Job(roles))
+    assert len(everything.rows) > 3 and not everything.truncated
+    cut = pool.run(Job(roles, solutions_media="text/csv", serialise=True, max_rows=2))
+    lines = cut.body.decode().strip().splitlines()
+    assert cut.truncated and lines == ["r"] + [row[0].value for row in everything.rows[:2]]
+    exact = pool.run(Job(roles, max_rows=len(everything.rows)))
+    assert not exact.truncated and exact.rows == everything.rows
+    triples = pool.run(Job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph_media="application/n-triples",
+                           serialise=True, max_rows=7))
+    assert triples.truncated and len(triples.body.decode().strip().splitlines()) == 7
+
+
+def test_no_acceptable_format_for_the_kind_of_result_leaves_the_body_empty(pool):
+    result = pool.run(Job("CONSTRUCT WHERE { ?s ?p ?o }", solutions_media=JSON_RESULTS, serialise=True))
+    assert result.kind == "triples" and result.body is None
+
+
+def test_workers_follow_a_new_generation_and_the_cache_with_them(tmp_path, built_store):
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, symlinks=True)
+    executor = Executor(str(store), workers=1, timeout=5, cache_bytes=1_000_000)
+    try:
+        job = Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True)
+        first = executor.run(job)
+        assert executor.run(job) is first  # served from the cache
+        with publishing(store) as writable:
+            writable.update(f"INSERT DATA {{ <https://example.org/doc> a <{RG}SourceDocument> }}")
+        after = executor.run(job)
+        assert after.generation == "000002" and count(after) == 6
+    finally:
+        executor.close()

@@ -1,0 +1,47 @@
+"""The lexical scan that refuses SERVICE and LOAD: keywords only, never the same words as data."""
+import pytest
+
+from rolegraph.errors import QueryRefused
+from server.guard import check, keywords
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "select * where { sErViCe <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o . OPTIONAL { service silent <http://example.org/sparql> { ?s ?p ?o } } }",
+    "LOAD <http://example.org/data.ttl>",
+    "load silent <http://example.org/data.ttl> INTO GRAPH <http://example.org/g>",
+    "SELECT * WHERE { FILTER(?a < 3 && ?b > 1) SERVICE <http://example.org/sparql> { } }",
+    "SELECT * WHERE { ?s ?p \"#\" . SERVICE <http://example.org/sparql> { } }",
+])
+def test_the_keywords_are_refused(text):
+    with pytest.raises(QueryRefused) as caught:
+        check(text, allow_service=False)
+    assert caught.value.http_status == 403 and caught.value.details["keyword"] in ("SERVICE", "LOAD")
+    assert "not allowed" in caught.value.message
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT * WHERE { ?s ?p "use the SERVICE keyword" }',
+    "SELECT * WHERE { ?s ?p 'LOAD' }",
+    'SELECT * WHERE { ?s ?p """a long\nSERVICE literal""" }',
+    "SELECT * WHERE { ?s ?p '''LOAD\nit''' }",
+    "SELECT * WHERE { ?s <http://example.org/SERVICE> <http://example.org/load> }",
+    "# SERVICE in a comment\nSELECT * WHERE { ?s ?p ?o }",
+    "SELECT ?service $load WHERE { ?service ?p $load }",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:load ?o }",
+    'SELECT * WHERE { ?s ?p "say \\"SERVICE\\"" }',
+])
+def test_the_same_words_as_data_pass(text):
+    check(text, allow_service=False)
+    assert not {"SERVICE", "LOAD"} & {word for word, _ in keywords(text)}
+
+
+def test_the_position_names_line_and_column():
+    with pytest.raises(QueryRefused) as caught:
+        check("SELECT * WHERE {\n  SERVICE <http://example.org/sparql> { ?s ?p ?o }\n}", allow_service=False)
+    assert caught.value.details["position"] == "2:3"
+
+
+def test_allowed_by_the_setting():
+    check("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", allow_service=True)
