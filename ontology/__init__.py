@@ -74,6 +74,9 @@ ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
 RGSH = Namespace("https://w3id.org/rolegraph/shapes#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: SSSOM and its justification vocabulary: the confidence and justification of an ESCO/ROME mapping.
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 #: The one prefix map of the project: Turtle output, SPARQL headers and JSON-LD contexts use it.
 PREFIXES: dict[str, str] = {
@@ -93,6 +96,8 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "dcat": str(DCAT),
     "sd": str(SD),
+    "sssom": str(SSSOM),
+    "semapv": str(SEMAPV),
 }
 
 #: Sub-properties of rg:roleProperty: the facts about a role that each carry a claim with evidence.
