@@ -95,11 +95,11 @@ def _not_found(media: str, name: str):
 def serialize(triples: list[ox.Triple], media: str) -> bytes:
     """RDF for machines: Turtle with our prefixes, N-Triples, or JSON-LD with our context."""
     fmt = OFFERS[media]
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     if fmt == "jsonld":
-        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate)))
         return "".join(jsonld.write(ordered)).encode("utf-8")
     prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+    return ox.serialize(ordered, format=fmt, prefixes=prefixes)
 
 
 def rows(name: str, **values: str) -> list[dict]:
