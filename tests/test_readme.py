@@ -57,3 +57,13 @@ def test_every_named_query_has_a_test():
 def test_the_two_commands_are_there():
     for marker in ("main-command", "test-command"):
         assert re.search(rf"<!-- {marker} -->\s*```sh\n.+\n```", README)
+
+
+def test_route_table_lists_every_route_of_the_server(tmp_path):
+    from server import create_app
+
+    placeholder = lambda rule: re.sub(r"<[^>]+>", "<>", rule)  # noqa: E731
+    documented = {placeholder(route) for cells in table("route-table") for route in re.findall(r"`([^`]+)`", cells[0])}
+    app = create_app({"store": str(tmp_path / "store")})
+    served = {placeholder(rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert documented == served
