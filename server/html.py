@@ -1,12 +1,10 @@
-"""What every HTML page shares: security headers, template filters, labels of vocabulary terms and
-the choice between HTML and RDF for a request."""
+"""What every HTML page shares: security headers, template filters and labels of vocabulary terms."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import Flask, current_app, request
-from rdflib import URIRef
+from flask import Flask, current_app
 from rdflib.namespace import RDFS, SKOS
 
 from ontology import tbox
@@ -80,13 +78,3 @@ def notation_label(notation: str, language: str = "en") -> str:
     """The label of the scheme concept with this notation (e.g. a tool category "language")."""
     concept = _notations().get(notation)
     return term_label(concept, language) if concept else notation
-
-
-def is_vocabulary_term(iri: str) -> bool:
-    return (URIRef(iri), None, None) in tbox()
-
-
-def wants_html(offered: dict) -> bool:
-    """Whether the client prefers HTML among ``offered`` media types (browsers do)."""
-    best = request.accept_mimetypes.best_match(list(offered))
-    return best == "text/html"

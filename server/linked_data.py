@@ -59,7 +59,8 @@ def resource(rest: str):
         body = render_template("entity.html", **page(iri, triples, graph))
         response = Response(body, mimetype="text/html")
     else:
-        response = Response(serialize(triples, media), content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+        charset = "; charset=utf-8" if media.startswith("text/") else ""
+        response = Response(serialize(triples, media), content_type=media + charset)
     response.headers["Vary"] = "Accept"
     return response
 

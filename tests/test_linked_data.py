@@ -114,9 +114,10 @@ def test_an_unknown_iri_is_a_404_json_for_machines_and_html_for_browsers(client)
     assert browser.status_code == 404 and browser.mimetype == "text/html" and "role/astronaut" in browser.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/id/role/../../etc/passwd", "/id/role/%2e%2e/%2e%2e/etc/passwd", "/id/role%2Fback-end-developer",
-                                  "/id/role/back-end-developer%2f..%2f..%2fsetup.py", "/id/..", "/id/role//back-end-developer",
-                                  "/id/role/back-end-developer%5c..", "/id/../server/__init__.py"])
+@pytest.mark.parametrize("path", [
+    "/id/role/../../etc/passwd", "/id/role/%2e%2e/%2e%2e/etc/passwd", "/id/role%2Fback-end-developer",
+    "/id/role/back-end-developer%2f..%2f..%2fsetup.py", "/id/..", "/id/role//back-end-developer",
+    "/id/role/back-end-developer%5c..", "/id/../server/__init__.py"])
 def test_traversal_and_encoded_slashes_are_404_never_a_file(client, path):
     response = client.get(path, headers={"Accept": "text/turtle"})
     assert response.status_code == 404

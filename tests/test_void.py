@@ -34,7 +34,8 @@ def test_void_counts_equal_count_queries_on_the_store(client, built_store):
     graph = void_graph(client)
     root = dataset(graph)
     assert int(graph.value(root, VOID.triples)) == count(built_store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
-    partitions = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities)) for p in graph.objects(root, VOID.classPartition)}
+    partitions = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
+                  for p in graph.objects(root, VOID.classPartition)}
     assert partitions[RG.Role] == count(built_store, "SELECT (COUNT(DISTINCT ?r) AS ?n) { ?r a rg:Role }") == 14
     assert partitions[RG.Evidence] == 312 and len(partitions) == 12
     subsets = {s: int(graph.value(s, VOID.triples)) for s in graph.objects(root, VOID.subset)}
