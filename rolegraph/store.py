@@ -39,6 +39,13 @@ def current_generation(root: str | os.PathLike) -> Path | None:
     return target if target.is_dir() else None
 
 
+def published_at(root: str | os.PathLike) -> float | None:
+    """When the current generation was published (the time ``current`` was swapped), as a POSIX
+    timestamp; ``None`` when nothing was published."""
+    link = Path(root) / CURRENT
+    return link.lstat().st_mtime if link.is_symlink() else None
+
+
 def open_read_only(root: str | os.PathLike) -> ox.Store:
     """Open the published generation read-only; raise ``StoreError`` when there is none."""
     generation = current_generation(root)

@@ -1,4 +1,5 @@
-"""The Flask application that serves the published store: SPARQL, named queries and health.
+"""The Flask application that serves the published store: SPARQL, named queries, health, linked data
+(/id/…), exports, the VoID description and pages for people.
 
 ``create_app(config)`` opens nothing at import time; the store is opened once per process on the
 first request and followed across new builds (see ``rolegraph.store.StoreReader``).
@@ -14,7 +15,7 @@ from werkzeug.exceptions import RequestURITooLarge
 from rolegraph.settings import defaults
 from rolegraph.store import StoreReader
 
-from . import api, errors, sparql
+from . import api, errors, export, html, linked_data, pages, sparql, void
 from .executor import Executor
 
 
@@ -35,6 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
+    html.register(app)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(export.blueprint)
+    app.register_blueprint(void.blueprint)
+    linked_data.register(app)
     _request_log(app)
     return app
 

@@ -96,3 +96,46 @@ def pdf_bytes(lines: list[str]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+ESCO_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+ROME_FICHE = BASE + "rome/fiche/M1805"
+LINKS = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX sssom: <https://w3id.org/sssom/>
+PREFIX semapv: <https://w3id.org/semapv/vocab/>
+INSERT DATA {{
+  GRAPH <{BASE}graph/links> {{
+    <{BASE}role/back-end-developer> skos:closeMatch <{ESCO_DEVELOPER}> ; skos:relatedMatch <{ROME_FICHE}> .
+    [] a owl:Axiom ; owl:annotatedSource <{BASE}role/back-end-developer> ; owl:annotatedProperty skos:closeMatch ;
+       owl:annotatedTarget <{ESCO_DEVELOPER}> ; sssom:confidence 0.87 ;
+       sssom:mapping_justification semapv:LexicalMatching .
+  }}
+  GRAPH <{BASE}graph/rome> {{ <{ROME_FICHE}> skos:prefLabel "Études et développement informatique"@fr }}
+}}
+"""
+
+
+@pytest.fixture(scope="session")
+def linked_store(tmp_path_factory, seeds) -> Path:
+    """The seeds, a one-occupation ESCO export written here (v1.2.0, English) imported by the real
+    importer, and two mappings of the back-end developer recorded as the linking step records them."""
+    from loader.build import build
+    from loader.taxonomies.esco import import_esco
+    from rolegraph.store import publishing
+
+    tmp = tmp_path_factory.mktemp("linked")
+    store = tmp / "store"
+    build([seeds], store, BASE)
+    esco = tmp / "esco" / "v1.2.0"
+    esco.mkdir(parents=True)
+    (esco / "occupations_en.csv").write_text(
+        "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,status,modifiedDate,"
+        "regulatedProfessionNote,scopeNote,definition,inScheme,description,code\n"
+        f"Occupation,{ESCO_DEVELOPER},2512,software developer,,,released,,,,,,Writes software.,2512.4\n",
+        encoding="utf-8")
+    import_esco(store, esco, BASE)
+    with publishing(store) as writable:
+        writable.update(LINKS)
+    return store

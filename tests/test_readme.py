@@ -65,3 +65,13 @@ def test_settings_table_and_global_options_name_every_setting():
     for option, env, *_ in table("global-options"):
         documented[option.strip("`").split()[0].lstrip("-").replace("-", "_")] = env.strip("`")
     assert documented == {s.name: s.env for s in SETTINGS}
+
+
+def test_route_table_lists_every_route_of_the_server(tmp_path):
+    from server import create_app
+
+    placeholder = lambda rule: re.sub(r"<[^>]+>", "<>", rule)  # noqa: E731
+    documented = {placeholder(route) for cells in table("route-table") for route in re.findall(r"`([^`]+)`", cells[0])}
+    app = create_app({"store": str(tmp_path / "store")})
+    served = {placeholder(rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert documented == served

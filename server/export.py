@@ -1,0 +1,39 @@
+"""Whole-dataset downloads over HTTP, streamed from the store by ``rolegraph.exporting`` (the same
+code as ``rolegraph export``), and the published JSON-LD context."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from rolegraph import jsonld
+from rolegraph.exporting import FORMATS, chunks, export_format
+
+blueprint = Blueprint("export", __name__)
+
+
+@blueprint.route("/export")
+def index():
+    return render_template("export.html", formats=FORMATS.values())
+
+
+@blueprint.route("/export.<fmt>")
+def dump(fmt: str):
+    """The dataset (or ``?graph=IRI``) in one format; triple formats merge the graphs."""
+    spec = export_format(fmt)
+    store = current_app.extensions["rolegraph.store"].get()
+    body = chunks(store, spec.name, request.args.get("graph") or None)  # raises before streaming
+    charset = "; charset=utf-8" if spec.media_type.startswith("text/") else ""
+    response = Response(body, content_type=spec.media_type + charset)
+    response.headers["Content-Disposition"] = f'attachment; filename="rolegraph.{spec.name}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.route("/context.jsonld")
+def context():
+    """The ``@context`` of every JSON-LD answer, made from the project's prefix map."""
+    body = json.dumps({"@context": jsonld.context()}, indent=2, ensure_ascii=False)
+    response = Response(body, content_type="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

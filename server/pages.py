@@ -1,0 +1,85 @@
+"""Pages for people: the home page (what the graph holds) and the query page (an editor, the named
+queries as examples, results as a table, download links to /sparql)."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, render_template, request, url_for
+
+import queries
+from rolegraph.errors import QueryError
+
+from .api import _plain
+from .html import term_label
+from .sparql import construct, run, select
+from .void import summary
+
+blueprint = Blueprint("pages", __name__)
+
+#: Rows shown in the page; the download links give the whole answer.
+MAX_SHOWN = 500
+DOWNLOADS = {"SELECT": ("csv", "tsv", "json", "xml"), "ASK": ("json", "xml"),
+             "CONSTRUCT": ("ttl", "nt", "jsonld"), "DESCRIBE": ("ttl", "nt", "jsonld")}
+
+
+@blueprint.route("/")
+def home():
+    facts = summary()
+    for row in facts["counts"]:
+        row["label"] = term_label(row["class"])
+    roles = [{k: _plain(v) for k, v in row.items()} for row in select(queries.get("roles").text)]
+    return render_template("home.html", facts=facts, roles=roles)
+
+
+def _examples() -> list[dict]:
+    """Each named query with its parameters bound to their examples, ready to run."""
+    return [{"name": q.name, "title": q.title, "description": q.description,
+             "text": q.bind({p.name: p.example for p in q.parameters})}
+            for q in queries.catalogue().values()]
+
+
+_PROLOGUE = re.compile(r"#[^\n]*|\bPREFIX\s+[^\s:]*:\s*<[^>]*>|\bBASE\s*<[^>]*>", re.IGNORECASE)
+_FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+
+
+def _kind(text: str) -> str:
+    """The query form, read after the prologue; a QueryError for anything else (updates too)."""
+    match = _FORM.match(_PROLOGUE.sub(" ", text))
+    if not match:
+        raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK after the prologue")
+    return match.group(1).upper()
+
+
+@blueprint.route("/query")
+def query():
+    examples = _examples()
+    text = request.args.get("query", "").strip()
+    context = {"examples": examples, "text": text or examples[0]["text"], "result": None, "error": None}
+    status = 200
+    if text:
+        try:
+            context["result"] = _answer(text)
+        except QueryError as error:
+            context["error"] = str(error)
+            status = 400
+    return render_template("query.html", **context), status
+
+
+def _answer(text: str) -> dict:
+    kind = _kind(text)
+    result: dict = {"kind": kind, "downloads": [
+        (fmt, url_for("sparql.endpoint", query=text, format=fmt)) for fmt in DOWNLOADS[kind]]}
+    if kind == "SELECT":
+        rows = select(text)
+        names: list[str] = []
+        for row in rows:
+            names += [n for n in row if n not in names]
+        result.update(variables=names, rows=rows[:MAX_SHOWN], total=len(rows))
+    elif kind == "ASK":
+        result.update(boolean=bool(run(text)))
+    else:
+        triples = construct(text)
+        result.update(variables=["subject", "predicate", "object"], total=len(triples),
+                      rows=[{"subject": t.subject, "predicate": t.predicate, "object": t.object}
+                            for t in triples[:MAX_SHOWN]])
+    return result

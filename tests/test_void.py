@@ -1,0 +1,75 @@
+"""The VoID/DCAT description at /.well-known/void: its numbers are the store's, its sources and the
+taxonomies' attribution come from the store."""
+import json
+
+import rdflib
+from rdflib.namespace import DCTERMS, RDF, VOID
+
+import queries
+from conftest import BASE
+from ontology import RG, sparql_prologue
+from rolegraph.store import open_read_only
+from server import create_app
+
+ESCO_GRAPH = rdflib.URIRef(BASE + "graph/esco-en")
+
+
+def count(store_path, text):
+    store = open_read_only(store_path)
+    return int(next(iter(store.query(sparql_prologue() + text, use_default_graph_as_union=True)))[0].value)
+
+
+def void_graph(client, accept="text/turtle", fmt="turtle") -> rdflib.Graph:
+    response = client.get("/.well-known/void", headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    return rdflib.Graph().parse(data=response.data, format=fmt)
+
+
+def dataset(graph):
+    (node,) = [s for s in graph.subjects(RDF.type, VOID.Dataset) if str(s).endswith("/.well-known/void")]
+    return node
+
+
+def test_void_counts_equal_count_queries_on_the_store(client, built_store):
+    graph = void_graph(client)
+    root = dataset(graph)
+    assert int(graph.value(root, VOID.triples)) == count(built_store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    partitions = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
+                  for p in graph.objects(root, VOID.classPartition)}
+    assert partitions[RG.Role] == count(built_store, "SELECT (COUNT(DISTINCT ?r) AS ?n) { ?r a rg:Role }") == 14
+    assert partitions[RG.Evidence] == 312 and len(partitions) == 12
+    subsets = {s: int(graph.value(s, VOID.triples)) for s in graph.objects(root, VOID.subset)}
+    assert subsets[rdflib.URIRef(BASE + "graph/fiches")] == count(
+        built_store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{BASE}graph/fiches> {{ ?s ?p ?o }} }}")
+
+
+def test_void_names_version_build_date_sources_licence_and_dumps(client):
+    graph = void_graph(client)
+    root = dataset(graph)
+    assert str(graph.value(root, DCTERMS.hasVersion)) == "0.1.0"
+    assert graph.value(root, DCTERMS.modified).datatype == rdflib.XSD.dateTime
+    assert str(graph.value(root, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    sources = set(graph.objects(root, DCTERMS.source))
+    assert len([s for s in sources if str(s).startswith(BASE + "document/")]) == 5
+    dumps = {str(d).rsplit("/", 1)[1] for d in graph.objects(root, VOID.dataDump)}
+    assert dumps == {"export.ttl", "export.nt", "export.jsonld", "export.nq", "export.trig"}
+
+
+def test_void_in_json_ld(client):
+    body = json.loads(client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).data)
+    graph = rdflib.Graph().parse(data=json.dumps(body), format="json-ld")
+    assert int(graph.value(dataset(graph), VOID.triples)) == 7433
+
+
+def test_the_datasets_query_and_void_carry_the_esco_attribution_and_version(linked_store):
+    solutions = open_read_only(linked_store).query(queries.get("datasets").text, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    (esco,) = [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
+    assert esco["graph"] == str(ESCO_GRAPH) and esco["version"] == "1.2.0" and esco["publisherName"] == "European Commission"
+    client = create_app({"store": str(linked_store), "base_iri": BASE}).test_client()
+    graph = void_graph(client)
+    assert ESCO_GRAPH in set(graph.objects(dataset(graph), DCTERMS.source))
+    assert str(graph.value(ESCO_GRAPH, DCTERMS.hasVersion)) == "1.2.0"
+    assert "ESCO classification of the European Commission" in str(graph.value(ESCO_GRAPH, DCTERMS.rights))
+    home = client.get("/").get_data(as_text=True)
+    assert "This service uses the ESCO classification of the European Commission." in home
