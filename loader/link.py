@@ -296,8 +296,11 @@ def _partial(entity: _Entity, index: _Index) -> list[Link]:
                     if score > broad.get(concept, (0.0,))[0]:
                         broad[concept] = (score, text, their_label)
     if broad:
+        # A diploma is not a narrower kind of the subject it teaches ("BTS in computer science" →
+        # "computer science"): for qualifications, containment only relates the two.
+        predicate = "relatedMatch" if entity.nature == "qualification" else "broadMatch"
         ranked = sorted(broad.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_BROAD]
-        return [Link(entity.iri, "broadMatch", c, index.kind.name, s, "LexicalMatching", o, t)
+        return [Link(entity.iri, predicate, c, index.kind.name, s, "LexicalMatching", o, t)
                 for c, (s, o, t) in ranked]
     for text, weight, preferred in entity.labels:
         if not preferred:

@@ -27,6 +27,9 @@ HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
+#: What the binder steps over to find group braces and parameters: strings, IRIs and comments.
+_LEXEME = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]|\$\w+')
 _WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE | re.DOTALL)
 
 
@@ -98,7 +101,9 @@ class NamedQuery:
         return {name: known[name].term(value) for name, value in values.items()}
 
     def bind(self, values: dict[str, str]) -> str:
-        """The query with its parameters bound by a VALUES block opening the WHERE clause.
+        """The query with its parameters bound by VALUES blocks: one opens each group pattern that
+        uses a parameter, so that the value restricts every part of the query where it is used
+        (as a substitution would), also inside OPTIONAL, UNION branches, EXISTS and sub-queries.
 
         Each value is parsed into an RDF term of its declared type and written by Oxigraph's
         serialiser, inside VALUES data: a value holding SPARQL syntax stays one term.
@@ -106,11 +111,23 @@ class NamedQuery:
         terms = self.bindings(values)
         if not terms:
             return self.text
-        names = " ".join(f"?{name}" for name in terms)
-        row = " ".join(str(term) for term in terms.values())
-        block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
-        where = _WHERE.search(self.text)
-        return self.text[:where.end()] + block + self.text[where.end():]
+        blocks = {name: f" VALUES ?{name} {{ {term} }} " for name, term in terms.items()}
+        insertions: list[tuple[int, str]] = []
+        stack: list[tuple[int, set[str]]] = []
+        # From the WHERE clause on: a CONSTRUCT template's braces hold no group pattern.
+        for lexeme in _LEXEME.finditer(self.text, _WHERE.search(self.text).end() - 1):
+            token = lexeme.group()
+            if token == "{":
+                stack.append((lexeme.end(), set()))
+            elif token == "}" and stack:
+                position, used = stack.pop()
+                insertions += [(position, blocks[name]) for name in sorted(used)]
+            elif token.startswith("$") and token[1:] in terms and stack:
+                stack[-1][1].add(token[1:])
+        text = self.text
+        for position, block in sorted(insertions, reverse=True):
+            text = text[:position] + block + text[position:]
+        return text
 
     def to_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "kind": self.kind,

@@ -139,3 +139,27 @@ def linked_store(tmp_path_factory, seeds) -> Path:
     with publishing(store) as writable:
         writable.update(LINKS)
     return store
+
+
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference_store(tmp_path_factory, seeds) -> Path:
+    """The seeds and our samples built, then the real ESCO (v1.1.1 English, v1.2.1 French labels) and
+    ROME v460 exports imported the way ``rolegraph import`` does, the last import relinking."""
+    from loader.build import build
+    from loader.lexicon import load_lexicon
+    from loader.link import relink
+    from loader.taxonomies.esco import import_esco
+    from loader.taxonomies.rome import import_rome
+
+    if not (REFERENCE / "esco").is_dir() or not (REFERENCE / "rome").is_dir():
+        pytest.skip("../shared/reference is not beside the checkout")
+    store = tmp_path_factory.mktemp("reference") / "store"
+    build([seeds, SAMPLES], store, BASE)
+    import_esco(store, REFERENCE / "esco" / "v1.1.1", BASE)
+    import_esco(store, REFERENCE / "esco" / "v1.2.1", BASE)
+    result = import_rome(store, REFERENCE / "rome", BASE, then=lambda s: relink(s, BASE, load_lexicon()))
+    assert result.then.links
+    return store

@@ -38,7 +38,7 @@ def test_binding_checks_types_and_names():
     with pytest.raises(QueryError, match="not a valid iri"):
         query.bind({"role": "not an iri"})
     bound = query.bind({"role": BACKEND})
-    assert f"VALUES (?role) {{ (<{BACKEND}>) }}" in bound
+    assert f"VALUES ?role {{ <{BACKEND}> }}" in bound
 
 
 def test_counts(built_store):
@@ -171,3 +171,55 @@ def test_documents_list_every_source(built_store):
     rows = run(built_store, "documents")
     assert [r["file"] for r in rows] == sorted(r["file"] for r in rows) and len(rows) == 5
     assert {r["language"] for r in rows} == {"fr", "en"} and all(int(r["facts"]) > 0 for r in rows)
+
+
+def test_role_esco_skill_coverage_against_software_and_web_developer(reference_store):
+    found = run(reference_store, "role-esco-skill-coverage", role=BACKEND)
+    status = {}
+    for row in found:
+        status.setdefault(row["status"][2:], set()).add(row.get("itemLabel") or row["escoLabel"])
+    # Python is in the fiches and an optional skill of ESCO's software developer
+    assert "Python" in status["in the fiches, optional in ESCO"]
+    assert "Debugging" in status["in the fiches, essential in ESCO"]
+    assert "Docker" in status["in the fiches, no ESCO skill"]
+    # the ESCO essentials no fiche mentions, e.g. "use software design patterns"
+    assert "use software design patterns" in status["essential in ESCO, not in the fiches"]
+
+
+def test_role_rome_mobilities_in_rome_order_with_shared_items(reference_store):
+    found = run(reference_store, "role-rome-mobilities", role=BACKEND)
+    from_m1855 = [r for r in found if r["ficheCode"] == "M1855"]
+    assert [int(r["rank"]) for r in from_m1855] == list(range(1, len(from_m1855) + 1))
+    assert from_m1855[0]["targetCode"] == "M1824"
+    assert all(int(r["sharedCount"]) > 0 for r in from_m1855)
+    assert "Tester un logiciel" in from_m1855[0]["sharedItems"]
+
+
+def test_unlinked_entities_are_the_curators_work(reference_store):
+    found = {r["entity"].rsplit("/", 1)[1]: r for r in run(reference_store, "unlinked-entities")}
+    assert found["docker"]["inEsco"] == "false" and found["docker"]["inRome"] == "true"
+    assert found["terraform"]["inEsco"] == "false"
+    assert "java" not in found  # linked to ESCO's Java skill and ROME's Java savoir
+
+
+def test_entity_labels_fall_back_on_a_match_where_ours_lack_one(tmp_path):
+    from loader.imports import import_rdf
+
+    data = tmp_path / "labels.ttl"
+    data.write_text(f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<{BASE}tool/only-english> skos:prefLabel "Only English"@en ; skos:closeMatch <{BASE}rome/savoir/1> .
+<{BASE}rome/savoir/1> skos:prefLabel "Seulement en français"@fr, "Only in English"@en .
+""", encoding="utf-8")
+    store = tmp_path / "store"
+    import_rdf(store, [data], None, BASE)
+    found = run(store, "entity-labels", entity=BASE + "tool/only-english")
+    assert {(r["language"], r["label"], r["kind"]) for r in found} == {
+        ("en", "Only English", "preferred"), ("fr", "Seulement en français", "from a match")}
+
+
+def test_entity_links_give_codes_and_confidence(reference_store):
+    found = run(reference_store, "entity-links", entity=BACKEND)
+    by_code = {r.get("code"): r for r in found}
+    assert by_code["200151"]["relation"].endswith("exactMatch") and by_code["200151"]["taxonomy"] == "ROME"
+    assert by_code["2512.4"]["label"] == "software developer" and by_code["2512.4"]["taxonomy"] == "ESCO"
+    assert [float(r["confidence"]) for r in found] == sorted((float(r["confidence"]) for r in found), reverse=True)

@@ -99,7 +99,7 @@ class _Rome:
     """One import: the minted IRIs, the codes seen so far (links are checked against them), counts, problems."""
 
     def __init__(self, folder: Path, files: dict[str, Path], base: str) -> None:
-        self.folder, self.files, self.base = folder, files, base
+        self.folder, self.files, self.base, self.prefix = folder, files, base, f"{base}rome/"
         self.counts: Counter = Counter()
         self.problems: list[RowProblem] = []
         self.kind_of: dict[str, str] = {}  # OGR code of an item → competence, savoir or contexte
@@ -148,7 +148,7 @@ class _Rome:
                 key, name = f"collection/{kind}/{slug(column)}", FLAG_LABELS.get(column, column)
             else:
                 key, name = f"collection/{kind}/{slug(column)}/{slug(value)}", value
-            collection = ox.NamedNode(f"{self.base}rome/" + key)
+            collection = ox.NamedNode(self.prefix + key)
             yield from self.once(key, [(collection, A, node(SKOS.Collection)),
                                        (collection, PREF, ox.Literal(name, language="fr")),
                                        (collection, NOTATION, ox.Literal(column))])

@@ -1,0 +1,140 @@
+"""Links to ESCO and ROME: label normalisation, and the known facts of the real exports."""
+import pytest
+
+import pyoxigraph as ox
+
+from conftest import BASE
+from loader.link import label_keys, link
+from ontology import sparql_prologue
+from rolegraph.cli import main
+from rolegraph.store import open_read_only
+
+ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
+MODERN_TOOLS = ("docker", "kubernetes", "mongodb", "kafka", "nodejs")
+
+
+def rows(store, text):
+    solutions = open_read_only(store).query(sparql_prologue() + text, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
+
+
+def keys(text):
+    return dict(label_keys(text))
+
+
+def test_rome_and_esco_gender_pairs_give_both_forms():
+    both = keys("Développeur / Développeuse back-end")
+    assert set(keys("développeur back-end")) <= set(both)
+    assert set(keys("Développeuse back-end")) <= set(both)
+    assert set(keys("consultante informatique")) <= set(keys("consultant informatique/consultante informatique"))
+
+
+def test_a_slash_inside_a_name_is_not_a_gender_pair():
+    assert len(keys("HTTP/2")) == 1
+    assert len(keys("SAP R/2")) == 1
+
+
+def test_a_bracketed_qualifier_is_optional_and_weighs_less():
+    found = keys("Python (computer programming)")
+    assert found[next(iter(keys("Python")))] == pytest.approx(0.9)
+    assert max(found.values()) == 1.0
+
+
+def mappings(store, entity):
+    return rows(store, f"""SELECT ?p ?c ?code ?score ?why WHERE {{
+      <{entity}> ?p ?c . VALUES ?p {{ skos:exactMatch skos:closeMatch skos:broadMatch skos:relatedMatch }}
+      ?a owl:annotatedSource <{entity}> ; owl:annotatedProperty ?p ; owl:annotatedTarget ?c ;
+         sssom:confidence ?score ; sssom:mapping_justification ?why .
+      OPTIONAL {{ ?c skos:notation ?code }} }}""")
+
+
+def test_back_end_developer_has_no_esco_equivalent_only_nearest_occupations(reference_store):
+    found = mappings(reference_store, BASE + "role/back-end-developer")
+    esco = [m for m in found if m["c"].startswith(ESCO_OCCUPATION)]
+    assert not [m for m in esco if m["p"].endswith("exactMatch")]
+    close = {m["code"] for m in esco if m["p"].endswith("closeMatch")}
+    assert {"2512.4", "2513.5"} <= close  # software developer, web developer
+
+
+def test_back_end_developer_is_rome_appellation_200151_under_m1855(reference_store):
+    found = {(m["p"].rsplit("#")[-1], m["code"]) for m in mappings(reference_store, BASE + "role/back-end-developer")}
+    assert ("exactMatch", "200151") in found
+    assert ("broadMatch", "M1855") in found
+    parent = rows(reference_store, f"SELECT ?f WHERE {{ <{BASE}rome/appellation/200151> skos:broader ?f }}")
+    assert {r["f"] for r in parent} == {BASE + "rome/fiche/M1855"}
+
+
+@pytest.mark.parametrize("tool", MODERN_TOOLS)
+def test_modern_tools_have_no_esco_equivalent(reference_store, tool):
+    found = mappings(reference_store, BASE + f"tool/{tool}")
+    esco = [m for m in found if m["c"].startswith("http://data.europa.eu/esco/")]
+    assert not [m for m in esco if m["p"].endswith(("exactMatch", "closeMatch"))]
+
+
+def test_docker_the_tool_is_never_the_dock_worker(reference_store):
+    found = mappings(reference_store, BASE + "tool/docker")
+    assert not [m for m in found if m["c"].startswith(ESCO_OCCUPATION) or "/rome/appellation/" in m["c"]]
+    assert [m for m in found if "/rome/savoir/" in m["c"] and m["p"].endswith("exactMatch")]
+
+
+def test_python_is_the_esco_python_skill(reference_store):
+    found = mappings(reference_store, BASE + "tool/python")
+    labels = rows(reference_store, "SELECT ?c WHERE { ?c a esco:Skill ; skos:prefLabel ?l . "
+                                   "FILTER (STRSTARTS(STR(?l), \"Python\")) }")
+    python_skills = {r["c"] for r in labels}
+    assert [m for m in found if m["c"] in python_skills and m["p"].endswith(("exactMatch", "closeMatch"))]
+
+
+def test_every_link_has_one_axiom_with_a_score_and_a_justification(reference_store):
+    counts = rows(reference_store, f"""SELECT (COUNT(*) AS ?links) (COUNT(DISTINCT ?a) AS ?axioms)
+      (MIN(?score) AS ?low) (MAX(?score) AS ?high) WHERE {{ GRAPH <{BASE}graph/links> {{
+        ?e ?p ?c . VALUES ?p {{ skos:exactMatch skos:closeMatch skos:broadMatch skos:relatedMatch }}
+        ?a owl:annotatedSource ?e ; owl:annotatedProperty ?p ; owl:annotatedTarget ?c ;
+           sssom:confidence ?score ; sssom:mapping_justification ?why . }} }}""")[0]
+    assert int(counts["links"]) == int(counts["axioms"]) > 300
+    assert 0 < float(counts["low"]) <= float(counts["high"]) <= 1
+
+
+def test_at_most_one_exact_match_per_entity_and_taxonomy_kind(reference_store):
+    doubles = rows(reference_store, """SELECT ?e ?t (COUNT(DISTINCT ?c) AS ?n) WHERE {
+        ?e skos:exactMatch ?c . ?c a ?t . FILTER (?t IN (esco:Occupation, esco:Skill)) }
+      GROUP BY ?e ?t HAVING (COUNT(DISTINCT ?c) > 1)""")
+    assert doubles == []
+
+
+def test_every_nature_of_entity_gets_links(reference_store):
+    linked = rows(reference_store, f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+        GRAPH <{BASE}graph/fiches> {{ ?e a ?class }} ?e skos:exactMatch|skos:closeMatch ?c .
+        VALUES ?class {{ rg:Role rg:Skill rg:Knowledge rg:SoftSkill rg:Tool rg:Diploma }} }} GROUP BY ?class""")
+    assert {r["class"].rsplit("#")[-1] for r in linked} == {"Role", "Skill", "Knowledge", "SoftSkill", "Tool",
+                                                           "Diploma"}
+
+
+def test_a_qualification_is_never_narrower_than_a_subject(reference_store):
+    broad = rows(reference_store, f"""SELECT ?e WHERE {{ GRAPH <{BASE}graph/fiches> {{ ?e a ?class }}
+        VALUES ?class {{ rg:Diploma rg:Training rg:Certification }} ?e skos:broadMatch ?c }}""")
+    assert broad == []
+
+
+def test_the_links_graph_is_a_described_linkset(reference_store):
+    found = rows(reference_store, f"SELECT ?target WHERE {{ <{BASE}graph/links> a void:Linkset ; void:target ?target }}")
+    assert {BASE + "graph/fiches", BASE + "graph/esco-en", BASE + "graph/rome"} <= {r["target"] for r in found}
+
+
+def test_relinking_gives_the_same_links(reference_store, tmp_path):
+    before = rows(reference_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/links> {{ ?s ?p ?o }} }}")
+    result = link(reference_store, BASE)
+    after = rows(reference_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/links> {{ ?s ?p ?o }} }}")
+    assert before == after
+    assert result.counts()["rome exactMatch"] > 0
+
+
+def test_a_build_without_taxonomies_has_no_links(built_store):
+    assert not open_read_only(built_store).contains_named_graph(ox.NamedNode(BASE + "graph/links"))
+
+
+def test_link_command_reports_counts(runner, reference_store):
+    result = runner.invoke(main, ["--store", str(reference_store), "link"])
+    assert result.exit_code == 0, result.output
+    assert "esco closeMatch" in result.output and "rome exactMatch" in result.output
