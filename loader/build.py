@@ -14,6 +14,7 @@ from rdflib.namespace import RDF
 
 from ontology import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RG, graph_iri, tbox
 from rolegraph.errors import InputError, ValidationFailed
+from rolegraph.store import current_generation
 
 from .documents import Document, expand_paths, read_document
 from .extract import Extraction, extract
@@ -21,6 +22,7 @@ from .graph import build_graph
 from .lexicon import load_lexicon
 from .link import LinkResult, relink
 from .publish import publish
+from .vocabulary import extended_lexicon
 from .validate import ValidationReport, validate
 
 COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
@@ -77,9 +79,10 @@ def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None]
 
 
 def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = ()) -> BuildResult:
     """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
-    previous build (imported taxonomies are kept). Unreadable files are reported in the result."""
+    previous build (imported taxonomies are kept). Unreadable files are reported in the result.
+    ``vocabularies`` ("esco", "rome") add the labels of taxonomies imported in ``store`` to the lexicon."""
     started = time.perf_counter()
     result = BuildResult()
     clock = started
@@ -97,6 +100,8 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
     lexicon = load_lexicon()
+    if vocabularies and current_generation(store) is not None:
+        lexicon = extended_lexicon(store, base_iri, lexicon, tuple(vocabularies))
     extractions: list[Extraction] = [extract(d, lexicon) for d in documents]
     lap("extract")
     built = build_graph(extractions, base_iri, lexicon)

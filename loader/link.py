@@ -117,10 +117,10 @@ class LinkResult:
 def label_keys(text: str, weight: float = 1.0) -> list[tuple[str, float]]:
     """The normalised keys a label is known by, with their weight: the label itself, each form of a
     "masculine / feminine" pair, and the label without a trailing bracketed qualifier."""
-    forms = [(form, weight) for form in _gender_forms(text)]
+    forms = [(form, weight) for form in gender_forms(text)]
     stripped = _QUALIFIER.sub("", text)
     if stripped and stripped != text:
-        forms += [(form, weight * QUALIFIER_WEIGHT) for form in _gender_forms(stripped)]
+        forms += [(form, weight * QUALIFIER_WEIGHT) for form in gender_forms(stripped)]
     keys: dict[str, float] = {}
     for form, w in forms:
         key = _key(form)
@@ -129,7 +129,7 @@ def label_keys(text: str, weight: float = 1.0) -> list[tuple[str, float]]:
     return list(keys.items())
 
 
-def _gender_forms(text: str) -> list[str]:
+def gender_forms(text: str) -> list[str]:
     """ROME's "Développeur / Développeuse back-end" and ESCO's "consultant informatique/consultante
     informatique" → both full forms; a label without a slash is itself."""
     if "/" not in text:

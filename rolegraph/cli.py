@@ -59,12 +59,25 @@ def main(ctx: click.Context, store: str, base_iri: str) -> None:
 
 # ---------------------------------------------------------------- loader commands
 
+_vocabulary = click.option(
+    "--vocabulary", "vocabularies", multiple=True, type=click.Choice(["esco", "rome"]),
+    help="Also recognise the ICT occupations, appellations and languages of a taxonomy imported in the store.")
+
+
+def _lexicon(obj, vocabularies):
+    from loader.lexicon import load_lexicon
+    from loader.vocabulary import extended_lexicon
+
+    lexicon = load_lexicon()
+    return extended_lexicon(obj["store"], obj["base_iri"], lexicon, vocabularies) if vocabularies else lexicon
+
 @main.command()
 @click.argument("docs", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
+@_vocabulary
 @click.pass_obj
 @handled
-def build(obj, docs, as_json):
+def build(obj, docs, as_json, vocabularies):
     """Build the graph from DOCS (files or folders) and publish it to the store.
 
     The build replaces the previous one atomically; if it fails, the published graph is unchanged.
@@ -76,7 +89,8 @@ def build(obj, docs, as_json):
     with click.progressbar(length=len(files), label="reading", file=sys.stderr,
                            show_pos=True) as bar:
         try:
-            result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1))
+            result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1),
+                               vocabularies=vocabularies)
         except ValidationFailed as error:
             summary = getattr(error, "result", None)
             if summary and as_json:
@@ -131,8 +145,10 @@ def extract(files, as_json):
 @click.argument("docs", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--errors", is_flag=True, help="List every missed and extra item.")
+@_vocabulary
+@click.pass_obj
 @handled
-def evaluate(gold, docs, as_json, errors):
+def evaluate(obj, gold, docs, as_json, errors, vocabularies):
     """Score extraction of DOCS against gold annotations: precision, recall, F1 per category."""
     from loader.build import read_all
     from loader.evaluate import evaluate as run_evaluate
@@ -141,7 +157,8 @@ def evaluate(gold, docs, as_json, errors):
     documents, failures = read_all(docs)
     for failure in failures:
         click.echo(f"skipped: {failure}", err=True)
-    result = run_evaluate([run_extract(d).to_json() for d in documents], gold)
+    lexicon = _lexicon(obj, vocabularies)
+    result = run_evaluate([run_extract(d, lexicon).to_json() for d in documents], gold)
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.table())
     if errors:
         for score in result.per_category.values():
