@@ -116,15 +116,18 @@ def build(obj, docs, as_json, vocabularies):
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSON Lines), in the evaluation schema.")
+@_vocabulary
+@click.pass_obj
 @handled
-def extract(files, as_json):
+def extract(obj, files, as_json, vocabularies):
     """Print what each document states, without building a graph."""
     from loader.build import read_all
     from loader.extract import extract as run_extract
 
     documents, failures = read_all(files)
+    lexicon = _lexicon(obj, vocabularies)
     for document in documents:
-        found = run_extract(document).to_json()
+        found = run_extract(document, lexicon).to_json()
         if as_json:
             click.echo(json.dumps(found, ensure_ascii=False))
         else:
