@@ -260,7 +260,8 @@ class Server:
                        "--bind", f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s", str(int(self.cap))]
         else:
             command = [sys.executable, __file__, "--serve-rdflib", str(self.data), "--port", str(self.port)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = open(self.tmp / f"{self.engine}.log", "ab")  # noqa: SIM115 (the server holds it)
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)
         wait_http(self.process, self.port, self.path, limit=600)
         elapsed = time.perf_counter() - started
         if self.engine == "rdflib-endpoint":
@@ -433,7 +434,11 @@ def main() -> None:
                         loads.append(row)
                         print(f"  {engine:16} load {kind:5} x{clients:<3} {row['requests_per_s']:8.1f} req/s "
                               f"p50 {row['p50_ms']} p99 {row['p99_ms']} errors {row['errors']}", flush=True)
-                results[engine] = {"kind": "http", "load_s": round(server.load_s, 3),
+                exited = server.process.poll()
+                if exited is not None:
+                    log = (tmp / f"{engine}.log").read_bytes()[-2000:].decode(errors="replace")
+                    print(f"  {engine} EXITED with {exited} during the run: {log}", flush=True)
+                results[engine] = {"kind": "http", "load_s": round(server.load_s, 3), "exited": exited,
                                    "start_s": round(server.start_s, 3),
                                    "peak_rss_mb": tree_peak_rss_mb(server.process.pid), **measured}
             finally:
