@@ -149,7 +149,9 @@ def _key(text: str) -> str:
     return " ".join(sorted(set(word_keys(text))))
 
 
-def _query(store: ox.Store, text: str, **substitutions) -> ox.QuerySolutions:
+def union_query(store: ox.Store, text: str, **substitutions) -> ox.QuerySolutions:
+    """``text`` (with the project's prefixes) on the union of the store's graphs; each keyword names a
+    variable, which must be projected, and the term substituted for it."""
     return store.query(sparql_prologue() + text, use_default_graph_as_union=True,
                        substitutions={ox.Variable(k): v for k, v in substitutions.items()})
 
@@ -196,15 +198,15 @@ def _indexes(store: ox.Store, base: str, vocabulary: set[str]) -> dict[str, _Ind
     kinds_of: dict[str, list[_Index]] = defaultdict(list)
     for kind in TARGET_KINDS:
         options = {"scheme": ox.NamedNode(rome_iri(base, "scheme", kind.scheme))} if kind.scheme else {}
-        for row in _query(store, "SELECT ?c ?scheme WHERE { %s }" % kind.where, **options):
+        for row in union_query(store, "SELECT ?c ?scheme WHERE { %s }" % kind.where, **options):
             kinds_of[row["c"].value].append(indexes[kind.name])
     for predicate in LABEL_WEIGHTS:
-        for concept, label, _ in _query(store, "SELECT ?c ?l ?p WHERE { ?c ?p ?l }", p=ox.NamedNode(predicate)):
+        for concept, label, _ in union_query(store, "SELECT ?c ?l ?p WHERE { ?c ?p ?l }", p=ox.NamedNode(predicate)):
             for index in kinds_of.get(concept.value, ()):
                 index.add(concept.value, label.value, predicate)
     appellations = indexes["rome-appellation"]
     scheme = ox.NamedNode(rome_iri(base, "scheme", "appellation"))
-    for concept, fiche, _ in _query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):
+    for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):
         appellations.broader[concept.value].append(fiche.value)
     for index in indexes.values():
         index.finish()
@@ -225,7 +227,7 @@ def _entities(store: ox.Store, base: str) -> list[_Entity]:
       VALUES ?p { skos:prefLabel skos:altLabel }
     }"""
     found: dict[str, _Entity] = {}
-    for row in _query(store, text, fiches=ox.NamedNode(str(graph_iri(base, FICHES_GRAPH)))):
+    for row in union_query(store, text, fiches=ox.NamedNode(str(graph_iri(base, FICHES_GRAPH)))):
         nature = NATURES.get(row["class"].value)
         if nature is None:
             continue
@@ -281,14 +283,11 @@ def _match(entity: _Entity, index: _Index) -> list[Link]:
 
 
 def _partial(entity: _Entity, index: _Index) -> list[Link]:
+    """Containment of the concept's label in one of our preferred labels (broad), else word overlap
+    (related)."""
+    preferred = [(text, set(_key(text).split())) for text, _, is_preferred in entity.labels if is_preferred]
     broad: dict[str, tuple[float, str, str]] = {}
-    related: dict[str, tuple[float, str, str]] = {}
-    for text, weight, preferred in entity.labels:
-        if not preferred:
-            continue
-        ours = set(_key(text).split())
-        if len(ours) < 2:
-            continue
+    for text, ours in preferred:
         for size in range(len(ours) - 1, 1, -1):
             for part in itertools.combinations(sorted(ours), size):
                 for concept, (their_weight, their_label) in index.keys.get(" ".join(part), {}).items():
@@ -299,29 +298,26 @@ def _partial(entity: _Entity, index: _Index) -> list[Link]:
         # A diploma is not a narrower kind of the subject it teaches ("BTS in computer science" →
         # "computer science"): for qualifications, containment only relates the two.
         predicate = "relatedMatch" if entity.nature == "qualification" else "broadMatch"
-        ranked = sorted(broad.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_BROAD]
-        return [Link(entity.iri, predicate, c, index.kind.name, s, "LexicalMatching", o, t)
-                for c, (s, o, t) in ranked]
-    for text, weight, preferred in entity.labels:
-        if not preferred:
-            continue
-        ours = set(_key(text).split())
-        candidates: Counter = Counter()
-        for word in ours:
-            for key in index.words.get(word, ()):
-                candidates[key] += 1
+        return _ranked(entity, index, predicate, broad, MAX_BROAD)
+    related: dict[str, tuple[float, str, str]] = {}
+    for text, ours in preferred:
+        candidates: Counter = Counter(key for word in ours for key in index.words.get(word, ()))
         for key, shared in candidates.items():
-            theirs = set(key.split())
-            jaccard = shared / len(ours | theirs)
+            jaccard = shared / len(ours | set(key.split()))
             if shared < 2 or jaccard < RELATED_JACCARD:
                 continue
             for concept, (their_weight, their_label) in index.keys[key].items():
                 score = round(0.5 * jaccard * their_weight, 4)
                 if score > related.get(concept, (0.0,))[0]:
                     related[concept] = (score, text, their_label)
-    ranked = sorted(related.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_RELATED]
-    return [Link(entity.iri, "relatedMatch", c, index.kind.name, s, "LexicalMatching", o, t)
-            for c, (s, o, t) in ranked]
+    return _ranked(entity, index, "relatedMatch", related, MAX_RELATED)
+
+
+def _ranked(entity: _Entity, index: _Index, predicate: str, found: dict, most: int) -> list[Link]:
+    """The ``most`` best of ``found`` (concept → score, our label, their label) as links."""
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:most]
+    return [Link(entity.iri, predicate, concept, index.kind.name, score, "LexicalMatching", ours, theirs)
+            for concept, (score, ours, theirs) in ranked]
 
 
 def find_links(store: ox.Store, base: str, lexicon: Lexicon | None = None) -> LinkResult:
@@ -436,7 +432,7 @@ def relink(store: ox.Store, base: str, lexicon: Lexicon | None = None) -> LinkRe
         store.remove_graph(graph)
     if result.links:
         described = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a void:Dataset } }"
-        sources = sorted({row["g"].value for row in _query(store, described)} - {result.graph})
+        sources = sorted({row["g"].value for row in union_query(store, described)} - {result.graph})
         store.extend(link_quads(result, [str(graph_iri(base, FICHES_GRAPH)), *sources]))
     return result
 

@@ -16,12 +16,12 @@ from dataclasses import replace
 
 import pyoxigraph as ox
 
-from ontology import graph_iri, sparql_prologue
+from ontology import graph_iri
 from rolegraph.store import open_read_only
 
 from .extract.matcher import word_keys
 from .lexicon import Entry, Lexicon
-from .link import gender_forms
+from .link import gender_forms, union_query
 from .taxonomies.rome import rome_iri, slug
 
 VOCABULARIES = ("esco", "rome")
@@ -41,11 +41,6 @@ _ROME_ROLES = """SELECT ?c ?code ?l ?ficheCode ?scheme WHERE {
   ?c skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?l ; skos:broader ?fiche .
   ?fiche skos:notation ?ficheCode .
 }"""
-
-
-def _query(store: ox.Store, text: str, **substitutions):
-    return store.query(sparql_prologue() + text, use_default_graph_as_union=True,
-                       substitutions={ox.Variable(k): v for k, v in substitutions.items()})
 
 
 def _key(text: str) -> str:
@@ -72,7 +67,7 @@ def vocabulary_entries(store: ox.Store, base: str, lexicon: Lexicon, vocabularie
 
     if "esco" in vocabularies:
         occupations: dict[str, dict] = {}
-        for concept, code, prop, label in _query(store, _ESCO_ROLES):
+        for concept, code, prop, label in union_query(store, _ESCO_ROLES):
             if not ICT_ISCO.match(code.value):
                 continue
             record = occupations.setdefault(concept.value, {"en": [], "fr": [], "pref": None})
@@ -85,13 +80,13 @@ def vocabulary_entries(store: ox.Store, base: str, lexicon: Lexicon, vocabularie
             if record["pref"]:
                 add(Entry("role", "esco-" + slug(record["pref"]), record["pref"][:1].upper() + record["pref"][1:],
                           tuple(dict.fromkeys(record["en"])), tuple(dict.fromkeys(record["fr"])), esco=(concept,)))
-        for concept, label in _query(store, _ESCO_LANGUAGES):
+        for concept, label in union_query(store, _ESCO_LANGUAGES):
             name = PROGRAMMING.match(label.value).group("name")
             add(Entry("tool", "esco-" + slug(name), name, (name,), (), esco=(concept.value,), exact_case=True,
                       attrs={"category": "language"}))
     if "rome" in vocabularies:
         scheme = ox.NamedNode(rome_iri(base, "scheme", "appellation"))
-        for _, code, label, fiche, _ in _query(store, _ROME_ROLES, scheme=scheme):
+        for _, code, label, fiche, _ in union_query(store, _ROME_ROLES, scheme=scheme):
             forms = _role_forms(label.value)
             if ROME_COMPUTING.match(fiche.value) and forms:
                 add(Entry("role", "rome-" + code.value, forms[0], (), tuple(forms), rome=(code.value,)))

@@ -84,9 +84,14 @@ LINK_PREDICATES = {"competence": SKILLS, "savoir": SKILLS, "contexte": RELATED}
 Triples = Iterator[tuple]
 
 
+def rome_prefix(base: str) -> str:
+    """Where every ROME IRI is minted under an instance base."""
+    return f"{base}rome/"
+
+
 def rome_iri(base: str, kind: str, code: str) -> str:
     """The IRI of the ROME item of ``kind`` (fiche, appellation, competence, savoir …) with ``code``."""
-    return f"{base}rome/{kind}/{code}"
+    return f"{rome_prefix(base)}{kind}/{code}"
 
 
 def slug(text: str) -> str:
@@ -99,7 +104,7 @@ class _Rome:
     """One import: the minted IRIs, the codes seen so far (links are checked against them), counts, problems."""
 
     def __init__(self, folder: Path, files: dict[str, Path], base: str) -> None:
-        self.folder, self.files, self.base, self.prefix = folder, files, base, f"{base}rome/"
+        self.folder, self.files, self.base, self.prefix = folder, files, base, rome_prefix(base)
         self.counts: Counter = Counter()
         self.problems: list[RowProblem] = []
         self.kind_of: dict[str, str] = {}  # OGR code of an item → competence, savoir or contexte
