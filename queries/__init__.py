@@ -30,7 +30,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 #: What the binder steps over to find group braces and parameters: strings, IRIs and comments.
 _LEXEME = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
                      r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]|\$\w+')
-_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE | re.DOTALL)
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -101,33 +100,19 @@ class NamedQuery:
         return {name: known[name].term(value) for name, value in values.items()}
 
     def bind(self, values: dict[str, str]) -> str:
-        """The query with its parameters bound by VALUES blocks: one opens each group pattern that
-        uses a parameter, so that the value restricts every part of the query where it is used
-        (as a substitution would), also inside OPTIONAL, UNION branches, EXISTS and sub-queries.
+        """The query with each ``$parameter`` replaced by its value, as a constant: Oxigraph plans a
+        query with constants far better than one joined with VALUES blocks (on the full graph,
+        ``fact-sources-by-label`` ran in 68 ms instead of 2.8 s).
 
         Each value is parsed into an RDF term of its declared type and written by Oxigraph's
-        serialiser, inside VALUES data: a value holding SPARQL syntax stays one term.
+        serialiser (an IRI in angle brackets, a quoted and escaped literal): a value holding SPARQL
+        syntax stays one term. Strings, IRIs and comments of the query text are left as they are.
         """
-        terms = self.bindings(values)
+        terms = {name: str(term) for name, term in self.bindings(values).items()}
         if not terms:
             return self.text
-        blocks = {name: f" VALUES ?{name} {{ {term} }} " for name, term in terms.items()}
-        insertions: list[tuple[int, str]] = []
-        stack: list[tuple[int, set[str]]] = []
-        # From the WHERE clause on: a CONSTRUCT template's braces hold no group pattern.
-        for lexeme in _LEXEME.finditer(self.text, _WHERE.search(self.text).end() - 1):
-            token = lexeme.group()
-            if token == "{":
-                stack.append((lexeme.end(), set()))
-            elif token == "}" and stack:
-                position, used = stack.pop()
-                insertions += [(position, blocks[name]) for name in sorted(used)]
-            elif token.startswith("$") and token[1:] in terms and stack:
-                stack[-1][1].add(token[1:])
-        text = self.text
-        for position, block in sorted(insertions, reverse=True):
-            text = text[:position] + block + text[position:]
-        return text
+        return _LEXEME.sub(lambda m: terms.get(m.group()[1:], m.group()) if m.group()[0] == "$" else m.group(),
+                           self.text)
 
     def to_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "kind": self.kind,
@@ -153,8 +138,10 @@ def parse(path: Path) -> NamedQuery:
         parameters.append(Parameter(match.group("name"), match.group("type"), match.group("example"),
                                     match.group("help") or ""))
     text = sparql_prologue() + "\n".join(lines)
-    if parameters and not _WHERE.search(text):
-        raise QueryError(f"{path.name}: a query with parameters needs an explicit 'WHERE {{'", file=str(path))
+    for parameter in parameters:
+        if re.search(rf"\bAS\s+\${parameter.name}\b|\?{parameter.name}\b", text, re.IGNORECASE):
+            raise QueryError(f"{path.name}: parameter ${parameter.name} must only stand for a value "
+                             f"(never ?{parameter.name}, never after AS)", file=str(path))
     return NamedQuery(path.stem, header["title"][0], " ".join(header["description"]), tuple(parameters), text)
 
 

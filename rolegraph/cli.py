@@ -310,9 +310,9 @@ def link(obj):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--production", is_flag=True,
-              help="Serve with waitress, a production WSGI server (request threads), instead of Flask's development server.")
+              help="Serve with granian, a production HTTP server, instead of Flask's development server.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1),
-              help="Request threads of the production server.")
+              help="Request threads of the production server (requests in flight at once).")
 @_option("query_workers", "--workers", type=click.IntRange(1))
 @_option("query_timeout", "--timeout", type=click.FloatRange(min=0, min_open=True))
 @click.pass_obj
@@ -323,27 +323,20 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     Queries run in --workers processes, each stopped after --timeout seconds. Without
     --production this is Flask's development server.
     """
-    from server import create_app
-
     from .store import open_read_only
 
     open_read_only(obj["store"])  # fail now, clearly, if nothing was built
     settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout}
-    app = create_app(settings)
     click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql "
                f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)
     if not production:
-        app.run(host=host, port=port, threaded=True)
+        from server import create_app
+
+        create_app(settings).run(host=host, port=port, threaded=True)
         return
-    import logging
+    from server.production import serve as serve_production
 
-    import waitress
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # waitress refuses absurd bodies before buffering them; the app answers 413 below that.
-    body_limit = max(4 * settings["max_request_bytes"], 1 << 20)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="rolegraph",
-                   max_request_body_size=body_limit, clear_untrusted_proxy_headers=True)
+    serve_production(settings, host, port, threads)
 
 
 @main.command()

@@ -6,16 +6,14 @@ first request and followed across new builds (see ``rolegraph.store.StoreReader`
 """
 from __future__ import annotations
 
-import logging
-import time
-
-from flask import Flask, g, request
+from flask import Flask, request
 from werkzeug.exceptions import RequestURITooLarge
 
 from rolegraph.settings import defaults
 from rolegraph.store import StoreReader
 
 from . import api, errors, export, html, linked_data, pages, sparql, void
+from .cache import ResponseCache
 from .executor import Executor
 
 
@@ -30,8 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["ROLEGRAPH"] = settings
     app.config["TESTING"] = bool(settings.get("testing", False))
     app.extensions["rolegraph.store"] = StoreReader(settings["store"])
-    app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"],
-                                                    settings["query_timeout"], int(settings["result_cache_mb"] * 1e6))
+    app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"], settings["query_timeout"])
     _request_limits(app, settings["max_request_bytes"])
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
@@ -41,7 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(export.blueprint)
     app.register_blueprint(void.blueprint)
     linked_data.register(app)
-    _request_log(app)
+    # Outermost: replays answers of the published generation and logs every request.
+    app.wsgi_app = ResponseCache(app.wsgi_app, settings["store"], int(settings["result_cache_mb"] * 1e6),
+                                 settings["max_request_bytes"])
     return app
 
 
@@ -54,17 +53,3 @@ def _request_limits(app: Flask, max_bytes: int) -> None:
     def _query_string() -> None:
         if len(request.query_string) > max_bytes:
             raise RequestURITooLarge(f"the query string is longer than {max_bytes} bytes; POST the query instead")
-
-
-def _request_log(app: Flask) -> None:
-    log = logging.getLogger("rolegraph.server")
-
-    @app.before_request
-    def _start() -> None:
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def _log(response):
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed)
-        return response

@@ -1,14 +1,21 @@
-"""A bounded, thread-safe cache of serialised query answers for one store generation.
+"""Answers cached for one store generation: a bounded, thread-safe LRU (``ResultCache``) and the
+WSGI middleware that replays whole HTTP answers from it (``ResponseCache``).
 
 Answers cannot change until the next build is published, so entries are keyed by generation and
 the whole cache is dropped when a newer generation shows up.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
+
+from rolegraph.store import current_generation
 
 
 class ResultCache:
@@ -57,3 +64,106 @@ class ResultCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+#: Request bodies that are a query (never an update) and may be answered from the cache.
+QUERY_BODIES = ("application/sparql-query", "application/x-www-form-urlencoded")
+#: What can change an answer besides the path and query string: part of every cache key. The raw
+#: request URI, where the server gives it, tells an encoded slash from a slash.
+VARYING = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "wsgi.url_scheme", "SCRIPT_NAME",
+           "REQUEST_URI", "RAW_URI")
+#: Paths whose answer is about the running process, not the graph.
+LIVE_PATHS = ("/healthz",)
+
+
+class ResponseCache:
+    """WSGI middleware in front of the app: replays complete ``200`` answers for the published
+    generation, and logs every request (method, path, status, time; never the query string).
+
+    Cached: GET and HEAD, and POSTed queries (``application/sparql-query`` bodies, forms) without
+    an ``Authorization`` header; keyed by method, path, query string, body and the headers of
+    ``VARYING``. Answers with a ``Content-Length`` (streamed exports have none) and without cookies
+    are kept. A kept answer carries an ``ETag`` (a hash of its body), and a request whose
+    ``If-None-Match`` names it gets ``304 Not Modified`` while the answer is kept.
+    """
+
+    def __init__(self, app, root: str, max_bytes: int, max_body: int) -> None:
+        self.app = app
+        self.root = str(root)
+        self.cache = ResultCache(max_bytes)
+        self.max_body = int(max_body)
+        self.log = logging.getLogger("rolegraph.server")
+
+    def __call__(self, environ: dict, start_response):
+        started = time.perf_counter()
+        method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
+        key = self._key(environ, method, path) if self.cache.enabled else None
+        generation = None
+        if key is not None:
+            generation = self._generation()
+            hit = self.cache.get((generation, key))
+            if hit is not None:
+                return self._replay(hit, environ, start_response, method, path, started)
+        answer: dict = {}
+
+        def capture(status, headers, exc_info=None):  # sent below, once the answer is known
+            answer.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda chunk: answer.setdefault("written", []).append(chunk)
+
+        body = self.app(environ, capture)
+        status, headers = answer["status"], answer["headers"]
+        self.log.info("%s %s %s %.1fms", method, path, status[:3], (time.perf_counter() - started) * 1000)
+        if key is None or generation is None or "written" in answer or not self._keepable(status, headers):
+            start_response(status, headers, answer["exc_info"])
+            return [*answer.get("written", []), *body] if "written" in answer else body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        headers = [*headers, ("ETag", '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"')]
+        self.cache.put((generation, key), (status, headers, data), len(data))
+        start_response(status, headers)
+        return [data]
+
+    def _key(self, environ: dict, method: str, path: str):
+        if path in LIVE_PATHS or "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
+            return None
+        body = b""
+        if method == "POST":
+            media = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return None
+            if media not in QUERY_BODIES or not 0 < length <= self.max_body:
+                return None
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)  # the app reads the same bytes again
+            if media != QUERY_BODIES[0] and b"update=" in body:
+                return None
+        elif method not in ("GET", "HEAD"):
+            return None
+        return (method, path, environ.get("QUERY_STRING", ""), body, *(environ.get(name, "") for name in VARYING))
+
+    def _generation(self) -> str | None:
+        current = current_generation(self.root)
+        return current.name if current is not None else None
+
+    @staticmethod
+    def _keepable(status: str, headers: list) -> bool:
+        if not status.startswith("200"):
+            return False
+        names = {name.lower() for name, _ in headers}
+        return "content-length" in names and "set-cookie" not in names
+
+    def _replay(self, hit, environ, start_response, method, path, started):
+        status, headers, data = hit
+        etag = next(value for name, value in headers if name == "ETag")
+        wanted = {tag.strip().removeprefix("W/") for tag in environ.get("HTTP_IF_NONE_MATCH", "").split(",")}
+        if etag in wanted or "*" in wanted:
+            status, data = "304 Not Modified", b""
+            headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "content-type")]
+        start_response(status, headers)
+        self.log.info("%s %s %s %.1fms cached", method, path, status[:3], (time.perf_counter() - started) * 1000)
+        return [b"" if method == "HEAD" else data]

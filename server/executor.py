@@ -6,9 +6,6 @@ like the server does). The worker serialises the result and sends bytes back; wh
 passes, the server kills the worker (SIGKILL), starts a replacement and answers an error. A worker
 that dies is replaced the same way. Workers start on demand, up to the pool size, from a
 ``forkserver`` (forking a threaded server is unsafe).
-
-Serialised answers are kept in a bounded cache keyed by the store generation: results cannot
-change until the next build is published.
 """
 from __future__ import annotations
 
@@ -25,9 +22,8 @@ from itertools import islice
 import pyoxigraph as ox
 
 from rolegraph.errors import Busy, QueryError, QueryTimeout, RolegraphError, WorkerCrashed
-from rolegraph.store import StoreReader, current_generation
+from rolegraph.store import StoreReader
 
-from .cache import ResultCache
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
 
 
@@ -160,17 +156,16 @@ class _Worker:
 
 class Executor:
     """A pool of up to ``workers`` query processes on the store at ``root``, each query limited
-    to ``timeout`` seconds, with ``cache_bytes`` of serialised answers (0: no cache).
+    to ``timeout`` seconds.
 
     ``run(job)`` is thread-safe and raises ``QueryTimeout`` (the worker is killed and replaced),
     ``Busy`` (no worker freed up within ``timeout``), ``WorkerCrashed``, or the job's own error.
     """
 
-    def __init__(self, root: str, workers: int, timeout: float, cache_bytes: int = 0) -> None:
+    def __init__(self, root: str, workers: int, timeout: float) -> None:
         self.root = str(root)
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
-        self.cache = ResultCache(cache_bytes)
         self._context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported pyoxigraph and this module already: a
         # replacement then starts in tens of milliseconds rather than hundreds.
@@ -182,20 +177,7 @@ class Executor:
         weakref.finalize(self, _shutdown, self._workers)
 
     def run(self, job: Job) -> Result:
-        """Evaluate ``job`` in a worker (or answer it from the cache)."""
-        key = None
-        if job.serialise and self.cache.enabled:
-            generation = current_generation(self.root)
-            key = (generation.name if generation else None, job)
-            cached = self.cache.get(key)
-            if cached is not None:
-                return cached
-        result = self._dispatch(job)
-        if key is not None and result.body is not None:
-            self.cache.put((result.generation, job), result, len(result.body))
-        return result
-
-    def _dispatch(self, job: Job) -> Result:
+        """Evaluate ``job`` in a worker."""
         worker = self._take()
         try:
             try:

@@ -65,7 +65,7 @@ def test_the_query_page_lists_the_named_queries_as_examples(client):
     html = client.get("/query").get_data(as_text=True)
     for name in queries.catalogue():
         assert f'<pre data-name="{name}"' in html
-    assert "VALUES ?role { &lt;https://w3id.org/rolegraph/id/role/back-end-developer&gt; }" in html
+    assert "&lt;https://w3id.org/rolegraph/id/role/back-end-developer&gt; rg:usesTool ?tool" in html
 
 
 def test_construct_ask_and_errors_on_the_query_page(client):

@@ -38,7 +38,21 @@ def test_binding_checks_types_and_names():
     with pytest.raises(QueryError, match="not a valid iri"):
         query.bind({"role": "not an iri"})
     bound = query.bind({"role": BACKEND})
-    assert f"VALUES ?role {{ <{BACKEND}> }}" in bound
+    assert f"<{BACKEND}> rg:usesTool ?tool" in bound and "$role" not in bound
+
+
+def test_a_bound_value_stays_one_term_whatever_it_holds(built_store):
+    hostile = 'x" ) } SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } FILTER ("'
+    text = queries.get("fact-sources-by-label").bind({"role_label": hostile, "value_label": "PostgreSQL"})
+    assert "SERVICE" not in text.replace(hostile.replace('"', '\\"'), "")
+    assert list(open_read_only(built_store).query(text, use_default_graph_as_union=True)) == []
+
+
+def test_a_parameter_may_only_stand_for_a_value(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("# title: t\n# description: d\n# param: x string a | b\nSELECT ?x WHERE { ?s ?p $x }\n")
+    with pytest.raises(QueryError, match="only stand for a value"):
+        queries.parse(path)
 
 
 def test_counts(built_store):
