@@ -209,12 +209,18 @@ def wait_http(process: subprocess.Popen, port: int, path: str, limit: float) -> 
 def tree_peak_rss_mb(pid: int) -> float:
     """The sum of VmHWM (peak resident set) of ``pid`` and its descendants: an upper bound of the
     peak of their sum, since each peaked on its own."""
+    return tree_memory_mb(pid, "VmHWM")
+
+
+def tree_memory_mb(pid: int, field: str) -> float:
+    """The sum of one memory field of /proc/<pid>/status (``VmRSS``, ``VmHWM`` …) over ``pid`` and
+    its descendants; processes gone while walking are skipped."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration):
