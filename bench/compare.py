@@ -212,15 +212,17 @@ def tree_peak_rss_mb(pid: int) -> float:
     return tree_memory_mb(pid, "VmHWM")
 
 
-def tree_memory_mb(pid: int, field: str) -> float:
+def tree_memory_mb(pid: int, field: str, descendants: bool = True) -> float:
     """The sum of one memory field of /proc/<pid>/status (``VmRSS``, ``VmHWM`` …) over ``pid`` and
-    its descendants; processes gone while walking are skipped."""
+    (unless ``descendants`` is false) its descendants; processes gone while walking are skipped."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
+            if not descendants:
+                break
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration):

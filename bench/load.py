@@ -149,8 +149,10 @@ def mix(subjects: Subjects, base: str) -> dict[str, tuple[int, Callable[[random.
     s = subjects
     kinds: dict[str, tuple[int, Callable]] = {}
     for name, query in queries.catalogue().items():
-        def named(rng, name=name, query=query):
-            return f"/api/queries/{name}?" + urllib.parse.urlencode(parameters(query, s, rng)), {"Accept": "application/json"}
+        accept = {"Accept": "application/json" if query.kind == "SELECT" else MEDIA["turtle"]}
+
+        def named(rng, name=name, query=query, accept=accept):
+            return f"/api/queries/{name}?" + urllib.parse.urlencode(parameters(query, s, rng)), accept
         kinds[f"api {name}"] = (2, named)
     kinds.update({
         "sparql select json": (8, lambda rng: sparql(
@@ -248,18 +250,20 @@ class Load:
 
 
 class Memory:
-    """Samples the RSS of a process and its descendants every ``every`` seconds, in a thread."""
+    """Samples the RSS of a process with its descendants, and of the process alone, every ``every``
+    seconds, in a thread."""
 
     def __init__(self, pid: int, every: float = 1.0) -> None:
         self.pid, self.every = pid, every
-        self.samples: list[tuple[float, float]] = []  # (seconds since start, MB)
+        self.samples: list[tuple[float, float, float]] = []  # (seconds since start, MB in all, MB of the process)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         began = time.perf_counter()
         while not self._stop.is_set():
-            self.samples.append((round(time.perf_counter() - began, 1), compare.tree_memory_mb(self.pid, "VmRSS")))
+            self.samples.append((round(time.perf_counter() - began, 1), compare.tree_memory_mb(self.pid, "VmRSS"),
+                                 compare.tree_memory_mb(self.pid, "VmRSS", descendants=False)))
             self._stop.wait(self.every)
 
     def __enter__(self) -> Memory:
@@ -271,15 +275,16 @@ class Memory:
         self._thread.join()
 
 
-def memory_summary(samples: list[tuple[float, float]], warmup: float, limit: float = 0.10) -> dict:
-    """Peak RSS, RSS at the end of the warm-up and at the end; grown when the end exceeds the warm-up
-    figure by more than ``limit``."""
-    after = [mb for t, mb in samples if t >= warmup]
-    at_warmup = after[0] if after else samples[-1][1]
-    at_end = samples[-1][1]
-    growth = (at_end - at_warmup) / at_warmup if at_warmup else 0.0
-    return {"peak_mb": max(mb for _, mb in samples), "warmup_end_mb": at_warmup, "end_mb": at_end,
-            "growth_pct": round(100 * growth, 1), "grew": growth > limit, "warmup_s": warmup}
+def memory_summary(samples: list[tuple[float, float, float]], warmup: float, limit: float = 0.10) -> dict:
+    """Peak RSS, RSS at the end of the warm-up and at the end (in all, and of the server process
+    alone); grown when the end exceeds the warm-up figure by more than ``limit``."""
+    at_warmup = next((sample for sample in samples if sample[0] >= warmup), samples[-1])
+    at_end = samples[-1]
+    growth = (at_end[1] - at_warmup[1]) / at_warmup[1] if at_warmup[1] else 0.0
+    return {"peak_mb": max(sample[1] for sample in samples), "warmup_end_mb": at_warmup[1], "end_mb": at_end[1],
+            "growth_pct": round(100 * growth, 1), "grew": growth > limit, "warmup_s": warmup,
+            "server_alone_warmup_end_mb": at_warmup[2], "server_alone_end_mb": at_end[2],
+            "server_alone_peak_mb": max(sample[2] for sample in samples)}
 
 
 def figures(done: list[Done], seconds: float) -> dict:
@@ -321,6 +326,9 @@ def markdown(report: dict) -> str:
              "|---|---|---|---|---|---|---|---|---|---|",
              f"| {t['requests']} | {t['errors']} | {t['requests_per_s']} | {t['p50_ms']} | {t['p95_ms']} | {t['p99_ms']} | "
              f"{m['warmup_end_mb']} | {m['end_mb']} | {m['peak_mb']} | {'yes' if m['grew'] else 'no'} ({m['growth_pct']:+} %) |",
+             "", f"RSS sums the server process and its children (the forkserver and the query workers); the server "
+                 f"process alone: {m['server_alone_warmup_end_mb']} MB at the end of the {m['warmup_s']:g} s warm-up, "
+                 f"{m['server_alone_end_mb']} MB at the end, peak {m['server_alone_peak_mb']} MB.",
              "", "| kind | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
     for kind, f in report["summary"]["per_kind"].items():
         lines.append(f"| {kind} | {f['requests']} | {f['errors']} | {f['requests_per_s']} | {f['p50_ms']} | "
