@@ -387,6 +387,12 @@ def versions() -> dict:
     return found
 
 
+def platform_line(machine: dict, versions: dict) -> str:
+    """The machine and the engine's versions, as a report's first line says them."""
+    return (f"{machine['nproc']} CPUs, {machine['ram_gb']} GB RAM; Python {versions['python']}, "
+            f"pyoxigraph {versions['pyoxigraph']}")
+
+
 def machine() -> dict:
     mem_kb = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
     return {"nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "platform": platform.platform()}
@@ -480,8 +486,8 @@ def markdown(report: dict) -> str:
     engines = list(results)
     m, v = report["machine"], report["versions"]
     lines = [f"### {report['scale']} scale: {report['quads']} quads, {report['date']}", "",
-             f"{m['nproc']} CPUs, {m['ram_gb']} GB RAM; Python {v['python']}, pyoxigraph {v['pyoxigraph']}, "
-             f"oxigraph server {v['oxigraph']}, rdflib {v['rdflib']}, rdflib-endpoint {v['rdflib-endpoint']}; "
+             f"{platform_line(m, v)}, oxigraph server {v['oxigraph']}, rdflib {v['rdflib']}, "
+             f"rdflib-endpoint {v['rdflib-endpoint']}; "
              f"{report['settings']['repeat']} runs per query after a warm-up, {report['settings']['cap_s']:g} s cap, "
              f"run took {report['seconds']:g} s.", "",
              "| engine | load s | peak RSS MB | median vs Oxigraph server (geomean) | worst query (ratio) | not ok |",

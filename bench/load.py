@@ -316,9 +316,8 @@ def server_log_findings(log: Path, most: int = 60) -> list[str]:
 
 def markdown(report: dict) -> str:
     s, t, m = report["settings"], report["summary"]["total"], report["memory"]
-    mc, v = report["machine"], report["versions"]
     lines = [f"### Load: {s['clients']} clients for {report['elapsed_s']:g} s, {report['date']}", "",
-             f"{mc['nproc']} CPUs, {mc['ram_gb']} GB RAM; Python {v['python']}, pyoxigraph {v['pyoxigraph']}; "
+             f"{compare.platform_line(report['machine'], report['versions'])}; "
              f"full graph {report['store']['triples']} triples; `rolegraph serve --production` "
              f"({s['threads']} threads, {s['workers']} query workers, {s['query_timeout_s']:g} s query limit, "
              f"result cache {s['result_cache_mb']:g} MB); cap {s['max_requests']} requests.", "",
