@@ -339,7 +339,7 @@ def markdown(report: dict) -> str:
 
 
 def main() -> None:
-    from rolegraph.settings import BY_NAME
+    from rolegraph.settings import BY_NAME, defaults
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", help="the full store to serve (built there first when the folder does not exist)")
@@ -386,7 +386,7 @@ def main() -> None:
               "versions": compare.versions(), "elapsed_s": outcome["elapsed_s"],
               "settings": {"clients": args.clients, "duration_s": args.duration, "max_requests": args.max_requests,
                            "request_timeout_s": args.request_timeout, "threads": args.threads, "workers": args.workers,
-                           "result_cache_mb": args.cache_mb, "query_timeout_s": BY_NAME["query_timeout"].default,
+                           "result_cache_mb": args.cache_mb, "query_timeout_s": defaults()["query_timeout"],
                            "weights": {kind: weight for kind, (weight, _) in kinds.items()}},
               "store": {"path": str(store) if args.store else None, "built": steps,
                         "triples": sum(subjects.graphs.values()), "graphs": subjects.graphs},
