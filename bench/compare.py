@@ -209,12 +209,20 @@ def wait_http(process: subprocess.Popen, port: int, path: str, limit: float) -> 
 def tree_peak_rss_mb(pid: int) -> float:
     """The sum of VmHWM (peak resident set) of ``pid`` and its descendants: an upper bound of the
     peak of their sum, since each peaked on its own."""
+    return tree_memory_mb(pid, "VmHWM")
+
+
+def tree_memory_mb(pid: int, field: str, descendants: bool = True) -> float:
+    """The sum of one memory field of /proc/<pid>/status (``VmRSS``, ``VmHWM`` …) over ``pid`` and
+    (unless ``descendants`` is false) its descendants; processes gone while walking are skipped."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
+            if not descendants:
+                break
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration):
@@ -379,6 +387,12 @@ def versions() -> dict:
     return found
 
 
+def platform_line(machine: dict, versions: dict) -> str:
+    """The machine and the engine's versions, as a report's first line says them."""
+    return (f"{machine['nproc']} CPUs, {machine['ram_gb']} GB RAM; Python {versions['python']}, "
+            f"pyoxigraph {versions['pyoxigraph']}")
+
+
 def machine() -> dict:
     mem_kb = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
     return {"nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "platform": platform.platform()}
@@ -472,8 +486,8 @@ def markdown(report: dict) -> str:
     engines = list(results)
     m, v = report["machine"], report["versions"]
     lines = [f"### {report['scale']} scale: {report['quads']} quads, {report['date']}", "",
-             f"{m['nproc']} CPUs, {m['ram_gb']} GB RAM; Python {v['python']}, pyoxigraph {v['pyoxigraph']}, "
-             f"oxigraph server {v['oxigraph']}, rdflib {v['rdflib']}, rdflib-endpoint {v['rdflib-endpoint']}; "
+             f"{platform_line(m, v)}, oxigraph server {v['oxigraph']}, rdflib {v['rdflib']}, "
+             f"rdflib-endpoint {v['rdflib-endpoint']}; "
              f"{report['settings']['repeat']} runs per query after a warm-up, {report['settings']['cap_s']:g} s cap, "
              f"run took {report['seconds']:g} s.", "",
              "| engine | load s | peak RSS MB | median vs Oxigraph server (geomean) | worst query (ratio) | not ok |",

@@ -93,21 +93,30 @@ class Client:
         self.path = path
 
     def query(self, text: str) -> int:
-        self.connection.request("GET", self.path + "?" + urllib.parse.urlencode({"query": text}),
-                                headers={"Accept": f"{JSON_RESULTS}, text/turtle;q=0.9"})
+        return self.get(self.path + "?" + urllib.parse.urlencode({"query": text}),
+                        {"Accept": f"{JSON_RESULTS}, text/turtle;q=0.9"})
+
+    def get(self, target: str, headers: dict[str, str]) -> int:
+        """GET ``target`` (path and query string) on the kept-alive connection; the body is read whole."""
+        self.connection.request("GET", target, headers=headers)
         response = self.connection.getresponse()
         self.last_body = response.read()
         return response.status
 
 
-def start_server(store: str, workers: int, threads: int, cache_mb: float) -> tuple[subprocess.Popen, int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def start_server(store: str, workers: int, threads: int, cache_mb: float, port: int | None = None,
+                 log=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:
+    """``rolegraph serve --production`` on 127.0.0.1 (a free port unless ``port`` is given), its output
+    to ``log``; returns once /healthz answers 200."""
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
     env = {**os.environ, "ROLEGRAPH_RESULT_CACHE_MB": str(cache_mb)}
     process = subprocess.Popen([sys.executable, "-m", "rolegraph", "--store", store, "serve", "--production",
-                                "--port", str(port), "--threads", str(threads), "--workers", str(workers)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads),
+                                "--workers", str(workers)],
+                               cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
