@@ -1,7 +1,8 @@
 """Our endpoint against other SPARQL engines on the same synthetic graph (bench/generate.py).
 
 Engines, one at a time on the shared CPUs: ``oxigraph-server`` (the reference every ratio is taken
-against), ``rolegraph`` (our production server over HTTP, result cache off), ``pyoxigraph`` (our
+against), ``rolegraph`` (our production server over HTTP as it is run, answer cache on),
+``rolegraph-nocache`` (the same with the answer cache off: every request reaches a query worker), ``pyoxigraph`` (our
 store in-process), ``rdflib`` (an in-memory Dataset, union default graph, in-process) and
 ``rdflib-endpoint`` (the same over HTTP). Each gets the same queries serialised the same way (SPARQL
 JSON, graphs as Turtle): load time, peak RSS, per-query median and p95 with bounded repeats and a
@@ -39,8 +40,10 @@ import endpoint_bench  # noqa: E402
 import generate  # noqa: E402
 
 REFERENCE = "oxigraph-server"
-ENGINES = (REFERENCE, "rolegraph", "pyoxigraph", "rdflib", "rdflib-endpoint")
-SERVERS = {REFERENCE, "rolegraph", "rdflib-endpoint"}
+ENGINES = (REFERENCE, "rolegraph", "rolegraph-nocache", "pyoxigraph", "rdflib", "rdflib-endpoint")
+SERVERS = {REFERENCE, "rolegraph", "rolegraph-nocache", "rdflib-endpoint"}
+#: Megabytes of answer cache of each of our server variants (64 is the setting's default).
+CACHE_MB = {"rolegraph": 64, "rolegraph-nocache": 0}
 LOAD = {"cheap": "label-exact", "mid": "role-tools"}
 NAMED = ("role-tools", "role-competencies", "role-career", "role-salaries", "skill-gap", "roles-for-entity",
          "roles-for-label", "entity-labels", "entity-evidence", "fact-evidence", "single-source-facts",
@@ -236,13 +239,13 @@ class Server:
     def __init__(self, engine: str, data: Path, tmp: Path, cap: float) -> None:
         self.engine, self.data, self.tmp, self.cap = engine, data, tmp, cap
         self.process: subprocess.Popen | None = None
-        self.path = {"rolegraph": "/sparql", REFERENCE: "/query", "rdflib-endpoint": "/sparql"}[engine]
+        self.path = "/query" if engine == REFERENCE else "/sparql"
         self.load_s = 0.0
 
     def start(self) -> None:
         self.port = free_port()
         started = time.perf_counter()
-        if self.engine == "rolegraph":
+        if self.engine in CACHE_MB:
             root = self.tmp / "rolegraph-store"
             if not root.exists():
                 from rolegraph.store import publishing
@@ -253,7 +256,8 @@ class Server:
                 self.load_s = time.perf_counter() - started
             started = time.perf_counter()
             os.environ["ROLEGRAPH_QUERY_TIMEOUT"] = str(self.cap)
-            self.process, self.port = endpoint_bench.start_server(str(root), os.cpu_count() or 2, threads=8, cache_mb=0)
+            self.process, self.port = endpoint_bench.start_server(str(root), os.cpu_count() or 2, threads=8,
+                                                                  cache_mb=CACHE_MB[self.engine])
             self.start_s = time.perf_counter() - started
             return
         if self.engine == REFERENCE:
@@ -460,7 +464,7 @@ def main() -> None:
     report = {"scale": args.scale, "quads": quads, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "seconds": round(time.time() - began, 1), "machine": machine(), "versions": versions(),
               "settings": {"repeat": args.repeat, "cap_s": args.cap, "load_seconds": args.seconds,
-                           "rolegraph": {"workers": os.cpu_count(), "threads": 8, "result_cache": "off"}},
+                           "rolegraph": {"workers": os.cpu_count(), "threads": 8, "answer_cache_mb": CACHE_MB}},
               "subjects": subjects, "queries": texts, "results": results, "load": loads,
               "ratios": ratios(results), "throughput_ratios": throughput_ratios(loads)}
     out.parent.mkdir(parents=True, exist_ok=True)
