@@ -17,6 +17,8 @@ from .settings import BY_NAME, defaults
 
 
 def _fail(error: RolegraphError) -> None:
+    for failure in error.details.get("failures", []):  # the files a build could not read, each named
+        click.echo(f"skipped: {failure}", err=True)
     click.echo(f"error: {error}", err=True)
     report = getattr(error, "report", None)
     if report is not None:
