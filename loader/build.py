@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 
 from ontology import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RG, graph_iri, tbox
 from rolegraph.errors import InputError, ValidationFailed
-from rolegraph.store import current_generation
+from rolegraph.store import current_generation, writing
 
 from .documents import Document, expand_paths, read_document
 from .extract import Extraction, extract
@@ -59,13 +59,14 @@ class BuildResult:
         }
 
 
-def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None
-             ) -> tuple[list[Document], list[InputError]]:
-    """Every readable document of ``paths`` (each distinct content once) and an error per other file."""
+def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None] | None = None,
+             max_bytes: int | None = None) -> tuple[list[Document], list[InputError]]:
+    """Every readable document of ``paths`` (each distinct content once) and an error per other file;
+    files over ``max_bytes`` are errors too (default ``documents.MAX_BYTES``)."""
     documents, failures, seen = [], [], set()
     for path in expand_paths(paths):
         try:
-            document = read_document(path)
+            document = read_document(path, max_bytes)
         except InputError as error:
             failures.append(error)
             continue
@@ -79,10 +80,18 @@ def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None]
 
 
 def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
-          progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = ()) -> BuildResult:
+          progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
+          max_document_bytes: int | None = None) -> BuildResult:
     """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
-    previous build (imported taxonomies are kept). Unreadable files are reported in the result.
-    ``vocabularies`` ("esco", "rome") add the labels of taxonomies imported in ``store`` to the lexicon."""
+    previous build (imported taxonomies are kept). Unreadable files (and files over
+    ``max_document_bytes``) are reported in the result. ``vocabularies`` ("esco", "rome") add the
+    labels of taxonomies imported in ``store`` to the lexicon. Raises ``StoreLocked`` at once when
+    another process writes the store: the lock is held from the first document read to the publication."""
+    with writing(store):
+        return _build(paths, store, base_iri, progress, tuple(vocabularies), max_document_bytes)
+
+
+def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     clock = started
@@ -93,7 +102,7 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
         result.stages[stage] = now - clock
         clock = now
 
-    documents, result.failures = read_all(paths, progress)
+    documents, result.failures = read_all(paths, progress, max_document_bytes)
     result.documents_read = len(documents)
     lap("read")
     if not documents:
@@ -101,7 +110,7 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
                          failures=[str(f) for f in result.failures])
     lexicon = load_lexicon()
     if vocabularies and current_generation(store) is not None:
-        lexicon = extended_lexicon(store, base_iri, lexicon, tuple(vocabularies))
+        lexicon = extended_lexicon(store, base_iri, lexicon, vocabularies)
     extractions: list[Extraction] = [extract(d, lexicon) for d in documents]
     lap("extract")
     built = build_graph(extractions, base_iri, lexicon)

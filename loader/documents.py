@@ -5,10 +5,12 @@ block records its offsets in that text, so that evidence offsets point into ``Do
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -16,12 +18,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from rolegraph.errors import InputError
+from rolegraph.settings import BY_NAME
 
 from .language import detect_language
 
 #: Files larger than this are refused with a clear error rather than read (the text of a job
-#: profile is a few kB; a huge file is a mistake or an attack).
-MAX_BYTES = 20 * 1024 * 1024
+#: profile is a few kB; a huge file is a mistake or an attack). ``build`` takes the setting.
+MAX_BYTES = BY_NAME["max_document_bytes"].default
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,35 @@ class Document:
 
 # ---------------------------------------------------------------- decoding
 
+def shown(path: str | os.PathLike) -> str:
+    """A path as text that can be printed and stored: bytes of a file name that are not UTF-8
+    become U+FFFD (they would make the graph unserialisable)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode the bytes that are not UTF-8 as cp1252 (Latin-1 where cp1252 has no character)."""
+    chunk = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in chunk), error.end
+
+
+codecs.register_error("rolegraph-cp1252", _as_cp1252)
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the non-ASCII bytes are mostly well-formed UTF-8 sequences (a UTF-8 file with some
+    pasted cp1252 text), rather than a cp1252 file in which UTF-8 sequences would be an accident."""
+    valid = sum(map(len, _UTF8_SEQUENCE.findall(data)))
+    return valid > len(_HIGH_BYTE.findall(data)) - valid
+
+
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Decode bytes as UTF-8, or as cp1252/Latin-1 when they are not UTF-8; refuse binary data."""
+    """Decode bytes as UTF-8, or as cp1252/Latin-1 when they are not UTF-8; refuse binary data.
+    A file of mixed encodings (UTF-8 with cp1252 passages) is read as UTF-8, its other bytes as cp1252."""
     if not data.strip():
         raise InputError("empty document", file=path)
     sample = data[:8192]
@@ -70,10 +100,13 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("latin-1"), "latin-1"
+        if _mostly_utf8(data):
+            text, encoding = data.decode("utf-8", "rolegraph-cp1252"), "utf-8+cp1252"
+        else:
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                text, encoding = data.decode("latin-1"), "latin-1"
     controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:8192]) // 50):
         raise InputError("binary file (control characters), not a text document", file=path)
@@ -259,23 +292,39 @@ FORMATS: dict[str, tuple[str, Callable]] = {
 }
 
 
-def read_document(path: str | os.PathLike) -> Document:
-    """Read one file into a ``Document``; raise ``InputError`` naming the file when it cannot be."""
+def read_document(path: str | os.PathLike, max_bytes: int | None = None) -> Document:
+    """Read one file into a ``Document``; raise ``InputError`` naming the file when it cannot be.
+    Files over ``max_bytes`` (default ``MAX_BYTES``) and anything but a regular file (a FIFO, a
+    device) are refused without being read."""
     path = Path(path)
+    name = shown(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(FORMATS))}",
-                         file=str(path))
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"file too large ({size} bytes; the limit is {MAX_BYTES})", file=str(path))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from exc
+                         file=name)
+    data = _read_bytes(path, name, MAX_BYTES if max_bytes is None else max_bytes)
     media_type, reader = FORMATS[suffix]
-    raw_blocks, title, encoding = reader(data, str(path))
-    return assemble(str(path), media_type, data, raw_blocks, title, encoding)
+    raw_blocks, title, encoding = reader(data, name)
+    return assemble(name, media_type, data, raw_blocks, title, encoding)
+
+
+def _read_bytes(path: Path, name: str, limit: int) -> bytes:
+    # Opened without blocking and checked on the open descriptor: a FIFO would block the build
+    # forever and /dev/zero would fill the memory, whatever the path looked like a moment before.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise InputError("not a regular file (a device, FIFO or socket)", file=name)
+            if status.st_size > limit:
+                raise InputError(f"file too large ({status.st_size} bytes; the limit is {limit})", file=name)
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=name) from exc
+    if len(data) > limit:  # it grew after the check
+        raise InputError(f"file too large (over the limit of {limit} bytes)", file=name)
+    return data
 
 
 def assemble(path: str, media_type: str, data: bytes, raw_blocks: Iterable[tuple[str, str]],

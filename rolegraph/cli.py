@@ -17,6 +17,8 @@ from .settings import BY_NAME, defaults
 
 
 def _fail(error: RolegraphError) -> None:
+    for failure in error.details.get("failures", []):  # the files a build could not read, each named
+        click.echo(f"skipped: {failure}", err=True)
     click.echo(f"error: {error}", err=True)
     report = getattr(error, "report", None)
     if report is not None:
@@ -75,12 +77,15 @@ def _lexicon(obj, vocabularies):
 @click.argument("docs", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 @_vocabulary
+@_option("max_document_bytes", "--max-document-bytes", type=click.IntRange(1))
 @click.pass_obj
 @handled
-def build(obj, docs, as_json, vocabularies):
+def build(obj, docs, as_json, vocabularies, max_document_bytes):
     """Build the graph from DOCS (files or folders) and publish it to the store.
 
     The build replaces the previous one atomically; if it fails, the published graph is unchanged.
+    Files that cannot be read are listed ("skipped: REASON (file=PATH)") and the others built; when
+    none can be read, nothing is published (exit 2). Another writer at work on the store: exit 3.
     """
     from loader.build import build as run_build
     from loader.documents import expand_paths
@@ -90,7 +95,7 @@ def build(obj, docs, as_json, vocabularies):
                            show_pos=True) as bar:
         try:
             result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1),
-                               vocabularies=vocabularies)
+                               vocabularies=vocabularies, max_document_bytes=max_document_bytes)
         except ValidationFailed as error:
             summary = getattr(error, "result", None)
             if summary and as_json:

@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of the embedded on-disk store (created by the first build or import)."),
     Setting("base_iri", "ROLEGRAPH_BASE_IRI", DEFAULT_BASE,
             "Base IRI under which entity, document and graph IRIs are minted."),
+    Setting("max_document_bytes", "ROLEGRAPH_MAX_DOCUMENT_BYTES", 2_000_000,
+            "Largest document file a build reads; bigger files are refused with an error naming them "
+            "(a job profile is a few kB; 2 MB of dense text already took 55 s to build).", int),
     Setting("query_timeout", "ROLEGRAPH_QUERY_TIMEOUT", 10.0,
             "Seconds a SPARQL query may run before it is stopped.", float),
     Setting("max_rows", "ROLEGRAPH_MAX_ROWS", 10000,

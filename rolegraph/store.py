@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -80,6 +81,43 @@ class StoreReader:
         return self._generation.name if self._generation else None
 
 
+#: Stores whose write lock a thread of this process took with ``writing``: resolved root → thread.
+_held: dict[Path, int] = {}
+
+
+@contextmanager
+def writing(root: str | os.PathLike) -> Iterator[None]:
+    """Hold the write lock of the store for the block, or raise ``StoreLocked`` at once.
+
+    A writer that works before it publishes (a build reads and validates documents first) takes it
+    first, so that a second writer is refused when it starts rather than after its work, and two
+    writers never run side by side. One ``publishing`` block inside it, in the same thread, uses
+    this lock instead of taking it again; anything else is refused as another writer.
+    """
+    root = Path(root)
+    with _lock(root):
+        key = root.resolve()
+        _held[key] = threading.get_ident()
+        try:
+            yield
+        finally:
+            _held.pop(key, None)
+
+
+@contextmanager
+def _locked_for_publishing(root: Path) -> Iterator[None]:
+    key = root.resolve() if root.exists() else None
+    if key is not None and _held.get(key) == threading.get_ident():
+        del _held[key]  # claimed: a nested publishing block would be another writer
+        try:
+            yield
+        finally:
+            _held[key] = threading.get_ident()
+        return
+    with _lock(root):
+        yield
+
+
 @contextmanager
 def _lock(root: Path) -> Iterator[None]:
     root.mkdir(parents=True, exist_ok=True)
@@ -107,7 +145,7 @@ def publishing(root: str | os.PathLike) -> Iterator[ox.Store]:
     discarded and the published generation is untouched.
     """
     root = Path(root)
-    with _lock(root):
+    with _locked_for_publishing(root):
         generations = root / GENERATIONS
         generations.mkdir(parents=True, exist_ok=True)
         _discard_unpublished(root)

@@ -111,13 +111,15 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         return Evidence(mention.start, mention.end, mention.surface, document.section_at(mention.start))
 
     items: dict[tuple[str, str], Item] = {}
+    seen: set[tuple[str, str, Evidence]] = set()  # a list scan per mention made long documents quadratic
 
     def add(kind: str, entry: Entry, mention: Mention, **attrs) -> Item:
         item = items.get((kind, entry.id))
         if item is None:
             item = items[(kind, entry.id)] = Item(kind, entry.id, entry.name, {**entry.attrs, **attrs}, [], entry)
         ev = evidence(mention)
-        if ev not in item.evidence:
+        if (kind, entry.id, ev) not in seen:
+            seen.add((kind, entry.id, ev))
             item.evidence.append(ev)
         return item
 
