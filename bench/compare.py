@@ -369,10 +369,12 @@ def ratios(results: dict) -> dict:
         for name, row in result["queries"].items():
             base = reference.get(name, {})
             if row.get("status") == "ok" and base.get("status") == "ok" and base["median_ms"] > 0:
-                per_query[name] = round(row["median_ms"] / base["median_ms"], 3)
+                per_query[name] = row["median_ms"] / base["median_ms"]
         worst = max(per_query.items(), key=lambda item: item[1], default=(None, None))
-        geomean = math.exp(statistics.fmean(math.log(r) for r in per_query.values())) if per_query else None
-        summary[engine] = {"geomean": round(geomean, 3) if geomean else None, "worst": worst[1],
+        geomean = math.exp(statistics.fmean(math.log(r) for r in per_query.values() if r > 0)) if per_query else None
+        per_query = {name: float(f"{r:.4g}") for name, r in per_query.items()}  # 0.0001234×, not 0.0
+        summary[engine] = {"geomean": float(f"{geomean:.4g}") if geomean else None,
+                           "worst": float(f"{worst[1]:.4g}") if worst[1] is not None else None,
                            "worst_query": worst[0], "compared": len(per_query),
                            "not_ok": sorted(n for n, r in result["queries"].items() if r.get("status") != "ok"),
                            "per_query": per_query}
