@@ -7,6 +7,11 @@ passes, the server kills the worker (SIGKILL), starts a replacement and answers 
 that dies is replaced the same way. Workers start on demand, up to the pool size, from a
 ``forkserver`` (forking a threaded server is unsafe).
 
+Oxigraph parses and evaluates recursively: a long chain (``1+1+…``, ``{} UNION {} …``) takes
+about half a KiB of stack per byte of query, so a worker evaluates each query on a thread whose
+stack grows with the query (``STACK_PER_BYTE``) instead of the process's fixed 8 MiB, which such a
+query overflows (SIGSEGV) long before its time limit. Deep nesting is refused by ``server.guard``.
+
 Serialised answers are kept in a bounded cache keyed by the store generation: results cannot
 change until the next build is published.
 """
@@ -29,6 +34,11 @@ from rolegraph.store import StoreReader, current_generation
 
 from .cache import ResultCache
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
+
+#: Stack of the thread that evaluates a query, per byte of its text (twice what chains were seen
+#: to use), and at least ``MIN_STACK``; untouched stack costs address space, not memory.
+STACK_PER_BYTE = 1024
+MIN_STACK = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -134,14 +144,31 @@ def _serve(connection, root: str) -> None:
             job = connection.recv()
         except (EOFError, OSError):
             return
-        try:
-            store = reader.get()
-            answer = ("ok", evaluate(store, job, reader.generation))
-        except RolegraphError as exc:
-            answer = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 — whatever pyoxigraph raises becomes a query error
-            answer = ("error", QueryError(f"query evaluation failed: {type(exc).__name__}: {exc}"))
-        connection.send(answer)
+        connection.send(_on_own_stack(reader, job))
+
+
+def _on_own_stack(reader: StoreReader, job: Job) -> tuple:
+    """Answer ``job`` from a thread with a stack sized for its query text."""
+    answers: list[tuple] = []
+    size = max(MIN_STACK, STACK_PER_BYTE * len(job.query.encode("utf-8")))
+    threading.stack_size(-(-size // (1 << 20)) << 20)  # whole MiB: some systems want page multiples
+    thread = threading.Thread(target=lambda: answers.append(_answer(reader, job)), name="rolegraph-query")
+    try:
+        thread.start()
+    except RuntimeError as exc:  # no address space left for such a stack
+        return "error", QueryError(f"the query is too large to evaluate here ({exc})")
+    thread.join()
+    return answers[0]
+
+
+def _answer(reader: StoreReader, job: Job) -> tuple:
+    try:
+        store = reader.get()
+        return "ok", evaluate(store, job, reader.generation)
+    except RolegraphError as exc:
+        return "error", exc
+    except Exception as exc:  # noqa: BLE001 — whatever pyoxigraph raises becomes a query error
+        return "error", QueryError(f"query evaluation failed: {type(exc).__name__}: {exc}")
 
 
 class _Worker:
