@@ -38,32 +38,34 @@ def keywords(text: str) -> list[tuple[str, int]]:
     return [(m.group("word").upper(), m.start()) for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
 
 
-def nesting(text: str) -> tuple[int, int]:
-    """The deepest nesting of ``text`` (open brackets plus the ``!`` run before them) and the offset
-    where it is first reached; brackets inside literals, IRIs and comments do not count."""
-    depth = negations = deepest = where = 0
+def nesting(text: str, limit: int = MAX_NESTING) -> tuple[int, int | None]:
+    """The deepest nesting of ``text`` (open brackets plus the run of ``!`` before them) and the
+    offset where it first goes beyond ``limit`` (``None`` if never); brackets inside literals,
+    IRIs and comments do not count."""
+    depth = negations = deepest = 0
+    beyond = None
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "negation":
+        if match.lastgroup == "negation":
             negations += 1
+            level = depth + negations
         else:
-            depth += kind == "open"
-            depth -= kind == "close" and depth > 0
-            if depth + negations > deepest:
-                deepest, where = depth + negations, match.start()
-            negations = 0
-    if negations > deepest:  # a run of ``!`` at the very end
-        deepest, where = negations, len(text) - 1
-    return deepest, where
+            depth += match.lastgroup == "open"
+            depth -= match.lastgroup == "close" and depth > 0
+            level, negations = depth, 0
+        if level > deepest:
+            deepest = level
+            if beyond is None and level > limit:
+                beyond = match.start()
+    return deepest, beyond
 
 
 def check(text: str, allow_service: bool) -> None:
     """Raise ``QueryError`` when ``text`` nests deeper than ``MAX_NESTING``, and ``QueryRefused``
     when it uses SERVICE or LOAD and the server does not allow them."""
-    deepest, offset = nesting(text)
-    if deepest > MAX_NESTING:
+    deepest, beyond = nesting(text)
+    if beyond is not None:
         raise QueryError(f"the query nests {deepest} levels deep; this endpoint evaluates at most {MAX_NESTING}",
-                         position=_position(text, offset), limit=MAX_NESTING)
+                         position=_position(text, beyond), limit=MAX_NESTING)
     if allow_service:
         return
     for word, offset in keywords(text):
