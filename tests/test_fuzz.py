@@ -22,6 +22,7 @@ FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None
 SEEDS = [q.bind({p.name: p.example for p in q.parameters}) for q in queries.catalogue().values()] + [
     "SELECT ?r WHERE { ?r a <https://w3id.org/rolegraph/ontology#Role> } ORDER BY ?r LIMIT 5",
     "ASK { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",  # past the time limit: workers get killed
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
     f"DESCRIBE <{BACKEND}>",
     'SELECT ?x WHERE { ?x ?p ?l FILTER(REGEX(STR(?l), "^py", "i")) } GROUP BY ?x HAVING(COUNT(*) > 1) OFFSET 1',
