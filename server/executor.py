@@ -9,8 +9,9 @@ that dies is replaced the same way. Workers start on demand, up to the pool size
 
 Oxigraph parses and evaluates recursively: a long chain (``1+1+…``, ``{} UNION {} …``) takes
 about half a KiB of stack per byte of query, so a worker evaluates each query on a thread whose
-stack grows with the query (``STACK_PER_BYTE``) instead of the process's fixed 8 MiB, which such a
-query overflows (SIGSEGV) long before its time limit. Deep nesting is refused by ``server.guard``.
+stack grows with the query (``on_own_stack``) instead of the process's fixed 8 MiB, which such a
+query overflows (SIGSEGV) long before its time limit; updates, applied by the server itself, do the
+same. Deep nesting is refused by ``server.guard``.
 
 Serialised answers are kept in a bounded cache keyed by the store generation: results cannot
 change until the next build is published.
@@ -144,21 +145,39 @@ def _serve(connection, root: str) -> None:
             job = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(_on_own_stack(reader, job))
+        try:
+            answer = on_own_stack(job.query, lambda: _answer(reader, job))
+        except QueryError as exc:
+            answer = ("error", exc)
+        connection.send(answer)
 
 
-def _on_own_stack(reader: StoreReader, job: Job) -> tuple:
-    """Answer ``job`` from a thread with a stack sized for its query text."""
-    answers: list[tuple] = []
-    size = max(MIN_STACK, STACK_PER_BYTE * len(job.query.encode("utf-8")))
-    threading.stack_size(-(-size // (1 << 20)) << 20)  # whole MiB: some systems want page multiples
-    thread = threading.Thread(target=lambda: answers.append(_answer(reader, job)), name="rolegraph-query")
+def on_own_stack(text: str, function):
+    """``function()`` called on a thread whose stack is sized for the SPARQL ``text`` it parses
+    (``STACK_PER_BYTE``); its result, or its exception raised again here."""
+    outcome: list = []
+
+    def call() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller
+            outcome.append((False, exc))
+
+    size = max(MIN_STACK, STACK_PER_BYTE * len(text.encode("utf-8")))
+    thread = threading.Thread(target=call, name="rolegraph-sparql")
+    # The size applies to threads started from now on, in the whole process: set it only around this one.
+    previous = threading.stack_size(-(-size // (1 << 20)) << 20)  # whole MiB: some systems want page multiples
     try:
         thread.start()
     except RuntimeError as exc:  # no address space left for such a stack
-        return "error", QueryError(f"the query is too large to evaluate here ({exc})")
+        raise QueryError(f"the query is too large to evaluate here ({exc})") from exc
+    finally:
+        threading.stack_size(previous)
     thread.join()
-    return answers[0]
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value
 
 
 def _answer(reader: StoreReader, job: Job) -> tuple:

@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 from conftest import BASE, served
 
+TOKEN = "hostile-token"
 TIMEOUT = 2.0  # seconds: the server's query time limit here
 MARGIN = 3.0  # seconds beyond it: killing a worker, starting its replacement, a busy shared machine
 JSON_RESULTS = "application/sparql-results+json"
@@ -37,7 +38,7 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, built_store):
     with served(built_store, tmp_path_factory.mktemp("hostile"), "--threads", "4", "--workers", "2",
-                "--timeout", str(TIMEOUT)) as (base, _):
+                "--timeout", str(TIMEOUT), env={"ROLEGRAPH_UPDATE_TOKEN": TOKEN}) as (base, _):
         yield base
 
 
@@ -89,6 +90,19 @@ def test_a_long_chain_is_evaluated_not_a_crashed_worker(server):
     status, body, elapsed = post(server, chain)
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "1", body[:300]
     assert elapsed < TIMEOUT
+
+
+def test_a_long_chain_in_an_update_does_not_kill_the_server(server):
+    # Updates are applied by the server process itself: this one used to overflow its request
+    # thread's stack and take the whole server down.
+    mark = "<https://example.org/chain> <https://example.org/p> 1"
+    update = f"INSERT {{ {mark} }} WHERE {{ BIND(1 AS ?x) " + "MINUS { ?x <http://x.org/no> ?o } " * 8000 + "}"
+    status, body, _ = ask(server + "/sparql", update.encode(), {"Content-Type": "application/sparql-update",
+                                                                 "Authorization": f"Bearer {TOKEN}"})
+    assert status == 200 and json.loads(body)["status"] == "ok", body[:300]
+    status, body, _ = post(server, f"ASK {{ {mark} }}")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    still_answers(server)
 
 
 MEGABYTE = 1 << 20
