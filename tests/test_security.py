@@ -2,7 +2,6 @@
 (compared in constant time, never logged), no file reached through a path, security headers."""
 import hmac
 import http.server
-import json
 import socket
 import threading
 import urllib.parse
