@@ -29,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["TESTING"] = bool(settings.get("testing", False))
     app.extensions["rolegraph.store"] = StoreReader(settings["store"])
     app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"], settings["query_timeout"])
+    # A path with "//" (or an encoded slash the HTTP server decoded) is not one of ours: 404, not a redirect.
+    app.url_map.merge_slashes = False
     _request_limits(app, settings["max_request_bytes"])
     errors.register(app)
     app.register_blueprint(sparql.blueprint)

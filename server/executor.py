@@ -6,6 +6,12 @@ like the server does). The worker serialises the result and sends bytes back; wh
 passes, the server kills the worker (SIGKILL), starts a replacement and answers an error. A worker
 that dies is replaced the same way. Workers start on demand, up to the pool size, from a
 ``forkserver`` (forking a threaded server is unsafe).
+
+Oxigraph parses and evaluates recursively: a long chain (``1+1+…``, ``{} UNION {} …``) takes
+about half a KiB of stack per byte of query, so a worker evaluates each query on a thread whose
+stack grows with the query (``on_own_stack``) instead of the process's fixed 8 MiB, which such a
+query overflows (SIGSEGV) long before its time limit; updates, applied by the server itself, do the
+same. Deep nesting is refused by ``server.guard``.
 """
 from __future__ import annotations
 
@@ -25,6 +31,11 @@ from rolegraph.errors import Busy, QueryError, QueryTimeout, RolegraphError, Wor
 from rolegraph.store import StoreReader
 
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
+
+#: Stack of the thread that evaluates a query, per byte of its text (twice what chains were seen
+#: to use), and at least ``MIN_STACK``; untouched stack costs address space, not memory.
+STACK_PER_BYTE = 1024
+MIN_STACK = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -131,13 +142,48 @@ def _serve(connection, root: str) -> None:
         except (EOFError, OSError):
             return
         try:
-            store = reader.get()
-            answer = ("ok", evaluate(store, job, reader.generation))
-        except RolegraphError as exc:
+            answer = on_own_stack(job.query, lambda: _answer(reader, job))
+        except QueryError as exc:
             answer = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 — whatever pyoxigraph raises becomes a query error
-            answer = ("error", QueryError(f"query evaluation failed: {type(exc).__name__}: {exc}"))
         connection.send(answer)
+
+
+def on_own_stack(text: str, function):
+    """``function()`` called on a thread whose stack is sized for the SPARQL ``text`` it parses
+    (``STACK_PER_BYTE``); its result, or its exception raised again here."""
+    outcome: list = []
+
+    def call() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller
+            outcome.append((False, exc))
+
+    size = max(MIN_STACK, STACK_PER_BYTE * len(text.encode("utf-8")))
+    thread = threading.Thread(target=call, name="rolegraph-sparql")
+    # The size applies to threads started from now on, in the whole process: set it only around this one.
+    previous = threading.stack_size(-(-size // (1 << 20)) << 20)  # whole MiB: some systems want page multiples
+    try:
+        thread.start()
+    except RuntimeError as exc:  # no address space left for such a stack
+        raise QueryError(f"the query is too large to evaluate here ({exc})") from exc
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value
+
+
+def _answer(reader: StoreReader, job: Job) -> tuple:
+    try:
+        store = reader.get()
+        return "ok", evaluate(store, job, reader.generation)
+    except RolegraphError as exc:
+        return "error", exc
+    except Exception as exc:  # noqa: BLE001 — whatever pyoxigraph raises becomes a query error
+        return "error", QueryError(f"query evaluation failed: {type(exc).__name__}: {exc}")
 
 
 class _Worker:

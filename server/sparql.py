@@ -16,7 +16,7 @@ from rolegraph.errors import Forbidden, QueryError, Unauthorized, UsageError
 from rolegraph.store import current_generation, publishing
 
 from . import guard
-from .executor import Job, Result
+from .executor import Job, Result, on_own_stack
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, choose, content_type, solutions
 
 blueprint = Blueprint("sparql", __name__)
@@ -125,7 +125,7 @@ def update() -> Response:
     root = current_app.config["ROLEGRAPH"]["store"]
     try:
         with publishing(root) as writable:
-            writable.update(text)
+            on_own_stack(text, lambda: writable.update(text))  # a long chain would overflow this thread's stack
     except SyntaxError as exc:
         raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
     except OSError as exc:

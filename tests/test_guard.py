@@ -1,7 +1,7 @@
 """The lexical scan that refuses SERVICE and LOAD: keywords only, never the same words as data."""
 import pytest
 
-from rolegraph.errors import QueryRefused
+from rolegraph.errors import QueryError, QueryRefused
 from server.guard import check, keywords
 
 
@@ -45,3 +45,16 @@ def test_the_position_names_line_and_column():
 
 def test_allowed_by_the_setting():
     check("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", allow_service=True)
+
+
+def test_nesting_counts_brackets_and_negations_but_not_inside_literals_iris_or_comments():
+    from server.guard import MAX_NESTING, nesting
+
+    assert nesting("SELECT * WHERE { FILTER((1)) }") == (3, None)
+    assert nesting('SELECT * WHERE { ?s ?p "(((((" . ?s ?p <http://x.org/((> } # [[[[[[') == (1, None)
+    assert nesting("ASK { FILTER(!!!true) }", limit=4) == (5, 15)
+    deep = "ASK { " + "{" * (MAX_NESTING + 5) + "}" * (MAX_NESTING + 5) + " }"
+    assert nesting(deep) == (MAX_NESTING + 6, 5 + MAX_NESTING)
+    with pytest.raises(QueryError) as caught:
+        check(deep, allow_service=True)  # allowing SERVICE does not lift the limit
+    assert caught.value.details == {"position": f"1:{6 + MAX_NESTING}", "limit": MAX_NESTING}

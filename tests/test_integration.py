@@ -3,22 +3,17 @@ every result format, rdflib's SPARQLStore, the time limit, and an update seen by
 import csv
 import io
 import json
-import os
-import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import BASE, ROOT
+from conftest import BASE, served
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import Unauthorized
-from test_cli import free_port
 
 RG = Namespace("https://w3id.org/rolegraph/ontology#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
@@ -36,30 +31,9 @@ TOOLS_GRAPH = f"PREFIX rg: <{RG}> CONSTRUCT {{ <{BACKEND}> rg:usesTool ?tool }} 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, built_store):
     """`rolegraph serve --production` on a copy of the built store, with updates enabled."""
-    store = tmp_path_factory.mktemp("served") / "store"
-    shutil.copytree(built_store, store, symlinks=True)
-    port = free_port()
-    env = {**os.environ, "ROLEGRAPH_UPDATE_TOKEN": TOKEN}
-    process = subprocess.Popen([sys.executable, "-m", "rolegraph", "--store", str(store), "serve", "--production",
-                                "--port", str(port), "--threads", "4", "--workers", "2", "--timeout", str(TIMEOUT)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                assert json.load(response)["status"] == "ok"
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode())
-            if time.time() > deadline:
-                process.kill()
-                raise AssertionError("the server did not answer /healthz within 30 s")
-            time.sleep(0.2)
-    yield base + "/sparql"
-    process.terminate()
-    process.wait(timeout=15)
+    with served(built_store, tmp_path_factory.mktemp("served"), "--threads", "4", "--workers", "2",
+                "--timeout", str(TIMEOUT), env={"ROLEGRAPH_UPDATE_TOKEN": TOKEN}) as (base, _):
+        yield base + "/sparql"
 
 
 def client(url: str, query: str, fmt: str) -> SPARQLWrapper:
