@@ -123,14 +123,19 @@ def test_a_megabyte_query_is_refused_by_get_and_post_and_just_under_the_limit_an
 
 
 def test_thousands_of_parameters_are_answered_quickly(server):
-    many = {f"p{i}": "x" * 20 for i in range(5000)}
+    # The HTTP server refuses request lines over 64 KiB (414): thousands of parameters go in a GET
+    # up to that, beyond it in a POSTed form.
+    many = {f"p{i}": "x" * 20 for i in range(2000)}
     status, body, elapsed = ask(server + "/sparql?" + urllib.parse.urlencode({"query": ROLES, **many}))
     assert status == 200 and elapsed < MARGIN and BASE.encode() in body
-    status, body, elapsed = ask(server + "/sparql", urllib.parse.urlencode({"query": ROLES, **many}).encode(),
+    more = {f"p{i}": "x" * 20 for i in range(5000)}
+    status, body, elapsed = ask(server + "/sparql?" + urllib.parse.urlencode({"query": ROLES, **more}))
+    assert status in (200, 414) and elapsed < MARGIN
+    status, body, elapsed = ask(server + "/sparql", urllib.parse.urlencode({"query": ROLES, **more}).encode(),
                                 {"Content-Type": "application/x-www-form-urlencoded"})
-    assert status == 200 and elapsed < MARGIN
+    assert status == 200 and elapsed < MARGIN and BASE.encode() in body
     graphs = urllib.parse.urlencode([("query", ROLES)] + [("default-graph-uri", f"{BASE}graph/g{i}") for i in range(3000)])
-    status, body, elapsed = ask(server + "/sparql?" + graphs)
+    status, body, elapsed = ask(server + "/sparql", graphs.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 200 and json.loads(body)["results"]["bindings"] == [] and elapsed < TIMEOUT + MARGIN
     named = ask(server + "/api/queries/role-tools?" + urllib.parse.urlencode({"role": BASE + "role/back-end-developer", **many}))
     assert named[0] == 400 and json.loads(named[1])["error"]["code"] == "query" and named[2] < MARGIN

@@ -186,7 +186,7 @@ TRAVERSALS = [
     "/id/../secret.txt", "/id/role/../../secret.txt", "/id/%2e%2e/%2e%2e/secret.txt", "/id/role/..%2f..%2fsecret.txt",
     "/id/role%2F..%2F..%2Fsecret.txt", "/id/role%252F..%252Fsecret.txt", "/id/..%5c..%5csecret.txt",
     "/id/role\\..\\..\\secret.txt", "/id//etc/passwd", "/id/%2Fetc%2Fpasswd", "/id/secret.txt%00.html",
-    "/id/role/back-end-developer%00", "/id/role%2Fback-end-developer",
+    "/id/role/back-end-developer%00",
     "/export.ttl/../../secret.txt", "/export.%2e%2e%2fsecret.txt", "/export..%2F..%2Fsecret.txt",
     "/export.ttl%00", "/export.%2Fetc%2Fpasswd", "/export./etc/passwd",
     "/static/../secret.txt", "/static/%2e%2e/%2e%2e/secret.txt", "/static/..%2F..%2Fsecret.txt",
@@ -224,6 +224,16 @@ def test_traversal_is_404_never_a_file(planted, path):
     status, answer = raw_get(*planted, path)
     assert status in (400, 404), answer[:300]
     assert SECRET.encode() not in answer and b"root:" not in answer and b"[fonts]" not in answer
+
+
+def test_an_encoded_slash_never_names_another_resource(planted):
+    """granian decodes ``%2F`` before the app sees the path and gives no raw URI: there the encoded
+    path names the same IRI as the plain one. Under a server that passes the raw URI it is 404."""
+    status, answer = raw_get(*planted, "/id/role%2Fback-end-developer")
+    plain_status, plain = raw_get(*planted, "/id/role/back-end-developer")
+    assert plain_status == 200 and status in (404, 200)
+    if status == 200:
+        assert answer.split(b"\r\n\r\n", 1)[1] == plain.split(b"\r\n\r\n", 1)[1]
 
 
 def test_the_same_server_serves_the_real_paths(planted):
