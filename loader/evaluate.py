@@ -83,36 +83,34 @@ def _items(document: dict, category: str) -> list[dict]:
 
 
 def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str) -> Score:
-    score = Score()
+    """Pair each predicted item with one gold item at most (salaries by amounts, currency and period;
+    the rest by name, then by a shared surface); the unpaired are errors."""
     if category == "salaries":
         def key(s):
             return (float(s["min"]), float(s["max"]), s["currency"], s["period"])
-        left = [key(g) for g in gold]
-        for p in predicted:
-            if key(p) in left:
-                left.remove(key(p))
-                score.tp += 1
-            else:
-                score.fp += 1
-                score.errors.append(f"{doc} {category} extra: {key(p)}")
-        score.fn = len(left)
-        score.errors += [f"{doc} {category} missed: {k}" for k in left]
-        return score
-    remaining = list(gold)
+        predicted, gold = [key(s) for s in predicted], [key(s) for s in gold]
+        find, shown = (lambda p, remaining: p if p in remaining else None), (lambda k: k)
+    else:
+        find, shown = _same_item, (lambda item: item["name"])
+    score, remaining = Score(), list(gold)
     for p in predicted:
-        name = normalise(p["name"])
-        surfaces = {normalise(s) for s in _surfaces(p)}
-        match = next((g for g in remaining if normalise(g["name"]) == name), None) or \
-            next((g for g in remaining if surfaces & {normalise(s) for s in _surfaces(g)}), None)
+        match = find(p, remaining)
         if match is not None:
             remaining.remove(match)
             score.tp += 1
         else:
             score.fp += 1
-            score.errors.append(f"{doc} {category} extra: {p['name']}")
+            score.errors.append(f"{doc} {category} extra: {shown(p)}")
     score.fn = len(remaining)
-    score.errors += [f"{doc} {category} missed: {g['name']}" for g in remaining]
+    score.errors += [f"{doc} {category} missed: {shown(g)}" for g in remaining]
     return score
+
+
+def _same_item(item: dict, remaining: list[dict]) -> dict | None:
+    name = normalise(item["name"])
+    surfaces = {normalise(s) for s in _surfaces(item)}
+    return next((g for g in remaining if normalise(g["name"]) == name), None) or \
+        next((g for g in remaining if surfaces & {normalise(s) for s in _surfaces(g)}), None)
 
 
 def _surfaces(item: dict) -> list[str]:

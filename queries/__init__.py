@@ -27,9 +27,9 @@ HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-#: What the binder steps over to find group braces and parameters: strings, IRIs and comments.
+#: What the binder steps over to find parameters: strings, IRIs and comments.
 _LEXEME = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]|\$\w+')
+                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|\$\w+')
 
 
 def _iri(value: str) -> ox.NamedNode:

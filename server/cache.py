@@ -115,14 +115,15 @@ class ResponseCache:
         self.log.info("%s %s %s %.1fms", method, path, status[:3], (time.perf_counter() - started) * 1000)
         if key is None or generation is None or "written" in answer or not self._keepable(status, headers):
             start_response(status, headers, answer["exc_info"])
-            return [*answer.get("written", []), *body] if "written" in answer else body
+            return [*answer["written"], *body] if "written" in answer else body
         try:
             data = b"".join(body)
         finally:
             if hasattr(body, "close"):
                 body.close()
-        headers = [*headers, ("ETag", '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"')]
-        self.cache.put((generation, key), (status, headers, data), len(data))
+        etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        headers = [*headers, ("ETag", etag)]
+        self.cache.put((generation, key), (status, headers, data, etag), len(data))
         start_response(status, headers)
         return [data]
 
@@ -158,8 +159,7 @@ class ResponseCache:
         return "content-length" in names and "set-cookie" not in names
 
     def _replay(self, hit, environ, start_response, method, path, started):
-        status, headers, data = hit
-        etag = next(value for name, value in headers if name == "ETag")
+        status, headers, data, etag = hit
         wanted = {tag.strip().removeprefix("W/") for tag in environ.get("HTTP_IF_NONE_MATCH", "").split(",")}
         if etag in wanted or "*" in wanted:
             status, data = "304 Not Modified", b""

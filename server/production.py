@@ -12,7 +12,9 @@ process mostly waits. granian restarts the front process if it dies.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+from functools import partial
 
 from granian.constants import Interfaces
 from granian.log import LogLevels
@@ -36,9 +38,6 @@ def load_app(settings: dict, target: str):
 
 def serve(settings: dict, host: str, port: int, threads: int) -> None:
     """Serve ``create_app(settings)`` on ``host:port`` until interrupted."""
-    import multiprocessing
-    from functools import partial
-
     # The server process starts afresh rather than forked: a process forked after this one opened
     # the store inherits RocksDB's state without its threads, and its first write would hang.
     multiprocessing.set_start_method("spawn", force=True)
