@@ -3,6 +3,7 @@ opening on the previous graph, and a second build started while one runs is refu
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,10 +49,29 @@ def fiche(folder: Path, lines: int) -> Path:
     return path
 
 
+def unpublished(store: Path) -> list[Path]:
+    """Generation folders above the published one: a build writing (or a dead build's leftovers)."""
+    generation = current_generation(store)
+    published = int(generation.name) if generation else 0
+    folder = store / GENERATIONS
+    return [p for p in folder.iterdir() if p.name.isdigit() and int(p.name) > published] if folder.exists() else []
+
+
+def watch(process: subprocess.Popen, store: Path, deadline: float) -> float | None:
+    """Poll ``store`` until the build ``process`` starts writing a new generation; return the time it was
+    seen, or None if the process ended first."""
+    while process.poll() is None and time.monotonic() < deadline:
+        if unpublished(store):
+            return time.monotonic()
+        time.sleep(0.002)
+    return None
+
+
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     """A store with a first graph published (one sample), and the figures of a full CLI build of the
-    other documents on top of it: its duration and the graph it publishes."""
+    other documents on top of it: when it starts writing the new generation, when it publishes it, its
+    duration and the graph it publishes."""
     tmp = tmp_path_factory.mktemp("crash")
     docs = [str(SAMPLES), str(fiche(tmp / "docs", 300))]
     previous = tmp / "store"
@@ -60,23 +80,40 @@ def stores(tmp_path_factory):
     build([SAMPLES / "data-engineer.html"], reference, BASE)
     started = time.monotonic()
     process = rolegraph(reference, "build", *docs)
+    writing = watch(process, reference, started + 300)
     out, err = process.communicate(timeout=300)
-    duration = time.monotonic() - started
+    ended = time.monotonic()
     assert process.returncode == 0, err.decode()
-    return {"store": previous, "docs": docs, "duration": duration, "before": snapshot(previous),
+    assert writing is not None, "the build was not seen writing a new generation"
+    # Writing lasts from the new generation's folder to the end of the process: publication is its last step.
+    return {"store": previous, "docs": docs, "duration": ended - started, "reading": writing - started,
+            "writing": ended - writing, "before": snapshot(previous),
             "generation": current_generation(previous), "after": snapshot(reference)}
 
 
 def test_a_build_killed_at_random_points_leaves_the_previous_graph(stores):
     store, rng = stores["store"], random.Random(20261121)
     assert stores["before"] != stores["after"]
-    outcomes, delays = [], []
+    outcomes, points = [], []
     for trial in range(TRIALS):
-        # One random delay in each of TRIALS equal slices of the build's duration (and a little after:
-        # a build under load lasts longer than the one measured).
-        delay = (trial + rng.random()) / TRIALS * stores["duration"] * 1.2
-        delays.append(delay)
+        for leftover in unpublished(store):  # a dead build's folder, checked below; the next build would remove it
+            shutil.rmtree(leftover)
         process = rolegraph(store, "build", *stores["docs"])
+        kind, slot = (trial + 2) % 3, trial // 3  # the last trial kills a build while it writes
+        if kind == 1:
+            # While the new generation is written: a random part of the measured writing time after the
+            # build is seen starting it (its share of the build is short, random delays alone may miss it),
+            # within the first half of that time (a build under load writes more slowly, never faster).
+            seen = watch(process, store, time.monotonic() + 300)
+            delay = rng.random() * stores["writing"] / 2
+            points.append(f"{delay:.2f} s after writing began" if seen else "after the build ended")
+        else:
+            # Kind 0, while documents are read and extracted: a random delay in each of TRIALS/3 slices of
+            # the measured time before writing (a build under load takes longer, never less).
+            # Kind 2, anywhere: the same over the whole build and a little after.
+            span = stores["reading"] * 0.9 if kind == 0 else stores["duration"] * 1.2
+            delay = (slot + rng.random()) / (TRIALS // 3) * span
+            points.append(f"{delay:.2f} s after the start")
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
@@ -84,25 +121,23 @@ def test_a_build_killed_at_random_points_leaves_the_previous_graph(stores):
         generation = current_generation(store)
         seen = snapshot(store)
         if generation == stores["generation"]:
-            assert seen == stores["before"], f"trial {trial} (killed after {delay:.2f} s): the previous graph changed"
-            unpublished = [p for p in (store / GENERATIONS).iterdir() if int(p.name) > int(generation.name)]
-            outcomes.append("while writing" if unpublished else "before writing")
+            assert seen == stores["before"], f"trial {trial} ({points[-1]}): the previous graph changed"
+            outcomes.append("while writing" if unpublished(store) else "before writing")
         else:  # the kill came after the atomic swap of `current`: the new graph, whole
-            assert seen == stores["after"], f"trial {trial} (killed after {delay:.2f} s): a partial graph is published"
+            assert seen == stores["after"], f"trial {trial} ({points[-1]}): a partial graph is published"
             outcomes.append("new")
             build([SAMPLES / "data-engineer.html"], store, BASE)  # back to a previous graph for the next trial
             stores["generation"] = current_generation(store)
             assert snapshot(store) == stores["before"]
         assert killed or outcomes[-1] == "new", f"trial {trial}: the build failed instead of being killed"
-    report = "; ".join(f"{d:.2f} s: {o}" for d, o in zip(delays, outcomes))
-    assert "while writing" in outcomes, report  # some kills fell while the new generation was written
-    assert outcomes.count("new") <= TRIALS // 2, report
+    report = "; ".join(f"{p}: {o}" for p, o in zip(points, outcomes))
+    assert outcomes.count("while writing") >= 3, report  # kills fell while the new generation was written
+    assert outcomes.count("before writing") >= 3, report  # and while the documents were read and extracted
     finished = rolegraph(store, "build", *stores["docs"])
     out, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err.decode()
     assert snapshot(store) == stores["after"]
-    current = int(current_generation(store).name)
-    assert [p.name for p in (store / GENERATIONS).iterdir() if int(p.name) > current] == []  # leftovers removed
+    assert unpublished(store) == []  # the half-written generation was removed
 
 
 def test_a_second_build_while_one_runs_is_refused_and_the_first_completes(tmp_path):
