@@ -1,12 +1,15 @@
 """The dataset's own description at /.well-known/void (VoID and DCAT): sizes, classes, named graphs,
 version and build date, sources, licences, and the ESCO/ROME attribution their imports stored.
 
-``summary()`` gathers the numbers once per request from the named queries; the home page shows the
-same summary, so the page and the description cannot disagree.
+``summary()`` gathers the numbers from the named queries once per published generation (a generation
+never changes; counting a million quads takes most of a second); the home page shows the same summary,
+so the page and the description cannot disagree.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
@@ -36,9 +39,18 @@ def _rows(name: str) -> list[dict]:
 
 def summary() -> dict:
     """What the graph holds: entities per class, named graphs and their sizes, imported taxonomies,
-    source documents, version and build date."""
+    source documents, version and build date. Computed once per generation and process (concurrent
+    first requests wait for one computation); each caller gets its own copy."""
     reader = current_app.extensions["rolegraph.store"]
     reader.get()  # a StoreError (503) when nothing is published
+    memo = current_app.extensions.setdefault("rolegraph.summary", {"lock": threading.Lock(), "facts": None})
+    with memo["lock"]:
+        if memo["facts"] is None or memo["facts"]["generation"] != reader.generation:
+            memo["facts"] = _summary(reader)
+        return copy.deepcopy(memo["facts"])
+
+
+def _summary(reader) -> dict:
     graphs = _rows("graphs")
     built = published_at(reader.root)
     return {

@@ -73,3 +73,27 @@ def test_the_datasets_query_and_void_carry_the_esco_attribution_and_version(link
     assert "ESCO classification of the European Commission" in str(graph.value(ESCO_GRAPH, DCTERMS.rights))
     home = client.get("/").get_data(as_text=True)
     assert "This service uses the ESCO classification of the European Commission." in home
+
+
+def test_the_summary_is_counted_once_per_generation(tmp_path, monkeypatch):
+    """The home page and the description share one count per published generation: a second request
+    runs no counting query, a new build is counted afresh."""
+    from loader.build import build
+    from conftest import SAMPLES
+    from server import void
+
+    store = tmp_path / "store"
+    build([SAMPLES / "data-engineer.html"], store, BASE)
+    app = create_app({"store": str(store), "base_iri": BASE, "testing": True, "result_cache_mb": 0})
+    counted = []
+    rows = void._rows
+    monkeypatch.setattr(void, "_rows", lambda name: counted.append(name) or rows(name))
+    client = app.test_client()
+    first = int(void_graph(client).value(dataset(void_graph(client)), VOID.triples))
+    assert client.get("/").status_code == 200
+    assert counted == ["graphs", "counts", "datasets", "documents"]  # once for three requests
+    build([SAMPLES], store, BASE)
+    second = void_graph(client)
+    assert len(counted) == 8
+    assert int(second.value(dataset(second), VOID.triples)) == count(
+        store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }") > first
