@@ -11,13 +11,15 @@ Oxigraph parses and evaluates recursively: a long chain (``1+1+…``, ``{} UNION
 about half a KiB of stack per byte of query, so a worker evaluates each query on a thread whose
 stack grows with the query (``on_own_stack``) instead of the process's fixed 8 MiB, which such a
 query overflows (SIGSEGV) long before its time limit; updates, applied by the server itself, do the
-same. Deep nesting is refused by ``server.guard``.
+same. A query short enough for the worker's own main-thread stack (a few KiB: nearly all of them)
+runs there, sparing the thread's start. Deep nesting is refused by ``server.guard``.
 """
 from __future__ import annotations
 
 import multiprocessing
 import queue
 import re
+import resource
 import signal
 import threading
 import time
@@ -36,6 +38,21 @@ from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
 #: to use), and at least ``MIN_STACK``; untouched stack costs address space, not memory.
 STACK_PER_BYTE = 1024
 MIN_STACK = 16 << 20
+#: Stack kept for the frames below a query evaluated on a worker's main thread.
+MAIN_STACK_RESERVE = 2 << 20
+
+
+def stack_needed(text: str) -> int:
+    """Bytes of stack that parsing and evaluating the SPARQL ``text`` may use (``STACK_PER_BYTE``)."""
+    return STACK_PER_BYTE * len(text.encode("utf-8"))
+
+
+def main_stack_budget() -> int:
+    """Bytes of this process's main-thread stack a query may use: its limit (8 MiB when unlimited or
+    unknown) less ``MAIN_STACK_RESERVE``."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_STACK)
+    limit = 8 << 20 if soft == resource.RLIM_INFINITY or soft <= 0 else soft
+    return max(0, limit - MAIN_STACK_RESERVE)
 
 
 @dataclass(frozen=True)
@@ -136,13 +153,17 @@ def _serve(connection, root: str) -> None:
     """A worker's loop: receive a job, answer ("ok", Result) or ("error", RolegraphError); stop at EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes our pipe
     reader = StoreReader(root)
+    budget = main_stack_budget()
     while True:
         try:
             job = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = on_own_stack(job.query, lambda: _answer(reader, job))
+            if stack_needed(job.query) <= budget:
+                answer = _answer(reader, job)  # this (main) thread's stack is enough
+            else:
+                answer = on_own_stack(job.query, lambda: _answer(reader, job))
         except QueryError as exc:
             answer = ("error", exc)
         connection.send(answer)
@@ -159,7 +180,7 @@ def on_own_stack(text: str, function):
         except BaseException as exc:  # noqa: BLE001 — handed to the caller
             outcome.append((False, exc))
 
-    size = max(MIN_STACK, STACK_PER_BYTE * len(text.encode("utf-8")))
+    size = max(MIN_STACK, stack_needed(text))
     thread = threading.Thread(target=call, name="rolegraph-sparql")
     # The size applies to threads started from now on, in the whole process: set it only around this one.
     previous = threading.stack_size(-(-size // (1 << 20)) << 20)  # whole MiB: some systems want page multiples

@@ -134,3 +134,27 @@ def test_workers_follow_a_new_generation(tmp_path, built_store):
         assert after.generation == "000002" and count(after) == 6
     finally:
         executor.close()
+
+
+CHAINS = {  # n links → the query, and the count it answers
+    "additions": lambda n: ("SELECT (COUNT(*) AS ?n) WHERE { FILTER(" + "1+" * n + "1 > 0) }", 1),
+    "unions": lambda n: ("SELECT (COUNT(*) AS ?n) WHERE { " + "{} UNION " * n + "{} }", n + 1),
+}
+
+
+@pytest.mark.parametrize("chain", CHAINS)
+def test_the_longest_chain_a_worker_runs_on_its_main_thread_is_answered(pool, chain):
+    """Queries that fit the worker's main-thread budget skip the sized thread: the densest chains of
+    that length are still answered, not a stack overflow that kills the worker; one link more goes
+    to a sized thread and is answered too."""
+    from server.executor import main_stack_budget, stack_needed
+
+    make = CHAINS[chain]
+    n = 0
+    while stack_needed(make(n + 1000)[0]) <= main_stack_budget():
+        n += 1000
+    while stack_needed(make(n + 1)[0]) <= main_stack_budget():
+        n += 1
+    for links in (n, n + 1):
+        query, expected = make(links)
+        assert count(pool.run(Job(query, solutions_media=JSON_RESULTS, serialise=True))) == expected
