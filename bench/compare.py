@@ -447,18 +447,18 @@ def main() -> None:
                 skip = {n for n, r in results.get("rdflib", {}).get("queries", {}).items()
                         if engine == "rdflib-endpoint" and r.get("status") == "timeout"}
                 measured = server.measure_queries(texts, args, skip)
+                exits = []  # a server that exited is started again before the next load run, and it is said
                 for kind, name in LOAD.items():
                     for clients in (8, 32):
-                        row = {"engine": engine, "query": name, "kind": kind,
+                        restarted = _restart_if_exited(server, tmp, exits)
+                        row = {"engine": engine, "query": name, "kind": kind, "restarted_before": restarted,
                                **endpoint_bench.load(server.port, texts[name], clients, args.seconds, server.path)}
                         loads.append(row)
                         print(f"  {engine:16} load {kind:5} x{clients:<3} {row['requests_per_s']:8.1f} req/s "
                               f"p50 {row['p50_ms']} p99 {row['p99_ms']} errors {row['errors']}", flush=True)
-                exited = server.process.poll()
-                if exited is not None:
-                    log = (tmp / f"{engine}.log").read_bytes()[-2000:].decode(errors="replace")
-                    print(f"  {engine} EXITED with {exited} during the run: {log}", flush=True)
-                results[engine] = {"kind": "http", "load_s": round(server.load_s, 3), "exited": exited,
+                _restart_if_exited(server, tmp, exits, restart=False)
+                results[engine] = {"kind": "http", "load_s": round(server.load_s, 3),
+                                   "exited": exits[0]["code"] if exits else None, "exits": exits,
                                    "start_s": round(server.start_s, 3),
                                    "peak_rss_mb": tree_peak_rss_mb(server.process.pid), **measured}
             finally:
@@ -473,6 +473,20 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2) + "\n")
     out.with_suffix(".md").write_text(markdown(report))
     print(markdown(report))
+
+
+def _restart_if_exited(server: Server, tmp: Path, exits: list[dict], restart: bool = True) -> bool:
+    """When ``server``'s process has exited, note its exit code and the end of its log in ``exits`` and
+    (with ``restart``) start it again on the data it loaded; whether that happened."""
+    code = server.process.poll() if server.process else None
+    if code is None:
+        return False
+    log = (tmp / f"{server.engine}.log").read_bytes()[-2000:].decode(errors="replace")
+    exits.append({"code": code, "log_tail": log})
+    print(f"  {server.engine} EXITED with {code}{'; started again' if restart else ''}: {log[-300:]}", flush=True)
+    if restart:
+        server.start()
+    return restart
 
 
 def throughput_ratios(loads: list[dict]) -> list[dict]:
@@ -523,8 +537,14 @@ def markdown(report: dict) -> str:
     factors = {(t["engine"], t["kind"], t["clients"]): t for t in report["throughput_ratios"]}
     for row in report["load"]:
         t = factors[(row["engine"], row["kind"], row["clients"])]
-        lines.append(f"| {row['engine']} | {row['kind']} ({row['query']}) | {row['clients']} | {row['requests_per_s']} | "
-                     f"{row['p50_ms']} | {row['p99_ms']} | {row['errors']} | {t['vs_oxigraph']} | {t['vs_rdflib_endpoint']} |")
+        restarted = " (server restarted before)" if row.get("restarted_before") else ""
+        lines.append(f"| {row['engine']} | {row['kind']} ({row['query']}) | {row['clients']}{restarted} | "
+                     f"{row['requests_per_s']} | {row['p50_ms']} | {row['p99_ms']} | {row['errors']} | "
+                     f"{t['vs_oxigraph']} | {t['vs_rdflib_endpoint']} |")
+    exits = [(engine, e) for engine, r in report["results"].items() for e in r.get("exits", [])]
+    if exits:
+        lines += ["", "Servers that exited during the run (each started again before the next load run): " +
+                  "; ".join(f"{engine} (exit code {e['code']})" for engine, e in exits) + "."]
     return "\n".join(lines) + "\n"
 
 
