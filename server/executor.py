@@ -12,9 +12,14 @@ about half a KiB of stack per byte of query, so a worker evaluates each query on
 stack grows with the query (``on_own_stack``) instead of the process's fixed 8 MiB, which such a
 query overflows (SIGSEGV) long before its time limit; updates, applied by the server itself, do the
 same. Deep nesting is refused by ``server.guard``.
+
+Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
+bound, and the C allocator keeps the pages that evaluation freed; after each answer is sent the worker
+hands those free pages back to the system (``release_free_memory``).
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import queue
 import re
@@ -146,6 +151,25 @@ def _serve(connection, root: str) -> None:
         except QueryError as exc:
             answer = ("error", exc)
         connection.send(answer)
+        del answer, job  # the result's memory is free from here on: give it back while the server reads it
+        release_free_memory()
+
+
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Return the C allocator's free pages to the system (glibc's ``malloc_trim``; nothing elsewhere);
+    whether any were returned. ``free`` only gives back the top of the heap: without this a worker
+    keeps the pages its large answers freed between blocks still in use."""
+    return bool(_TRIM(0)) if _TRIM is not None else False
 
 
 def on_own_stack(text: str, function):
