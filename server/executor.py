@@ -15,12 +15,14 @@ same. Deep nesting is refused by ``server.guard``.
 
 Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
 bound, and the C allocator keeps the pages that evaluation freed; after each answer is sent the worker
-hands those free pages back to the system (``release_free_memory``).
+hands those free pages back to the system (``release_free_memory``). A worker whose resident memory
+still passes ``max_rss_mb`` after an answer is retired and replaced, as a bound on whatever grows.
 """
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import queue
 import re
 import signal
@@ -172,6 +174,15 @@ def release_free_memory() -> bool:
     return bool(_TRIM(0)) if _TRIM is not None else False
 
 
+def resident_mb(pid: int) -> float | None:
+    """Resident memory of process ``pid`` in MB, from /proc (``None`` where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def on_own_stack(text: str, function):
     """``function()`` called on a thread whose stack is sized for the SPARQL ``text`` it parses
     (``STACK_PER_BYTE``); its result, or its exception raised again here."""
@@ -226,16 +237,19 @@ class _Worker:
 
 class Executor:
     """A pool of up to ``workers`` query processes on the store at ``root``, each query limited
-    to ``timeout`` seconds.
+    to ``timeout`` seconds; a worker whose resident memory passes ``max_rss_mb`` (0: no limit) after
+    an answer is replaced by a fresh one.
 
     ``run(job)`` is thread-safe and raises ``QueryTimeout`` (the worker is killed and replaced),
     ``Busy`` (no worker freed up within ``timeout``), ``WorkerCrashed``, or the job's own error.
     """
 
-    def __init__(self, root: str, workers: int, timeout: float) -> None:
+    def __init__(self, root: str, workers: int, timeout: float, max_rss_mb: float = 0) -> None:
         self.root = str(root)
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
+        self.max_rss_mb = float(max_rss_mb)
+        self.recycled = 0  # workers replaced for their memory
         self._context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported pyoxigraph and this module already: a
         # replacement then starts in tens of milliseconds rather than hundreds.
@@ -265,7 +279,12 @@ class Executor:
         except (EOFError, OSError) as exc:
             self._replace(worker)
             raise WorkerCrashed("the query worker stopped unexpectedly; the query was not answered") from exc
-        self._idle.put(worker)
+        if self._too_big(worker):
+            self._replace(worker)  # idle: killing it loses nothing
+            with self._lock:
+                self.recycled += 1
+        else:
+            self._idle.put(worker)
         if status == "error":
             raise payload
         return payload
@@ -286,6 +305,12 @@ class Executor:
             return self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise Busy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
+
+    def _too_big(self, worker: _Worker) -> bool:
+        if self.max_rss_mb <= 0:
+            return False
+        rss = resident_mb(worker.process.pid)
+        return rss is not None and rss > self.max_rss_mb
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start its replacement (which opens the store while idle)."""

@@ -136,6 +136,34 @@ def test_workers_follow_a_new_generation(tmp_path, built_store):
         executor.close()
 
 
+def test_a_worker_past_the_memory_limit_is_replaced_after_its_answer(built_store):
+    # Every worker holds more than a megabyte, so each answer retires the worker that gave it.
+    executor = Executor(str(built_store), workers=1, timeout=30, max_rss_mb=1)
+    try:
+        seen = []
+        for _ in range(3):
+            assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+            (pid,) = executor.pids
+            seen.append(pid)
+        assert len(set(seen)) == 3 and executor.recycled == 3
+        assert not _alive(seen[0])
+    finally:
+        executor.close()
+
+
+def test_a_worker_within_the_memory_limit_is_kept(built_store):
+    for limit in (0, 100_000):  # 0: no limit
+        executor = Executor(str(built_store), workers=1, timeout=30, max_rss_mb=limit)
+        try:
+            pids = set()
+            for _ in range(3):
+                assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+                pids.update(executor.pids)
+            assert len(pids) == 1 and executor.recycled == 0
+        finally:
+            executor.close()
+
+
 def _anonymous_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as status:
         line = next(line for line in status if line.startswith("RssAnon:"))
