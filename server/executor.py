@@ -16,7 +16,8 @@ same. Deep nesting is refused by ``server.guard``.
 Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
 bound, and the C allocator keeps the pages that evaluation freed; after each answer is sent the worker
 hands those free pages back to the system (``release_free_memory``). A worker whose resident memory
-still passes ``max_rss_mb`` after an answer is retired and replaced, as a bound on whatever grows.
+passes ``max_rss_mb`` when its answer arrives (the last query's working memory still counted) is
+retired and replaced, as a bound on whatever grows.
 """
 from __future__ import annotations
 
