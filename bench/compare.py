@@ -218,19 +218,33 @@ def tree_peak_rss_mb(pid: int) -> float:
 def tree_memory_mb(pid: int, field: str, descendants: bool = True) -> float:
     """The sum of one memory field of /proc/<pid>/status (``VmRSS``, ``VmHWM`` …) over ``pid`` and
     (unless ``descendants`` is false) its descendants; processes gone while walking are skipped."""
-    total, stack = 0, [pid]
+    return tree_memory(pid, (field,), descendants)[field]
+
+
+def tree_memory(pid: int, fields: tuple[str, ...], descendants: bool = True) -> dict[str, float]:
+    """Several memory fields of /proc/<pid>/status (``RssAnon``, ``RssFile`` …) in MB, each summed over
+    ``pid`` and (unless ``descendants`` is false) its descendants in one walk, so that they describe the
+    same processes; ``pids`` lists the processes counted."""
+    totals, pids, stack = dict.fromkeys(fields, 0), [], [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
-            if not descendants:
-                break
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{current}/status").read_text().splitlines()
+                          if ":" in line)
+            values = {field: int(status[field].split()[0]) for field in fields}
+        except (OSError, KeyError, ValueError):  # gone, or a zombie without memory fields
+            continue
+        for field, value in values.items():
+            totals[field] += value
+        pids.append(current)
+        if not descendants:
+            break
+        try:
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration):
+        except OSError:
             continue
-    return round(total / 1024, 1)
+    return {**{field: round(kb / 1024, 1) for field, kb in totals.items()}, "pids": pids}
 
 
 class Server:

@@ -5,11 +5,16 @@ Each client is a thread with its own HTTP connection to 127.0.0.1 only. The run 
 ``--duration`` seconds or after ``--max-requests`` requests, whichever comes first, and a hard cap
 abandons clients still waiting ``--request-timeout`` seconds later. Every request's status and
 latency are kept: errors (any non-2xx answer or exception; none expected), requests/s and
-p50/p95/p99 in all and per kind of request. The RSS of the server and its children (the query
-workers) is sampled every second: its peak, and its value at the end of the warm-up against the end.
+p50/p95/p99 in all and per kind of request. The memory of the server and its children (the app
+process, the forkserver, the query workers) is sampled every second from /proc: resident in all, and
+split into anonymous memory (heaps, RocksDB's block caches, Python objects: what a leak would hold)
+and file pages (mapped files, which the kernel can reclaim), with the anonymous memory of the app
+process and of the query workers apart. Memory "grew" when anonymous memory at the end (the median of
+the last 10 s) is more than 5 % above its figure at the end of the warm-up (half the run unless
+``--warmup``); the slope of anonymous memory after the warm-up is reported too.
 
     python bench/load.py [--store PATH] [--clients 32] [--duration 60] [--max-requests N]
-                         [--port P] [--out bench/results/load.json]
+                         [--warmup S] [--cache-mb MB] [--port P] [--out bench/results/load.json]
 
 Without --store the full graph is built into a temporary folder through the ``rolegraph`` CLI; a
 --store folder that does not exist yet is built there, to be reused by later runs.
@@ -249,21 +254,62 @@ class Load:
         return {"elapsed_s": round(elapsed, 2), "abandoned_clients": sum(t.is_alive() for t in threads), "done": done}
 
 
+#: What each memory sample holds: seconds since the start, then MB summed over the server and its
+#: descendants (resident in all; anonymous: heaps, stacks, RocksDB's block caches, Python objects; file
+#: pages: the store's files and the libraries mapped, which the kernel can reclaim; shared memory), the
+#: anonymous MB of the app process (granian's worker running Flask, with the answer cache) and of the
+#: query workers together, the server process's own resident MB, and how many processes were counted.
+SAMPLE = ("s", "rss_mb", "anon_mb", "file_mb", "shmem_mb", "app_anon_mb", "workers_anon_mb", "server_rss_mb",
+          "processes")
+FIELDS = {"rss_mb": "VmRSS", "anon_mb": "RssAnon", "file_mb": "RssFile", "shmem_mb": "RssShmem"}
+
+
+def process_role(pid: int) -> str:
+    """``app`` for the process running the Flask app (started by multiprocessing's spawn), ``worker``
+    for a query worker (forked by the forkserver, whose command line it keeps), else ``other``."""
+    def command(of: int) -> str:
+        return Path(f"/proc/{of}/cmdline").read_bytes().decode(errors="replace")
+
+    try:
+        mine = command(pid)
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        if "spawn_main" in mine:
+            return "app"
+        if "forkserver" in mine and "forkserver" in command(parent):
+            return "worker"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "other"
+
+
 class Memory:
-    """Samples the RSS of a process with its descendants, and of the process alone, every ``every``
-    seconds, in a thread."""
+    """Samples the memory of a process with its descendants (``SAMPLE``) every ``every`` seconds, in a
+    thread; ``pids`` collects every process seen, so that replaced query workers can be counted."""
 
     def __init__(self, pid: int, every: float = 1.0) -> None:
         self.pid, self.every = pid, every
-        self.samples: list[tuple[float, float, float]] = []  # (seconds since start, MB in all, MB of the process)
+        self.samples: list[dict] = []
+        self.pids: set[int] = set()
+        self.roles: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self, seconds: float) -> dict:
+        tree = compare.tree_memory(self.pid, tuple(FIELDS.values()))
+        alone = compare.tree_memory(self.pid, ("VmRSS",), descendants=False)
+        self.pids.update(tree["pids"])
+        anon = {"app": 0.0, "worker": 0.0, "other": 0.0}
+        for pid in tree["pids"]:
+            role = self.roles.setdefault(pid, process_role(pid))
+            anon[role] += compare.tree_memory(pid, ("RssAnon",), descendants=False)["RssAnon"]
+        return {"s": seconds, **{key: tree[field] for key, field in FIELDS.items()},
+                "app_anon_mb": round(anon["app"], 1), "workers_anon_mb": round(anon["worker"], 1),
+                "server_rss_mb": alone["VmRSS"], "processes": len(tree["pids"])}
 
     def _run(self) -> None:
         began = time.perf_counter()
         while not self._stop.is_set():
-            self.samples.append((round(time.perf_counter() - began, 1), compare.tree_memory_mb(self.pid, "VmRSS"),
-                                 compare.tree_memory_mb(self.pid, "VmRSS", descendants=False)))
+            self.samples.append(self.sample(round(time.perf_counter() - began, 1)))
             self._stop.wait(self.every)
 
     def __enter__(self) -> Memory:
@@ -275,16 +321,39 @@ class Memory:
         self._thread.join()
 
 
-def memory_summary(samples: list[tuple[float, float, float]], warmup: float, limit: float = 0.10) -> dict:
-    """Peak RSS, RSS at the end of the warm-up and at the end (in all, and of the server process
-    alone); grown when the end exceeds the warm-up figure by more than ``limit``."""
-    at_warmup = next((sample for sample in samples if sample[0] >= warmup), samples[-1])
-    at_end = samples[-1]
-    growth = (at_end[1] - at_warmup[1]) / at_warmup[1] if at_warmup[1] else 0.0
-    return {"peak_mb": max(sample[1] for sample in samples), "warmup_end_mb": at_warmup[1], "end_mb": at_end[1],
-            "growth_pct": round(100 * growth, 1), "grew": growth > limit, "warmup_s": warmup,
-            "server_alone_warmup_end_mb": at_warmup[2], "server_alone_end_mb": at_end[2],
-            "server_alone_peak_mb": max(sample[2] for sample in samples)}
+def memory_summary(samples: list[dict], warmup: float, limit: float = 0.05, window: float = 10.0) -> dict:
+    """Memory after the warm-up against memory at the end, for resident memory in all, its anonymous
+    part, its file pages (each summed over the server and its descendants) and the server process
+    alone. Each figure is the median of the samples of a ``window`` of seconds (ending at the end of
+    the warm-up, and at the end) so that one query's passing peak does not decide; the peak is the
+    largest sample. ``grew`` when anonymous memory (what a leak or an unbounded cache would hold;
+    file pages are the kernel's to reclaim) ends more than ``limit`` above its figure after the
+    warm-up. ``anon_mb_per_min`` is the slope of a least-squares line through the anonymous samples
+    after the warm-up: a leak keeps it positive however long the run."""
+    end = samples[-1]["s"]
+    warmup = min(warmup, end)
+
+    def median(key: str, until: float) -> float:
+        values = sorted(s[key] for s in samples if until - window <= s["s"] <= until) or [samples[-1][key]]
+        return values[len(values) // 2]
+
+    kinds = {}
+    for key in ("rss_mb", "anon_mb", "file_mb", "app_anon_mb", "workers_anon_mb", "server_rss_mb"):
+        before, after = median(key, warmup), median(key, end)
+        kinds[key[:-3]] = {"warmup_end_mb": before, "end_mb": after, "peak_mb": max(s[key] for s in samples),
+                           "growth_pct": round(100 * (after - before) / before, 1) if before else 0.0}
+    after_warmup = [(s["s"], s["anon_mb"]) for s in samples if s["s"] >= warmup]
+    return {"warmup_s": warmup, "end_s": end, "window_s": window, "limit_pct": round(100 * limit, 1), **kinds,
+            "anon_mb_per_min": round(60 * _slope(after_warmup), 2), "grew": kinds["anon"]["growth_pct"] > 100 * limit}
+
+
+def _slope(points: list[tuple[float, float]]) -> float:
+    if len(points) < 2:
+        return 0.0
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
 
 
 def figures(done: list[Done], seconds: float) -> dict:
@@ -321,13 +390,21 @@ def markdown(report: dict) -> str:
              f"full graph {report['store']['triples']} triples; `rolegraph serve --production` "
              f"({s['threads']} threads, {s['workers']} query workers, {s['query_timeout_s']:g} s query limit, "
              f"result cache {s['result_cache_mb']:g} MB); cap {s['max_requests']} requests.", "",
-             "| requests | errors | req/s | p50 ms | p95 ms | p99 ms | RSS warm-up end MB | RSS end MB | peak MB | grew > 10 % |",
-             "|---|---|---|---|---|---|---|---|---|---|",
-             f"| {t['requests']} | {t['errors']} | {t['requests_per_s']} | {t['p50_ms']} | {t['p95_ms']} | {t['p99_ms']} | "
-             f"{m['warmup_end_mb']} | {m['end_mb']} | {m['peak_mb']} | {'yes' if m['grew'] else 'no'} ({m['growth_pct']:+} %) |",
-             "", f"RSS sums the server process and its children (the forkserver and the query workers); the server "
-                 f"process alone: {m['server_alone_warmup_end_mb']} MB at the end of the {m['warmup_s']:g} s warm-up, "
-                 f"{m['server_alone_end_mb']} MB at the end, peak {m['server_alone_peak_mb']} MB.",
+             "| requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|",
+             f"| {t['requests']} | {t['errors']} | {t['requests_per_s']} | {t['p50_ms']} | {t['p95_ms']} | {t['p99_ms']} |",
+             "", f"Memory summed over the server and its children (forkserver, query workers; "
+                 f"{m['processes_seen']} processes seen), MB: the median of the {m['window_s']:g} s ending at the "
+                 f"end of the {m['warmup_s']:g} s warm-up, and of the last {m['window_s']:g} s of the run; "
+                 "the peak is the largest sample.", "",
+             "| memory | after warm-up MB | end MB | growth | peak MB |", "|---|---|---|---|---|"]
+    for key, name in (("rss", "resident (all)"), ("anon", "anonymous"), ("file", "file pages"),
+                      ("app_anon", "anonymous, app process"), ("workers_anon", "anonymous, query workers"),
+                      ("server_rss", "resident, server process alone")):
+        k = m[key]
+        lines.append(f"| {name} | {k['warmup_end_mb']} | {k['end_mb']} | {k['growth_pct']:+} % | {k['peak_mb']} |")
+    lines += ["", f"Anonymous memory after the warm-up: {m['anon_mb_per_min']:+} MB/min (least-squares slope). "
+                  f"Grew (anonymous memory ends more than {m['limit_pct']:g} % above its figure after the warm-up): "
+                  f"{'**yes**' if m['grew'] else 'no'}.",
              "", "| kind | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
     for kind, f in report["summary"]["per_kind"].items():
         lines.append(f"| {kind} | {f['requests']} | {f['errors']} | {f['requests_per_s']} | {f['p50_ms']} | "
@@ -348,7 +425,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients, one keep-alive connection each")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--max-requests", type=int, default=200_000, help="requests sent at most")
-    parser.add_argument("--warmup", type=float, default=10, help="seconds of warm-up before the reference RSS")
+    parser.add_argument("--warmup", type=float, help="seconds of warm-up before memory must stop growing "
+                                                      "(default: half of --duration)")
     parser.add_argument("--request-timeout", type=float, default=30, help="seconds a client waits for an answer")
     parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--threads", type=int, default=8, help="request threads of the server")
@@ -391,8 +469,10 @@ def main() -> None:
               "store": {"path": str(store) if args.store else None, "built": steps,
                         "triples": sum(subjects.graphs.values()), "graphs": subjects.graphs},
               "summary": summary, "abandoned_clients": outcome["abandoned_clients"], "server_exited": exited,
-              "memory": {**memory_summary(memory.samples, args.warmup), "peak_vmhwm_sum_mb": peak_hwm,
-                         "samples": memory.samples},
+              "memory": {**memory_summary(memory.samples, args.duration / 2 if args.warmup is None else args.warmup),
+                         "peak_vmhwm_sum_mb": peak_hwm,
+                         "processes_seen": len(memory.pids), "sample_fields": SAMPLE,
+                         "samples": [[sample[key] for key in SAMPLE] for sample in memory.samples]},
               "server_log": str(log_path), "server_log_findings": server_log_findings(log_path)}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

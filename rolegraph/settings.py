@@ -45,6 +45,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_workers", "ROLEGRAPH_QUERY_WORKERS", os.cpu_count() or 2,
             "Worker processes that evaluate SPARQL queries (a query past its time limit is killed "
             "with its worker).", int),
+    Setting("max_worker_rss_mb", "ROLEGRAPH_MAX_WORKER_RSS_MB", 1024.0,
+            "Resident memory (MB) past which a query worker is replaced by a fresh one, checked when "
+            "its answer arrives; a bound on whatever grows in a worker (its store caches level off "
+            "well below); 0 turns it off.", float),
     Setting("max_request_bytes", "ROLEGRAPH_MAX_REQUEST_BYTES", 1_000_000,
             "Largest request body, and largest query string of a GET, the server reads (413/414 beyond).", int),
     Setting("result_cache_mb", "ROLEGRAPH_RESULT_CACHE_MB", 64.0,

@@ -20,15 +20,17 @@ from .executor import Executor
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` keys are the setting names of ``rolegraph.settings`` (``store``,
     ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``,
-    ``query_workers``, ``max_request_bytes``, ``result_cache_mb``). Query worker processes start
-    on the first query; ``app.extensions["rolegraph.executor"].close()`` stops them."""
+    ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``). Query
+    worker processes start on the first query; ``app.extensions["rolegraph.executor"].close()``
+    stops them."""
     app = Flask(__name__)
     settings = defaults()
     settings.update(config or {})
     app.config["ROLEGRAPH"] = settings
     app.config["TESTING"] = bool(settings.get("testing", False))
     app.extensions["rolegraph.store"] = StoreReader(settings["store"])
-    app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"], settings["query_timeout"])
+    app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"], settings["query_timeout"],
+                                                    settings["max_worker_rss_mb"])
     # A path with "//" (or an encoded slash the HTTP server decoded) is not one of ours: 404, not a redirect.
     app.url_map.merge_slashes = False
     _request_limits(app, settings["max_request_bytes"])

@@ -13,10 +13,18 @@ stack grows with the query (``on_own_stack``) instead of the process's fixed 8 M
 query overflows (SIGSEGV) long before its time limit; updates, applied by the server itself, do the
 same. A query short enough for the worker's own main-thread stack (a few KiB: nearly all of them)
 runs there, sparing the thread's start. Deep nesting is refused by ``server.guard``.
+
+Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
+bound, and the C allocator keeps the pages that evaluation freed; after each answer is sent the worker
+hands those free pages back to the system (``release_free_memory``). A worker whose resident memory
+passes ``max_rss_mb`` when its answer arrives (the last query's working memory still counted) is
+retired and replaced, as a bound on whatever grows.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import queue
 import re
 import resource
@@ -167,6 +175,34 @@ def _serve(connection, root: str) -> None:
         except QueryError as exc:
             answer = ("error", exc)
         connection.send(answer)
+        del answer, job  # the result's memory is free from here on: give it back while the server reads it
+        release_free_memory()
+
+
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Return the C allocator's free pages to the system (glibc's ``malloc_trim``; nothing elsewhere);
+    whether any were returned. ``free`` only gives back the top of the heap: without this a worker
+    keeps the pages its large answers freed between blocks still in use."""
+    return bool(_TRIM(0)) if _TRIM is not None else False
+
+
+def resident_mb(pid: int) -> float | None:
+    """Resident memory of process ``pid`` in MB, from /proc (``None`` where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def on_own_stack(text: str, function):
@@ -223,16 +259,19 @@ class _Worker:
 
 class Executor:
     """A pool of up to ``workers`` query processes on the store at ``root``, each query limited
-    to ``timeout`` seconds.
+    to ``timeout`` seconds; a worker whose resident memory passes ``max_rss_mb`` (0: no limit) after
+    an answer is replaced by a fresh one.
 
     ``run(job)`` is thread-safe and raises ``QueryTimeout`` (the worker is killed and replaced),
     ``Busy`` (no worker freed up within ``timeout``), ``WorkerCrashed``, or the job's own error.
     """
 
-    def __init__(self, root: str, workers: int, timeout: float) -> None:
+    def __init__(self, root: str, workers: int, timeout: float, max_rss_mb: float = 0) -> None:
         self.root = str(root)
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
+        self.max_rss_mb = float(max_rss_mb)
+        self.recycled = 0  # workers replaced for their memory
         self._context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported pyoxigraph and this module already: a
         # replacement then starts in tens of milliseconds rather than hundreds.
@@ -262,7 +301,12 @@ class Executor:
         except (EOFError, OSError) as exc:
             self._replace(worker)
             raise WorkerCrashed("the query worker stopped unexpectedly; the query was not answered") from exc
-        self._idle.put(worker)
+        if self._too_big(worker):
+            self._replace(worker)  # idle: killing it loses nothing
+            with self._lock:
+                self.recycled += 1
+        else:
+            self._idle.put(worker)
         if status == "error":
             raise payload
         return payload
@@ -283,6 +327,12 @@ class Executor:
             return self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise Busy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
+
+    def _too_big(self, worker: _Worker) -> bool:
+        if self.max_rss_mb <= 0:
+            return False
+        rss = resident_mb(worker.process.pid)
+        return rss is not None and rss > self.max_rss_mb
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start its replacement (which opens the store while idle)."""

@@ -267,3 +267,20 @@ def test_updates_are_refused_with_403_when_no_token_is_configured(client):
     response = client.post("/sparql", data=NEW_DOCUMENT, content_type="application/sparql-update",
                            headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 403 and response.json["error"]["code"] == "forbidden"
+
+
+def test_the_worker_memory_limit_comes_from_the_environment_and_config(built_store, monkeypatch):
+    monkeypatch.setenv("ROLEGRAPH_MAX_WORKER_RSS_MB", "1")
+    app, client = make_client(built_store, query_workers=1, result_cache_mb=0)
+    executor = app.extensions["rolegraph.executor"]
+    try:
+        pids = []
+        for _ in range(2):
+            answer = client.get("/sparql", query_string={"query": ROLES}, headers={"Accept": "text/csv"})
+            assert answer.status_code == 200 and BACKEND.encode() in answer.data
+            pids += executor.pids
+        assert executor.max_rss_mb == 1 and executor.recycled == 2 and len(set(pids)) == 2
+    finally:
+        executor.close()
+    app, _ = make_client(built_store, max_worker_rss_mb=0)
+    assert app.extensions["rolegraph.executor"].max_rss_mb == 0
