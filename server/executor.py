@@ -15,8 +15,9 @@ same. A query short enough for the worker's own main-thread stack (a few KiB: ne
 runs there, sparing the thread's start. Deep nesting is refused by ``server.guard``.
 
 Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
-bound, and the C allocator keeps the pages that evaluation freed; after each answer is sent the worker
-hands those free pages back to the system (``release_free_memory``). A worker whose resident memory
+bound, and the C allocator keeps the pages that evaluation freed; once an answer is sent the worker
+hands those free pages back to the system (``release_free_memory``) when it is idle, and at least
+once a second under steady load. A worker whose resident memory
 passes ``max_rss_mb`` when its answer arrives (the last query's working memory still counted) is
 retired and replaced, as a bound on whatever grows.
 """
@@ -46,6 +47,10 @@ from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
 #: to use), and at least ``MIN_STACK``; untouched stack costs address space, not memory.
 STACK_PER_BYTE = 1024
 MIN_STACK = 16 << 20
+#: A worker gives freed memory back after an answer when no job arrives within TRIM_IDLE seconds,
+#: and at least every TRIM_EVERY seconds when jobs keep coming.
+TRIM_IDLE = 0.02
+TRIM_EVERY = 1.0
 #: Stack kept for the frames below a query evaluated on a worker's main thread.
 MAIN_STACK_RESERVE = 2 << 20
 
@@ -162,6 +167,7 @@ def _serve(connection, root: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes our pipe
     reader = StoreReader(root)
     budget = main_stack_budget()
+    trimmed = time.monotonic()
     while True:
         try:
             job = connection.recv()
@@ -175,8 +181,12 @@ def _serve(connection, root: str) -> None:
         except QueryError as exc:
             answer = ("error", exc)
         connection.send(answer)
-        del answer, job  # the result's memory is free from here on: give it back while the server reads it
-        release_free_memory()
+        del answer, job  # the result's memory is free from here on
+        # Give freed memory back when no job is waiting (idle for TRIM_IDLE), or at least every
+        # TRIM_EVERY seconds under steady load: a trim takes ~1-2 ms, not to be paid by every query.
+        if not connection.poll(TRIM_IDLE) or time.monotonic() - trimmed >= TRIM_EVERY:
+            release_free_memory()
+            trimmed = time.monotonic()
 
 
 def _malloc_trim():
