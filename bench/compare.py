@@ -296,13 +296,8 @@ class Server:
             self.start_s = elapsed
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            endpoint_bench.stop_server(self.process)
         self.process = None
 
     def measure_queries(self, texts: dict, args, skip: set[str]) -> dict:

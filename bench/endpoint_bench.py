@@ -130,6 +130,18 @@ def start_server(store: str, workers: int, threads: int, cache_mb: float, port: 
     raise SystemExit("the server did not start")
 
 
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop a server started by ``start_server`` (or any server process): SIGTERM, then SIGKILL after 15 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def load(port: int, text: str, clients: int, seconds: float, path: str = "/sparql") -> dict:
     """``clients`` threads, each on its own connection, querying ``text`` for ``seconds``."""
     done, errors, latencies = [0], [0], []
@@ -205,8 +217,7 @@ def main() -> None:
                     loads.append(result)
                     print(json.dumps(result), flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=15)
+            stop_server(server)
             executor.close()
         server, port = start_server(store_path, args.workers, threads=8, cache_mb=64)
         try:
@@ -215,8 +226,7 @@ def main() -> None:
                 loads.append(result)
                 print(json.dumps(result), flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=15)
+            stop_server(server)
 
     overheads = sorted(r["http_overhead_p50_ms"] for r in rows)
     summary = {"median_http_overhead_p50_ms": round(statistics.median(overheads), 3),

@@ -452,12 +452,7 @@ def main() -> None:
             peak_hwm = compare.tree_peak_rss_mb(server.pid)
             exited = server.poll()
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            endpoint_bench.stop_server(server)
 
     summary = summarise(outcome["done"], outcome["elapsed_s"])
     report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": compare.machine(),

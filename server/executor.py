@@ -17,9 +17,9 @@ runs there, sparing the thread's start. Deep nesting is refused by ``server.guar
 Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
 bound, and the C allocator keeps the pages that evaluation freed; once an answer is sent the worker
 hands those free pages back to the system (``release_free_memory``) when it is idle, and at least
-once a second under steady load. A worker whose resident memory
-passes ``max_rss_mb`` when its answer arrives (the last query's working memory still counted) is
-retired and replaced, as a bound on whatever grows.
+once a second under steady load. A worker whose resident memory passes ``max_rss_mb`` when its
+answer arrives (the last query's working memory still counted) is retired and replaced, as a bound
+on whatever grows.
 """
 from __future__ import annotations
 
