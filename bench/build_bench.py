@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 def measure(stage: str, corpus: Path, store: Path) -> dict:
     """Run one stage in this process and report its figures (called in a child process)."""
-    from loader.build import build, read_all
-    from loader.extract import extract
+    from rolegraph.loader.build import build, read_all
+    from rolegraph.loader.extract import extract
 
     files = sorted(corpus.iterdir())
     size = sum(p.stat().st_size for p in files)

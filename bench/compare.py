@@ -52,8 +52,8 @@ NAMED = ("role-tools", "role-competencies", "role-career", "role-salaries", "ski
 
 def workload(subjects: dict[str, str]) -> dict[str, str]:
     """Name → SPARQL text: the named queries that fit the synthetic graph, then representative ones."""
-    import queries
-    from ontology import sparql_prologue
+    from rolegraph import queries
+    from rolegraph.core.vocabulary import sparql_prologue
 
     s = subjects
     values = {"role": s["role"], "entity": s["tool"], "label": s["tool_label"], "current": s["other_role"],
@@ -262,7 +262,7 @@ class Server:
         if self.engine in CACHE_MB:
             root = self.tmp / "rolegraph-store"
             if not root.exists():
-                from rolegraph.store import publishing
+                from rolegraph.core.store import publishing
                 import pyoxigraph as ox
 
                 with publishing(root) as store:

@@ -6,8 +6,8 @@ import random
 import re
 from pathlib import Path
 
-from data import SAMPLES_DIR
-from loader.lexicon import load_lexicon
+from rolegraph.core.paths import SAMPLES_DIR
+from rolegraph.loader.lexicon import load_lexicon
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

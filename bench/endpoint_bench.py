@@ -44,7 +44,7 @@ LOAD = {"cheap": "ask-a-role", "mid": "role-tools"}
 
 
 def workload() -> dict[str, str]:
-    import queries
+    from rolegraph import queries
 
     texts = {name: q.bind({p.name: p.example for p in q.parameters}) for name, q in queries.catalogue().items()}
     return {**texts, **REPRESENTATIVE}
@@ -79,7 +79,7 @@ def local_call(store, text: str):
 
 
 def pool_call(executor, text: str):
-    from server.executor import Job
+    from rolegraph.server.executor import Job
 
     job = Job(text, solutions_media=JSON_RESULTS, graph_media="text/turtle", serialise=True, max_rows=10000)
     return lambda: executor.run(job)
@@ -184,13 +184,13 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoint.json"))
     args = parser.parse_args()
 
-    from rolegraph.store import open_read_only
-    from server.executor import Executor
+    from rolegraph.core.store import open_read_only
+    from rolegraph.server.executor import Executor
 
     with tempfile.TemporaryDirectory() as tmp:
         store_path = args.store
         if not store_path:
-            from loader.build import build
+            from rolegraph.loader.build import build
 
             store_path = str(Path(tmp) / "store")
             build([ROOT.parent / "shared" / "seeds", ROOT / "data" / "samples"], store_path)

@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ontology import DEFAULT_BASE, RG_URI  # noqa: E402
+from rolegraph.core.naming import DEFAULT_BASE
+from rolegraph.core.vocabulary import RG_URI
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -34,10 +34,10 @@ STEPS = (
 
 def measure(importer: str, folder: Path, store: Path) -> dict:
     """Run one import in this process and report its figures (called in a child process)."""
-    from loader.build import build
-    from loader.link import link
-    from loader.taxonomies.esco import import_esco
-    from loader.taxonomies.rome import import_rome
+    from rolegraph.loader.build import build
+    from rolegraph.loader.link import link
+    from rolegraph.loader.taxonomies.esco import import_esco
+    from rolegraph.loader.taxonomies.rome import import_rome
 
     started = time.perf_counter()
     if importer in ("build", "link"):

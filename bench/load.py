@@ -101,7 +101,7 @@ def select(client: endpoint_bench.Client, text: str) -> list[dict[str, str]]:
 
 
 def read_subjects(client: endpoint_bench.Client) -> Subjects:
-    from ontology import sparql_prologue
+    from rolegraph.core.vocabulary import sparql_prologue
 
     types = {"role": "rg:Role", "tool": "rg:Tool", "competency": "rg:Skill rg:Knowledge rg:SoftSkill",
              "qualification": "rg:Diploma rg:Certification rg:Training", "document": "rg:SourceDocument"}
@@ -133,7 +133,7 @@ def parameters(query, subjects: Subjects, rng: random.Random) -> dict[str, str]:
 
 
 def sparql(text: str, media: str) -> tuple[str, dict[str, str]]:
-    from ontology import sparql_prologue
+    from rolegraph.core.vocabulary import sparql_prologue
 
     return "/sparql?" + urllib.parse.urlencode({"query": sparql_prologue() + text}), {"Accept": MEDIA[media]}
 
@@ -149,7 +149,7 @@ def literal(text: str) -> str:
 
 def mix(subjects: Subjects, base: str) -> dict[str, tuple[int, Callable[[random.Random], tuple[str, dict]]]]:
     """Kind of request -> (weight, a function drawing one request of that kind: target and headers)."""
-    import queries
+    from rolegraph import queries
 
     s = subjects
     kinds: dict[str, tuple[int, Callable]] = {}
@@ -416,7 +416,7 @@ def markdown(report: dict) -> str:
 
 
 def main() -> None:
-    from rolegraph.settings import BY_NAME, defaults
+    from rolegraph.core.settings import BY_NAME, defaults
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", help="the full store to serve (built there first when the folder does not exist)")

@@ -1,9 +1,4 @@
-"""Our curated data: the lexicon (data/lexicon/*.toml) and the sample documents (data/samples/).
+"""Our curated lexicon (lexicon/*.toml) and the sample documents we wrote (samples/): data files, no code.
 
-Build outputs (the store) go under data/build/, which git ignores.
+Build outputs (the store) go under data/build/, which git ignores and no package ships.
 """
-from pathlib import Path
-
-DATA_DIR = Path(__file__).resolve().parent
-LEXICON_DIR = DATA_DIR / "lexicon"
-SAMPLES_DIR = DATA_DIR / "samples"

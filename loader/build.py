@@ -12,9 +12,11 @@ from typing import Callable, Iterable
 
 from rdflib.namespace import RDF
 
-from ontology import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RG, graph_iri, tbox
-from rolegraph.errors import InputError, ValidationFailed
-from rolegraph.store import current_generation, writing
+from rolegraph.core.naming import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, graph_iri
+from rolegraph.core.tbox import tbox
+from rolegraph.core.vocabulary import RG
+from rolegraph.core.errors import InputError, ValidationFailed
+from rolegraph.core.store import current_generation, writing
 
 from .documents import Document, expand_paths, read_document
 from .extract import Extraction, extract

@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from rolegraph.errors import InputError
-from rolegraph.settings import BY_NAME
+from rolegraph.core.errors import InputError
+from rolegraph.core.settings import BY_NAME
 
 from .language import detect_language
 

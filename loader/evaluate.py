@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolegraph.errors import InputError
+from rolegraph.core.errors import InputError
 
 from .extract.matcher import fold
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology import graph_iri
-from rolegraph.errors import InputError
-from rolegraph.store import current_generation, publishing
+from rolegraph.core.naming import graph_iri
+from rolegraph.core.errors import InputError
+from rolegraph.core.store import current_generation, publishing
 
 from .publish import PublishResult
 

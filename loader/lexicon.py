@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from data import LEXICON_DIR
-from rolegraph.errors import InputError
+from rolegraph.core.paths import LEXICON_DIR
+from rolegraph.core.errors import InputError
 
 #: TOML table name → (file, required kind-specific keys).
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {

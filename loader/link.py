@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
-from ontology import FICHES_GRAPH, LINKS_GRAPH, RG, SEMAPV, SSSOM, graph_iri, sparql_prologue
-from rolegraph.store import publishing
+from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri
+from rolegraph.core.vocabulary import RG, SEMAPV, SSSOM, sparql_prologue
+from rolegraph.core.store import publishing
 
 from .extract.matcher import word_keys
-from .graph.mint import ENTITY_PATHS, Minter
+from rolegraph.core.naming import ENTITY_PATHS, Minter
 from .lexicon import Lexicon, load_lexicon
 from .taxonomies.dataset import node
 from .taxonomies.rome import rome_iri

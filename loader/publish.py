@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from rolegraph.store import current_generation, publishing
+from rolegraph.core.store import current_generation, publishing
 
 
 @dataclass

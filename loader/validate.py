@@ -8,7 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from ontology import PREFIXES, SH, shapes
+from rolegraph.core.tbox import shapes
+from rolegraph.core.vocabulary import PREFIXES, SH
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import pyoxigraph as ox
 
-from ontology import graph_iri
-from rolegraph.store import open_read_only
+from rolegraph.core.naming import graph_iri
+from rolegraph.core.store import open_read_only
 
 from .extract.matcher import word_keys
 from .lexicon import Entry, Lexicon

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology import sparql_prologue
-from rolegraph.errors import NotFound, QueryError
+from rolegraph.core.vocabulary import sparql_prologue
+from rolegraph.core.errors import NotFound, QueryError
 
 HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")

@@ -1,6 +1,6 @@
 """The ``rolegraph`` command: the one place that wires the loader, the store and the server together.
 
-Every command calls a library function and formats its result; errors of ``rolegraph.errors`` map
+Every command calls a library function and formats its result; errors of ``rolegraph.core.errors`` map
 to the exit codes of ``EXIT_CODES`` (documented in the README).
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from functools import wraps
 import click
 
 from . import __version__
-from .errors import EXIT_CODES, InputError, RolegraphError, UsageError, ValidationFailed
-from .settings import BY_NAME, defaults
+from .core.errors import EXIT_CODES, InputError, RolegraphError, UsageError, ValidationFailed
+from .core.settings import BY_NAME, defaults
 
 
 def _fail(error: RolegraphError) -> None:
@@ -67,8 +67,8 @@ _vocabulary = click.option(
 
 
 def _lexicon(obj, vocabularies):
-    from loader.lexicon import load_lexicon
-    from loader.vocabulary import extended_lexicon
+    from rolegraph.loader.lexicon import load_lexicon
+    from rolegraph.loader.vocabulary import extended_lexicon
 
     lexicon = load_lexicon()
     return extended_lexicon(obj["store"], obj["base_iri"], lexicon, vocabularies) if vocabularies else lexicon
@@ -87,8 +87,8 @@ def build(obj, docs, as_json, vocabularies, max_document_bytes):
     Files that cannot be read are listed ("skipped: REASON (file=PATH)") and the others built; when
     none can be read, nothing is published (exit 2). Another writer at work on the store: exit 3.
     """
-    from loader.build import build as run_build
-    from loader.documents import expand_paths
+    from rolegraph.loader.build import build as run_build
+    from rolegraph.loader.documents import expand_paths
 
     files = list(expand_paths(docs))
     with click.progressbar(length=len(files), label="reading", file=sys.stderr,
@@ -126,8 +126,8 @@ def build(obj, docs, as_json, vocabularies, max_document_bytes):
 @handled
 def extract(obj, files, as_json, vocabularies):
     """Print what each document states, without building a graph."""
-    from loader.build import read_all
-    from loader.extract import extract as run_extract
+    from rolegraph.loader.build import read_all
+    from rolegraph.loader.extract import extract as run_extract
 
     documents, failures = read_all(files)
     lexicon = _lexicon(obj, vocabularies)
@@ -158,9 +158,9 @@ def extract(obj, files, as_json, vocabularies):
 @handled
 def evaluate(obj, gold, docs, as_json, errors, vocabularies):
     """Score extraction of DOCS against gold annotations: precision, recall, F1 per category."""
-    from loader.build import read_all
-    from loader.evaluate import evaluate as run_evaluate
-    from loader.extract import extract as run_extract
+    from rolegraph.loader.build import read_all
+    from rolegraph.loader.evaluate import evaluate as run_evaluate
+    from rolegraph.loader.extract import extract as run_extract
 
     documents, failures = read_all(docs)
     for failure in failures:
@@ -182,11 +182,11 @@ def validate(obj, files):
     """Validate RDF FILES against the SHACL shapes (or, without files, the published build)."""
     from rdflib import Graph
 
-    from loader.build import FICHES_GRAPH
-    from loader.validate import validate as run_validate
-    from ontology import graph_iri
+    from rolegraph.loader.build import FICHES_GRAPH
+    from rolegraph.loader.validate import validate as run_validate
+    from rolegraph.core.naming import graph_iri
 
-    from .store import open_read_only
+    from .core.store import open_read_only
 
     graph = Graph()
     if files:
@@ -214,7 +214,7 @@ def validate(obj, files):
 @handled
 def check(reasoner):
     """Check the ontology: the SPARQL quality checks, then HermiT consistency and classification."""
-    from ontology.quality import reason, run_checks
+    from rolegraph.loader.quality import reason, run_checks
 
     failures = run_checks()
     for failure in failures:
@@ -244,7 +244,7 @@ def import_():
 @handled
 def import_rdf(obj, files, graph_iri_):
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD); quads keep their graphs."""
-    from loader.imports import import_rdf as run
+    from rolegraph.loader.imports import import_rdf as run
 
     result = run(obj["store"], files, graph_iri_, obj["base_iri"])
     for graph, count in result.triples.items():
@@ -273,8 +273,8 @@ def _report_links(result) -> None:
 
 def _relinker(base_iri: str):
     """The step an import runs before publishing: links rebuilt against the new taxonomy."""
-    from loader.lexicon import load_lexicon
-    from loader.link import relink
+    from rolegraph.loader.lexicon import load_lexicon
+    from rolegraph.loader.link import relink
 
     return lambda store: relink(store, base_iri, load_lexicon())
 
@@ -285,7 +285,7 @@ def _relinker(base_iri: str):
 @handled
 def import_esco(obj, folder):
     """Import an ESCO CSV export (v1.1.x or v1.2.x, any language) into its own named graph."""
-    from loader.taxonomies.esco import import_esco as run
+    from rolegraph.loader.taxonomies.esco import import_esco as run
 
     _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
 
@@ -296,7 +296,7 @@ def import_esco(obj, folder):
 @handled
 def import_rome(obj, folder):
     """Import the ROME 4.0 CSV export (France Travail) into its own named graph."""
-    from loader.taxonomies.rome import import_rome as run
+    from rolegraph.loader.taxonomies.rome import import_rome as run
 
     _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
 
@@ -306,7 +306,7 @@ def import_rome(obj, folder):
 @handled
 def link(obj):
     """Rebuild the links from our entities to the imported ESCO and ROME (build and import do it too)."""
-    from loader.link import link as run
+    from rolegraph.loader.link import link as run
 
     _report_links(run(obj["store"], obj["base_iri"]))
 
@@ -328,18 +328,18 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     Queries run in --workers processes, each stopped after --timeout seconds. Without
     --production this is Flask's development server.
     """
-    from .store import open_read_only
+    from .core.store import open_read_only
 
     open_read_only(obj["store"])  # fail now, clearly, if nothing was built
     settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout}
     click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql "
                f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)
     if not production:
-        from server import create_app
+        from rolegraph.server import create_app
 
         create_app(settings).run(host=host, port=port, threaded=True)
         return
-    from server.production import serve as serve_production
+    from rolegraph.server.production import serve as serve_production
 
     serve_production(settings, host, port, threads)
 
@@ -355,7 +355,7 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
 @handled
 def query(obj, name, params, text, endpoint, fmt, list_):
     """Run a named query (or --sparql TEXT) on the store or on a remote endpoint."""
-    import queries
+    from rolegraph import queries
 
     from .querying import render, run_local, run_remote
 
@@ -389,7 +389,7 @@ def query(obj, name, params, text, endpoint, fmt, list_):
 @handled
 def export(obj, fmt, graph_, output):
     """Export the published dataset (or one graph) in an RDF format."""
-    from .exporting import export as run
+    from .core.export import export as run
 
     target = open(output, "wb") if output else sys.stdout.buffer
     try:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .store import open_read_only
+from .core.errors import QueryError
+from .core.store import open_read_only
 
 
 @dataclass

@@ -2,15 +2,15 @@
 (/id/…), exports, the VoID description and pages for people.
 
 ``create_app(config)`` opens nothing at import time; the store is opened once per process on the
-first request and followed across new builds (see ``rolegraph.store.StoreReader``).
+first request and followed across new builds (see ``rolegraph.core.store.StoreReader``).
 """
 from __future__ import annotations
 
 from flask import Flask, request
 from werkzeug.exceptions import RequestURITooLarge
 
-from rolegraph.settings import defaults
-from rolegraph.store import StoreReader
+from rolegraph.core.settings import defaults
+from rolegraph.core.store import StoreReader
 
 from . import api, errors, export, html, linked_data, pages, sparql, void
 from .cache import ResponseCache
@@ -18,7 +18,7 @@ from .executor import Executor
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. ``config`` keys are the setting names of ``rolegraph.settings`` (``store``,
+    """Build the app. ``config`` keys are the setting names of ``rolegraph.core.settings`` (``store``,
     ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``,
     ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``). Query
     worker processes start on the first query; ``app.extensions["rolegraph.executor"].close()``

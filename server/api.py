@@ -4,7 +4,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, current_app, jsonify, request
 
-import queries
+from rolegraph import queries
 from rolegraph import __version__
 
 from .executor import Job

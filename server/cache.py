@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from rolegraph.store import current_generation
+from rolegraph.core.store import current_generation
 
 
 class ResultCache:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from rolegraph.errors import RolegraphError
+from rolegraph.core.errors import RolegraphError
 
 
 def register(app: Flask) -> None:

@@ -38,8 +38,8 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from rolegraph.errors import Busy, QueryError, QueryTimeout, RolegraphError, WorkerCrashed
-from rolegraph.store import StoreReader
+from rolegraph.core.errors import Busy, QueryError, QueryTimeout, RolegraphError, WorkerCrashed
+from rolegraph.core.store import StoreReader
 
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
 

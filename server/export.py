@@ -1,4 +1,4 @@
-"""Whole-dataset downloads over HTTP, streamed from the store by ``rolegraph.exporting`` (the same
+"""Whole-dataset downloads over HTTP, streamed from the store by ``rolegraph.core.export`` (the same
 code as ``rolegraph export``), and the published JSON-LD context."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from rolegraph import jsonld
-from rolegraph.exporting import FORMATS, chunks, export_format
+from rolegraph.core import jsonld
+from rolegraph.core.export import FORMATS, chunks, export_format
 
 blueprint = Blueprint("export", __name__)
 

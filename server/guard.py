@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rolegraph.errors import QueryError, QueryRefused
+from rolegraph.core.errors import QueryError, QueryRefused
 
 #: Keywords refused unless the ``allow_service`` setting is on.
 REMOTE_KEYWORDS = ("SERVICE", "LOAD")

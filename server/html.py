@@ -7,8 +7,8 @@ import pyoxigraph as ox
 from flask import Flask, current_app
 from rdflib.namespace import RDFS, SKOS
 
-from ontology import tbox
-from rolegraph.jsonld import compact
+from rolegraph.core.tbox import tbox
+from rolegraph.core.jsonld import compact
 
 #: No inline script or style, nothing from another origin, never framed.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

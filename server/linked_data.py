@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
 
-import queries
-from ontology import PREFIXES, RG
-from rolegraph import jsonld
-from rolegraph.errors import NotFound
+from rolegraph import queries
+from rolegraph.core.vocabulary import PREFIXES, RG
+from rolegraph.core import jsonld
+from rolegraph.core.errors import NotFound
 
 from . import charts
 from .api import _plain

@@ -6,8 +6,8 @@ import re
 
 from flask import Blueprint, render_template, request, url_for
 
-import queries
-from rolegraph.errors import QueryError
+from rolegraph import queries
+from rolegraph.core.errors import QueryError
 
 from .api import _plain
 from .html import term_label

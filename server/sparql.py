@@ -11,9 +11,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import NotAcceptable
 
-from ontology import SD
-from rolegraph.errors import Forbidden, QueryError, Unauthorized, UsageError
-from rolegraph.store import current_generation, publishing
+from rolegraph.core.vocabulary import SD
+from rolegraph.core.errors import Forbidden, QueryError, Unauthorized, UsageError
+from rolegraph.core.store import current_generation, publishing
 
 from . import guard
 from .executor import Job, Result, on_own_stack

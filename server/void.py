@@ -16,11 +16,13 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import NotAcceptable
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
-import queries
-from ontology import ONTOLOGY_IRI, PREFIXES, RG_URI, tbox
-from rolegraph import __version__, jsonld
-from rolegraph.exporting import FORMATS
-from rolegraph.store import published_at
+from rolegraph import queries
+from rolegraph.core.tbox import tbox
+from rolegraph.core.vocabulary import ONTOLOGY_IRI, PREFIXES, RG_URI
+from rolegraph import __version__
+from rolegraph.core import jsonld
+from rolegraph.core.export import FORMATS
+from rolegraph.core.store import published_at
 
 from .api import _plain
 from .html import base_iri

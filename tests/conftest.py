@@ -34,7 +34,7 @@ def seeds() -> Path:
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory, seeds) -> Path:
     """A store with the seeds built into it (the library function, as the CLI calls it)."""
-    from loader.build import build
+    from rolegraph.loader.build import build
 
     store = tmp_path_factory.mktemp("store") / "store"
     build([seeds], store, BASE)
@@ -44,7 +44,7 @@ def built_store(tmp_path_factory, seeds) -> Path:
 @pytest.fixture(scope="session")
 def mixed_store(tmp_path_factory, seeds) -> Path:
     """A store with the seeds and our sample documents (other roles) built into it."""
-    from loader.build import build
+    from rolegraph.loader.build import build
 
     store = tmp_path_factory.mktemp("mixed") / "store"
     build([seeds, SAMPLES], store, BASE)
@@ -53,7 +53,7 @@ def mixed_store(tmp_path_factory, seeds) -> Path:
 
 @pytest.fixture()
 def app(built_store):
-    from server import create_app
+    from rolegraph.server import create_app
 
     return create_app({"store": str(built_store), "base_iri": BASE, "testing": True})
 
@@ -129,9 +129,9 @@ INSERT DATA {{
 def linked_store(tmp_path_factory, seeds) -> Path:
     """The seeds, a one-occupation ESCO export written here (v1.2.0, English) imported by the real
     importer, and two mappings of the back-end developer recorded as the linking step records them."""
-    from loader.build import build
-    from loader.taxonomies.esco import import_esco
-    from rolegraph.store import publishing
+    from rolegraph.loader.build import build
+    from rolegraph.loader.taxonomies.esco import import_esco
+    from rolegraph.core.store import publishing
 
     tmp = tmp_path_factory.mktemp("linked")
     store = tmp / "store"
@@ -156,11 +156,11 @@ REFERENCE = ROOT.parent / "shared" / "reference"
 def reference_store(tmp_path_factory, seeds) -> Path:
     """The seeds and our samples built, then the real ESCO (v1.1.1 English, v1.2.1 French labels) and
     ROME v460 exports imported the way ``rolegraph import`` does, the last import relinking."""
-    from loader.build import build
-    from loader.lexicon import load_lexicon
-    from loader.link import relink
-    from loader.taxonomies.esco import import_esco
-    from loader.taxonomies.rome import import_rome
+    from rolegraph.loader.build import build
+    from rolegraph.loader.lexicon import load_lexicon
+    from rolegraph.loader.link import relink
+    from rolegraph.loader.taxonomies.esco import import_esco
+    from rolegraph.loader.taxonomies.rome import import_rome
 
     if not (REFERENCE / "esco").is_dir() or not (REFERENCE / "rome").is_dir():
         pytest.skip("../shared/reference is not beside the checkout")

@@ -10,13 +10,13 @@ import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
 
-import loader.build
+import rolegraph.loader.build
 from conftest import BASE, pdf_bytes
-from loader.build import build
-from loader.documents import read_document
+from rolegraph.loader.build import build
+from rolegraph.loader.documents import read_document
 from rolegraph.cli import main
-from rolegraph.errors import InputError
-from rolegraph.store import open_read_only
+from rolegraph.core.errors import InputError
+from rolegraph.core.store import open_read_only
 
 CLOUD = """# Cloud engineer
 
@@ -93,14 +93,14 @@ def write_good(folder: Path) -> Path:
 
 def vanish(monkeypatch, name: str) -> None:
     """Delete the file called ``name`` just before the build reads it, as another process might."""
-    real = loader.build.read_document
+    real = rolegraph.loader.build.read_document
 
     def reader(path, *args):
         if Path(path).name == name:
             Path(path).unlink()
         return real(path, *args)
 
-    monkeypatch.setattr(loader.build, "read_document", reader)
+    monkeypatch.setattr(rolegraph.loader.build, "read_document", reader)
 
 
 def dataset(store: Path) -> dict[str, object]:
@@ -179,14 +179,14 @@ def test_only_broken_files_is_exit_code_2_and_publishes_nothing(runner, tmp_path
 def test_a_file_made_unreadable_during_the_build_is_named(tmp_path, good_store, monkeypatch):
     folder = write_good(tmp_path / "docs")
     (folder / "locked.md").write_text(CLOUD.replace("Cloud", "Data"), encoding="utf-8")
-    real = loader.build.read_document
+    real = rolegraph.loader.build.read_document
 
     def reader(path, *args):
         if Path(path).name == "locked.md":
             Path(path).chmod(0)
         return real(path, *args)
 
-    monkeypatch.setattr(loader.build, "read_document", reader)
+    monkeypatch.setattr(rolegraph.loader.build, "read_document", reader)
     result = build([folder], tmp_path / "store", BASE)
     assert [(Path(f.details["file"]).name, f.message) for f in result.failures] == [
         ("locked.md", "cannot read file: Permission denied")]

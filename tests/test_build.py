@@ -5,12 +5,12 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from conftest import BASE, SAMPLES
-from loader.build import build, read_all
-from loader.extract import extract
-from loader.graph import build_graph
-from ontology import graph_iri
-from rolegraph.errors import InputError, StoreLocked, ValidationFailed
-from rolegraph.store import current_generation, open_read_only, publishing
+from rolegraph.loader.build import build, read_all
+from rolegraph.loader.extract import extract
+from rolegraph.loader.graph import build_graph
+from rolegraph.core.naming import graph_iri
+from rolegraph.core.errors import InputError, StoreLocked, ValidationFailed
+from rolegraph.core.store import current_generation, open_read_only, publishing
 
 POSTGRESQL_SOURCES = """
 PREFIX rg: <https://w3id.org/rolegraph/ontology#>
@@ -91,11 +91,11 @@ def test_a_build_that_fails_validation_keeps_the_previous_graph(tmp_path, monkey
     store = tmp_path / "store"
     build([SAMPLES / "data-engineer.html"], store, BASE)
     before = current_generation(store)
-    import loader.build as module
+    import rolegraph.loader.build as module
 
     def broken_graph(*args, **kwargs):
         built = build_graph(*args, **kwargs)
-        from ontology import RG
+        from rolegraph.core.vocabulary import RG
         from rdflib import Literal
         for salary in list(built.graph.subjects(predicate=RG.currency)):
             built.graph.set((salary, RG.currency, Literal("dollars")))
@@ -136,7 +136,7 @@ def test_the_published_graph_conforms_and_holds_the_ontology(built_store):
     store = open_read_only(built_store)
     assert store.contains_named_graph(ox.NamedNode(str(graph_iri(BASE, "ontology"))))
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph_iri(BASE, "fiches"))))
-    from loader.validate import validate
+    from rolegraph.loader.validate import validate
     graph = Graph()
     graph.parse(data=data, format="nt")
     assert validate(graph).conforms

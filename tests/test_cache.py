@@ -8,8 +8,8 @@ import shutil
 import pytest
 from conftest import BASE
 
-from rolegraph.store import publishing
-from server.cache import ResultCache
+from rolegraph.core.store import publishing
+from rolegraph.server.cache import ResultCache
 
 RG = "https://w3id.org/rolegraph/ontology#"
 DOCUMENTS = f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{RG}SourceDocument> }}"
@@ -19,7 +19,7 @@ JSON = "application/sparql-results+json"
 @pytest.fixture()
 def served(tmp_path, built_store):
     """A client on a copy of the seed store, and the list of queries that reached the workers."""
-    from server import create_app
+    from rolegraph.server import create_app
 
     store = tmp_path / "store"
     shutil.copytree(built_store, store, symlinks=True)

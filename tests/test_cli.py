@@ -90,7 +90,7 @@ def test_a_syntax_error_is_exit_code_4(runner, sample_store):
 
 def test_validate_exits_1_on_a_violation(runner, tmp_path):
     graph = Graph().parse(ROOT / "tests/fixtures/shapes/valid/complete.ttl")
-    from ontology import sparql_prologue
+    from rolegraph.core.vocabulary import sparql_prologue
     graph.update(sparql_prologue() + (ROOT / "tests/fixtures/shapes/invalid/salary-currency-not-iso.ru").read_text())
     path = tmp_path / "broken.ttl"
     graph.serialize(path, format="turtle")

@@ -16,8 +16,8 @@ import rdflib
 from rdflib.compare import to_isomorphic
 
 from conftest import BASE, ROOT, SAMPLES
-from loader.build import build
-from rolegraph.store import GENERATIONS, current_generation, open_read_only
+from rolegraph.loader.build import build
+from rolegraph.core.store import GENERATIONS, current_generation, open_read_only
 
 TRIALS = 12
 

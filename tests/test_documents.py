@@ -2,9 +2,9 @@
 import pytest
 
 from conftest import pdf_bytes
-from loader import documents
-from loader.documents import expand_paths, read_document
-from rolegraph.errors import InputError
+from rolegraph.loader import documents
+from rolegraph.loader.documents import expand_paths, read_document
+from rolegraph.core.errors import InputError
 
 
 def test_plain_text_keeps_headings_and_list_items(write):

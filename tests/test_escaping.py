@@ -10,10 +10,10 @@ import rdflib
 from rdflib import DCTERMS, Literal, URIRef
 
 from conftest import BASE
-from loader.build import build
+from rolegraph.loader.build import build
 from rolegraph.cli import main
-from rolegraph.store import open_read_only
-from server import create_app
+from rolegraph.core.store import open_read_only
+from rolegraph.server import create_app
 
 RG = "https://w3id.org/rolegraph/ontology#"
 #: What a hostile or careless author may write; every line must come out as the same string.

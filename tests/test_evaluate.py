@@ -4,9 +4,9 @@ import json
 import pytest
 
 from conftest import GOLD, needs_seeds
-from loader.build import read_all
-from loader.evaluate import evaluate, normalise, score_items
-from loader.extract import extract
+from rolegraph.loader.build import read_all
+from rolegraph.loader.evaluate import evaluate, normalise, score_items
+from rolegraph.loader.extract import extract
 
 FLOORS = {"main_role": 1.0, "tools": 0.90, "diplomas": 0.90, "certifications": 0.90, "salaries": 0.90,
           "related_roles": 0.75, "trainings": 0.75, "skills": 0.75}

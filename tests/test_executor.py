@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from rolegraph.errors import QueryError, QueryTimeout, WorkerCrashed
-from rolegraph.store import publishing
-from server.executor import Executor, Job, release_free_memory
+from rolegraph.core.errors import QueryError, QueryTimeout, WorkerCrashed
+from rolegraph.core.store import publishing
+from rolegraph.server.executor import Executor, Job, release_free_memory
 
 RG = "https://w3id.org/rolegraph/ontology#"
 DOCUMENTS = f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{RG}SourceDocument> }}"
@@ -147,7 +147,7 @@ def test_the_longest_chain_a_worker_runs_on_its_main_thread_is_answered(pool, ch
     """Queries that fit the worker's main-thread budget skip the sized thread: the densest chains of
     that length are still answered, not a stack overflow that kills the worker; one link more goes
     to a sized thread and is answered too."""
-    from server.executor import main_stack_budget, stack_needed
+    from rolegraph.server.executor import main_stack_budget, stack_needed
 
     make = CHAINS[chain]
     n = 0

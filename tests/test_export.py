@@ -9,9 +9,9 @@ from pyld import jsonld as pyld
 from rdflib.compare import isomorphic
 
 from conftest import BASE
-from rolegraph import jsonld
+from rolegraph.core import jsonld
 from rolegraph.cli import main
-from rolegraph.store import open_read_only
+from rolegraph.core.store import open_read_only
 
 FICHES = BASE + "graph/fiches"
 
@@ -79,7 +79,7 @@ def test_turtle_batches_do_not_repeat_the_prefixes(client):
 
 
 def test_the_published_context_is_made_from_the_prefix_map(client):
-    from ontology import PREFIXES
+    from rolegraph.core.vocabulary import PREFIXES
 
     response = client.get("/context.jsonld")
     assert response.mimetype == "application/ld+json"

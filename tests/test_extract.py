@@ -1,7 +1,7 @@
 """Extraction on documents we wrote (data/samples): other roles, both languages, every category."""
 from conftest import SAMPLES
-from loader.documents import read_document
-from loader.extract import extract
+from rolegraph.loader.documents import read_document
+from rolegraph.loader.extract import extract
 
 
 def names(items):

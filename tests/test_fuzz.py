@@ -10,8 +10,8 @@ from conftest import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import queries
-from server import create_app
+from rolegraph import queries
+from rolegraph.server import create_app
 
 TIMEOUT = 2.0
 BACKEND = BASE + "role/back-end-developer"

@@ -1,8 +1,8 @@
 """The lexical scan that refuses SERVICE and LOAD: keywords only, never the same words as data."""
 import pytest
 
-from rolegraph.errors import QueryError, QueryRefused
-from server.guard import check, keywords
+from rolegraph.core.errors import QueryError, QueryRefused
+from rolegraph.server.guard import check, keywords
 
 
 @pytest.mark.parametrize("text", [
@@ -48,7 +48,7 @@ def test_allowed_by_the_setting():
 
 
 def test_nesting_counts_brackets_and_negations_but_not_inside_literals_iris_or_comments():
-    from server.guard import MAX_NESTING, nesting
+    from rolegraph.server.guard import MAX_NESTING, nesting
 
     assert nesting("SELECT * WHERE { FILTER((1)) }") == (3, None)
     assert nesting('SELECT * WHERE { ?s ?p "(((((" . ?s ?p <http://x.org/((> } # [[[[[[') == (1, None)

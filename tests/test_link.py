@@ -4,10 +4,10 @@ import pytest
 import pyoxigraph as ox
 
 from conftest import BASE
-from loader.link import label_keys, link
-from ontology import sparql_prologue
+from rolegraph.loader.link import label_keys, link
+from rolegraph.core.vocabulary import sparql_prologue
 from rolegraph.cli import main
-from rolegraph.store import open_read_only
+from rolegraph.core.store import open_read_only
 
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 MODERN_TOOLS = ("docker", "kubernetes", "mongodb", "kafka", "nodejs")

@@ -7,11 +7,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-import queries
+from rolegraph import queries
 from conftest import BASE, ESCO_DEVELOPER, ROME_FICHE
-from ontology import RG
-from rolegraph.store import open_read_only
-from server import create_app
+from rolegraph.core.vocabulary import RG
+from rolegraph.core.store import open_read_only
+from rolegraph.server import create_app
 
 BACKEND = BASE + "role/back-end-developer"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

@@ -1,10 +1,10 @@
 """Matching lexicon entries in real text: folding, variants, typos, alternatives, word boundaries."""
 import pytest
 
-from loader.extract import extract, matcher_for
-from loader.extract.matcher import resolve
-from loader.documents import assemble
-from loader.lexicon import load_lexicon
+from rolegraph.loader.extract import extract, matcher_for
+from rolegraph.loader.extract.matcher import resolve
+from rolegraph.loader.documents import assemble
+from rolegraph.loader.lexicon import load_lexicon
 
 
 def names(text: str, kind: str, language: str = "en") -> list[str]:

@@ -5,9 +5,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-import ontology
-from ontology import RG, RG_URI, tbox
-from ontology.quality import checks, reason, run_checks
+from rolegraph.core import vocabulary
+from rolegraph.core.tbox import tbox
+from rolegraph.core.vocabulary import RG, RG_URI
+from rolegraph.loader.quality import checks, reason, run_checks
 
 
 def _copy_of_tbox() -> Graph:
@@ -98,7 +99,7 @@ def test_hermit_reports_an_inconsistent_individual():
 
 
 def test_prefix_map_is_the_one_bound_on_graphs():
-    graph = ontology.bind_prefixes(Graph())
+    graph = vocabulary.bind_prefixes(Graph())
     bound = {p: str(n) for p, n in graph.namespaces()}
-    for prefix, iri in ontology.PREFIXES.items():
+    for prefix, iri in vocabulary.PREFIXES.items():
         assert bound[prefix] == iri

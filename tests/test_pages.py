@@ -12,10 +12,10 @@ import pytest
 import rdflib
 
 from conftest import BASE
-from loader.build import build
-from rolegraph.store import open_read_only
-import queries
-from server import create_app
+from rolegraph.loader.build import build
+from rolegraph.core.store import open_read_only
+from rolegraph import queries
+from rolegraph.server import create_app
 
 HOSTILE_TITLE = 'Développeur back-end <script>alert("title")</script> & "co"'
 HOSTILE_SECTION = "Compétences <img src=x onerror=\"alert('section')\">"

@@ -1,10 +1,10 @@
 """Named queries: headers, safe binding, and real answers on the graph built from the seeds."""
 import pytest
 
-import queries
+from rolegraph import queries
 from conftest import BASE
-from rolegraph.errors import QueryError
-from rolegraph.store import open_read_only
+from rolegraph.core.errors import QueryError
+from rolegraph.core.store import open_read_only
 
 BACKEND = BASE + "role/back-end-developer"
 
@@ -169,7 +169,7 @@ def test_entity_labels_in_both_languages(built_store):
 
 def test_entity_describe_is_a_graph_with_claims_and_evidence(built_store):
     from rdflib import Graph, URIRef
-    from ontology import RG
+    from rolegraph.core.vocabulary import RG
 
     text = queries.get("entity-describe").bind({"entity": BASE + "tool/postgresql"})
     triples = open_read_only(built_store).query(text, use_default_graph_as_union=True)
@@ -217,7 +217,7 @@ def test_unlinked_entities_are_the_curators_work(reference_store):
 
 
 def test_entity_labels_fall_back_on_a_match_where_ours_lack_one(tmp_path):
-    from loader.imports import import_rdf
+    from rolegraph.loader.imports import import_rdf
 
     data = tmp_path / "labels.ttl"
     data.write_text(f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .

@@ -2,11 +2,11 @@
 import re
 from pathlib import Path
 
-import queries
-from ontology import RG
+from rolegraph import queries
+from rolegraph.core.vocabulary import RG
 from rolegraph.cli import main
-from rolegraph.errors import EXIT_CODES
-from rolegraph.settings import SETTINGS
+from rolegraph.core.errors import EXIT_CODES
+from rolegraph.core.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_settings_table_and_global_options_name_every_setting():
 
 
 def test_route_table_lists_every_route_of_the_server(tmp_path):
-    from server import create_app
+    from rolegraph.server import create_app
 
     placeholder = lambda rule: re.sub(r"<[^>]+>", "<>", rule)  # noqa: E731
     documented = {placeholder(route) for cells in table("route-table") for route in re.findall(r"`([^`]+)`", cells[0])}

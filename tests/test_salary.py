@@ -1,7 +1,7 @@
 """Salary figures in French and English, from the forms job profiles use."""
 import pytest
 
-from loader.extract.salary import find_salaries
+from rolegraph.loader.extract.salary import find_salaries
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -9,8 +9,8 @@ import urllib.parse
 import pytest
 from conftest import BASE, served
 
-import queries
-from server import create_app
+from rolegraph import queries
+from rolegraph.server import create_app
 
 BACKEND = BASE + "role/back-end-developer"
 TOKEN = "tok-7Hq2-never-in-a-log"
@@ -115,7 +115,7 @@ def test_service_hidden_in_any_named_query_parameter_is_a_value(secured, listene
 # ---------------------------------------------------------------- the update token
 
 def test_the_token_is_compared_in_constant_time(secured, monkeypatch):
-    import server.sparql
+    import rolegraph.server.sparql
 
     compared, original = [], hmac.compare_digest
 
@@ -123,7 +123,7 @@ def test_the_token_is_compared_in_constant_time(secured, monkeypatch):
         compared.append((a, b))
         return original(a, b)
 
-    monkeypatch.setattr(server.sparql.hmac, "compare_digest", spy)
+    monkeypatch.setattr(rolegraph.server.sparql.hmac, "compare_digest", spy)
     nearly = TOKEN[:-1] + ("x" if TOKEN[-1] != "x" else "y")
     for given in (nearly, "z" * len(TOKEN), TOKEN + "!"):
         refused = secured.post("/sparql", data="CLEAR GRAPH <https://example.org/nothing>",

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import BASE
-from server import create_app
+from rolegraph.server import create_app
 
 BACKEND = BASE + "role/back-end-developer"
 
@@ -173,7 +173,7 @@ def test_service_is_refused_in_queries_but_the_word_as_data_is_not(client):
 
 
 def test_service_is_refused_in_a_named_query_and_a_parameter_cannot_inject_it(client, monkeypatch):
-    import queries
+    from rolegraph import queries
 
     remote = queries.NamedQuery("remote", "Remote", "Asks another endpoint.", (),
                                 "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
@@ -252,7 +252,7 @@ def test_a_failed_update_publishes_nothing(writable):
     assert load.status_code == 403 and load.json["error"]["details"]["keyword"] == "LOAD"
     form = client.post("/sparql", data={"update": NEW_DOCUMENT}, headers=auth)
     assert form.status_code == 400 and "application/sparql-update" in form.json["error"]["message"]
-    from rolegraph.store import current_generation
+    from rolegraph.core.store import current_generation
 
     assert current_generation(store).name == "000001" and documents(client) == 5
 

@@ -8,8 +8,9 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from loader.validate import validate
-from ontology import RGSH, SH, shapes, sparql_prologue
+from rolegraph.loader.validate import validate
+from rolegraph.core.tbox import shapes
+from rolegraph.core.vocabulary import RGSH, SH, sparql_prologue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))

@@ -7,13 +7,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from loader.imports import import_rdf
-from loader.taxonomies import decode, read_csv
-from loader.taxonomies.esco import import_esco
-from loader.taxonomies.rome import import_rome
-from ontology import sparql_prologue
-from rolegraph.errors import UsageError
-from rolegraph.store import current_generation, open_read_only
+from rolegraph.loader.imports import import_rdf
+from rolegraph.loader.taxonomies import decode, read_csv
+from rolegraph.loader.taxonomies.esco import import_esco
+from rolegraph.loader.taxonomies.rome import import_rome
+from rolegraph.core.vocabulary import sparql_prologue
+from rolegraph.core.errors import UsageError
+from rolegraph.core.store import current_generation, open_read_only
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 ESCO_DIR, ROME_DIR = REFERENCE / "esco", REFERENCE / "rome" / "v460"

@@ -1,10 +1,10 @@
 """ESCO and ROME labels as extra vocabulary: other roles understood, our own entries kept."""
 from conftest import BASE, GOLD
-from loader.build import read_all
-from loader.evaluate import evaluate
-from loader.extract import extract
-from loader.lexicon import load_lexicon
-from loader.vocabulary import extended_lexicon
+from rolegraph.loader.build import read_all
+from rolegraph.loader.evaluate import evaluate
+from rolegraph.loader.extract import extract
+from rolegraph.loader.lexicon import load_lexicon
+from rolegraph.loader.vocabulary import extended_lexicon
 from rolegraph.cli import main
 
 BLOCKCHAIN = """Blockchain architect — job profile

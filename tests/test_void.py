@@ -5,11 +5,11 @@ import json
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-import queries
+from rolegraph import queries
 from conftest import BASE
-from ontology import RG, sparql_prologue
-from rolegraph.store import open_read_only
-from server import create_app
+from rolegraph.core.vocabulary import RG, sparql_prologue
+from rolegraph.core.store import open_read_only
+from rolegraph.server import create_app
 
 ESCO_GRAPH = rdflib.URIRef(BASE + "graph/esco-en")
 
@@ -78,9 +78,9 @@ def test_the_datasets_query_and_void_carry_the_esco_attribution_and_version(link
 def test_the_summary_is_counted_once_per_generation(tmp_path, monkeypatch):
     """The home page and the description share one count per published generation: a second request
     runs no counting query, a new build is counted afresh."""
-    from loader.build import build
+    from rolegraph.loader.build import build
     from conftest import SAMPLES
-    from server import void
+    from rolegraph.server import void
 
     store = tmp_path / "store"
     build([SAMPLES / "data-engineer.html"], store, BASE)

@@ -8,11 +8,11 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from ontology import RG, bind_prefixes
+from rolegraph.core.vocabulary import RG, bind_prefixes
 
 from ..extract import Evidence, Extraction, Item
 from ..lexicon import Lexicon, load_lexicon
-from .mint import Minter
+from rolegraph.core.naming import Minter
 
 #: Evidence kept per claim and document: the first passage of each distinct wording, up to this
 #: many; a phrase repeated twenty times by a corrupted page is one piece of evidence.

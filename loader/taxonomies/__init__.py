@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from rolegraph.errors import InputError
+from rolegraph.core.errors import InputError
 
 
 @dataclass(frozen=True)

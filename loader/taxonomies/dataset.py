@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
-from rolegraph.store import current_generation, open_read_only, publishing
+from rolegraph.core.store import current_generation, open_read_only, publishing
 
 from . import ImportResult, RowProblem
 

@@ -33,8 +33,9 @@ from typing import Callable, Iterable, Iterator
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from ontology import ESCO, ESCO_ID, ISOTHES, graph_iri
-from rolegraph.errors import UsageError
+from rolegraph.core.naming import graph_iri
+from rolegraph.core.vocabulary import ESCO, ESCO_ID, ISOTHES
+from rolegraph.core.errors import UsageError
 
 from . import ImportResult, RowProblem, iri, read_csv, split_cell
 from .dataset import Source, checksum, node, replace_graph

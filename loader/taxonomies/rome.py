@@ -38,8 +38,8 @@ from typing import Callable, Iterator
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, SDO, SKOS
 
-from ontology import graph_iri
-from rolegraph.errors import UsageError
+from rolegraph.core.naming import graph_iri
+from rolegraph.core.errors import UsageError
 
 from . import ImportResult, RowProblem, read_csv
 from .dataset import Source, checksum, node, replace_graph

@@ -1,11 +1,26 @@
-"""The one place where instance IRIs are minted: same input, same IRIs, under a configurable base."""
+"""Naming: the default base IRI, the named graphs of a store, and every minting of instance IRIs.
+
+The one place where instance IRIs are minted: same input, same IRIs, under a configurable base.
+"""
 from __future__ import annotations
 
 import hashlib
 
 from rdflib import URIRef
 
-from ontology import DEFAULT_BASE
+#: Instance data is minted under this base unless a deployment configures its own.
+DEFAULT_BASE = "https://w3id.org/rolegraph/id/"
+
+#: Named graphs of a store: the facts from documents (replaced by each build), the ontology they are
+#: typed with, and the links to ESCO and ROME (rebuilt after each build and import).
+FICHES_GRAPH = "fiches"
+ONTOLOGY_GRAPH = "ontology"
+LINKS_GRAPH = "links"
+
+
+def graph_iri(base: str, name: str) -> URIRef:
+    """The IRI of the named graph ``name`` (e.g. "fiches", "esco") under an instance base."""
+    return URIRef(f"{base}graph/{name}")
 
 #: Entity kinds and the path segment their IRIs live under.
 ENTITY_PATHS = {

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import CHECKS_DIR, sparql_prologue, tbox
+from rolegraph.core.paths import CHECKS_DIR
+from rolegraph.core.tbox import tbox
+from rolegraph.core.vocabulary import sparql_prologue
 
 
 @dataclass(frozen=True)

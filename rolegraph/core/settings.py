@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ontology import DEFAULT_BASE
+from rolegraph.core.naming import DEFAULT_BASE
 
 
 @dataclass(frozen=True)

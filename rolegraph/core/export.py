@@ -4,7 +4,7 @@
 ``chunks`` checks its arguments at once and returns a generator of bytes that reads the store in
 batches, so that neither side holds the dataset in memory. Turtle and TriG batches are written by
 Oxigraph with the project's prefixes (repeated ``@prefix`` lines are dropped after the first batch);
-JSON-LD is compacted by ``rolegraph.jsonld``.
+JSON-LD is compacted by ``rolegraph.core.jsonld``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ontology import PREFIXES
+from rolegraph.core.vocabulary import PREFIXES
 
 from . import jsonld
 from .errors import NotFound, UsageError

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ontology import PREFIXES
+from rolegraph.core.vocabulary import PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

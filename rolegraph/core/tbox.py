@@ -1,0 +1,31 @@
+"""The ontology (TBox and concept schemes) and the SHACL shapes as rdflib graphs, parsed once per process."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import Graph
+
+from .paths import SHAPE_FILES, TBOX_FILES
+from .vocabulary import bind_prefixes
+
+
+@lru_cache(maxsize=1)
+def tbox() -> Graph:
+    """The ontology and its concept schemes as one rdflib graph, parsed once per process.
+
+    Callers must not modify the returned graph; copy it first.
+    """
+    graph = bind_prefixes(Graph())
+    for path in TBOX_FILES:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=2)
+def shapes(severity: str | None = None) -> Graph:
+    """The SHACL shapes of one severity ("violation" or "warning"), or of both when ``None``."""
+    graph = bind_prefixes(Graph())
+    for name, path in SHAPE_FILES.items():
+        if severity in (None, name):
+            graph.parse(path, format="turtle")
+    return graph
