@@ -75,3 +75,15 @@ def test_route_table_lists_every_route_of_the_server(tmp_path):
     app = create_app({"store": str(tmp_path / "store")})
     served = {placeholder(rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert documented == served
+
+
+def test_layout_table_matches_the_package_map():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    mapped = {f"{folder}/": name for name, folder in project["package-dir"].items()}
+    mapped.update({f"{name.replace('.', '/')}/": name for name in project["packages"]
+                   if not any(name == m or name.startswith(m + ".") for m in project["package-dir"])
+                   and name.count(".") <= 1})
+    documented = {c[0].strip("`"): c[1].strip("`") for c in table("layout-table")}
+    assert documented == mapped
