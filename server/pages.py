@@ -11,7 +11,7 @@ from rolegraph.core.errors import QueryError
 
 from .api import _plain
 from .html import term_label
-from .sparql import construct, run, select
+from .sparql import ask, construct, select
 from .void import summary
 
 blueprint = Blueprint("pages", __name__)
@@ -76,7 +76,7 @@ def _answer(text: str) -> dict:
             names += [n for n in row if n not in names]
         result.update(variables=names, rows=rows[:MAX_SHOWN], total=len(rows))
     elif kind == "ASK":
-        result.update(boolean=bool(run(text)))
+        result.update(boolean=ask(text))
     else:
         triples = construct(text)
         result.update(variables=["subject", "predicate", "object"], total=len(triples),

@@ -59,12 +59,3 @@ def solutions(variables: list[str], rows: list[tuple]) -> ox.QuerySolutions:
 def content_type(media: str) -> str:
     """The Content-Type header for a media type (text types say their charset)."""
     return media + "; charset=utf-8" if media.startswith("text/") else media
-
-
-def serialize(results, request: Request) -> tuple[bytes, str]:
-    """Serialise pyoxigraph results in the negotiated format; returns (body, content type)."""
-    if isinstance(results, ox.QueryTriples):
-        media, fmt = choose(request, GRAPH_FORMATS)
-    else:
-        media, fmt = choose(request, SOLUTION_FORMATS)
-    return results.serialize(format=fmt), content_type(media)

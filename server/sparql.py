@@ -17,17 +17,12 @@ from rolegraph.core.store import current_generation, publishing
 
 from . import guard
 from .executor import Job, Result, on_own_stack
-from .results import GRAPH_FORMATS, SOLUTION_FORMATS, choose, content_type, solutions
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, choose, content_type
 
 blueprint = Blueprint("sparql", __name__)
 
 #: Response header present when an answer was cut at ``max_rows``; its value is that cap.
 TRUNCATED_HEADER = "X-Rolegraph-Truncated"
-
-
-def store():
-    """The published store, opened once per process and followed across new builds."""
-    return current_app.extensions["rolegraph.store"].get()
 
 
 def execute(job: Job) -> Result:
@@ -36,17 +31,9 @@ def execute(job: Job) -> Result:
     return current_app.extensions["rolegraph.executor"].run(job)
 
 
-def run(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
-    """Run ``query`` on the union of the store's graphs (or on the graphs the protocol names):
-    ``ox.QuerySolutions`` for SELECT, ``ox.QueryBoolean`` for ASK, a list of ``ox.Triple`` for
-    CONSTRUCT and DESCRIBE. A syntax error is a ``QueryError``; the time limit applies, the row cap not."""
-    result = execute(Job(query, tuple(default_graphs or ()), tuple(named_graphs or ())))
-    if result.kind == "solutions":
-        return solutions(result.variables, result.rows)
-    if result.kind == "boolean":
-        text = b'{"boolean":true}' if result.boolean else b'{"boolean":false}'
-        return ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
-    return result.triples
+def ask(query: str) -> bool:
+    """The answer of an ASK ``query`` on the union of the store's graphs; a syntax error is a ``QueryError``."""
+    return bool(execute(Job(query)).boolean)
 
 
 def select(query: str) -> list[dict]:
