@@ -13,7 +13,9 @@ import click
 
 from . import __version__
 from .core.errors import EXIT_CODES, InputError, RolegraphError, UsageError, ValidationFailed
+from .core.formats import DOWNLOADS
 from .core.settings import BY_NAME, defaults
+from .querying import RENDERINGS, render, run_local, run_remote
 
 
 def _fail(error: RolegraphError) -> None:
@@ -349,15 +351,13 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query.")
 @click.option("--sparql", "text", help="Run this SPARQL text instead of a named query.")
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint (through SPARQLWrapper) instead of the store.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(RENDERINGS)), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.pass_obj
 @handled
 def query(obj, name, params, text, endpoint, fmt, list_):
     """Run a named query (or --sparql TEXT) on the store or on a remote endpoint."""
     from rolegraph import queries
-
-    from .querying import render, run_local, run_remote
 
     if list_:
         for q in queries.catalogue().values():
@@ -382,7 +382,7 @@ def query(obj, name, params, text, endpoint, fmt, list_):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([f.name for f in DOWNLOADS]), default="ttl", show_default=True)
 @click.option("--graph", "graph_", help="Export only this named graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: standard output).")
 @click.pass_obj

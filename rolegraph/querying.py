@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .core import formats
 from .core.errors import QueryError
 from .core.store import open_read_only
 
@@ -30,7 +31,7 @@ def run_local(store_path: str | os.PathLike, text: str) -> Table:
     if isinstance(results, ox.QueryBoolean):
         return Table([], [], boolean=bool(results))
     if isinstance(results, ox.QueryTriples):
-        return Table([], [], graph=results.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+        return Table([], [], graph=formats.serialize_graph(results, formats.get("nt")).decode("utf-8"))
     variables = [v.value for v in results.variables]
     rows = [{name: solution[name].value for name in variables if solution[name] is not None} for solution in results]
     return Table(variables, rows)
@@ -57,18 +58,27 @@ def run_remote(endpoint: str, text: str) -> Table:
 
 
 def render(table: Table, fmt: str) -> str:
+    """``table`` as ``rolegraph query`` prints it in ``fmt``, one of ``RENDERINGS``; a graph as N-Triples."""
     if table.boolean is not None:
         return json.dumps({"boolean": table.boolean}) if fmt == "json" else str(table.boolean).lower()
     if table.graph is not None:
         return table.graph
-    if fmt == "json":
-        return json.dumps({"variables": table.variables, "rows": table.rows}, indent=2, ensure_ascii=False)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=table.variables, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(table.rows)
-        return out.getvalue().rstrip("\n")
+    return RENDERINGS[fmt](table)
+
+
+def _json(table: Table) -> str:
+    return json.dumps({"variables": table.variables, "rows": table.rows}, indent=2, ensure_ascii=False)
+
+
+def _csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=table.variables, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table.rows)
+    return out.getvalue().rstrip("\n")
+
+
+def _columns(table: Table) -> str:
     widths = {v: max([len(v)] + [len(r.get(v, "")) for r in table.rows]) for v in table.variables}
     widths = {v: min(w, 60) for v, w in widths.items()}
     lines = ["  ".join(v.ljust(widths[v]) for v in table.variables)]
@@ -76,3 +86,7 @@ def render(table: Table, fmt: str) -> str:
         lines.append("  ".join(row.get(v, "")[:60].ljust(widths[v]) for v in table.variables))
     lines.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+#: How ``rolegraph query --format`` prints solutions.
+RENDERINGS = {"table": _columns, "json": _json, "csv": _csv}

@@ -38,10 +38,9 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from rolegraph.core import formats
 from rolegraph.core.errors import Busy, QueryError, QueryTimeout, RolegraphError, WorkerCrashed
 from rolegraph.core.store import StoreReader
-
-from .results import GRAPH_FORMATS, SOLUTION_FORMATS, solutions
 
 #: Stack of the thread that evaluates a query, per byte of its text (twice what chains were seen
 #: to use), and at least ``MIN_STACK``; untouched stack costs address space, not memory.
@@ -118,7 +117,8 @@ def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result
         if isinstance(results, ox.QueryBoolean):
             result = Result("boolean", generation, boolean=bool(results))
             if job.serialise and job.solutions_media:
-                result.body, result.media = results.serialize(format=SOLUTION_FORMATS[job.solutions_media]), job.solutions_media
+                fmt = formats.by_media_type(job.solutions_media)
+                result.body, result.media = formats.serialize_results(results, fmt), job.solutions_media
         elif isinstance(results, ox.QuerySolutions):
             result = Result("solutions", generation, variables=[v.value for v in results.variables])
             if job.serialise and not job.solutions_media:
@@ -126,7 +126,8 @@ def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result
             result.rows = [tuple(s) for s in islice(results, limit)]
             result.truncated = _cut(result.rows, job.max_rows)
             if job.serialise:
-                body = solutions(result.variables, result.rows).serialize(format=SOLUTION_FORMATS[job.solutions_media])
+                fmt = formats.by_media_type(job.solutions_media)
+                body = formats.serialize_results(formats.solutions(result.variables, result.rows), fmt)
                 result.body, result.media, result.rows = body, job.solutions_media, []
         else:
             result = Result("triples", generation)
@@ -135,7 +136,7 @@ def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result
             result.triples = list(islice(results, limit))
             result.truncated = _cut(result.triples, job.max_rows)
             if job.serialise:
-                body = ox.serialize(result.triples, format=GRAPH_FORMATS[job.graph_media])
+                body = formats.serialize_graph(result.triples, formats.by_media_type(job.graph_media))
                 result.body, result.media, result.triples = body, job.graph_media, []
     except OSError as exc:  # evaluation errors surface while iterating
         raise QueryError(f"query evaluation failed: {exc}") from exc

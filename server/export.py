@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from rolegraph.core import jsonld
+from rolegraph.core import formats, jsonld
 from rolegraph.core.export import FORMATS, chunks, export_format
 
 blueprint = Blueprint("export", __name__)
@@ -14,7 +14,7 @@ blueprint = Blueprint("export", __name__)
 
 @blueprint.route("/export")
 def index():
-    return render_template("export.html", formats=FORMATS.values())
+    return render_template("export.html", formats=FORMATS)
 
 
 @blueprint.route("/export.<fmt>")
@@ -23,8 +23,7 @@ def dump(fmt: str):
     spec = export_format(fmt)
     store = current_app.extensions["rolegraph.store"].get()
     body = chunks(store, spec.name, request.args.get("graph") or None)  # raises before streaming
-    charset = "; charset=utf-8" if spec.media_type.startswith("text/") else ""
-    response = Response(body, content_type=spec.media_type + charset)
+    response = Response(body, content_type=spec.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="rolegraph.{spec.name}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -34,6 +33,6 @@ def dump(fmt: str):
 def context():
     """The ``@context`` of every JSON-LD answer, made from the project's prefix map."""
     body = json.dumps({"@context": jsonld.context()}, indent=2, ensure_ascii=False)
-    response = Response(body, content_type="application/ld+json")
+    response = Response(body, content_type=formats.get("jsonld").media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

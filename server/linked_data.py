@@ -13,25 +13,21 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, render_template, request
 
 from rolegraph import queries
-from rolegraph.core.vocabulary import PREFIXES, RG
-from rolegraph.core import jsonld
+from rolegraph.core import formats
+from rolegraph.core.vocabulary import RG
 from rolegraph.core.errors import NotFound
 
 from . import charts
 from .api import _plain
 from .html import base_iri, notation_label
-from .results import choose
+from .negotiation import choose
 from .sparql import construct, select
 
 blueprint = Blueprint("linked_data", __name__)
 
 #: What an IRI answers with; HTML first, so that a client sending */* gets the page.
-OFFERS = {
-    "text/html": None,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": "jsonld",
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-}
+OFFERS = formats.named("html", "ttl", "jsonld", "nt")
+PAGE = OFFERS[0]
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~:@!$&'()*+,;=.-]+$")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -49,18 +45,17 @@ def register(app: Flask) -> None:
 
 @blueprint.route("/id/<path:rest>")
 def resource(rest: str):
-    media, _ = choose(request, OFFERS)
+    fmt = choose(request, OFFERS)
     iri = _iri(rest)
     triples = construct(queries.get("entity-describe").bind({"entity": iri})) if iri else []
     graph = _graph(iri) if iri and not triples else None
     if not triples and graph is None:
-        return _not_found(media, iri or rest)
-    if media == "text/html":
+        return _not_found(fmt, iri or rest)
+    if fmt is PAGE:
         body = render_template("entity.html", **page(iri, triples, graph))
-        response = Response(body, mimetype="text/html")
+        response = Response(body, content_type=PAGE.content_type)
     else:
-        charset = "; charset=utf-8" if media.startswith("text/") else ""
-        response = Response(serialize(triples, media), content_type=media + charset)
+        response = Response(serialize(triples, fmt), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -85,22 +80,18 @@ def _graph(iri: str) -> dict | None:
     return None
 
 
-def _not_found(media: str, name: str):
-    if media == "text/html":
-        response = Response(render_template("not_found.html", name=name), status=404, mimetype="text/html")
+def _not_found(fmt: formats.Format, name: str):
+    if fmt is PAGE:
+        response = Response(render_template("not_found.html", name=name), status=404, content_type=PAGE.content_type)
         response.headers["Vary"] = "Accept"
         return response
     raise NotFound(f"no resource {name} in the graph", iri=name)
 
 
-def serialize(triples: list[ox.Triple], media: str) -> bytes:
-    """RDF for machines: Turtle with our prefixes, N-Triples, or JSON-LD with our context."""
-    fmt = OFFERS[media]
+def serialize(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
+    """RDF for machines, in our published form, sorted so that the same graph reads the same."""
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    if fmt == "jsonld":
-        return "".join(jsonld.write(ordered)).encode("utf-8")
-    prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
-    return ox.serialize(ordered, format=fmt, prefixes=prefixes)
+    return formats.serialize_graph(ordered, fmt, compact=True)
 
 
 def rows(name: str, **values: str) -> list[dict]:

@@ -11,18 +11,22 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import NotAcceptable
 
+from rolegraph.core import formats
 from rolegraph.core.vocabulary import SD
 from rolegraph.core.errors import Forbidden, QueryError, Unauthorized, UsageError
 from rolegraph.core.store import current_generation, publishing
 
 from . import guard
 from .executor import Job, Result, on_own_stack
-from .results import GRAPH_FORMATS, SOLUTION_FORMATS, choose, content_type
+from .negotiation import choose
 
 blueprint = Blueprint("sparql", __name__)
 
 #: Response header present when an answer was cut at ``max_rows``; its value is that cap.
 TRUNCATED_HEADER = "X-Rolegraph-Truncated"
+#: What the endpoint answers in: SELECT and ASK results, CONSTRUCT and DESCRIBE graphs.
+RESULTS = formats.writing(formats.SOLUTIONS)
+GRAPHS = formats.writing(formats.GRAPH)
 
 
 def execute(job: Job) -> Result:
@@ -52,20 +56,20 @@ def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] =
     """The HTTP answer to ``query``: serialised in the format the client prefers for its kind of
     result (406 when none fits), cut at ``max_rows`` with the ``X-Rolegraph-Truncated`` header."""
     max_rows = current_app.config["ROLEGRAPH"]["max_rows"]
-    job = Job(query, tuple(default_graphs), tuple(named_graphs), _acceptable(SOLUTION_FORMATS),
-              _acceptable(GRAPH_FORMATS), serialise=True, max_rows=max_rows)
+    job = Job(query, tuple(default_graphs), tuple(named_graphs), _acceptable(RESULTS),
+              _acceptable(GRAPHS), serialise=True, max_rows=max_rows)
     result = execute(job)
     if result.body is None:  # the client accepts no format for this kind of result
-        choose(request, GRAPH_FORMATS if result.kind == "triples" else SOLUTION_FORMATS)
-    response = Response(result.body, content_type=content_type(result.media))
+        choose(request, GRAPHS if result.kind == "triples" else RESULTS)
+    response = Response(result.body, content_type=formats.by_media_type(result.media).content_type)
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = str(max_rows)
     return response
 
 
-def _acceptable(offered: dict) -> str | None:
+def _acceptable(offered: tuple[formats.Format, ...]) -> str | None:
     try:
-        return choose(request, offered)[0]
+        return choose(request, offered).media_type
     except NotAcceptable:
         return None
 
@@ -144,8 +148,8 @@ def service_description() -> Response:
     ]
     if current_app.config["ROLEGRAPH"]["update_token"]:
         triples.append(ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")))
-    for fmt in (*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values()):
-        triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmt.iri)))
-    media, fmt = choose(request, GRAPH_FORMATS)
-    return Response(ox.serialize(triples, format=fmt), content_type=media)
+    for fmt in (*RESULTS, *GRAPHS):
+        triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmt.oxigraph.iri)))
+    fmt = choose(request, GRAPHS)
+    return Response(formats.serialize_graph(triples, fmt), content_type=fmt.media_type)
 

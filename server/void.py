@@ -18,21 +18,20 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from rolegraph import queries
 from rolegraph.core.tbox import tbox
-from rolegraph.core.vocabulary import ONTOLOGY_IRI, PREFIXES, RG_URI
+from rolegraph.core.vocabulary import ONTOLOGY_IRI, RG_URI
 from rolegraph import __version__
-from rolegraph.core import jsonld
+from rolegraph.core import formats
 from rolegraph.core.export import FORMATS
 from rolegraph.core.store import published_at
 
 from .api import _plain
 from .html import base_iri
-from .results import choose
+from .negotiation import choose
 from .sparql import select
 
 blueprint = Blueprint("void", __name__)
 
-OFFERS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": "jsonld",
-          "application/n-triples": ox.RdfFormat.N_TRIPLES}
+OFFERS = formats.named("ttl", "jsonld", "nt")
 
 
 def _rows(name: str) -> list[dict]:
@@ -98,7 +97,7 @@ def describe(facts: dict) -> list[ox.Triple]:
     ]
     if facts["built"]:
         triples.append((dataset, _n(DCTERMS.modified), ox.Literal(facts["built"].isoformat(), datatype=_n(XSD.dateTime))))
-    for spec in FORMATS.values():
+    for spec in FORMATS:
         dump = ox.NamedNode(url_for("export.dump", fmt=spec.name, _external=True))
         distribution = ox.BlankNode()
         triples += [(dataset, _n(VOID.dataDump), dump), (dataset, _n(DCAT.distribution), distribution),
@@ -136,17 +135,15 @@ def describe(facts: dict) -> list[ox.Triple]:
 @blueprint.route("/.well-known/void")
 def description():
     try:
-        media, fmt = choose(request, OFFERS)
+        fmt = choose(request, OFFERS)
     except NotAcceptable:
         if request.values.get("format"):
             raise
-        media, fmt = next(iter(OFFERS.items()))  # a browser asking for HTML reads the Turtle
+        fmt = OFFERS[0]  # a browser asking for HTML reads the Turtle
     triples = describe(summary())
-    if fmt == "jsonld":
-        body = "".join(jsonld.write(sorted(triples, key=lambda t: str(t.subject)))).encode("utf-8")
-    else:
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
-    response = Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+    if fmt.name == "jsonld":  # one node object per subject, not one per run of its triples
+        triples = sorted(triples, key=lambda t: str(t.subject))
+    response = Response(formats.serialize_graph(triples, fmt, compact=True), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
