@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rolegraph.core.vocabulary import sparql_prologue
 from rolegraph.core.errors import NotFound, QueryError
 
-from .lexer import tokens
+from .lexer import query_form, tokens
 
 HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
@@ -85,8 +85,7 @@ class NamedQuery:
 
     @property
     def kind(self) -> str:
-        body = re.sub(r"(?m)^\s*(#.*|PREFIX.*|BASE.*)$", "", self.text)
-        return re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", body, re.I).group(1).upper()
+        return query_form(self.text)
 
     def bindings(self, values: dict[str, str]) -> dict[str, object]:
         """Check ``values`` against the parameters; every parameter is required, no other is allowed."""

@@ -1,7 +1,8 @@
-"""The SPARQL lexer: tokens, and its two dialects of strings and IRIs."""
+"""The SPARQL lexer: tokens, its two dialects of strings and IRIs, and the query form read from it."""
 import pytest
 
-from rolegraph.queries.lexer import tokens
+from rolegraph.core.errors import QueryError
+from rolegraph.queries.lexer import query_form, tokens
 
 
 def kinds(text, dialect="grammar"):
@@ -56,3 +57,31 @@ def test_both_dialects_agree_on_ordinary_text():
     text = "PREFIX ex: <http://x.org/> SELECT ?x WHERE { ?x ex:p 'it''s', \"$y\" } # $z\n"
     assert kinds(text, "grammar") == kinds(text, "binder")
 
+
+@pytest.mark.parametrize("text, form", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+    ("  construct { ?s ?p ?o } where { ?s ?p ?o }", "CONSTRUCT"),
+    ("Describe <http://x.org/a>", "DESCRIBE"),
+    ("ASK{}", "ASK"),
+    ("BASE <http://x.org/> PREFIX ex: <http://x.org/ns#>\nPREFIX : <http://y.org/>\nSELECT * {}", "SELECT"),
+    ("BASE<http://x.org/>ASK{}", "ASK"),
+    # a keyword inside a comment or a prologue's IRI or prefix is not the form
+    ("# ASK first\nSELECT * {}", "SELECT"),
+    ("PREFIX ex: <http://x.org/ask#> SELECT * {}", "SELECT"),
+    ("PREFIX construct: <http://x.org/> ASK { ?s construct:p ?o }", "ASK"),
+    ("PREFIX ex: # DESCRIBE\n  <http://x.org/> SELECT * {}", "SELECT"),
+    ("PREFIX\n# ASK\nex: <http://x.org/> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
+])
+def test_the_form_is_the_first_keyword_after_the_prologue(text, form):
+    assert query_form(text) == form
+
+
+@pytest.mark.parametrize("text", [
+    "", "# only a comment", '"ASK" SELECT * {}', "<http://x.org/ask> SELECT * {}", "* SELECT * {}",
+    "INSERT DATA { <http://x.org/a> <http://x.org/b> <http://x.org/c> }", "LOAD <http://x.org/data.ttl>",
+    "PREFIX ex: SELECT * {}", "PREFIX ex:abc <http://x.org/> SELECT * {}", "PREFIX ex: <http://x y/> SELECT * {}",
+    "SELECTION * {}", "WITH <http://x.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+])
+def test_anything_but_a_query_has_no_form(text):
+    with pytest.raises(QueryError, match="not a SPARQL query"):
+        query_form(text)
