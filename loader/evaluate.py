@@ -5,13 +5,12 @@ whose surface matches a gold surface also counts; salaries match on min, max, cu
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rolegraph.core.errors import InputError
 
-from .extract.matcher import fold
+from .labels import label_key
 
 CATEGORIES = ("main_role", "related_roles", "skills", "tools", "diplomas", "trainings", "certifications", "salaries")
 
@@ -70,9 +69,9 @@ class Evaluation:
 
 
 def normalise(name: str) -> str:
-    """Case-folded, accent-free, punctuation-free, without a final plural "s" on each word."""
-    words = re.sub(r"[^\w\s]", " ", fold(name)).split()
-    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
+    """``name`` as the evaluation compares it: case-folded, accent-free, punctuation-free, without a
+    final plural "s" on each word (the labels' "scoring" key)."""
+    return label_key(name, "scoring")
 
 
 def _items(document: dict, category: str) -> list[dict]:

@@ -35,8 +35,9 @@ from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri
 from rolegraph.core.vocabulary import RG, SEMAPV, SSSOM, sparql_prologue
 from rolegraph.core.store import publishing
 
-from .extract.matcher import word_keys
 from rolegraph.core.naming import ENTITY_PATHS, Minter
+
+from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
 from .taxonomies.dataset import node
 from .taxonomies.rome import rome_iri
@@ -124,7 +125,7 @@ def label_keys(text: str, weight: float = 1.0) -> list[tuple[str, float]]:
         forms += [(form, weight * QUALIFIER_WEIGHT) for form in gender_forms(stripped)]
     keys: dict[str, float] = {}
     for form, w in forms:
-        key = _key(form)
+        key = label_key(form, "word-set")
         if key and w > keys.get(key, 0.0):
             keys[key] = w
     return list(keys.items())
@@ -143,11 +144,6 @@ def gender_forms(text: str) -> list[str]:
         # The complement after the feminine form belongs to both.
         return [" ".join(left_words + right_words[len(left_words):]), right]
     return [left, right]
-
-
-def _key(text: str) -> str:
-    """Folded, stemmed words without stop words, as a sorted set: word order does not matter."""
-    return " ".join(sorted(set(word_keys(text))))
 
 
 def union_query(store: ox.Store, text: str, **substitutions) -> ox.QuerySolutions:
@@ -286,7 +282,7 @@ def _match(entity: _Entity, index: _Index) -> list[Link]:
 def _partial(entity: _Entity, index: _Index) -> list[Link]:
     """Containment of the concept's label in one of our preferred labels (broad), else word overlap
     (related)."""
-    preferred = [(text, set(_key(text).split())) for text, _, is_preferred in entity.labels if is_preferred]
+    preferred = [(text, set(label_key(text, "word-set").split())) for text, _, is_preferred in entity.labels if is_preferred]
     broad: dict[str, tuple[float, str, str]] = {}
     for text, ours in preferred:
         for size in range(len(ours) - 1, 1, -1):

@@ -19,10 +19,10 @@ import pyoxigraph as ox
 from rolegraph.core.naming import graph_iri
 from rolegraph.core.store import open_read_only
 
-from .extract.matcher import word_keys
+from .labels import label_key, slug, word_keys
 from .lexicon import Entry, Lexicon
 from .link import gender_forms, union_query
-from .taxonomies.rome import rome_iri, slug
+from .taxonomies.rome import rome_iri
 
 VOCABULARIES = ("esco", "rome")
 ICT_ISCO = re.compile(r"^(133|25[12]|351)")
@@ -43,26 +43,22 @@ _ROME_ROLES = """SELECT ?c ?code ?l ?ficheCode ?scheme WHERE {
 }"""
 
 
-def _key(text: str) -> str:
-    return " ".join(word_keys(text))
-
-
 def _role_forms(label: str) -> list[str]:
     return [form for form in gender_forms(label) if len(word_keys(form)) >= 2]
 
 
 def vocabulary_entries(store: ox.Store, base: str, lexicon: Lexicon, vocabularies=VOCABULARIES) -> list[Entry]:
     """The entries the imported ``vocabularies`` add to ``lexicon`` (none for a taxonomy not imported)."""
-    known = {_key(text) for entry in lexicon.entries for text, _ in entry.variants}
+    known = {label_key(text, "words") for entry in lexicon.entries for text, _ in entry.variants}
     curated = {concept for entry in lexicon.entries for concept in (*entry.esco, *entry.rome)}
     entries: list[Entry] = []
 
     def add(entry: Entry) -> None:
-        if curated & {*entry.esco, *entry.rome} or _key(entry.name) in known:
+        if curated & {*entry.esco, *entry.rome} or label_key(entry.name, "words") in known:
             return  # our lexicon already names this concept
-        en = tuple(text for text in entry.en if _key(text) not in known)
-        fr = tuple(text for text in entry.fr if _key(text) not in known)
-        known.update(_key(text) for text in (entry.name, *en, *fr))
+        en = tuple(text for text in entry.en if label_key(text, "words") not in known)
+        fr = tuple(text for text in entry.fr if label_key(text, "words") not in known)
+        known.update(label_key(text, "words") for text in (entry.name, *en, *fr))
         entries.append(replace(entry, en=en, fr=fr))
 
     if "esco" in vocabularies:

@@ -6,10 +6,11 @@ Header lines (before the query text); the query has an explicit ``WHERE {``::
     # description: One or two sentences.
     # param: role iri https://w3id.org/rolegraph/id/role/back-end-developer | The role.
 
-A parameter is written ``$name`` in the query. It is bound by a VALUES block, never formatted into
-the query's code: the value is parsed as a term of the declared type (an IRI cannot hold ``>``,
-a literal is escaped by Oxigraph), so a value carrying SPARQL syntax stays a value. The same bound
-text runs on the local store and on a remote endpoint.
+A parameter is written ``$name`` in the query and stands for a value only. Binding replaces it by
+a constant: the value is parsed as a term of the declared type and written by Oxigraph's serialiser
+(an IRI in angle brackets, a quoted and escaped literal), so a value carrying SPARQL syntax stays
+one term. ``$name`` inside a string, an IRI or a comment is left as it is. The same bound text runs
+on the local store and on a remote endpoint.
 """
 from __future__ import annotations
 
@@ -23,13 +24,12 @@ import pyoxigraph as ox
 from rolegraph.core.vocabulary import sparql_prologue
 from rolegraph.core.errors import NotFound, QueryError
 
+from .lexer import query_form, tokens
+
 HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-#: What the binder steps over to find parameters: strings, IRIs and comments.
-_LEXEME = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|\$\w+')
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -85,8 +85,7 @@ class NamedQuery:
 
     @property
     def kind(self) -> str:
-        body = re.sub(r"(?m)^\s*(#.*|PREFIX.*|BASE.*)$", "", self.text)
-        return re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", body, re.I).group(1).upper()
+        return query_form(self.text)
 
     def bindings(self, values: dict[str, str]) -> dict[str, object]:
         """Check ``values`` against the parameters; every parameter is required, no other is allowed."""
@@ -111,8 +110,13 @@ class NamedQuery:
         terms = {name: str(term) for name, term in self.bindings(values).items()}
         if not terms:
             return self.text
-        return _LEXEME.sub(lambda m: terms.get(m.group()[1:], m.group()) if m.group()[0] == "$" else m.group(),
-                           self.text)
+        pieces, done = [], 0
+        for token in tokens(self.text, "binder"):
+            name = token.group()[1:]
+            if token.lastgroup == "variable" and token.group()[0] == "$" and name in terms:
+                pieces += [self.text[done:token.start()], terms[name]]
+                done = token.end()
+        return "".join(pieces) + self.text[done:]
 
     def to_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "kind": self.kind,

@@ -2,40 +2,26 @@
 nesting exhausts the parser's stack.
 
 Oxigraph performs SERVICE and LOAD over HTTP, so an open endpoint would request any URL a client
-names. A lexical scan finds them as keywords; the same words inside string literals, IRIs, comments,
-variable names or prefixed names are not keywords and pass. Oxigraph parses and evaluates
+names. The queries' lexer finds them as keywords; the same words inside string literals, IRIs,
+comments, variable names or prefixed names are not keywords and pass. Oxigraph parses and evaluates
 recursively: a query nested a few thousand levels deep kills the process that reads it, so the
-same scan measures nesting (brackets and runs of ``!``) and refuses it beyond ``MAX_NESTING``.
+same tokens measure nesting (brackets and runs of ``!``) and refuse it beyond ``MAX_NESTING``.
 """
 from __future__ import annotations
 
-import re
-
 from rolegraph.core.errors import QueryError, QueryRefused
+from rolegraph.queries.lexer import tokens
 
 #: Keywords refused unless the ``allow_service`` setting is on.
 REMOTE_KEYWORDS = ("SERVICE", "LOAD")
 #: Deepest nesting a query may use; hand-written queries stay under 20, a worker survives thousands.
 MAX_NESTING = 100
 
-# One alternative per token kind, tried at each position in this order; only bare words are
-# keywords. An IRI cannot hold spaces, so ``?a < 3 && ?b > 1`` is not read as one.
-_TOKEN = re.compile(r'''
-      (?P<comment>\#[^\n]*)
-    | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<variable>[?$]\w+)
-    | (?P<pname>(?:[^\W\d][\w.-]*)?:[\w.:%-]*)
-    | (?P<word>[^\W\d]\w*)
-    | (?P<open>[({\[]) | (?P<close>[)}\]]) | (?P<different>!=) | (?P<negation>!)
-''', re.VERBOSE | re.DOTALL)
-
 
 def keywords(text: str) -> list[tuple[str, int]]:
     """The bare words of a SPARQL text (upper-cased) with their offsets, skipping literals,
     IRIs, comments, variables and prefixed names."""
-    return [(m.group("word").upper(), m.start()) for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+    return [(token.group().upper(), token.start()) for token in tokens(text) if token.lastgroup == "word"]
 
 
 def nesting(text: str, limit: int = MAX_NESTING) -> tuple[int, int | None]:
@@ -44,18 +30,18 @@ def nesting(text: str, limit: int = MAX_NESTING) -> tuple[int, int | None]:
     IRIs and comments do not count."""
     depth = negations = deepest = 0
     beyond = None
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup == "negation":
+    for token in tokens(text):
+        if token.lastgroup == "negation":
             negations += 1
             level = depth + negations
         else:
-            depth += match.lastgroup == "open"
-            depth -= match.lastgroup == "close" and depth > 0
+            depth += token.lastgroup == "open"
+            depth -= token.lastgroup == "close" and depth > 0
             level, negations = depth, 0
         if level > deepest:
             deepest = level
             if beyond is None and level > limit:
-                beyond = match.start()
+                beyond = token.start()
     return deepest, beyond
 
 

@@ -2,12 +2,11 @@
 queries as examples, results as a table, download links to /sparql)."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, render_template, request, url_for
 
 from rolegraph import queries
 from rolegraph.core.errors import QueryError
+from rolegraph.queries.lexer import query_form
 
 from .api import _plain
 from .html import term_label
@@ -38,18 +37,6 @@ def _examples() -> list[dict]:
             for q in queries.catalogue().values()]
 
 
-_PROLOGUE = re.compile(r"#[^\n]*|\bPREFIX\s+[^\s:]*:\s*<[^>]*>|\bBASE\s*<[^>]*>", re.IGNORECASE)
-_FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
-
-
-def _kind(text: str) -> str:
-    """The query form, read after the prologue; a QueryError for anything else (updates too)."""
-    match = _FORM.match(_PROLOGUE.sub(" ", text))
-    if not match:
-        raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK after the prologue")
-    return match.group(1).upper()
-
-
 @blueprint.route("/query")
 def query():
     examples = _examples()
@@ -66,7 +53,7 @@ def query():
 
 
 def _answer(text: str) -> dict:
-    kind = _kind(text)
+    kind = query_form(text)
     result: dict = {"kind": kind, "downloads": [
         (fmt, url_for("sparql.endpoint", query=text, format=fmt)) for fmt in DOWNLOADS[kind]]}
     if kind == "SELECT":

@@ -41,6 +41,20 @@ def test_binding_checks_types_and_names():
     assert f"<{BACKEND}> rg:usesTool ?tool" in bound and "$role" not in bound
 
 
+def test_binding_replaces_parameters_but_not_the_same_text_inside_data():
+    parameter = queries.Parameter("x", "string", "a", "")
+    text = 'SELECT * WHERE { ?s ?p $x, "$x", \'\'\'$x\'\'\', <http://x.org/$x>, $xy } # $x\n'
+    bound = queries.NamedQuery("q", "t", "d", (parameter,), text).bind({"x": "v"})
+    assert bound == 'SELECT * WHERE { ?s ?p "v", "$x", \'\'\'$x\'\'\', <http://x.org/$x>, $xy } # $x\n'
+
+
+def test_the_kind_of_every_named_query_is_its_form():
+    kinds = {name: query.kind for name, query in queries.catalogue().items()}
+    assert kinds["entity-describe"] == "CONSTRUCT" and kinds["roles"] == "SELECT"
+    assert kinds["datasets"] == "SELECT"  # its header's description says "describe"
+    assert set(kinds.values()) <= {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+
+
 def test_a_bound_value_stays_one_term_whatever_it_holds(built_store):
     hostile = 'x" ) } SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } FILTER ("'
     text = queries.get("fact-sources-by-label").bind({"role_label": hostile, "value_label": "PostgreSQL"})

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..documents import Document
+from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
-from .matcher import Matcher, Mention, Token, fold, resolve, stem, tokenize
+from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas
 from .roles import classify_relation, main_role_of
 from .salary import Salary, find_salaries
 
 EXTRACTOR = "lexicon/1"
 #: Words that qualify a role without changing it ("Développeur freelance Back-End").
-ROLE_QUALIFIERS = frozenset(stem(fold(word)) for word in
-                            ("freelance", "indépendant", "junior", "senior", "confirmé", "expérimenté"))
+ROLE_QUALIFIERS = frozenset(word_keys("freelance indépendant junior senior confirmé expérimenté"))
 #: Lexicon categories that the evaluation schema does not list are reported as "other".
 JSON_CATEGORIES = {"language", "framework", "database", "cloud", "devops", "vcs", "messaging", "protocol", "other"}
 

@@ -5,100 +5,41 @@ typo tolerance on long proper names and expansion of slash alternatives ("CKA/CK
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
+from ..labels import WORD, fold, word_key
 from ..lexicon import Entry
 
-# A token: an optional leading dot (".NET"), letters/digits with inner dots ("node.js", "asp.net"),
-# and trailing "+"/"#" ("C++", "C#").
-_TOKEN = re.compile(r"\.?[^\W_]+(?:\.[^\W_]+)*[+#]*")
 #: What may separate two tokens inside one match: spaces and at most one hyphen or apostrophe
 #: (never a line break or a full stop).
 SOFT_GAP = re.compile(r"^[ \t\u00a0\u202f]*[-‐‑–'’]?[ \t\u00a0\u202f]*$")
-#: Articles and prepositions ignored inside keys, so "bases de données" = "base de donnée".
-STOPWORDS = frozenset("de du des la le les l d un une the of a an".split())
 MAX_TOKENS = 10
 #: Kinds whose names are the same words in French and English.
 LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})
 
 
-class _FoldTable(dict):
-    """str.translate table, filled on demand: each character to its lower-case, accent-free form,
-    when that form is one character (so folding keeps offsets); "œ" and the like stay as they are."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
-        if char in "’‘":
-            base = "'"
-        folded = base if len(base) == 1 else char.lower() if len(char.lower()) == 1 else char
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, typographic apostrophes made plain; same length as ``text``."""
-    return text.translate(_FOLD)
-
-
-def stem(token: str) -> str:
-    """A crude French/English stem: enough to equate plural and feminine forms of the same word."""
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        token = token[:-1]
-    if len(token) > 4 and token.endswith("e"):
-        token = token[:-1]
-    return token
-
-
 class Token(NamedTuple):
-    key: str  # folded, stemmed, without dots; "" for a stopword
+    key: str  # the word's labels.word_key; "" for a stop word or an elided article
     start: int
     end: int
     gap_before: str
     soft: bool  # whether the gap before may sit inside a match (see SOFT_GAP)
 
 
-_KEYS: dict[str, str] = {}
-
-
-def _key(raw: str) -> str:
-    key = _KEYS.get(raw)
-    if key is None:
-        if raw in STOPWORDS:
-            key = ""
-        else:
-            key = ("." if raw.startswith(".") else "") + stem(raw.replace(".", ""))
-        if len(_KEYS) < 200_000:
-            _KEYS[raw] = key
-    return key
-
-
-def word_keys(text: str) -> list[str]:
-    """The keys of ``text``'s words, stop words left out: ``tokenize`` without positions or gaps, for
-    comparing whole labels quickly."""
-    return [key for key in map(_key, _TOKEN.findall(fold(text))) if key]
-
-
 def tokenize(text: str) -> list[Token]:
+    """The words of running ``text``: each one's key, offsets and the gap before it."""
     tokens, previous_end = [], 0
     folded = fold(text)
     soft = SOFT_GAP.match
-    keys = _KEYS
-    for match in _TOKEN.finditer(folded):
+    for match in WORD.finditer(folded):
         start, end = match.span()
         raw = match.group()
         # "C'est", "l'API": an elided article, never a name
         if len(raw) <= 2 and folded[end:end + 1] == "'":
             key = ""
         else:
-            key = keys.get(raw)
-            if key is None:
-                key = _key(raw)
+            key = word_key(raw)
         gap = text[previous_end:start]
         tokens.append(Token(key, start, end, gap, not gap or gap == " " or bool(soft(gap))))
         previous_end = end

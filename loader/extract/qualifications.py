@@ -6,8 +6,9 @@ import re
 from typing import Callable
 
 from ..documents import Document
+from ..labels import fold
 from ..lexicon import Entry, Lexicon
-from .matcher import Mention, fold
+from .matcher import Mention
 
 #: What may stand between coordinated degrees ("BTS ou DUT", "bachelor's and master's").
 _BETWEEN_DEGREES = re.compile(r"^\s*(?:ou|or|et|and|/|,|&)\s*$")

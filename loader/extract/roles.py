@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Callable
 
 from ..documents import Document
-from .matcher import fold
+from ..labels import fold
 from .sections import section_kind
 
 #: Sentence cues of each relation, folded; the first relation whose cue is in the sentence wins.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .matcher import fold
+from ..labels import fold
 
 EXTRACTOR = "salary/1"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .matcher import fold
+from ..labels import fold
 
 #: Section kind → words of headings that announce it (folded: lower case, no accents). First match wins.
 KINDS: tuple[tuple[str, str], ...] = (

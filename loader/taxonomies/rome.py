@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Iterator
@@ -41,6 +40,7 @@ from rdflib.namespace import DCTERMS, RDF, SDO, SKOS
 from rolegraph.core.naming import graph_iri
 from rolegraph.core.errors import UsageError
 
+from ..labels import slug
 from . import ImportResult, RowProblem, read_csv
 from .dataset import Source, checksum, node, replace_graph
 
@@ -92,12 +92,6 @@ def rome_prefix(base: str) -> str:
 def rome_iri(base: str, kind: str, code: str) -> str:
     """The IRI of the ROME item of ``kind`` (fiche, appellation, competence, savoir …) with ``code``."""
     return f"{rome_prefix(base)}{kind}/{code}"
-
-
-def slug(text: str) -> str:
-    """A lower-case ASCII IRI segment for a label ("Savoir-être professionnel" → "savoir-etre-professionnel")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 class _Rome:

@@ -1,0 +1,61 @@
+"""Label normalisation: one folding and one word key, and the modes in which whole labels compare."""
+import pytest
+
+from rolegraph.loader.labels import KEYS, fold, label_key, slug, stem, word_key, word_keys
+
+
+def test_folding_keeps_every_offset():
+    text = "Œuvre d’art, DÉVELOPPEUSE façon ﬁn"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded == "œuvre d'art, developpeuse facon ﬁn"  # "œ" and "ﬁ" have no one-letter form
+
+
+@pytest.mark.parametrize("word, key", [
+    ("developpeurs", "developpeur"), ("developpeuse", "developpeus"), ("class", "class"),
+    ("bus", "bus"), (".net", ".net"), ("node.js", "nodej"), ("c++", "c++"), ("des", ""), ("the", ""),
+])
+def test_a_word_key_drops_dots_endings_and_stop_words(word, key):
+    assert word_key(word) == key
+
+
+def test_stemming_equates_plural_and_feminine_forms():
+    assert stem("donnees") == stem("donnee") == "donne"
+    assert stem("ingenieures") == stem("ingenieur") == "ingenieur"
+
+
+def test_word_keys_read_the_words_of_a_label():
+    assert word_keys("Bases de données") == word_keys("base de donnée") == ["base", "donne"]
+    assert word_keys("NodeJS") == word_keys("Node.js")
+    assert word_keys("l'équipe des") == ["equip"]
+
+
+def test_the_two_matching_modes_differ_only_on_order_and_repeats():
+    assert label_key("data engineer", "words") != label_key("engineer data", "words")
+    assert label_key("data engineer", "word-set") == label_key("Engineer, data", "word-set") == "data engineer"
+    assert label_key("test test unitaire", "word-set") == "test unitair"
+    assert label_key("test test unitaire", "words") == "test test unitair"
+
+
+def test_the_scoring_mode_keeps_stop_words_and_feminine_endings():
+    assert label_key("Développeuse de logiciels", "scoring") == "developpeuse de logiciel"
+    assert label_key("Développeuse de logiciels", "words") == "developpeus logiciel"
+    assert label_key("Back-End, C++ / node.js", "scoring") == "back end c node js"
+    assert label_key("Développeurs Back-End", "scoring") == label_key("developpeur back end", "scoring")
+
+
+def test_every_mode_is_named_and_an_unknown_one_is_refused():
+    assert set(KEYS) == {"words", "word-set", "scoring"}
+    with pytest.raises(KeyError):
+        label_key("Python", "stemmed")
+
+
+@pytest.mark.parametrize("label, segment", [
+    ("Savoir-être professionnel", "savoir-etre-professionnel"),
+    ("  Travail en équipe !", "travail-en-equipe"),
+    ("cœur de métier", "cur-de-metier"),  # unlike fold, what has no ASCII form is dropped
+    ("ﬁchiers", "fichiers"),
+    ("!!!", "x"),
+])
+def test_a_slug_is_an_ascii_iri_segment(label, segment):
+    assert slug(label) == segment
