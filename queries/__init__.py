@@ -20,13 +20,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rolegraph.core.vocabulary import sparql_prologue
+from rolegraph.core.vocabulary import OX, sparql_prologue
 from rolegraph.core.errors import NotFound, QueryError
 
 HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: What the binder steps over to find parameters: strings, IRIs and comments.
 _LEXEME = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
                      r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|\$\w+')
@@ -46,7 +45,7 @@ def _langstring(value: str) -> ox.Literal:
 
 
 def _integer(value: str) -> ox.Literal:
-    return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(str(int(value)), datatype=OX.XSD.integer)
 
 
 def _string(value: str) -> ox.Literal:

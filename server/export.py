@@ -21,7 +21,7 @@ def index():
 def dump(fmt: str):
     """The dataset (or ``?graph=IRI``) in one format; triple formats merge the graphs."""
     spec = export_format(fmt)
-    store = current_app.extensions["rolegraph.store"].get()
+    store = current_app.extensions["rolegraph.store"].open()
     body = chunks(store, spec.name, request.args.get("graph") or None)  # raises before streaming
     charset = "; charset=utf-8" if spec.media_type.startswith("text/") else ""
     response = Response(body, content_type=spec.media_type + charset)

@@ -19,7 +19,7 @@ from rolegraph.core.vocabulary import PREFIXES
 
 from . import jsonld
 from .errors import NotFound, UsageError
-from .store import open_read_only
+from .store import Readable, Store, open_store
 
 #: Quads read from the store and serialised at a time.
 BATCH = 4096
@@ -50,7 +50,7 @@ def export_format(name: str) -> ExportFormat:
         raise UsageError(f"unknown export format {name!r}; known: {', '.join(FORMATS)}", format=name) from None
 
 
-def chunks(store: ox.Store, fmt: str, graph: str | None = None) -> Iterator[bytes]:
+def chunks(store: Readable, fmt: str, graph: str | None = None) -> Iterator[bytes]:
     """The export of ``store`` (or of one named graph) in format ``fmt`` as a generator of bytes.
     Raises ``UsageError`` for an unknown format and ``NotFound`` for an unknown graph before any
     byte is produced. Triple formats merge all graphs."""
@@ -98,7 +98,7 @@ def _without_prefix_lines(body: bytes) -> bytes:
     return body[start:]
 
 
-def export(store_path: str | os.PathLike, fmt: str, graph: str | None, output: BinaryIO) -> None:
+def export(store_path: Store | str | os.PathLike, fmt: str, graph: str | None, output: BinaryIO) -> None:
     """Write the dataset (or one named graph) to ``output``; triple formats merge all graphs."""
-    for chunk in chunks(open_read_only(store_path), fmt, graph):
+    for chunk in chunks(open_store(store_path).open(), fmt, graph):
         output.write(chunk)
