@@ -16,7 +16,7 @@ from rolegraph.core.naming import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, gr
 from rolegraph.core.tbox import tbox
 from rolegraph.core.vocabulary import RG
 from rolegraph.core.errors import InputError, ValidationFailed
-from rolegraph.core.store import current_generation, writing
+from rolegraph.core.store import open_store
 
 from .documents import Document, expand_paths, read_document
 from .extract import Extraction, extract
@@ -89,7 +89,7 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
     ``max_document_bytes``) are reported in the result. ``vocabularies`` ("esco", "rome") add the
     labels of taxonomies imported in ``store`` to the lexicon. Raises ``StoreLocked`` at once when
     another process writes the store: the lock is held from the first document read to the publication."""
-    with writing(store):
+    with open_store(store).writing():
         return _build(paths, store, base_iri, progress, tuple(vocabularies), max_document_bytes)
 
 
@@ -111,7 +111,7 @@ def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
     lexicon = load_lexicon()
-    if vocabularies and current_generation(store) is not None:
+    if vocabularies and open_store(store).generation is not None:
         lexicon = extended_lexicon(store, base_iri, lexicon, vocabularies)
     extractions: list[Extraction] = [extract(d, lexicon) for d in documents]
     lap("extract")

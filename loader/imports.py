@@ -6,18 +6,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rolegraph.core.naming import graph_iri
+from rolegraph.core.naming import graph_iri, import_graph
 from rolegraph.core.errors import InputError
-from rolegraph.core.store import current_generation, publishing
+from rolegraph.core.store import Store, open_store
 
 from .publish import PublishResult
 
 
-def import_rdf(store_path: str | os.PathLike, files, graph: str | None, base: str) -> PublishResult:
+def import_rdf(store_path: Store | str | os.PathLike, files, graph: str | None, base: str) -> PublishResult:
     """Load ``files``: triples go to ``graph`` (default: a graph named after each file), quads keep
     their own graphs. A file that does not parse stops the import; nothing is published."""
     counts: dict[str, int] = {}
-    with publishing(store_path) as store:
+    store = open_store(store_path)
+    with store.publishing() as writable:
         for path in map(Path, files):
             try:
                 fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
@@ -25,19 +26,18 @@ def import_rdf(store_path: str | os.PathLike, files, graph: str | None, base: st
                 fmt = None
             if fmt is None:
                 raise InputError(f"unknown RDF file extension {path.suffix!r}", file=str(path))
-            target = ox.NamedNode(graph or str(graph_iri(base, f"import/{path.stem}")))
+            target = ox.NamedNode(graph or str(graph_iri(base, import_graph(path.stem))))
             try:
                 with open(path, "rb") as handle:
                     quads = list(ox.parse(handle, format=fmt, base_iri=path.resolve().as_uri()))
             except SyntaxError as exc:
                 raise InputError(f"cannot parse {fmt.name}: {exc}", file=str(path)) from exc
             if not fmt.supports_datasets:
-                if store.contains_named_graph(target):
-                    store.remove_graph(target)
+                if writable.contains_named_graph(target):
+                    writable.remove_graph(target)
                 quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
-            store.extend(quads)
+            writable.extend(quads)
             for q in quads:
                 key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "default graph"
                 counts[key] = counts.get(key, 0) + 1
-    generation = current_generation(store_path)
-    return PublishResult(generation.name if generation else "", counts)
+    return PublishResult(store.generation or "", counts)

@@ -94,8 +94,3 @@ def label_key(label: str, mode: str) -> str:
     """``label`` as compared in ``mode``, one of ``KEYS``; two labels with the same key are the same."""
     return KEYS[mode](label)
 
-
-def slug(label: str) -> str:
-    """A lower-case ASCII IRI segment for a label ("Savoir-être professionnel" → "savoir-etre-professionnel")."""
-    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"

@@ -29,18 +29,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID, XSD
+from rdflib.namespace import SKOS
 
-from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri
-from rolegraph.core.vocabulary import RG, SEMAPV, SSSOM, sparql_prologue
-from rolegraph.core.store import publishing
+from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri, rome_iri
+from rolegraph.core.vocabulary import OX, RG, node, sparql_prologue
+from rolegraph.core.store import Readable, Store, Writable, open_store
 
 from rolegraph.core.naming import ENTITY_PATHS, Minter
 
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
-from .taxonomies.dataset import node
-from .taxonomies.rome import rome_iri
 
 
 #: Our classes → the nature used to choose comparable concepts.
@@ -146,7 +144,7 @@ def gender_forms(text: str) -> list[str]:
     return [left, right]
 
 
-def union_query(store: ox.Store, text: str, **substitutions) -> ox.QuerySolutions:
+def union_query(store: Readable, text: str, **substitutions) -> ox.QuerySolutions:
     """``text`` (with the project's prefixes) on the union of the store's graphs; each keyword names a
     variable, which must be projected, and the term substituted for it."""
     return store.query(sparql_prologue() + text, use_default_graph_as_union=True,
@@ -188,13 +186,13 @@ class _Index:
         return bool(self.labels)
 
 
-def _indexes(store: ox.Store, base: str, vocabulary: set[str]) -> dict[str, _Index]:
+def _indexes(store: Readable, base: str, vocabulary: set[str]) -> dict[str, _Index]:
     """One index per target kind present in the store, read in one pass over the label triples;
     labels that share too few words with ``vocabulary`` are left out."""
     indexes = {kind.name: _Index(kind, vocabulary) for kind in TARGET_KINDS}
     kinds_of: dict[str, list[_Index]] = defaultdict(list)
     for kind in TARGET_KINDS:
-        options = {"scheme": ox.NamedNode(rome_iri(base, "scheme", kind.scheme))} if kind.scheme else {}
+        options = {"scheme": node(rome_iri(base, "scheme", kind.scheme))} if kind.scheme else {}
         for row in union_query(store, "SELECT ?c ?scheme WHERE { %s }" % kind.where, **options):
             kinds_of[row["c"].value].append(indexes[kind.name])
     for predicate in LABEL_WEIGHTS:
@@ -202,7 +200,7 @@ def _indexes(store: ox.Store, base: str, vocabulary: set[str]) -> dict[str, _Ind
             for index in kinds_of.get(concept.value, ()):
                 index.add(concept.value, label.value, predicate)
     appellations = indexes["rome-appellation"]
-    scheme = ox.NamedNode(rome_iri(base, "scheme", "appellation"))
+    scheme = node(rome_iri(base, "scheme", "appellation"))
     for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):
         appellations.broader[concept.value].append(fiche.value)
     for index in indexes.values():
@@ -218,13 +216,13 @@ class _Entity:
     pref: str = ""
 
 
-def _entities(store: ox.Store, base: str) -> list[_Entity]:
+def _entities(store: Readable, base: str) -> list[_Entity]:
     text = """SELECT ?e ?class ?p ?l ?fiches WHERE {
       GRAPH ?fiches { ?e a ?class ; ?p ?l }
       VALUES ?p { skos:prefLabel skos:altLabel }
     }"""
     found: dict[str, _Entity] = {}
-    for row in union_query(store, text, fiches=ox.NamedNode(str(graph_iri(base, FICHES_GRAPH)))):
+    for row in union_query(store, text, fiches=node(graph_iri(base, FICHES_GRAPH))):
         nature = NATURES.get(row["class"].value)
         if nature is None:
             continue
@@ -317,7 +315,7 @@ def _ranked(entity: _Entity, index: _Index, predicate: str, found: dict, most: i
             for concept, (score, ours, theirs) in ranked]
 
 
-def find_links(store: ox.Store, base: str, lexicon: Lexicon | None = None) -> LinkResult:
+def find_links(store: Readable, base: str, lexicon: Lexicon | None = None) -> LinkResult:
     """Every link from the entities of the fiches graph to the taxonomies imported in ``store``."""
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
     entities = _entities(store, base)
@@ -391,37 +389,37 @@ def _add_chained(entity: _Entity, present: dict[str, _Index], links: dict) -> No
 def link_quads(result: LinkResult, sources: list[str]) -> list[ox.Quad]:
     """The links graph: SKOS triples, their SSSOM axioms and the linkset description."""
     graph = ox.NamedNode(result.graph)
-    a = node(RDF.type)
+    a = OX.RDF.type
     quads = []
     for link in result.links:
         subject, target = ox.NamedNode(link.subject), ox.NamedNode(link.target)
-        predicate = node(SKOS[link.predicate])
+        predicate = OX.SKOS[link.predicate]
         quads.append(ox.Quad(subject, predicate, target, graph))
         axiom = ox.BlankNode()
         facts = [
-            (a, node(OWL.Axiom)),
-            (node(OWL.annotatedSource), subject),
-            (node(OWL.annotatedProperty), predicate),
-            (node(OWL.annotatedTarget), target),
-            (node(SSSOM.confidence), ox.Literal(f"{link.score:.4f}", datatype=node(XSD.decimal))),
-            (node(SSSOM.mapping_justification), node(SEMAPV[link.justification])),
-            (node(SSSOM.subject_label), ox.Literal(link.subject_label)),
-            (node(SSSOM.object_label), ox.Literal(link.object_label)),
+            (a, OX.OWL.Axiom),
+            (OX.OWL.annotatedSource, subject),
+            (OX.OWL.annotatedProperty, predicate),
+            (OX.OWL.annotatedTarget, target),
+            (OX.SSSOM.confidence, ox.Literal(f"{link.score:.4f}", datatype=OX.XSD.decimal)),
+            (OX.SSSOM.mapping_justification, OX.SEMAPV[link.justification]),
+            (OX.SSSOM.subject_label, ox.Literal(link.subject_label)),
+            (OX.SSSOM.object_label, ox.Literal(link.object_label)),
         ]
         quads.extend(ox.Quad(axiom, p, o, graph) for p, o in facts)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     description = [
-        (a, node(VOID.Linkset)),
-        (node(DCTERMS.title), ox.Literal("Links from rolegraph entities to ESCO and ROME")),
-        (node(DCTERMS.modified), ox.Literal(now, datatype=node(XSD.dateTime))),
-        (node(VOID.triples), ox.Literal(str(len(result.links)), datatype=node(XSD.integer))),
-        *((node(VOID.target), ox.NamedNode(source)) for source in sources),
+        (a, OX.VOID.Linkset),
+        (OX.DCTERMS.title, ox.Literal("Links from rolegraph entities to ESCO and ROME")),
+        (OX.DCTERMS.modified, ox.Literal(now, datatype=OX.XSD.dateTime)),
+        (OX.VOID.triples, ox.Literal(str(len(result.links)), datatype=OX.XSD.integer)),
+        *((OX.VOID.target, ox.NamedNode(source)) for source in sources),
     ]
     quads.extend(ox.Quad(graph, p, o, graph) for p, o in description)
     return quads
 
 
-def relink(store: ox.Store, base: str, lexicon: Lexicon | None = None) -> LinkResult:
+def relink(store: Writable, base: str, lexicon: Lexicon | None = None) -> LinkResult:
     """Rebuild the links graph inside ``store`` (a writable generation being prepared)."""
     result = find_links(store, base, lexicon)
     graph = ox.NamedNode(result.graph)
@@ -434,7 +432,7 @@ def relink(store: ox.Store, base: str, lexicon: Lexicon | None = None) -> LinkRe
     return result
 
 
-def link(store_path: str | os.PathLike, base: str, lexicon: Lexicon | None = None) -> LinkResult:
+def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None) -> LinkResult:
     """Rebuild the links graph of the published store and publish it as a new generation."""
-    with publishing(store_path) as store:
-        return relink(store, base, lexicon if lexicon is not None else load_lexicon())
+    with open_store(store_path).publishing() as writable:
+        return relink(writable, base, lexicon if lexicon is not None else load_lexicon())

@@ -1,4 +1,4 @@
-"""Writing named graphs into the embedded store, published atomically as a new generation."""
+"""Writing named graphs into the store, published atomically as a new generation."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,8 @@ from typing import Any, Callable
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from rolegraph.core.store import current_generation, publishing
+from rolegraph.core.store import Store, Writable, open_store
+from rolegraph.core.vocabulary import node
 
 
 @dataclass
@@ -18,8 +19,8 @@ class PublishResult:
     then: Any = None  # what the ``then`` step returned
 
 
-def _load(store: ox.Store, iri: URIRef, graph: Graph) -> int:
-    target = ox.NamedNode(str(iri))
+def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
+    target = node(iri)
     if store.contains_named_graph(target):
         store.remove_graph(target)
     data = graph.serialize(format="nt", encoding="utf-8")
@@ -27,17 +28,17 @@ def _load(store: ox.Store, iri: URIRef, graph: Graph) -> int:
     return len(graph)
 
 
-def publish(store_path: str | os.PathLike, graphs: dict[URIRef, Graph],
-            then: Callable[[ox.Store], Any] | None = None) -> PublishResult:
+def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
+            then: Callable[[Writable], Any] | None = None) -> PublishResult:
     """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking)
     and publish the result atomically; graphs not named are kept as they were. Raises ``StoreLocked``
     if another writer is at work."""
     counts, after = {}, None
-    with publishing(store_path) as store:
+    store = open_store(store_path)
+    with store.publishing() as writable:
         for iri, graph in graphs.items():
-            counts[str(iri)] = _load(store, iri, graph)
+            counts[str(iri)] = _load(writable, iri, graph)
         if then is not None:
-            after = then(store)
-        store.optimize()
-    generation = current_generation(store_path)
-    return PublishResult(generation.name if generation else "", counts, after)
+            after = then(writable)
+        writable.optimize()
+    return PublishResult(store.generation or "", counts, after)

@@ -14,15 +14,13 @@ import os
 import re
 from dataclasses import replace
 
-import pyoxigraph as ox
+from rolegraph.core.naming import graph_iri, rome_iri, slug
+from rolegraph.core.store import Readable, Store, open_store
+from rolegraph.core.vocabulary import node
 
-from rolegraph.core.naming import graph_iri
-from rolegraph.core.store import open_read_only
-
-from .labels import label_key, slug, word_keys
+from .labels import label_key, word_keys
 from .lexicon import Entry, Lexicon
 from .link import gender_forms, union_query
-from .taxonomies.rome import rome_iri
 
 VOCABULARIES = ("esco", "rome")
 ICT_ISCO = re.compile(r"^(133|25[12]|351)")
@@ -47,7 +45,7 @@ def _role_forms(label: str) -> list[str]:
     return [form for form in gender_forms(label) if len(word_keys(form)) >= 2]
 
 
-def vocabulary_entries(store: ox.Store, base: str, lexicon: Lexicon, vocabularies=VOCABULARIES) -> list[Entry]:
+def vocabulary_entries(store: Readable, base: str, lexicon: Lexicon, vocabularies=VOCABULARIES) -> list[Entry]:
     """The entries the imported ``vocabularies`` add to ``lexicon`` (none for a taxonomy not imported)."""
     known = {label_key(text, "words") for entry in lexicon.entries for text, _ in entry.variants}
     curated = {concept for entry in lexicon.entries for concept in (*entry.esco, *entry.rome)}
@@ -81,7 +79,7 @@ def vocabulary_entries(store: ox.Store, base: str, lexicon: Lexicon, vocabularie
             add(Entry("tool", "esco-" + slug(name), name, (name,), (), esco=(concept.value,), exact_case=True,
                       attrs={"category": "language"}))
     if "rome" in vocabularies:
-        scheme = ox.NamedNode(rome_iri(base, "scheme", "appellation"))
+        scheme = node(rome_iri(base, "scheme", "appellation"))
         for _, code, label, fiche, _ in union_query(store, _ROME_ROLES, scheme=scheme):
             forms = _role_forms(label.value)
             if ROME_COMPUTING.match(fiche.value) and forms:
@@ -89,10 +87,10 @@ def vocabulary_entries(store: ox.Store, base: str, lexicon: Lexicon, vocabularie
     return entries
 
 
-def extended_lexicon(store_path: str | os.PathLike, base: str, lexicon: Lexicon,
+def extended_lexicon(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon,
                      vocabularies=VOCABULARIES) -> Lexicon:
     """``lexicon`` plus the entries of the taxonomies imported in the published store."""
-    store = open_read_only(store_path)
+    store = open_store(store_path).open()
     present = {g.value for g in store.named_graphs()}
     wanted = [v for v in vocabularies
               if any(name.startswith(str(graph_iri(base, v))) for name in present)]

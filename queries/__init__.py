@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rolegraph.core.vocabulary import sparql_prologue
+from rolegraph.core.vocabulary import OX, sparql_prologue
 from rolegraph.core.errors import NotFound, QueryError
 
 from .lexer import query_form, tokens
@@ -29,7 +29,6 @@ from .lexer import query_form, tokens
 HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -46,7 +45,7 @@ def _langstring(value: str) -> ox.Literal:
 
 
 def _integer(value: str) -> ox.Literal:
-    return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(str(int(value)), datatype=OX.XSD.integer)
 
 
 def _string(value: str) -> ox.Literal:

@@ -187,8 +187,9 @@ def validate(obj, files):
     from rolegraph.loader.build import FICHES_GRAPH
     from rolegraph.loader.validate import validate as run_validate
     from rolegraph.core.naming import graph_iri
+    from rolegraph.core.vocabulary import node
 
-    from .core.store import open_read_only
+    from .core.store import open_store
 
     graph = Graph()
     if files:
@@ -200,8 +201,8 @@ def validate(obj, files):
     else:
         import pyoxigraph as ox
 
-        store = open_read_only(obj["store"])
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph_iri(obj["base_iri"], FICHES_GRAPH))))
+        snapshot = open_store(obj).open()
+        data = snapshot.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node(graph_iri(obj["base_iri"], FICHES_GRAPH)))
         graph.parse(data=data, format="nt")
     report = run_validate(graph)
     for finding in report.violations + report.warnings:
@@ -330,9 +331,9 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     Queries run in --workers processes, each stopped after --timeout seconds. Without
     --production this is Flask's development server.
     """
-    from .core.store import open_read_only
+    from .core.store import open_store
 
-    open_read_only(obj["store"])  # fail now, clearly, if nothing was built
+    open_store(obj).open()  # fail now, clearly, if nothing was built
     settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout}
     click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql "
                f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from .core import formats
 from .core.errors import QueryError
-from .core.store import open_read_only
+from .core.store import Store, open_store
 
 
 @dataclass
@@ -22,8 +22,8 @@ class Table:
     graph: str | None = None  # N-Triples of a CONSTRUCT/DESCRIBE result
 
 
-def run_local(store_path: str | os.PathLike, text: str) -> Table:
-    store = open_read_only(store_path)
+def run_local(store_path: Store | str | os.PathLike, text: str) -> Table:
+    store = open_store(store_path).open()
     try:
         results = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:

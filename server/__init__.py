@@ -2,7 +2,7 @@
 (/id/…), exports, the VoID description and pages for people.
 
 ``create_app(config)`` opens nothing at import time; the store is opened once per process on the
-first request and followed across new builds (see ``rolegraph.core.store.StoreReader``).
+first request and followed across new builds (see ``rolegraph.core.store.Store``).
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Flask, request
 from werkzeug.exceptions import RequestURITooLarge
 
 from rolegraph.core.settings import defaults
-from rolegraph.core.store import StoreReader
+from rolegraph.core.store import open_store
 
 from . import api, errors, export, html, linked_data, pages, sparql, void
 from .cache import ResponseCache
@@ -28,8 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings.update(config or {})
     app.config["ROLEGRAPH"] = settings
     app.config["TESTING"] = bool(settings.get("testing", False))
-    app.extensions["rolegraph.store"] = StoreReader(settings["store"])
-    app.extensions["rolegraph.executor"] = Executor(settings["store"], settings["query_workers"], settings["query_timeout"],
+    store = app.extensions["rolegraph.store"] = open_store(settings)
+    app.extensions["rolegraph.executor"] = Executor(store.location, settings["query_workers"], settings["query_timeout"],
                                                     settings["max_worker_rss_mb"])
     # A path with "//" (or an encoded slash the HTTP server decoded) is not one of ours: 404, not a redirect.
     app.url_map.merge_slashes = False
@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(void.blueprint)
     linked_data.register(app)
     # Outermost: replays answers of the published generation and logs every request.
-    app.wsgi_app = ResponseCache(app.wsgi_app, settings["store"], int(settings["result_cache_mb"] * 1e6),
+    app.wsgi_app = ResponseCache(app.wsgi_app, store, int(settings["result_cache_mb"] * 1e6),
                                  settings["max_request_bytes"])
     return app
 

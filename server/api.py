@@ -8,16 +8,15 @@ from rolegraph import queries
 from rolegraph import __version__
 
 from .executor import Job
-from .sparql import TRUNCATED_HEADER, answer, execute
+from .sparql import TRUNCATED_HEADER, answer, execute, store
 
 blueprint = Blueprint("api", __name__)
 
 
 @blueprint.route("/healthz")
 def health():
-    reader = current_app.extensions["rolegraph.store"]
-    reader.get()  # raises StoreError (503) when nothing is published
-    return jsonify({"status": "ok", "version": __version__, "generation": reader.generation})
+    snapshot = store().open()  # raises StoreError (503) when nothing is published
+    return jsonify({"status": "ok", "version": __version__, "generation": snapshot.generation})
 
 
 @blueprint.route("/api/queries")

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from rolegraph.core.store import current_generation
+from rolegraph.core.store import Store
 
 
 class ResultCache:
@@ -87,9 +87,9 @@ class ResponseCache:
     ``If-None-Match`` names it gets ``304 Not Modified`` while the answer is kept.
     """
 
-    def __init__(self, app, root: str, max_bytes: int, max_body: int) -> None:
+    def __init__(self, app, store: Store, max_bytes: int, max_body: int) -> None:
         self.app = app
-        self.root = str(root)
+        self.store = store
         self.cache = ResultCache(max_bytes)
         self.max_body = int(max_body)
         self.log = logging.getLogger("rolegraph.server")
@@ -148,8 +148,7 @@ class ResponseCache:
         return (method, path, environ.get("QUERY_STRING", ""), body, *(environ.get(name, "") for name in VARYING))
 
     def _generation(self) -> str | None:
-        current = current_generation(self.root)
-        return current.name if current is not None else None
+        return self.store.generation
 
     @staticmethod
     def _keepable(status: str, headers: list) -> bool:

@@ -1,8 +1,8 @@
 """SPARQL evaluation in a pool of worker processes, so that a query past its time limit really stops.
 
 pyoxigraph cannot cancel a running query and a thread cannot be stopped, so each query runs in a
-worker process that opens the published store read-only (following ``current`` across builds,
-like the server does). The worker serialises the result and sends bytes back; when the time limit
+worker process that opens the store at the server's ``location`` and reads its published generation
+(following new generations, like the server does). The worker serialises the result and sends bytes back; when the time limit
 passes, the server kills the worker (SIGKILL), starts a replacement and answers an error. A worker
 that dies is replaced the same way. Workers start on demand, up to the pool size, from a
 ``forkserver`` (forking a threaded server is unsafe).
@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from rolegraph.core import formats
 from rolegraph.core.errors import Busy, QueryError, QueryTimeout, RolegraphError, WorkerCrashed
-from rolegraph.core.store import StoreReader
+from rolegraph.core.store import Snapshot, Store, open_store
 
 #: Stack of the thread that evaluates a query, per byte of its text (twice what chains were seen
 #: to use), and at least ``MIN_STACK``; untouched stack costs address space, not memory.
@@ -100,7 +100,7 @@ class Result:
     boolean: bool | None = None
 
 
-def evaluate(store: ox.Store, job: Job, generation: str | None = None) -> Result:
+def evaluate(store: Snapshot, job: Job, generation: str | None = None) -> Result:
     """Run ``job`` on ``store`` (the union of its graphs unless the job names graphs); what a
     worker does for each job, callable in-process too."""
     options: dict = {"use_default_graph_as_union": not job.default_graphs}
@@ -163,10 +163,10 @@ def _position(message: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _serve(connection, root: str) -> None:
+def _serve(connection, location: str) -> None:
     """A worker's loop: receive a job, answer ("ok", Result) or ("error", RolegraphError); stop at EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes our pipe
-    reader = StoreReader(root)
+    store = open_store(location)
     budget = main_stack_budget()
     trimmed = time.monotonic()
     while True:
@@ -176,9 +176,9 @@ def _serve(connection, root: str) -> None:
             return
         try:
             if stack_needed(job.query) <= budget:
-                answer = _answer(reader, job)  # this (main) thread's stack is enough
+                answer = _answer(store, job)  # this (main) thread's stack is enough
             else:
-                answer = on_own_stack(job.query, lambda: _answer(reader, job))
+                answer = on_own_stack(job.query, lambda: _answer(store, job))
         except QueryError as exc:
             answer = ("error", exc)
         connection.send(answer)
@@ -244,10 +244,10 @@ def on_own_stack(text: str, function):
     return value
 
 
-def _answer(reader: StoreReader, job: Job) -> tuple:
+def _answer(store: Store, job: Job) -> tuple:
     try:
-        store = reader.get()
-        return "ok", evaluate(store, job, reader.generation)
+        snapshot = store.open()
+        return "ok", evaluate(snapshot, job, snapshot.generation)
     except RolegraphError as exc:
         return "error", exc
     except Exception as exc:  # noqa: BLE001 — whatever pyoxigraph raises becomes a query error
@@ -255,9 +255,9 @@ def _answer(reader: StoreReader, job: Job) -> tuple:
 
 
 class _Worker:
-    def __init__(self, context, root: str) -> None:
+    def __init__(self, context, location: str) -> None:
         self.connection, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_serve, args=(child, root), daemon=True, name="rolegraph-query")
+        self.process = context.Process(target=_serve, args=(child, location), daemon=True, name="rolegraph-query")
         self.process.start()
         child.close()
 
@@ -269,7 +269,8 @@ class _Worker:
 
 
 class Executor:
-    """A pool of up to ``workers`` query processes on the store at ``root``, each query limited
+    """A pool of up to ``workers`` query processes on the store at ``location`` (what ``open_store``
+    takes: each worker opens the store itself), each query limited
     to ``timeout`` seconds; a worker whose resident memory passes ``max_rss_mb`` (0: no limit) after
     an answer is replaced by a fresh one.
 
@@ -277,8 +278,8 @@ class Executor:
     ``Busy`` (no worker freed up within ``timeout``), ``WorkerCrashed``, or the job's own error.
     """
 
-    def __init__(self, root: str, workers: int, timeout: float, max_rss_mb: float = 0) -> None:
-        self.root = str(root)
+    def __init__(self, location: str, workers: int, timeout: float, max_rss_mb: float = 0) -> None:
+        self.location = str(location)
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
         self.max_rss_mb = float(max_rss_mb)
@@ -331,7 +332,7 @@ class Executor:
             if self._closed:
                 raise Busy("the query workers are shut down")
             if len(self._workers) < self.size:
-                worker = _Worker(self._context, self.root)
+                worker = _Worker(self._context, self.location)
                 self._workers.add(worker)
                 return worker
         try:
@@ -352,7 +353,7 @@ class Executor:
             self._workers.discard(worker)
             if self._closed:
                 return
-            fresh = _Worker(self._context, self.root)
+            fresh = _Worker(self._context, self.location)
             self._workers.add(fresh)
         self._idle.put(fresh)
 

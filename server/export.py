@@ -21,7 +21,7 @@ def index():
 def dump(fmt: str):
     """The dataset (or ``?graph=IRI``) in one format; triple formats merge the graphs."""
     spec = export_format(fmt)
-    store = current_app.extensions["rolegraph.store"].get()
+    store = current_app.extensions["rolegraph.store"].open()
     body = chunks(store, spec.name, request.args.get("graph") or None)  # raises before streaming
     response = Response(body, content_type=spec.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="rolegraph.{spec.name}"'

@@ -7,6 +7,7 @@ import pyoxigraph as ox
 from flask import Flask, current_app
 from rdflib.namespace import RDFS, SKOS
 
+from rolegraph.core.naming import normal_base
 from rolegraph.core.tbox import tbox
 from rolegraph.core.jsonld import compact
 
@@ -41,8 +42,7 @@ def term_kind(term) -> str:
 
 
 def base_iri() -> str:
-    base = current_app.config["ROLEGRAPH"]["base_iri"]
-    return base if base.endswith(("/", "#")) else base + "/"
+    return normal_base(current_app.config["ROLEGRAPH"]["base_iri"])
 
 
 def local(iri) -> str:

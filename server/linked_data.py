@@ -14,7 +14,8 @@ from flask import Blueprint, Flask, Response, render_template, request
 
 from rolegraph import queries
 from rolegraph.core import formats
-from rolegraph.core.vocabulary import RG
+from rolegraph.core.naming import graph_iri, iri_at
+from rolegraph.core.vocabulary import OX, RG
 from rolegraph.core.errors import NotFound
 
 from . import charts
@@ -30,8 +31,8 @@ OFFERS = formats.named("html", "ttl", "jsonld", "nt")
 PAGE = OFFERS[0]
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~:@!$&'()*+,;=.-]+$")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel")
+RDF_TYPE = OX.RDF.type
+LABEL_PROPERTIES = (OX.SKOS.prefLabel, OX.SKOS.altLabel)
 #: Incoming links shown on a page; a document is the source of hundreds of passages.
 MAX_INCOMING = 200
 
@@ -68,11 +69,11 @@ def _iri(rest: str) -> str | None:
     segments = rest.split("/")
     if any(s in ("", ".", "..") or not _SEGMENT.match(s) for s in segments):
         return None
-    return base_iri() + rest
+    return iri_at(base_iri(), rest)
 
 
 def _graph(iri: str) -> dict | None:
-    if not iri.startswith(base_iri() + "graph/"):
+    if not iri.startswith(graph_iri(base_iri(), "")):
         return None
     for row in select(queries.get("graphs").text):
         if row["graph"].value == iri:
@@ -106,9 +107,9 @@ def page(iri: str, triples: list[ox.Triple], graph: dict | None) -> dict:
     for row in rows("entity-labels", entity=iri):
         labels.setdefault(row["language"] or "—", {}).setdefault(row["kind"], []).append(row["label"])
     names = {t.subject.value: t.object.value for t in triples
-             if t.predicate.value == LABEL_PROPERTIES[0] and getattr(t.object, "language", None) == "en"}
-    types = sorted(t.object.value for t in triples if t.subject == subject and t.predicate.value == RDF_TYPE)
-    outgoing = [t for t in triples if t.subject == subject and t.predicate.value not in (RDF_TYPE, *LABEL_PROPERTIES)]
+             if t.predicate == LABEL_PROPERTIES[0] and getattr(t.object, "language", None) == "en"}
+    types = sorted(t.object.value for t in triples if t.subject == subject and t.predicate == RDF_TYPE)
+    outgoing = [t for t in triples if t.subject == subject and t.predicate not in (RDF_TYPE, *LABEL_PROPERTIES)]
     incoming = [t for t in triples if t.object == subject and t.subject != subject]
     title = (labels.get("en", {}).get("preferred") or labels.get("fr", {}).get("preferred") or [None])[0]
     context = {

@@ -12,9 +12,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import NotAcceptable
 
 from rolegraph.core import formats
-from rolegraph.core.vocabulary import SD
+from rolegraph.core.vocabulary import OX
 from rolegraph.core.errors import Forbidden, QueryError, Unauthorized, UsageError
-from rolegraph.core.store import current_generation, publishing
+from rolegraph.core.store import Store
 
 from . import guard
 from .executor import Job, Result, on_own_stack
@@ -27,6 +27,11 @@ TRUNCATED_HEADER = "X-Rolegraph-Truncated"
 #: What the endpoint answers in: SELECT and ASK results, CONSTRUCT and DESCRIBE graphs.
 RESULTS = formats.writing(formats.SOLUTIONS)
 GRAPHS = formats.writing(formats.GRAPH)
+
+
+def store() -> Store:
+    """The app's store, opened once per process and followed across new builds."""
+    return current_app.extensions["rolegraph.store"]
 
 
 def execute(job: Job) -> Result:
@@ -113,15 +118,14 @@ def update() -> Response:
     if not text.strip():
         raise QueryError("no update: send it as the body of an application/sparql-update POST")
     guard.check(text, current_app.config["ROLEGRAPH"]["allow_service"])
-    root = current_app.config["ROLEGRAPH"]["store"]
     try:
-        with publishing(root) as writable:
+        with store().publishing() as writable:
             on_own_stack(text, lambda: writable.update(text))  # a long chain would overflow this thread's stack
     except SyntaxError as exc:
         raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
     except OSError as exc:
         raise QueryError(f"the update failed, nothing was published: {exc}") from exc
-    return jsonify({"status": "ok", "generation": current_generation(root).name})
+    return jsonify({"status": "ok", "generation": store().generation})
 
 
 def _authorise() -> None:
@@ -139,17 +143,16 @@ def service_description() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in an RDF format the client accepts."""
     endpoint_iri = ox.NamedNode(request.base_url)
     service = ox.BlankNode()
-    sd = str(SD)
     triples = [
-        ox.Triple(service, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(sd + "Service")),
-        ox.Triple(service, ox.NamedNode(sd + "endpoint"), endpoint_iri),
-        ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
-        ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+        ox.Triple(service, OX.RDF.type, OX.SD.Service),
+        ox.Triple(service, OX.SD.endpoint, endpoint_iri),
+        ox.Triple(service, OX.SD.supportedLanguage, OX.SD.SPARQL11Query),
+        ox.Triple(service, OX.SD.feature, OX.SD.UnionDefaultGraph),
     ]
     if current_app.config["ROLEGRAPH"]["update_token"]:
-        triples.append(ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")))
+        triples.append(ox.Triple(service, OX.SD.supportedLanguage, OX.SD.SPARQL11Update))
     for fmt in (*RESULTS, *GRAPHS):
-        triples.append(ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmt.oxigraph.iri)))
+        triples.append(ox.Triple(service, OX.SD.resultFormat, ox.NamedNode(fmt.oxigraph.iri)))
     fmt = choose(request, GRAPHS)
     return Response(formats.serialize_graph(triples, fmt), content_type=fmt.media_type)
 

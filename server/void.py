@@ -14,20 +14,19 @@ import threading
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import NotAcceptable
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCTERMS
 
 from rolegraph import queries
 from rolegraph.core.tbox import tbox
-from rolegraph.core.vocabulary import ONTOLOGY_IRI, RG_URI
+from rolegraph.core.vocabulary import ONTOLOGY_IRI, OX, RG_URI
 from rolegraph import __version__
 from rolegraph.core import formats
 from rolegraph.core.export import FORMATS
-from rolegraph.core.store import published_at
 
 from .api import _plain
 from .html import base_iri
 from .negotiation import choose
-from .sparql import select
+from .sparql import select, store
 
 blueprint = Blueprint("void", __name__)
 
@@ -42,18 +41,17 @@ def summary() -> dict:
     """What the graph holds: entities per class, named graphs and their sizes, imported taxonomies,
     source documents, version and build date. Computed once per generation and process (concurrent
     first requests wait for one computation); each caller gets its own copy."""
-    reader = current_app.extensions["rolegraph.store"]
-    reader.get()  # a StoreError (503) when nothing is published
+    generation = store().open().generation  # a StoreError (503) when nothing is published
     memo = current_app.extensions.setdefault("rolegraph.summary", {"lock": threading.Lock(), "facts": None})
     with memo["lock"]:
-        if memo["facts"] is None or memo["facts"]["generation"] != reader.generation:
-            memo["facts"] = _summary(reader)
+        if memo["facts"] is None or memo["facts"]["generation"] != generation:
+            memo["facts"] = _summary(generation)
         return copy.deepcopy(memo["facts"])
 
 
-def _summary(reader) -> dict:
+def _summary(generation: str) -> dict:
     graphs = _rows("graphs")
-    built = published_at(reader.root)
+    built = store().published_at
     return {
         "counts": _rows("counts"),
         "graphs": graphs,
@@ -62,73 +60,69 @@ def _summary(reader) -> dict:
         "documents": _rows("documents"),
         "version": __version__,
         "built": dt.datetime.fromtimestamp(built, dt.timezone.utc).replace(microsecond=0) if built else None,
-        "generation": reader.generation,
+        "generation": generation,
         "license": str(tbox().value(ONTOLOGY_IRI, DCTERMS.license)),
     }
 
 
-def _n(term) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
 def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(XSD.integer))
+    return ox.Literal(str(value), datatype=OX.XSD.integer)
 
 
 def describe(facts: dict) -> list[ox.Triple]:
     """The VoID/DCAT triples of ``summary()``'s facts; the dataset's IRI is this document's IRI."""
     dataset = ox.NamedNode(url_for("void.description", _external=True))
     triples: list[tuple] = [
-        (dataset, _n(RDF.type), _n(VOID.Dataset)),
-        (dataset, _n(RDF.type), _n(DCAT.Dataset)),
-        (dataset, _n(DCTERMS.title), ox.Literal("rolegraph", language="en")),
-        (dataset, _n(DCTERMS.description), ox.Literal(
+        (dataset, OX.RDF.type, OX.VOID.Dataset),
+        (dataset, OX.RDF.type, OX.DCAT.Dataset),
+        (dataset, OX.DCTERMS.title, ox.Literal("rolegraph", language="en")),
+        (dataset, OX.DCTERMS.description, ox.Literal(
             "IT job roles, their competencies, tools, diplomas, career paths and salaries, extracted from "
             "job-profile documents with the evidence of every fact.", language="en")),
-        (dataset, _n(DCTERMS.hasVersion), ox.Literal(facts["version"])),
-        (dataset, _n(OWL.versionInfo), ox.Literal(facts["version"])),
-        (dataset, _n(DCTERMS.license), ox.NamedNode(facts["license"])),
-        (dataset, _n(VOID.uriSpace), ox.Literal(base_iri())),
-        (dataset, _n(VOID.vocabulary), ox.NamedNode(RG_URI)),
-        (dataset, _n(VOID.sparqlEndpoint), ox.NamedNode(url_for("sparql.endpoint", _external=True))),
-        (dataset, _n(VOID.triples), _integer(facts["triples"])),
-        (dataset, _n(VOID.classes), _integer(len(facts["counts"]))),
-        (dataset, _n(VOID.rootResource), ox.NamedNode(url_for("pages.home", _external=True))),
+        (dataset, OX.DCTERMS.hasVersion, ox.Literal(facts["version"])),
+        (dataset, OX.OWL.versionInfo, ox.Literal(facts["version"])),
+        (dataset, OX.DCTERMS.license, ox.NamedNode(facts["license"])),
+        (dataset, OX.VOID.uriSpace, ox.Literal(base_iri())),
+        (dataset, OX.VOID.vocabulary, ox.NamedNode(RG_URI)),
+        (dataset, OX.VOID.sparqlEndpoint, ox.NamedNode(url_for("sparql.endpoint", _external=True))),
+        (dataset, OX.VOID.triples, _integer(facts["triples"])),
+        (dataset, OX.VOID.classes, _integer(len(facts["counts"]))),
+        (dataset, OX.VOID.rootResource, ox.NamedNode(url_for("pages.home", _external=True))),
     ]
     if facts["built"]:
-        triples.append((dataset, _n(DCTERMS.modified), ox.Literal(facts["built"].isoformat(), datatype=_n(XSD.dateTime))))
+        triples.append((dataset, OX.DCTERMS.modified, ox.Literal(facts["built"].isoformat(), datatype=OX.XSD.dateTime)))
     for spec in FORMATS:
         dump = ox.NamedNode(url_for("export.dump", fmt=spec.name, _external=True))
         distribution = ox.BlankNode()
-        triples += [(dataset, _n(VOID.dataDump), dump), (dataset, _n(DCAT.distribution), distribution),
-                    (distribution, _n(RDF.type), _n(DCAT.Distribution)),
-                    (distribution, _n(DCAT.downloadURL), dump),
-                    (distribution, _n(DCAT.mediaType), ox.Literal(spec.media_type))]
+        triples += [(dataset, OX.VOID.dataDump, dump), (dataset, OX.DCAT.distribution, distribution),
+                    (distribution, OX.RDF.type, OX.DCAT.Distribution),
+                    (distribution, OX.DCAT.downloadURL, dump),
+                    (distribution, OX.DCAT.mediaType, ox.Literal(spec.media_type))]
     for row in facts["counts"]:
         partition = ox.BlankNode()
-        triples += [(dataset, _n(VOID.classPartition), partition),
-                    (partition, _n(VOID["class"]), ox.NamedNode(row["class"])),
-                    (partition, _n(VOID.entities), _integer(row["count"]))]
+        triples += [(dataset, OX.VOID.classPartition, partition),
+                    (partition, OX.VOID["class"], ox.NamedNode(row["class"])),
+                    (partition, OX.VOID.entities, _integer(row["count"]))]
     for row in facts["graphs"]:
         graph = ox.NamedNode(row["graph"])
-        triples += [(dataset, _n(VOID.subset), graph), (graph, _n(RDF.type), _n(VOID.Dataset)),
-                    (graph, _n(VOID.triples), _integer(row["triples"]))]
+        triples += [(dataset, OX.VOID.subset, graph), (graph, OX.RDF.type, OX.VOID.Dataset),
+                    (graph, OX.VOID.triples, _integer(row["triples"]))]
     for row in facts["datasets"]:
         graph = ox.NamedNode(row["graph"])
-        triples += [(dataset, _n(DCTERMS.source), graph), (graph, _n(DCTERMS.title), ox.Literal(row["title"]))]
-        for key, predicate in (("version", DCTERMS.hasVersion), ("rights", DCTERMS.rights)):
+        triples += [(dataset, OX.DCTERMS.source, graph), (graph, OX.DCTERMS.title, ox.Literal(row["title"]))]
+        for key, predicate in (("version", OX.DCTERMS.hasVersion), ("rights", OX.DCTERMS.rights)):
             if key in row:
-                triples.append((graph, _n(predicate), ox.Literal(row[key])))
-        for key, predicate in (("license", DCTERMS.license), ("publisher", DCTERMS.publisher)):
+                triples.append((graph, predicate, ox.Literal(row[key])))
+        for key, predicate in (("license", OX.DCTERMS.license), ("publisher", OX.DCTERMS.publisher)):
             if key in row:
-                triples.append((graph, _n(predicate), ox.NamedNode(row[key])))
+                triples.append((graph, predicate, ox.NamedNode(row[key])))
         if "publisherName" in row:
-            triples.append((ox.NamedNode(row["publisher"]), _n(FOAF.name), ox.Literal(row["publisherName"])))
+            triples.append((ox.NamedNode(row["publisher"]), OX.FOAF.name, ox.Literal(row["publisherName"])))
     for row in facts["documents"]:
         document = ox.NamedNode(row["document"])
-        triples += [(dataset, _n(DCTERMS.source), document), (document, _n(RDFS.label), ox.Literal(row["file"]))]
+        triples += [(dataset, OX.DCTERMS.source, document), (document, OX.RDFS.label, ox.Literal(row["file"]))]
         if "title" in row:
-            triples.append((document, _n(DCTERMS.title), ox.Literal(row["title"])))
+            triples.append((document, OX.DCTERMS.title, ox.Literal(row["title"])))
     return [ox.Triple(*t) for t in triples]
 
 

@@ -1,7 +1,8 @@
 """Label normalisation: one folding and one word key, and the modes in which whole labels compare."""
 import pytest
 
-from rolegraph.loader.labels import KEYS, fold, label_key, slug, stem, word_key, word_keys
+from rolegraph.core.naming import slug
+from rolegraph.loader.labels import KEYS, fold, label_key, stem, word_key, word_keys
 
 
 def test_folding_keeps_every_offset():

@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from rolegraph.core.naming import graph_iri
-from rolegraph.core.vocabulary import ESCO, ESCO_ID, ISOTHES
+from rolegraph.core.naming import esco_graph, graph_iri
+from rolegraph.core.vocabulary import ESCO_ID, OX
 from rolegraph.core.errors import UsageError
+from rolegraph.core.store import Store, Writable
 
 from . import ImportResult, RowProblem, iri, read_csv, split_cell
-from .dataset import Source, checksum, node, replace_graph
+from .dataset import Source, checksum, replace_graph
 
 SOURCE = Source(
     title="ESCO classification",
@@ -65,25 +65,25 @@ FILES = {
     "skill_skill": rf"skillSkillRelations(?:_{_LANG})?\.csv",
 }
 
-A, CONCEPT, NOTATION, BROADER = node(RDF.type), node(SKOS.Concept), node(SKOS.notation), node(SKOS.broader)
-IN_SCHEME, MODIFIED, STATUS, DATETIME = node(SKOS.inScheme), node(DCTERMS.modified), node(ISOTHES.status), node(XSD.dateTime)
-ESSENTIAL, OPTIONAL = node(ESCO.relatedEssentialSkill), node(ESCO.relatedOptionalSkill)
+A, CONCEPT, NOTATION, BROADER = OX.RDF.type, OX.SKOS.Concept, OX.SKOS.notation, OX.SKOS.broader
+IN_SCHEME, MODIFIED, STATUS, DATETIME = OX.SKOS.inScheme, OX.DCTERMS.modified, OX.ISOTHES.status, OX.XSD.dateTime
+ESSENTIAL, OPTIONAL = OX.ESCO.relatedEssentialSkill, OX.ESCO.relatedOptionalSkill
 RELATION = {"essential": ESSENTIAL, "optional": OPTIONAL}
-SKILL_TYPES = {"skill/competence": node(ESCO_ID["skill-type/skill"]), "knowledge": node(ESCO_ID["skill-type/knowledge"])}
+SKILL_TYPES = {"skill/competence": OX.ESCO_ID["skill-type/skill"], "knowledge": OX.ESCO_ID["skill-type/knowledge"]}
 #: column → (property, separator of a multi-valued cell or None); text columns carry the file's language.
 TEXT_COLUMNS = {
-    "preferredLabel": (node(SKOS.prefLabel), None),
-    "altLabels": (node(SKOS.altLabel), "\n"),
-    "hiddenLabels": (node(SKOS.hiddenLabel), "\n"),
-    "definition": (node(SKOS.definition), None),
-    "description": (node(DCTERMS.description), None),
-    "scopeNote": (node(SKOS.scopeNote), None),
+    "preferredLabel": (OX.SKOS.prefLabel, None),
+    "altLabels": (OX.SKOS.altLabel, "\n"),
+    "hiddenLabels": (OX.SKOS.hiddenLabel, "\n"),
+    "definition": (OX.SKOS.definition, None),
+    "description": (OX.DCTERMS.description, None),
+    "scopeNote": (OX.SKOS.scopeNote, None),
 }
 CLASSES = {
-    "occupations": (CONCEPT, node(ESCO.Occupation)),
-    "skills": (CONCEPT, node(ESCO.Skill)),
-    "isco_groups": (CONCEPT, node(ESCO.ISCOGroup), node(ESCO.GroupConcept)),
-    "skill_groups": (CONCEPT, node(ESCO.GroupConcept)),
+    "occupations": (CONCEPT, OX.ESCO.Occupation),
+    "skills": (CONCEPT, OX.ESCO.Skill),
+    "isco_groups": (CONCEPT, OX.ESCO.ISCOGroup, OX.ESCO.GroupConcept),
+    "skill_groups": (CONCEPT, OX.ESCO.GroupConcept),
 }
 _DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 
@@ -155,22 +155,22 @@ def _concepts(reader: _Reader, path: Path, kind: str) -> Triples:
 
 def _occupation_extras(reader: _Reader, label: str, line: int, row: dict, subject: ox.NamedNode) -> Triples:
     if (group := row.get("iscoGroup", "").strip()).isdigit():
-        yield subject, node(ESCO.memberOfISCOGroup), node(ESCO_ID[f"isco/C{group}"])
+        yield subject, OX.ESCO.memberOfISCOGroup, OX.ESCO_ID[f"isco/C{group}"]
     if (note := iri(row.get("regulatedProfessionNote", ""))) is not None:
-        yield subject, node(ESCO.regulatedProfessionNote), note
+        yield subject, OX.ESCO.regulatedProfessionNote, note
     for code in split_cell(row.get("naceCode", ""), ",\n "):
         if (nace := iri(code)) is not None:
-            yield subject, node(ESCO.hasNACECode), nace
+            yield subject, OX.ESCO.hasNACECode, nace
 
 
 def _skill_extras(reader: _Reader, label: str, line: int, row: dict, subject: ox.NamedNode) -> Triples:
     skill_type = row.get("skillType", "").strip()
     if skill_type in SKILL_TYPES:
-        yield subject, node(ESCO.skillType), SKILL_TYPES[skill_type]
+        yield subject, OX.ESCO.skillType, SKILL_TYPES[skill_type]
     elif skill_type:
         reader.problems.append(RowProblem(label, line, f"unknown skillType {skill_type!r}; imported without it"))
     if re.fullmatch(r"[a-z]+(-[a-z]+)*", reuse := row.get("reuseLevel", "").strip()):
-        yield subject, node(ESCO.skillReuseLevel), node(ESCO_ID[f"skill-reuse-level/{reuse}"])
+        yield subject, OX.ESCO.skillReuseLevel, OX.ESCO_ID[f"skill-reuse-level/{reuse}"]
 
 
 _EXTRAS: dict[str, Callable] = {"occupations": _occupation_extras, "skills": _skill_extras}
@@ -182,14 +182,14 @@ def _schemes(reader: _Reader, path: Path, kind: str) -> Triples:
         if scheme is None:
             continue
         reader.counts[kind] += 1
-        yield scheme, A, node(SKOS.ConceptScheme)
-        for column, predicate in (("preferredLabel", SKOS.prefLabel), ("title", DCTERMS.title),
-                                  ("description", DCTERMS.description)):
+        yield scheme, A, OX.SKOS.ConceptScheme
+        for column, predicate in (("preferredLabel", OX.SKOS.prefLabel), ("title", OX.DCTERMS.title),
+                                  ("description", OX.DCTERMS.description)):
             if text := row.get(column, "").strip():
-                yield scheme, node(predicate), ox.Literal(text, language=reader.lang)
+                yield scheme, predicate, ox.Literal(text, language=reader.lang)
         for top in split_cell(row.get("hasTopConcept", ""), ",\n "):
             if (top_iri := iri(top)) is not None:
-                yield scheme, node(SKOS.hasTopConcept), top_iri
+                yield scheme, OX.SKOS.hasTopConcept, top_iri
 
 
 def _pairs(columns: tuple[str, str], typed: bool) -> Callable[[_Reader, Path, str], Triples]:
@@ -249,8 +249,8 @@ def detect_version(folder: Path) -> str | None:
     return None
 
 
-def import_esco(store_path: str | os.PathLike, folder: str | os.PathLike, base_iri: str,
-                version: str | None = None, then: Callable[[ox.Store], object] | None = None) -> ImportResult:
+def import_esco(store_path: Store | str | os.PathLike, folder: str | os.PathLike, base_iri: str,
+                version: str | None = None, then: Callable[[Writable], object] | None = None) -> ImportResult:
     """Import one ESCO CSV export (one version, one language) into ``<base>graph/esco-<lang>``.
 
     ``version`` defaults to the nearest folder name like ``v1.1.1``. Raises ``UsageError`` when the folder
@@ -278,6 +278,6 @@ def import_esco(store_path: str | os.PathLike, folder: str | os.PathLike, base_i
             for s, p, o in EMITTERS[kind](reader, path, kind):
                 yield ox.Quad(s, p, o, graph)
 
-    return replace_graph(store_path, str(graph_iri(base_iri, f"esco-{lang}")), source=SOURCE, version=version,
+    return replace_graph(store_path, str(graph_iri(base_iri, esco_graph(lang))), source=SOURCE, version=version,
                          folder=folder, digest=digest, quads=quads, counts=reader.counts,
                          problems=reader.problems, started=started, then=then)

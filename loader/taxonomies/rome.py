@@ -35,14 +35,14 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, SDO, SKOS
 
-from rolegraph.core.naming import graph_iri
+from rolegraph.core.naming import ROME_GRAPH, graph_iri, rome_iri, slug
+from rolegraph.core.vocabulary import OX
 from rolegraph.core.errors import UsageError
+from rolegraph.core.store import Store, Writable
 
-from ..labels import slug
 from . import ImportResult, RowProblem, read_csv
-from .dataset import Source, checksum, node, replace_graph
+from .dataset import Source, checksum, replace_graph
 
 SOURCE = Source(
     title="ROME 4.0 — Répertoire opérationnel des métiers et des emplois",
@@ -54,12 +54,12 @@ SOURCE = Source(
 )
 FILE = re.compile(r"unix_(?P<name>[a-z_]+?)_(?P<version>v\d+)_utf8\.csv", re.IGNORECASE)
 
-A, CONCEPT, NOTATION, BROADER = node(RDF.type), node(SKOS.Concept), node(SKOS.notation), node(SKOS.broader)
-PREF, ALT, IN_SCHEME, RELATED, SKILLS = (node(SKOS.prefLabel), node(SKOS.altLabel), node(SKOS.inScheme),
-                                         node(SKOS.related), node(SDO.skills))
-MEMBER = node(SKOS.member)
-STATEMENT, SUBJECT, PREDICATE, OBJECT = (node(RDF.Statement), node(RDF.subject), node(RDF.predicate),
-                                         node(RDF.object))
+A, CONCEPT, NOTATION, BROADER = OX.RDF.type, OX.SKOS.Concept, OX.SKOS.notation, OX.SKOS.broader
+PREF, ALT, IN_SCHEME, RELATED, SKILLS = (OX.SKOS.prefLabel, OX.SKOS.altLabel, OX.SKOS.inScheme,
+                                         OX.SKOS.related, OX.SDO.skills)
+MEMBER = OX.SKOS.member
+STATEMENT, SUBJECT, PREDICATE, OBJECT = (OX.RDF.Statement, OX.RDF.subject, OX.RDF.predicate,
+                                         OX.RDF.object)
 SCHEME_LABELS = {"domaine": "ROME — domaines professionnels", "fiche": "ROME — fiches métiers",
                  "appellation": "ROME — appellations", "competence": "ROME — compétences",
                  "savoir": "ROME — savoirs", "contexte": "ROME — contextes de travail",
@@ -84,21 +84,11 @@ LINK_PREDICATES = {"competence": SKILLS, "savoir": SKILLS, "contexte": RELATED}
 Triples = Iterator[tuple]
 
 
-def rome_prefix(base: str) -> str:
-    """Where every ROME IRI is minted under an instance base."""
-    return f"{base}rome/"
-
-
-def rome_iri(base: str, kind: str, code: str) -> str:
-    """The IRI of the ROME item of ``kind`` (fiche, appellation, competence, savoir …) with ``code``."""
-    return f"{rome_prefix(base)}{kind}/{code}"
-
-
 class _Rome:
     """One import: the minted IRIs, the codes seen so far (links are checked against them), counts, problems."""
 
     def __init__(self, folder: Path, files: dict[str, Path], base: str) -> None:
-        self.folder, self.files, self.base, self.prefix = folder, files, base, rome_prefix(base)
+        self.folder, self.files, self.base = folder, files, base
         self.counts: Counter = Counter()
         self.problems: list[RowProblem] = []
         self.kind_of: dict[str, str] = {}  # OGR code of an item → competence, savoir or contexte
@@ -130,7 +120,7 @@ class _Rome:
     def concept(self, kind: str, code: str, label: str, *notations: str) -> Triples:
         subject = self.mint(kind, code)
         scheme = self.mint("scheme", kind)
-        yield from self.once(f"scheme/{kind}", [(scheme, A, node(SKOS.ConceptScheme)),
+        yield from self.once(f"scheme/{kind}", [(scheme, A, OX.SKOS.ConceptScheme),
                                                 (scheme, PREF, ox.Literal(SCHEME_LABELS[kind], language="fr"))])
         yield subject, A, CONCEPT
         yield subject, IN_SCHEME, scheme
@@ -144,11 +134,11 @@ class _Rome:
             if value in ("", "N"):
                 continue
             if value == "O":
-                key, name = f"collection/{kind}/{slug(column)}", FLAG_LABELS.get(column, column)
+                path, name = f"{kind}/{slug(column)}", FLAG_LABELS.get(column, column)
             else:
-                key, name = f"collection/{kind}/{slug(column)}/{slug(value)}", value
-            collection = ox.NamedNode(self.prefix + key)
-            yield from self.once(key, [(collection, A, node(SKOS.Collection)),
+                path, name = f"{kind}/{slug(column)}/{slug(value)}", value
+            key, collection = f"collection/{path}", self.mint("collection", path)
+            yield from self.once(key, [(collection, A, OX.SKOS.Collection),
                                        (collection, PREF, ox.Literal(name, language="fr")),
                                        (collection, NOTATION, ox.Literal(column))])
             yield collection, MEMBER, subject
@@ -166,7 +156,7 @@ def _domaines(rome: _Rome) -> Triples:
         if rome.code(label, line, code := row["code_grand_domaine"], GRAND_DOMAINE, "grand domaine"):
             rome.counts["grands_domaines"] += 1
             yield from rome.concept("domaine", code, row["libelle_grand_domaine"])
-            yield rome.mint("domaine", code), node(SKOS.topConceptOf), rome.mint("scheme", "domaine")
+            yield rome.mint("domaine", code), OX.SKOS.topConceptOf, rome.mint("scheme", "domaine")
     for label, line, row in rome.rows("domaine_professionnel", ("code_domaine_professionnel", "libelle_domaine_professionnel")):
         if rome.code(label, line, code := row["code_domaine_professionnel"], DOMAINE, "domaine"):
             rome.counts["domaines_professionnels"] += 1
@@ -190,9 +180,9 @@ def _fiches(rome: _Rome) -> Triples:
         rome.counts["fiches"] += 1
         subject = rome.mint("fiche", code)
         yield from rome.concept("fiche", code, row["libelle_rome"])
-        yield subject, A, node(SDO.Occupation)
+        yield subject, A, OX.SDO.Occupation
         if row.get("code_ogr"):
-            yield subject, node(DCTERMS.identifier), ox.Literal(row["code_ogr"])
+            yield subject, OX.DCTERMS.identifier, ox.Literal(row["code_ogr"])
         if (parent := row.get("code_rome_parent", "")) and parent != code and FICHE.fullmatch(parent):
             yield subject, BROADER, rome.mint("fiche", parent)
         yield from rome.groupings("fiche", subject, row)
@@ -233,15 +223,15 @@ def _items(rome: _Rome) -> Triples:
             subject = rome.mint(kind, code)
             yield from rome.concept(kind, code, row[label_column], *filter(None, (row.get(c) for c in code_columns)))
             if definition and row.get(definition):
-                yield subject, node(SKOS.definition), ox.Literal(row[definition], language="fr")
+                yield subject, OX.SKOS.definition, ox.Literal(row[definition], language="fr")
             if OGR.fullmatch(macro := row.get("code_ogr_macro_comp", "")):
                 yield subject, BROADER, rome.mint(kind, macro)
             if kind in GROUPING:
                 yield from rome.groupings(kind, subject, row)
             if kind == "contexte" and (type_code := row.get("code_type_cont_trav")):
-                key = f"collection/contexte/type/{slug(type_code)}"
-                collection = ox.NamedNode(rome.prefix + key)
-                yield from rome.once(key, [(collection, A, node(SKOS.Collection)), (collection, NOTATION, ox.Literal(type_code)),
+                path = f"contexte/type/{slug(type_code)}"
+                key, collection = f"collection/{path}", rome.mint("collection", path)
+                yield from rome.once(key, [(collection, A, OX.SKOS.Collection), (collection, NOTATION, ox.Literal(type_code)),
                                            (collection, PREF, ox.Literal(row.get("libelle_type_cont_trav") or type_code, language="fr"))])
                 yield collection, MEMBER, subject
 
@@ -266,11 +256,11 @@ def _links(rome: _Rome) -> Triples:
         rome.counts["liens_coeur_metier"] += 1
         link, value = rome.mint("lien", f"{fiche}-{item}"), rome.mint("coeur-metier", slug(flag))
         yield from rome.statement(link, subject, predicate, target)
-        yield link, node(DCTERMS.type), value
+        yield link, OX.DCTERMS.type, value
         yield from rome.once(f"coeur-metier/{slug(flag)}", [
             (value, A, CONCEPT), (value, PREF, ox.Literal(flag, language="fr")),
             (value, IN_SCHEME, rome.mint("scheme", "coeur-metier")),
-            (rome.mint("scheme", "coeur-metier"), A, node(SKOS.ConceptScheme)),
+            (rome.mint("scheme", "coeur-metier"), A, OX.SKOS.ConceptScheme),
             (rome.mint("scheme", "coeur-metier"), PREF, ox.Literal(SCHEME_LABELS["coeur-metier"], language="fr"))])
 
 
@@ -284,11 +274,11 @@ def _mobilites(rome: _Rome) -> Triples:
         rome.counts["mobilites"] += 1
         mobility = rome.mint("mobilite", f"{source}-{target}")
         yield from rome.statement(mobility, rome.mint("fiche", source), RELATED, rome.mint("fiche", target))
-        yield mobility, node(SDO.position), ox.Literal(int(order))
+        yield mobility, OX.SDO.position, ox.Literal(int(order))
 
 
 #: unix_texte's text type → the property the sentences of a fiche are joined under.
-TEXTS = {"definition": node(SKOS.definition), "acces_metier": node(SDO.educationRequirements)}
+TEXTS = {"definition": OX.SKOS.definition, "acces_metier": OX.SDO.educationRequirements}
 
 
 def _textes(rome: _Rome) -> Triples:
@@ -326,8 +316,8 @@ def find_export(folder: Path) -> tuple[dict[str, Path], str]:
     return files, versions.pop()
 
 
-def import_rome(store_path: str | os.PathLike, folder: str | os.PathLike, base_iri: str,
-                then: Callable[[ox.Store], object] | None = None) -> ImportResult:
+def import_rome(store_path: Store | str | os.PathLike, folder: str | os.PathLike, base_iri: str,
+                then: Callable[[Writable], object] | None = None) -> ImportResult:
     """Import one ROME 4.0 CSV export (the version is in its file names, e.g. v460) into ``<base>graph/rome``.
 
     Raises ``UsageError`` when the folder holds no export or several versions, ``InputError`` when a file
@@ -346,6 +336,6 @@ def import_rome(store_path: str | os.PathLike, folder: str | os.PathLike, base_i
             for s, p, o in stage(rome):
                 yield ox.Quad(s, p, o, graph)
 
-    return replace_graph(store_path, str(graph_iri(base_iri, "rome")), source=SOURCE, version=version, folder=folder,
+    return replace_graph(store_path, str(graph_iri(base_iri, ROME_GRAPH)), source=SOURCE, version=version, folder=folder,
                          digest=digest, quads=quads, counts=rome.counts, problems=rome.problems, started=started,
                          then=then)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from . import formats
 from .errors import NotFound
 from .formats import Format
-from .store import open_read_only
+from .store import Readable, Store, open_store
 
 #: Quads read from the store and serialised at a time.
 BATCH = 4096
@@ -28,7 +28,7 @@ def export_format(name: str) -> Format:
     return formats.get(name, FORMATS, "export format")
 
 
-def chunks(store: ox.Store, fmt: str, graph: str | None = None) -> Iterator[bytes]:
+def chunks(store: Readable, fmt: str, graph: str | None = None) -> Iterator[bytes]:
     """The export of ``store`` (or of one named graph) in format ``fmt`` as a generator of bytes.
     Raises ``UsageError`` for an unknown format and ``NotFound`` for an unknown graph before any
     byte is produced. Triple formats merge all graphs."""
@@ -45,7 +45,7 @@ def chunks(store: ox.Store, fmt: str, graph: str | None = None) -> Iterator[byte
     return formats.stream_graph(quads, spec, compact=True, batch=BATCH)
 
 
-def export(store_path: str | os.PathLike, fmt: str, graph: str | None, output: BinaryIO) -> None:
+def export(store_path: Store | str | os.PathLike, fmt: str, graph: str | None, output: BinaryIO) -> None:
     """Write the dataset (or one named graph) to ``output``; triple formats merge all graphs."""
-    for chunk in chunks(open_read_only(store_path), fmt, graph):
+    for chunk in chunks(open_store(store_path).open(), fmt, graph):
         output.write(chunk)

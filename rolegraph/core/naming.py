@@ -1,10 +1,14 @@
 """Naming: the default base IRI, the named graphs of a store, and every minting of instance IRIs.
 
 The one place where instance IRIs are minted: same input, same IRIs, under a configurable base.
+Entities, documents and their facts (``Minter``) and request paths (``iri_at``) are minted under the
+base as ``normal_base`` completes it; graph names and ROME concepts are appended to the base as given.
 """
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 
 from rdflib import URIRef
 
@@ -16,11 +20,47 @@ DEFAULT_BASE = "https://w3id.org/rolegraph/id/"
 FICHES_GRAPH = "fiches"
 ONTOLOGY_GRAPH = "ontology"
 LINKS_GRAPH = "links"
+#: The taxonomies' graphs: one per ESCO language (``esco_graph``), one for ROME.
+ESCO_GRAPH = "esco"
+ROME_GRAPH = "rome"
 
 
 def graph_iri(base: str, name: str) -> URIRef:
-    """The IRI of the named graph ``name`` (e.g. "fiches", "esco") under an instance base."""
+    """The IRI of the named graph ``name`` (e.g. "fiches", "esco-en") under an instance base."""
     return URIRef(f"{base}graph/{name}")
+
+
+def esco_graph(language: str) -> str:
+    """The name of the graph that holds the ESCO export of one language ("esco-en")."""
+    return f"{ESCO_GRAPH}-{language}"
+
+
+def import_graph(stem: str) -> str:
+    """The name of the graph that ``rolegraph import rdf`` fills from a file of triples named ``stem``."""
+    return f"import/{stem}"
+
+
+def rome_iri(base: str, kind: str, code: str) -> str:
+    """The IRI of the ROME item of ``kind`` (fiche, appellation, competence, scheme, collection …) with
+    ``code`` (a code, or a path of segments for collections)."""
+    return f"{base}rome/{kind}/{code}"
+
+
+def slug(text: str) -> str:
+    """A lower-case ASCII IRI segment for a label ("Savoir-être professionnel" → "savoir-etre-professionnel")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def normal_base(base: str) -> str:
+    """``base`` ending in "/" or "#": a "/" is added to any other."""
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def iri_at(base: str, path: str) -> str:
+    """The IRI at ``path`` under the base, as the server reads a request for ``/id/<path>``."""
+    return normal_base(base) + path
+
 
 #: Entity kinds and the path segment their IRIs live under.
 ENTITY_PATHS = {
@@ -34,13 +74,13 @@ def _digest(*parts: str, size: int = 16) -> str:
 
 
 class Minter:
-    def __init__(self, base: str = DEFAULT_BASE) -> None:
-        if not base.endswith(("/", "#")):
-            base += "/"
-        self.base = base
+    """The IRIs of entities, documents, salaries, claims and evidence under one base."""
 
-    def entity(self, kind: str, slug: str) -> URIRef:
-        return URIRef(f"{self.base}{ENTITY_PATHS[kind]}/{slug}")
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = normal_base(base)
+
+    def entity(self, kind: str, name: str) -> URIRef:
+        return URIRef(f"{self.base}{ENTITY_PATHS[kind]}/{name}")
 
     def document(self, checksum: str) -> URIRef:
         return URIRef(f"{self.base}document/{checksum[:16]}")

@@ -1,4 +1,11 @@
-"""The on-disk store: the contract between the loader (which writes it) and the server (which reads it).
+"""The store: the contract between the loader (which writes it) and the server (which reads it), and
+the only code that opens, reads, writes and publishes it.
+
+Everyone else goes through the ``Store`` interface that ``open_store`` returns: ``open()`` a read-only
+``Snapshot`` of the published generation (or ``query`` it directly), ``publishing()`` a change that is
+published atomically when its block succeeds, ``writing()`` to hold the write lock across longer work,
+and the current ``generation``. ``EmbeddedStore``, an Oxigraph database on disk, is its first
+implementation; the functions below it are that implementation's layer over the folder.
 
 A store folder holds generations of an Oxigraph database and a ``current`` symlink to the
 published one::
@@ -17,13 +24,134 @@ import fcntl
 import os
 import shutil
 import threading
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Protocol
 
 import pyoxigraph as ox
 
 from .errors import StoreError, StoreLocked
+
+
+class Readable(Protocol):
+    """What reading code may call on a snapshot or on a change being written; the methods are the
+    ones of ``pyoxigraph.Store``, with its arguments, results and exceptions."""
+
+    def query(self, query: str, **options) -> Any: ...
+    def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[ox.Quad]: ...
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
+    def contains_named_graph(self, graph_name) -> bool: ...
+    def dump(self, output=None, format=None, *, from_graph=None, **options) -> bytes | None: ...
+
+
+class Snapshot(Readable, Protocol):
+    """One published generation, open read-only; ``generation`` names it."""
+
+    generation: str
+
+
+class Writable(Readable, Protocol):
+    """The next generation while a ``publishing`` block changes it (``pyoxigraph.Store`` methods)."""
+
+    def update(self, update: str, **options) -> None: ...
+    def extend(self, quads) -> None: ...
+    def bulk_extend(self, quads) -> None: ...
+    def bulk_load(self, input=None, format=None, **options) -> None: ...
+    def remove_graph(self, graph_name) -> None: ...
+    def optimize(self) -> None: ...
+
+
+class Store(Protocol):
+    """A store the loader publishes to and the server reads from.
+
+    ``location`` is what error messages name and what another process passes to ``open_store`` to
+    reach the same store. Reading raises ``StoreError`` when nothing is published; writing raises
+    ``StoreLocked`` when another writer is at work.
+    """
+
+    location: str
+
+    @property
+    def generation(self) -> str | None:
+        """The name of the published generation, ``None`` when nothing was ever published."""
+
+    @property
+    def published_at(self) -> float | None:
+        """When the published generation was published (POSIX time), ``None`` when nothing was."""
+
+    def open(self) -> Snapshot:
+        """The published generation, read-only; the same snapshot until a newer one is published."""
+
+    def query(self, query: str, **options) -> Any:
+        """``query`` on the published generation (``pyoxigraph.Store.query``'s options)."""
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the write lock for the block; one ``publishing`` block inside it uses that lock."""
+
+    def publishing(self) -> AbstractContextManager[Writable]:
+        """A change of the published graph, published atomically when the block succeeds; on any
+        exception nothing is published."""
+
+
+def open_store(source: Store | Mapping[str, Any] | str | os.PathLike) -> Store:
+    """The store that ``source`` names: the settings (their ``store``), a store folder, or a ``Store``
+    (returned as it is). Nothing is read until it is used."""
+    if isinstance(source, Mapping):
+        source = source["store"]
+    if isinstance(source, (str, os.PathLike)):
+        return EmbeddedStore(source)
+    return source
+
+
+class EmbeddedStore:
+    """The store as generations of an Oxigraph database in the folder ``root`` (the layout above).
+
+    Open once per process: ``open()`` costs one ``readlink`` while the generation it opened is
+    still the published one, and reopens when a newer one is published.
+    """
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root)
+        self.location = str(root)
+        self._snapshot: _Snapshot | None = None
+
+    @property
+    def generation(self) -> str | None:
+        current = current_generation(self.root)
+        return current.name if current is not None else None
+
+    @property
+    def published_at(self) -> float | None:
+        return published_at(self.root)
+
+    def open(self) -> Snapshot:
+        current = current_generation(self.root)
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.path != current:
+            snapshot = self._snapshot = _Snapshot(current, _read_only(self.root, current))
+        return snapshot
+
+    def query(self, query: str, **options) -> Any:
+        return self.open().query(query, **options)
+
+    def writing(self) -> AbstractContextManager[None]:
+        return writing(self.root)
+
+    def publishing(self) -> AbstractContextManager[Writable]:
+        return publishing(self.root)
+
+
+class _Snapshot:
+    """A generation open read-only: the read methods are the pyoxigraph store's own, nothing else."""
+
+    def __init__(self, path: Path, store: ox.Store) -> None:
+        self.path, self.generation = path, path.name
+        self.query, self.quads_for_pattern, self.dump = store.query, store.quads_for_pattern, store.dump
+        self.named_graphs, self.contains_named_graph = store.named_graphs, store.contains_named_graph
+
+
+# ---------------------------------------------------------------- the embedded store's folder
 
 CURRENT = "current"
 GENERATIONS = "generations"
@@ -49,36 +177,16 @@ def published_at(root: str | os.PathLike) -> float | None:
 
 def open_read_only(root: str | os.PathLike) -> ox.Store:
     """Open the published generation read-only; raise ``StoreError`` when there is none."""
-    generation = current_generation(root)
+    return _read_only(root, current_generation(root))
+
+
+def _read_only(root: str | os.PathLike, generation: Path | None) -> ox.Store:
     if generation is None:
         raise StoreError(f"no published graph in store {root}: run `rolegraph build` first", store=str(root))
     try:
         return ox.Store.read_only(str(generation))
     except OSError as exc:
         raise StoreError(f"cannot open store {generation}: {exc}", store=str(root)) from exc
-
-
-class StoreReader:
-    """A read-only handle that follows ``current``: reopens when a new generation is published.
-
-    Open once per process and call ``get()`` per request; the check is one ``readlink``.
-    """
-
-    def __init__(self, root: str | os.PathLike) -> None:
-        self.root = Path(root)
-        self._generation: Path | None = None
-        self._store: ox.Store | None = None
-
-    def get(self) -> ox.Store:
-        generation = current_generation(self.root)
-        if self._store is None or generation != self._generation:
-            self._store = open_read_only(self.root)
-            self._generation = generation
-        return self._store
-
-    @property
-    def generation(self) -> str | None:
-        return self._generation.name if self._generation else None
 
 
 #: Stores whose write lock a thread of this process took with ``writing``: resolved root → thread.

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, VOID, DCAT, ClosedNamespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, VOID, DCAT, ClosedNamespace
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/rolegraph/ontology")
 RG_URI = "https://w3id.org/rolegraph/ontology#"
@@ -141,6 +141,7 @@ class OX:
     PROV = _Terms(PROV)
     DCTERMS = _Terms(DCTERMS)
     DCAT = _Terms(DCAT)
+    FOAF = _Terms(FOAF)
     VOID = _Terms(VOID)
     ESCO = _Terms(ESCO)
     ESCO_ID = _Terms(ESCO_ID)
