@@ -12,8 +12,8 @@ labels are compared by ``label_key`` in one of its ``KEYS``, which differ on pur
             matching: punctuation read as spaces, a final "s" dropped from words over three letters,
             no stop words left out and no feminine "e" dropped
 
-``slug`` writes a label as an ASCII IRI segment instead. Its folding is not ``fold``'s: it drops
-what has no ASCII form ("cœur" → "cur"), so that the IRIs minted from labels stay as they are.
+Writing a label as an IRI segment is naming's job (``rolegraph.core.naming.slug``): its folding is not
+``fold``'s, it drops what has no ASCII form ("cœur" → "cur"), so that IRIs minted from labels stay as they are.
 """
 from __future__ import annotations
 

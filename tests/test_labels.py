@@ -1,7 +1,6 @@
 """Label normalisation: one folding and one word key, and the modes in which whole labels compare."""
 import pytest
 
-from rolegraph.core.naming import slug
 from rolegraph.loader.labels import KEYS, fold, label_key, stem, word_key, word_keys
 
 
@@ -49,14 +48,3 @@ def test_every_mode_is_named_and_an_unknown_one_is_refused():
     assert set(KEYS) == {"words", "word-set", "scoring"}
     with pytest.raises(KeyError):
         label_key("Python", "stemmed")
-
-
-@pytest.mark.parametrize("label, segment", [
-    ("Savoir-être professionnel", "savoir-etre-professionnel"),
-    ("  Travail en équipe !", "travail-en-equipe"),
-    ("cœur de métier", "cur-de-metier"),  # unlike fold, what has no ASCII form is dropped
-    ("ﬁchiers", "fichiers"),
-    ("!!!", "x"),
-])
-def test_a_slug_is_an_ascii_iri_segment(label, segment):
-    assert slug(label) == segment
