@@ -12,7 +12,7 @@ labels are compared by ``label_key`` in one of its ``KEYS``, which differ on pur
             matching: punctuation read as spaces, a final "s" dropped from words over three letters,
             no stop words left out and no feminine "e" dropped
 
-``slug`` writes a label as an ASCII IRI segment instead. Its folding is not ``fold``'s: it drops
+``rolegraph.core.naming.slug``, which mints IRI segments from labels, folds otherwise: it drops
 what has no ASCII form ("cœur" → "cur"), so that the IRIs minted from labels stay as they are.
 """
 from __future__ import annotations
