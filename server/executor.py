@@ -2,10 +2,10 @@
 
 pyoxigraph cannot cancel a running query and a thread cannot be stopped, so each query runs in a
 worker process that opens the store at the server's ``location`` and reads its published generation
-(following new generations, like the server does). The worker serialises the result and sends bytes back; when the time limit
-passes, the server kills the worker (SIGKILL), starts a replacement and answers an error. A worker
-that dies is replaced the same way. Workers start on demand, up to the pool size, from a
-``forkserver`` (forking a threaded server is unsafe).
+(following new generations, like the server does). The worker serialises the result and sends bytes
+back; when the time limit passes, the server kills the worker (SIGKILL), starts a replacement and
+answers an error. A worker that dies is replaced the same way. Workers start on demand, up to the
+pool size, from a ``forkserver`` (forking a threaded server is unsafe).
 
 Oxigraph parses and evaluates recursively: a long chain (``1+1+…``, ``{} UNION {} …``) takes
 about half a KiB of stack per byte of query, so a worker evaluates each query on a thread whose
