@@ -79,10 +79,18 @@ def test_a_parameter_carrying_sparql_is_a_value_not_code(client):
     assert iri.status_code == 400 and iri.json["error"]["code"] == "query"
 
 
-@pytest.mark.parametrize("query,params", [("nope", {}), ("role-tools", {})])
-def test_unknown_query_or_missing_parameter(client, query, params):
-    response = client.get(f"/api/queries/{query}", query_string=params)
-    assert response.status_code in (400, 404) and "error" in response.json
+def test_an_unknown_query_is_not_found_by_its_name(client):
+    response = client.get("/api/queries/nope")
+    error = response.json["error"]
+    assert response.status_code == 404 and error["code"] == "not-found" and error["details"]["query"] == "nope"
+    assert "'nope'" in error["message"]
+
+
+def test_a_missing_parameter_is_a_query_error_naming_it(client):
+    response = client.get("/api/queries/role-tools")
+    error = response.json["error"]
+    assert response.status_code == 400 and error["code"] == "query" and error["details"]["query"] == "role-tools"
+    assert "needs parameter role" in error["message"]
 
 
 def test_ask_answers_in_the_negotiated_format(client):
