@@ -109,8 +109,15 @@ def hostile_store(tmp_path_factory):
     return store
 
 
-def test_text_from_documents_is_escaped_in_pages(hostile_store):
-    client = create_app({"store": str(hostile_store), "base_iri": BASE}).test_client()
+@pytest.fixture(scope="module")
+def hostile_client(hostile_store):
+    app = create_app({"store": str(hostile_store), "base_iri": BASE})
+    yield app.test_client()
+    app.extensions["rolegraph.executor"].close()
+
+
+def test_text_from_documents_is_escaped_in_pages(hostile_store, hostile_client):
+    client = hostile_client
     (document,) = rows(hostile_store, "documents")
     assert document["title"] == HOSTILE_TITLE
     pages = [client.get("/id/role/back-end-developer").get_data(as_text=True),
@@ -124,8 +131,8 @@ def test_text_from_documents_is_escaped_in_pages(hostile_store):
     assert "&lt;img src=x onerror=&#34;alert(&#39;section&#39;)&#34;&gt;" in pages[1]
 
 
-def test_text_from_documents_stays_a_literal_in_exports(hostile_store):
-    client = create_app({"store": str(hostile_store), "base_iri": BASE}).test_client()
+def test_text_from_documents_stays_a_literal_in_exports(hostile_client):
+    client = hostile_client
     turtle = rdflib.Graph().parse(data=client.get("/export.ttl").get_data(), format="turtle")
     document = json.loads(client.get("/export.jsonld").get_data())
     from_jsonld = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")

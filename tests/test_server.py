@@ -159,16 +159,19 @@ def test_rows_beyond_max_rows_are_cut_and_the_header_says_so(built_store):
 
 
 def test_oversized_bodies_and_query_strings_are_refused(built_store):
-    _, client = make_client(built_store, max_request_bytes=2000)
-    padding = "#" + "x" * 3000 + "\n"
-    body = client.post("/sparql", data=padding + ROLES, content_type="application/sparql-query")
-    assert body.status_code == 413 and body.json["error"]["code"] == "request-entity-too-large"
-    form = client.post("/sparql", data={"query": padding + ROLES})
-    assert form.status_code == 413
-    get = client.get("/sparql", query_string={"query": padding + ROLES})
-    assert get.status_code == 414 and "POST the query" in get.json["error"]["message"]
-    small = client.post("/sparql", data=ROLES, content_type="application/sparql-query")
-    assert small.status_code == 200
+    app, client = make_client(built_store, max_request_bytes=2000)
+    try:
+        padding = "#" + "x" * 3000 + "\n"
+        body = client.post("/sparql", data=padding + ROLES, content_type="application/sparql-query")
+        assert body.status_code == 413 and body.json["error"]["code"] == "request-entity-too-large"
+        form = client.post("/sparql", data={"query": padding + ROLES})
+        assert form.status_code == 413
+        get = client.get("/sparql", query_string={"query": padding + ROLES})
+        assert get.status_code == 414 and "POST the query" in get.json["error"]["message"]
+        small = client.post("/sparql", data=ROLES, content_type="application/sparql-query")
+        assert small.status_code == 200
+    finally:
+        app.extensions["rolegraph.executor"].close()
 
 
 def test_service_is_refused_in_queries_but_the_word_as_data_is_not(client):
