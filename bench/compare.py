@@ -23,7 +23,6 @@ import platform
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import endpoint_bench  # noqa: E402
+import serving  # noqa: E402  (on the path endpoint_bench sets)
 import generate  # noqa: E402
 
 REFERENCE = "oxigraph-server"
@@ -189,26 +189,6 @@ def in_process(engine: str, data: Path, texts: dict, args, tmp: Path) -> dict:
 
 # ---------------------------------------------------------------- servers
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(process: subprocess.Popen, port: int, path: str, limit: float) -> None:
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited with {process.returncode}")
-        try:
-            endpoint_bench.Client(port, path, timeout=5).query("ASK {}")
-            return
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("a server did not start in time")
-
-
 def tree_peak_rss_mb(pid: int) -> float:
     """The sum of VmHWM (peak resident set) of ``pid`` and its descendants: an upper bound of the
     peak of their sum, since each peaked on its own."""
@@ -252,12 +232,12 @@ class Server:
 
     def __init__(self, engine: str, data: Path, tmp: Path, cap: float) -> None:
         self.engine, self.data, self.tmp, self.cap = engine, data, tmp, cap
-        self.process: subprocess.Popen | None = None
+        self.running: serving.Server | None = None
         self.path = "/query" if engine == REFERENCE else "/sparql"
         self.load_s = 0.0
 
     def start(self) -> None:
-        self.port = free_port()
+        self.port = serving.free_port()
         started = time.perf_counter()
         if self.engine in CACHE_MB:
             root = self.tmp / "rolegraph-store"
@@ -270,8 +250,8 @@ class Server:
                 self.load_s = time.perf_counter() - started
             started = time.perf_counter()
             os.environ["ROLEGRAPH_QUERY_TIMEOUT"] = str(self.cap)
-            self.process, self.port = endpoint_bench.start_server(str(root), os.cpu_count() or 2, threads=8,
-                                                                  cache_mb=CACHE_MB[self.engine])
+            self.running = endpoint_bench.start_server(str(root), os.cpu_count() or 2, threads=8,
+                                                       cache_mb=CACHE_MB[self.engine], port=self.port, log=self.log)
             self.start_s = time.perf_counter() - started
             return
         if self.engine == REFERENCE:
@@ -286,19 +266,22 @@ class Server:
                        "--bind", f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s", str(int(self.cap))]
         else:
             command = [sys.executable, __file__, "--serve-rdflib", str(self.data), "--port", str(self.port)]
-        log = open(self.tmp / f"{self.engine}.log", "ab")  # noqa: SIM115 (the server holds it)
-        self.process = subprocess.Popen(command, stdout=log, stderr=log)
-        wait_http(self.process, self.port, self.path, limit=600)
+        self.running = serving.start(command, f"http://127.0.0.1:{self.port}", health=self.path + "?query=ASK%7B%7D",
+                                     log=self.log, cwd=None, timeout=600)
         elapsed = time.perf_counter() - started
         if self.engine == "rdflib-endpoint":
             self.load_s, self.start_s = elapsed, elapsed  # it parses the data on start
         else:
             self.start_s = elapsed
 
+    @property
+    def log(self) -> Path:
+        return self.tmp / f"{self.engine}.log"
+
     def stop(self) -> None:
-        if self.process:
-            endpoint_bench.stop_server(self.process)
-        self.process = None
+        if self.running:
+            self.running.stop()
+        self.running = None
 
     def measure_queries(self, texts: dict, args, skip: set[str]) -> dict:
         rows, restarts = {}, 0
@@ -459,17 +442,17 @@ def main() -> None:
                 exits = []  # a server that exited is started again before the next load run, and it is said
                 for kind, name in LOAD.items():
                     for clients in (8, 32):
-                        restarted = _restart_if_exited(server, tmp, exits)
+                        restarted = _restart_if_exited(server, exits)
                         row = {"engine": engine, "query": name, "kind": kind, "restarted_before": restarted,
                                **endpoint_bench.load(server.port, texts[name], clients, args.seconds, server.path)}
                         loads.append(row)
                         print(f"  {engine:16} load {kind:5} x{clients:<3} {row['requests_per_s']:8.1f} req/s "
                               f"p50 {row['p50_ms']} p99 {row['p99_ms']} errors {row['errors']}", flush=True)
-                _restart_if_exited(server, tmp, exits, restart=False)
+                _restart_if_exited(server, exits, restart=False)
                 results[engine] = {"kind": "http", "load_s": round(server.load_s, 3),
                                    "exited": exits[0]["code"] if exits else None, "exits": exits,
                                    "start_s": round(server.start_s, 3),
-                                   "peak_rss_mb": tree_peak_rss_mb(server.process.pid), **measured}
+                                   "peak_rss_mb": tree_peak_rss_mb(server.running.process.pid), **measured}
             finally:
                 server.stop()
     report = {"scale": args.scale, "quads": quads, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -484,13 +467,13 @@ def main() -> None:
     print(markdown(report))
 
 
-def _restart_if_exited(server: Server, tmp: Path, exits: list[dict], restart: bool = True) -> bool:
+def _restart_if_exited(server: Server, exits: list[dict], restart: bool = True) -> bool:
     """When ``server``'s process has exited, note its exit code and the end of its log in ``exits`` and
     (with ``restart``) start it again on the data it loaded; whether that happened."""
-    code = server.process.poll() if server.process else None
+    code = server.running.process.poll() if server.running else None
     if code is None:
         return False
-    log = (tmp / f"{server.engine}.log").read_bytes()[-2000:].decode(errors="replace")
+    log = server.running.log_text(2000)
     exits.append({"code": code, "log_tail": log})
     print(f"  {server.engine} EXITED with {code}{'; started again' if restart else ''}: {log[-300:]}", flush=True)
     if restart:

@@ -18,9 +18,7 @@ import http.client
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # serving: how the tests start and stop a server too
+
+import serving  # noqa: E402
 
 JSON_RESULTS = "application/sparql-results+json"
 RG = "https://w3id.org/rolegraph/ontology#"
@@ -105,41 +106,14 @@ class Client:
 
 
 def start_server(store: str, workers: int, threads: int, cache_mb: float, port: int | None = None,
-                 log=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:
-    """``rolegraph serve --production`` on 127.0.0.1 (a free port unless ``port`` is given), its output
-    to ``log``; returns once /healthz answers 200."""
-    if port is None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-    env = {**os.environ, "ROLEGRAPH_RESULT_CACHE_MB": str(cache_mb)}
-    process = subprocess.Popen([sys.executable, "-m", "rolegraph", "--store", store, "serve", "--production",
-                                "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads),
-                                "--workers", str(workers)],
-                               cwd=ROOT, env=env, stdout=log, stderr=log)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    """Stop a server started by ``start_server`` (or any server process): SIGTERM, then SIGKILL after 15 s."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+                 log: Path | None = None) -> serving.Server:
+    """``rolegraph serve --production`` on 127.0.0.1 (a free port unless ``port`` is given) with ``workers``
+    query workers, ``threads`` request threads and a ``cache_mb`` answer cache, its output to ``log``;
+    returns once /healthz answers 200. ``.stop()`` stops it."""
+    port = port or serving.free_port()
+    command = serving.rolegraph_serve(store, port, "--threads", str(threads), "--workers", str(workers))
+    return serving.start(command, f"http://127.0.0.1:{port}", log=log,
+                         env={**os.environ, "ROLEGRAPH_RESULT_CACHE_MB": str(cache_mb)})
 
 
 def load(port: int, text: str, clients: int, seconds: float, path: str = "/sparql") -> dict:
@@ -196,11 +170,11 @@ def main() -> None:
             build([ROOT.parent / "shared" / "seeds", ROOT / "data" / "samples"], store_path)
         store = open_read_only(store_path)
         executor = Executor(store_path, workers=1, timeout=60)
-        server, port = start_server(store_path, args.workers, threads=8, cache_mb=0)
+        server = start_server(store_path, args.workers, threads=8, cache_mb=0)
         texts = workload()
         rows = []
         try:
-            client = Client(port)
+            client = Client(server.port)
             for name, text in texts.items():
                 local = percentiles(timed(local_call(store, text), args.repeat))
                 pool = percentiles(timed(pool_call(executor, text), args.repeat))
@@ -213,20 +187,20 @@ def main() -> None:
             loads = []
             for kind, name in LOAD.items():
                 for clients in (8, 32):
-                    result = {"query": name, "kind": kind, "cache": False, **load(port, texts[name], clients, args.seconds)}
+                    result = {"query": name, "kind": kind, "cache": False, **load(server.port, texts[name], clients, args.seconds)}
                     loads.append(result)
                     print(json.dumps(result), flush=True)
         finally:
-            stop_server(server)
+            server.stop()
             executor.close()
-        server, port = start_server(store_path, args.workers, threads=8, cache_mb=64)
+        server = start_server(store_path, args.workers, threads=8, cache_mb=64)
         try:
             for kind, name in LOAD.items():
-                result = {"query": name, "kind": kind, "cache": True, **load(port, texts[name], 8, args.seconds)}
+                result = {"query": name, "kind": kind, "cache": True, **load(server.port, texts[name], 8, args.seconds)}
                 loads.append(result)
                 print(json.dumps(result), flush=True)
         finally:
-            stop_server(server)
+            server.stop()
 
     overheads = sorted(r["http_overhead_p50_ms"] for r in rows)
     summary = {"median_http_overhead_p50_ms": round(statistics.median(overheads), 3),

@@ -439,20 +439,20 @@ def main() -> None:
         store = Path(args.store) if args.store else Path(tmp) / "store"
         steps = [] if store.exists() else build_full_graph(store, Path(args.reference))
         log_path = Path(tempfile.gettempdir()) / f"rolegraph-load-server-{os.getpid()}.log"
-        with open(log_path, "wb") as log:
-            server, port = endpoint_bench.start_server(str(store), args.workers, args.threads, args.cache_mb,
-                                                       args.port, log)
+        log_path.unlink(missing_ok=True)  # the server appends to it
+        server = endpoint_bench.start_server(str(store), args.workers, args.threads, args.cache_mb, args.port, log_path)
+        port = server.port
         try:
             subjects = read_subjects(endpoint_bench.Client(port))
             kinds = mix(subjects, BY_NAME["base_iri"].default)
             print(f"serving {sum(subjects.graphs.values())} triples on 127.0.0.1:{port}; {len(kinds)} kinds of "
                   f"request; {args.clients} clients for {args.duration:g} s (log: {log_path})", flush=True)
-            with Memory(server.pid) as memory:
+            with Memory(server.process.pid) as memory:
                 outcome = Load(port, kinds, args.clients, args.duration, args.max_requests, args.request_timeout).run()
-            peak_hwm = compare.tree_peak_rss_mb(server.pid)
-            exited = server.poll()
+            peak_hwm = compare.tree_peak_rss_mb(server.process.pid)
+            exited = server.process.poll()
         finally:
-            endpoint_bench.stop_server(server)
+            server.stop()
 
     summary = summarise(outcome["done"], outcome["elapsed_s"])
     report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": compare.machine(),

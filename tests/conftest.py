@@ -3,17 +3,14 @@ its test client and the CLI runner."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -55,7 +52,10 @@ def mixed_store(tmp_path_factory, seeds) -> Path:
 def app(built_store):
     from rolegraph.server import create_app
 
-    return create_app({"store": str(built_store), "base_iri": BASE, "testing": True})
+    app = create_app({"store": str(built_store), "base_iri": BASE, "testing": True})
+    yield app
+    # Left to the garbage collector, each test's query workers outlived it.
+    app.extensions["rolegraph.executor"].close()
 
 
 @pytest.fixture()
@@ -177,35 +177,9 @@ def reference_store(tmp_path_factory, seeds) -> Path:
 def served(store: Path, folder: Path, *options: str, env: dict | None = None):
     """`rolegraph serve --production` as a real process on a copy of ``store`` (made in ``folder``),
     with ``options`` after ``serve``; yields (base URL, path of the file holding its stdout and stderr)."""
-    from test_cli import free_port
-
     copy = folder / "store"
     shutil.copytree(store, copy, symlinks=True)
-    log = folder / "server.log"
-    port = free_port()
-    with open(log, "wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "rolegraph", "--store", str(copy), "serve", "--production",
-                                    "--port", str(port), *options], cwd=ROOT, env={**os.environ, **(env or {})},
-                                   stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    assert json.load(response)["status"] == "ok"
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise AssertionError(log.read_text(errors="replace")) from None
-                if time.time() > deadline:
-                    raise AssertionError("the server did not answer /healthz within 30 s") from None
-                time.sleep(0.2)
-        yield base, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    port = serving.free_port()
+    with serving.start(serving.rolegraph_serve(copy, port, *options), f"http://127.0.0.1:{port}",
+                       log=folder / "server.log", env={**os.environ, **(env or {})}) as server:
+        yield server.url, server.log

@@ -1,14 +1,11 @@
 """The CLI through click's runner, and `rolegraph serve` as a real process with real clients."""
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 from rdflib import Graph
 
+import serving
 from conftest import BASE, GOLD, ROOT, SAMPLES, needs_seeds
 from rolegraph.cli import main
 
@@ -111,35 +108,15 @@ def test_import_rdf_into_its_own_graph(runner, sample_store, tmp_path):
     assert json.loads(count.output)["rows"] == [{"n": "1"}]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_runs_a_real_server_that_real_clients_query(sample_store):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     store, _ = sample_store
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "rolegraph", "--store", str(store), "serve", "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.time() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
-                    health = json.load(response)
-                break
-            except OSError:
-                if time.time() > deadline or process.poll() is not None:
-                    raise AssertionError(process.stderr.read().decode() if process.poll() is not None else "no answer")
-                time.sleep(0.2)
-        assert health["status"] == "ok"
-        client = SPARQLWrapper(f"http://127.0.0.1:{port}/sparql")
+    port = serving.free_port()
+    with serving.start(serving.rolegraph_serve(store, port, production=False), f"http://127.0.0.1:{port}") as server:
+        with urllib.request.urlopen(server.url + "/healthz", timeout=10) as response:
+            assert json.load(response)["status"] == "ok"
+        client = SPARQLWrapper(server.url + "/sparql")
         client.setQuery("PREFIX rg: <https://w3id.org/rolegraph/ontology#> SELECT (COUNT(?d) AS ?n) WHERE { ?d a rg:SourceDocument }")
         client.setReturnFormat(JSON)
         assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "3"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

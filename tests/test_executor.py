@@ -1,6 +1,7 @@
 """The query worker pool: answers, the time limit that kills, crashed workers replaced, row cap."""
 import json
 import os
+import select
 import shutil
 import signal
 import threading
@@ -55,30 +56,40 @@ def test_the_killed_worker_process_is_gone(pool):
         pool.run(Job(ENDLESS))
     gone = before - set(pool.pids)
     assert len(gone) == 1
-    pid = gone.pop()
-    deadline = time.monotonic() + 5
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(pid)
+    assert _exited(gone.pop(), within=5)
 
 
-def _alive(pid: int) -> bool:
+def _exited(pid: int, within: float) -> bool:
+    """Whether process ``pid`` (any process, not only a child) has exited, waiting ``within`` seconds for it."""
     try:
-        os.kill(pid, 0)
+        handle = os.pidfd_open(pid)  # readable once the process has exited, its descriptors closed
     except ProcessLookupError:
-        return False
+        return True
     try:
-        with open(f"/proc/{pid}/stat") as stat:  # a zombie is dead too
-            return stat.read().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
-        return False
+        return bool(select.select([handle], [], [], within)[0])
+    finally:
+        os.close(handle)
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _kill_once_at_work(pid: int, cpu: float = 0.2, within: float = 20) -> None:
+    """SIGKILL ``pid`` once it has spent ``cpu`` seconds computing from now: it has a job, not a pipe to wait on."""
+    start, deadline = _cpu_seconds(pid), time.monotonic() + within
+    while _cpu_seconds(pid) - start < cpu and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
 
 
 def test_a_worker_that_dies_is_replaced(pool):
     pool.run(Job(DOCUMENTS))
     (pid,) = pool.pids
     os.kill(pid, signal.SIGKILL)
-    time.sleep(0.2)
+    assert _exited(pid, within=5)  # the idle worker is dead, its pipe closed
     assert pool.run(Job(DOCUMENTS)).rows[0][0].value == "5"  # sent to a fresh worker
     assert pid not in pool.pids
 
@@ -88,9 +99,11 @@ def test_a_worker_dying_mid_query_is_an_error_and_replaced(built_store):
     try:
         executor.run(Job(DOCUMENTS))
         (pid,) = executor.pids
-        threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
+        killer = threading.Thread(target=_kill_once_at_work, args=(pid,))
+        killer.start()
         with pytest.raises(WorkerCrashed):
             executor.run(Job(ENDLESS))
+        killer.join()
         assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
     finally:
         executor.close()
@@ -160,9 +173,22 @@ def test_the_longest_chain_a_worker_runs_on_its_main_thread_is_answered(pool, ch
         assert count(pool.run(Job(query, solutions_media=JSON_RESULTS, serialise=True))) == expected
 
 
-def test_a_worker_past_the_memory_limit_is_replaced_after_its_answer(built_store):
-    # Every worker holds more than a megabyte, so each answer retires the worker that gave it.
-    executor = Executor(str(built_store), workers=1, timeout=30, max_rss_mb=1)
+@pytest.fixture(scope="module")
+def worker_mb(built_store) -> float:
+    """What a worker holds once it has answered a small query, read here rather than by the executor's own measure."""
+    executor = Executor(str(built_store), workers=1, timeout=30)
+    try:
+        executor.run(Job(DOCUMENTS))
+        (pid,) = executor.pids
+        return _status_mb(pid, "VmRSS")
+    finally:
+        executor.close()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
+def test_a_worker_past_the_memory_limit_is_replaced_after_its_answer(built_store, worker_mb):
+    # Half of what a worker holds: each answer retires the worker that gave it.
+    executor = Executor(str(built_store), workers=1, timeout=30, max_rss_mb=worker_mb / 2)
     try:
         seen = []
         for _ in range(3):
@@ -170,13 +196,14 @@ def test_a_worker_past_the_memory_limit_is_replaced_after_its_answer(built_store
             (pid,) = executor.pids
             seen.append(pid)
         assert len(set(seen)) == 3 and executor.recycled == 3
-        assert not _alive(seen[0])
+        assert _exited(seen[0], within=0)
     finally:
         executor.close()
 
 
-def test_a_worker_within_the_memory_limit_is_kept(built_store):
-    for limit in (0, 100_000):  # 0: no limit
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
+def test_a_worker_within_the_memory_limit_is_kept(built_store, worker_mb):
+    for limit in (0, worker_mb * 2):  # 0: no limit
         executor = Executor(str(built_store), workers=1, timeout=30, max_rss_mb=limit)
         try:
             pids = set()
@@ -189,22 +216,25 @@ def test_a_worker_within_the_memory_limit_is_kept(built_store):
 
 
 def _anonymous_mb(pid: int) -> float:
+    return _status_mb(pid, "RssAnon")
+
+
+def _status_mb(pid: int, field: str) -> float:
     with open(f"/proc/{pid}/status") as status:
-        line = next(line for line in status if line.startswith("RssAnon:"))
-    return int(line.split()[1]) / 1024
+        return int(next(line for line in status if line.startswith(field + ":")).split()[1]) / 1024
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
 def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
-    # Large answers (serialised, as terms, as triples) leave the C heap fragmented: without giving the
-    # free pages back the worker keeps about 140 MB of them (measured), with it about 50 MB.
+    # Large answers (serialised, as terms, as triples) leave the C heap fragmented: of the ~250 MB
+    # these raise a worker's peak by, it keeps ~115 MB without giving the free pages back, ~20 MB with.
     executor = Executor(str(built_store), workers=1, timeout=60)
     small = Job(DOCUMENTS)
     pairs = "WHERE { ?a ?p ?o . ?b ?q ?c }"
     try:
         executor.run(small)
         (pid,) = executor.pids
-        before = _anonymous_mb(pid)
+        before, resident = _anonymous_mb(pid), _status_mb(pid, "VmRSS")
         jobs = [Job(f"SELECT ?a ?b ?c {pairs} LIMIT {n}", solutions_media=JSON_RESULTS, serialise=True)
                 for n in (200_000, 150_000, 100_000, 50_000, 20_000)]
         jobs += [Job(f"SELECT ?a ?b ?c {pairs} LIMIT {n}") for n in (20_000, 60_000, 120_000)]
@@ -214,10 +244,11 @@ def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
             assert len(answer.body or b"") + len(answer.rows) + len(answer.triples) > 0
             assert executor.run(small).rows[0][0].value == "5"  # the worker is done with the last one
         assert executor.pids == [pid]
+        bound = (_status_mb(pid, "VmHWM") - resident) / 4  # a quarter of the peak's growth
         deadline = time.monotonic() + 5  # an idle worker trims within TRIM_IDLE; allow a busy machine
-        while _anonymous_mb(pid) - before >= 110 and time.monotonic() < deadline:
+        while _anonymous_mb(pid) - before >= bound and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _anonymous_mb(pid) - before < 110
+        assert _anonymous_mb(pid) - before < bound
     finally:
         executor.close()
 
@@ -238,8 +269,9 @@ def test_releasing_free_memory_returns_freed_heap_pages():
     for block in blocks:
         if block not in kept:
             libc.free(block)
+    freed = (len(blocks) - len(kept)) * 64 / 1024  # MB
     before = _anonymous_mb(os.getpid())
     assert release_free_memory() is True
-    assert before - _anonymous_mb(os.getpid()) > 100  # of the ~196 MB freed
+    assert before - _anonymous_mb(os.getpid()) > freed / 2
     for block in kept:
         libc.free(block)

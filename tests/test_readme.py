@@ -49,12 +49,6 @@ def test_ontology_table_names_real_classes_and_every_main_one():
         RG[name]  # raises on a term the ontology does not have
 
 
-def test_every_named_query_has_a_test():
-    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
-    missing = [name for name in queries.catalogue() if f'"{name}"' not in tests and f"/{name}" not in tests]
-    assert missing == []
-
-
 def test_the_two_commands_are_there():
     for marker in ("main-command", "test-command"):
         assert re.search(rf"<!-- {marker} -->\s*```sh\n.+\n```", README)

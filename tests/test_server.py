@@ -79,10 +79,18 @@ def test_a_parameter_carrying_sparql_is_a_value_not_code(client):
     assert iri.status_code == 400 and iri.json["error"]["code"] == "query"
 
 
-@pytest.mark.parametrize("query,params", [("nope", {}), ("role-tools", {})])
-def test_unknown_query_or_missing_parameter(client, query, params):
-    response = client.get(f"/api/queries/{query}", query_string=params)
-    assert response.status_code in (400, 404) and "error" in response.json
+def test_an_unknown_query_is_not_found_by_its_name(client):
+    response = client.get("/api/queries/nope")
+    error = response.json["error"]
+    assert response.status_code == 404 and error["code"] == "not-found" and error["details"]["query"] == "nope"
+    assert "'nope'" in error["message"]
+
+
+def test_a_missing_parameter_is_a_query_error_naming_it(client):
+    response = client.get("/api/queries/role-tools")
+    error = response.json["error"]
+    assert response.status_code == 400 and error["code"] == "query" and error["details"]["query"] == "role-tools"
+    assert "needs parameter role" in error["message"]
 
 
 def test_ask_answers_in_the_negotiated_format(client):
@@ -151,16 +159,19 @@ def test_rows_beyond_max_rows_are_cut_and_the_header_says_so(built_store):
 
 
 def test_oversized_bodies_and_query_strings_are_refused(built_store):
-    _, client = make_client(built_store, max_request_bytes=2000)
-    padding = "#" + "x" * 3000 + "\n"
-    body = client.post("/sparql", data=padding + ROLES, content_type="application/sparql-query")
-    assert body.status_code == 413 and body.json["error"]["code"] == "request-entity-too-large"
-    form = client.post("/sparql", data={"query": padding + ROLES})
-    assert form.status_code == 413
-    get = client.get("/sparql", query_string={"query": padding + ROLES})
-    assert get.status_code == 414 and "POST the query" in get.json["error"]["message"]
-    small = client.post("/sparql", data=ROLES, content_type="application/sparql-query")
-    assert small.status_code == 200
+    app, client = make_client(built_store, max_request_bytes=2000)
+    try:
+        padding = "#" + "x" * 3000 + "\n"
+        body = client.post("/sparql", data=padding + ROLES, content_type="application/sparql-query")
+        assert body.status_code == 413 and body.json["error"]["code"] == "request-entity-too-large"
+        form = client.post("/sparql", data={"query": padding + ROLES})
+        assert form.status_code == 413
+        get = client.get("/sparql", query_string={"query": padding + ROLES})
+        assert get.status_code == 414 and "POST the query" in get.json["error"]["message"]
+        small = client.post("/sparql", data=ROLES, content_type="application/sparql-query")
+        assert small.status_code == 200
+    finally:
+        app.extensions["rolegraph.executor"].close()
 
 
 def test_service_is_refused_in_queries_but_the_word_as_data_is_not(client):
