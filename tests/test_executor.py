@@ -32,9 +32,9 @@ def count(result) -> int:
 
 def test_a_query_is_answered_serialised_and_as_terms(pool):
     serialised = pool.run(Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True))
-    assert serialised.media == JSON_RESULTS and count(serialised) == 5 and serialised.generation == "000001"
+    assert serialised.media == JSON_RESULTS and count(serialised) == 6 and serialised.generation == "000001"
     terms = pool.run(Job(DOCUMENTS))
-    assert terms.variables == ["n"] and terms.rows[0][0].value == "5"
+    assert terms.variables == ["n"] and terms.rows[0][0].value == "6"
 
 
 def test_a_query_past_the_limit_is_stopped_and_its_worker_replaced(pool):
@@ -45,7 +45,7 @@ def test_a_query_past_the_limit_is_stopped_and_its_worker_replaced(pool):
     assert time.monotonic() - started < 10
     assert caught.value.http_status == 503 and "1 s limit" in caught.value.message
     answer = pool.run(Job(DOCUMENTS))
-    assert answer.rows[0][0].value == "5"
+    assert answer.rows[0][0].value == "6"
 
 
 def test_the_killed_worker_process_is_gone(pool):
@@ -79,7 +79,7 @@ def test_a_worker_that_dies_is_replaced(pool):
     (pid,) = pool.pids
     os.kill(pid, signal.SIGKILL)
     time.sleep(0.2)
-    assert pool.run(Job(DOCUMENTS)).rows[0][0].value == "5"  # sent to a fresh worker
+    assert pool.run(Job(DOCUMENTS)).rows[0][0].value == "6"  # sent to a fresh worker
     assert pid not in pool.pids
 
 
@@ -91,7 +91,7 @@ def test_a_worker_dying_mid_query_is_an_error_and_replaced(built_store):
         threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
         with pytest.raises(WorkerCrashed):
             executor.run(Job(ENDLESS))
-        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
     finally:
         executor.close()
 
@@ -127,11 +127,11 @@ def test_workers_follow_a_new_generation(tmp_path, built_store):
     executor = Executor(str(store), workers=1, timeout=5)
     try:
         job = Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True)
-        assert count(executor.run(job)) == 5
+        assert count(executor.run(job)) == 6
         with publishing(store) as writable:
             writable.update(f"INSERT DATA {{ <https://example.org/doc> a <{RG}SourceDocument> }}")
         after = executor.run(job)
-        assert after.generation == "000002" and count(after) == 6
+        assert after.generation == "000002" and count(after) == 7
     finally:
         executor.close()
 
@@ -166,7 +166,7 @@ def test_a_worker_past_the_memory_limit_is_replaced_after_its_answer(built_store
     try:
         seen = []
         for _ in range(3):
-            assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+            assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
             (pid,) = executor.pids
             seen.append(pid)
         assert len(set(seen)) == 3 and executor.recycled == 3
@@ -181,7 +181,7 @@ def test_a_worker_within_the_memory_limit_is_kept(built_store):
         try:
             pids = set()
             for _ in range(3):
-                assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+                assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
                 pids.update(executor.pids)
             assert len(pids) == 1 and executor.recycled == 0
         finally:
@@ -195,6 +195,7 @@ def _anonymous_mb(pid: int) -> float:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
+@pytest.mark.slow
 def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
     # Large answers (serialised, as terms, as triples) leave the C heap fragmented: without giving the
     # free pages back the worker keeps about 140 MB of them (measured), with it about 50 MB.
@@ -212,7 +213,7 @@ def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
         for job in jobs:
             answer = executor.run(job)
             assert len(answer.body or b"") + len(answer.rows) + len(answer.triples) > 0
-            assert executor.run(small).rows[0][0].value == "5"  # the worker is done with the last one
+            assert executor.run(small).rows[0][0].value == "6"  # the worker is done with the last one
         assert executor.pids == [pid]
         deadline = time.monotonic() + 5  # an idle worker trims within TRIM_IDLE; allow a busy machine
         while _anonymous_mb(pid) - before >= 110 and time.monotonic() < deadline:
