@@ -18,7 +18,7 @@ JSON = "application/sparql-results+json"
 
 @pytest.fixture()
 def served(tmp_path, built_store):
-    """A client on a copy of the seed store, and the list of queries that reached the workers."""
+    """A client on a copy of the built store, and the list of queries that reached the workers."""
     from rolegraph.server import create_app
 
     store = tmp_path / "store"

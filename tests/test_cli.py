@@ -52,7 +52,7 @@ def test_extract_json_lines(runner):
     assert lines[1]["main_role"]["name"] == "DevOps engineer"
 
 
-def test_evaluate_prints_the_table(runner, seeds, gold):
+def test_evaluate_prints_the_table(runner, gold, seeds):
     result = runner.invoke(main, ["evaluate", "--gold", str(gold), str(seeds), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.output)["categories"]["main_role"]["f1"] == 1.0

@@ -11,7 +11,7 @@ FLOORS = {"main_role": 1.0, "tools": 0.90, "diplomas": 0.90, "certifications": 0
           "related_roles": 0.75, "trainings": 0.75, "skills": 0.75}
 
 
-def test_seed_extraction_meets_the_floors(seeds, gold):
+def test_seed_extraction_meets_the_floors(gold, seeds):
     documents, failures = read_all([seeds])
     assert failures == [] and len(documents) == 5
     result = evaluate([extract(d).to_json() for d in documents], gold)

@@ -1,4 +1,4 @@
-"""Links to ESCO and ROME: label normalisation, and the known facts of the real exports."""
+"""Links to ESCO and ROME: label normalisation, and known facts of the exports (our tiny ones or the real ones)."""
 import pytest
 
 import pyoxigraph as ox

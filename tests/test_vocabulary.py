@@ -47,7 +47,7 @@ def test_a_document_about_a_role_we_do_not_curate_is_understood(taxonomy_store, 
 
 
 @pytest.mark.slow
-def test_the_vocabulary_costs_no_precision_on_the_seeds(taxonomy_store, seeds, gold):
+def test_the_vocabulary_costs_no_precision_on_the_seeds(gold, seeds, taxonomy_store):
     documents, _ = read_all([seeds])
     before = evaluate([extract(d).to_json() for d in documents], gold).micro
     extended = extended_lexicon(taxonomy_store, BASE, load_lexicon())
@@ -57,7 +57,7 @@ def test_the_vocabulary_costs_no_precision_on_the_seeds(taxonomy_store, seeds, g
 
 
 @pytest.mark.slow
-def test_evaluate_accepts_the_vocabulary_option(runner, taxonomy_store, seeds, gold):
+def test_evaluate_accepts_the_vocabulary_option(runner, gold, seeds, taxonomy_store):
     result = runner.invoke(main, ["--store", str(taxonomy_store), "evaluate", "--gold", str(gold), str(seeds),
                                   "--vocabulary", "esco", "--vocabulary", "rome"])
     assert result.exit_code == 0, result.output
