@@ -1,50 +1,93 @@
-"""Shared fixtures: the seed documents, a store built from them once per session, the Flask app,
-its test client and the CLI runner."""
+"""Shared fixtures: our fixture corpus (tests/fixtures/corpus) and stores built from it once per session,
+the ESCO and ROME exports imported once per session (the real ones of ../shared/reference when they are
+beside the checkout, else our tiny ones of tests/fixtures), the Flask app, its test client and the CLI
+runner. The seed documents, their gold annotations and the real exports live in ../shared, which a fresh
+clone does not have: tests that need them skip, naming the missing folder. ROLEGRAPH_SHARED points
+elsewhere (a folder that does not exist runs the suite as a fresh clone would)."""
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
 import serving
 
+if TYPE_CHECKING:
+    from rolegraph.loader.taxonomies import ImportResult
+
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-GOLD = ROOT.parent / "shared" / "eval" / "seeds-gold"
+SHARED = Path(os.environ.get("ROLEGRAPH_SHARED") or ROOT.parent / "shared")
+SEEDS = SHARED / "seeds"
+GOLD = SHARED / "eval" / "seeds-gold"
+REFERENCE = SHARED / "reference"
+FIXTURES = ROOT / "tests" / "fixtures"
+CORPUS = FIXTURES / "corpus"
 SAMPLES = ROOT / "data" / "samples"
 BASE = "https://w3id.org/rolegraph/id/"
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+
+def missing(folder: Path) -> str:
+    """Why a test that needs ``folder`` (a folder of ../shared) skips."""
+    if os.environ.get("ROLEGRAPH_SHARED"):
+        return f"{folder} is not there (ROLEGRAPH_SHARED={os.environ['ROLEGRAPH_SHARED']})"
+    return f"../shared/{folder.relative_to(SHARED).as_posix()} is not beside the checkout"
+
+
+def needs(folder: Path) -> pytest.MarkDecorator:
+    """Skip unless ``folder`` (a folder of ../shared) is there."""
+    return pytest.mark.skipif(not folder.is_dir(), reason=missing(folder))
+
+
+needs_seeds = needs(SEEDS)
+needs_w3c = needs(REFERENCE / "w3c-sparql11-protocol")  # the W3C SPARQL 1.1 Protocol tests' manifest
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """Our fixture corpus: six short job profiles in French and English (four about the back-end developer)."""
+    return CORPUS
 
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
+    """The seed documents of ../shared, for the tests that measure the extractor against their gold."""
     if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside the checkout")
+        pytest.skip(missing(SEEDS))
     return SEEDS
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory, seeds) -> Path:
-    """A store with the seeds built into it (the library function, as the CLI calls it)."""
+def gold() -> Path:
+    """The gold annotations of the seed documents (a test asks for it before ``seeds``, so that its skip
+    names the gold)."""
+    if not GOLD.is_dir():
+        pytest.skip(missing(GOLD))
+    return GOLD
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory, corpus) -> Path:
+    """A store with the fixture corpus built into it (the library function, as the CLI calls it)."""
     from rolegraph.loader.build import build
 
     store = tmp_path_factory.mktemp("store") / "store"
-    build([seeds], store, BASE)
+    build([corpus], store, BASE)
     return store
 
 
 @pytest.fixture(scope="session")
-def mixed_store(tmp_path_factory, seeds) -> Path:
-    """A store with the seeds and our sample documents (other roles) built into it."""
+def mixed_store(tmp_path_factory, corpus) -> Path:
+    """A store with the fixture corpus and our sample documents (other roles) built into it."""
     from rolegraph.loader.build import build
 
     store = tmp_path_factory.mktemp("mixed") / "store"
-    build([seeds, SAMPLES], store, BASE)
+    build([corpus, SAMPLES], store, BASE)
     return store
 
 
@@ -126,8 +169,8 @@ INSERT DATA {{
 
 
 @pytest.fixture(scope="session")
-def linked_store(tmp_path_factory, seeds) -> Path:
-    """The seeds, a one-occupation ESCO export written here (v1.2.0, English) imported by the real
+def linked_store(tmp_path_factory, corpus) -> Path:
+    """The fixture corpus, a one-occupation ESCO export written here (v1.2.0, English) imported by the real
     importer, and two mappings of the back-end developer recorded as the linking step records them."""
     from rolegraph.loader.build import build
     from rolegraph.loader.taxonomies.esco import import_esco
@@ -135,7 +178,7 @@ def linked_store(tmp_path_factory, seeds) -> Path:
 
     tmp = tmp_path_factory.mktemp("linked")
     store = tmp / "store"
-    build([seeds], store, BASE)
+    build([corpus], store, BASE)
     esco = tmp / "esco" / "v1.2.0"
     esco.mkdir(parents=True)
     (esco / "occupations_en.csv").write_text(
@@ -149,28 +192,81 @@ def linked_store(tmp_path_factory, seeds) -> Path:
     return store
 
 
-REFERENCE = ROOT.parent / "shared" / "reference"
+@dataclass(frozen=True)
+class Exports:
+    """The ESCO (English, French) and ROME export folders a session imports."""
+
+    esco_en: Path
+    esco_fr: Path
+    rome: Path
+
+
+REAL_EXPORTS = Exports(REFERENCE / "esco" / "v1.1.1", REFERENCE / "esco" / "v1.2.1" / "fr_partial",
+                       REFERENCE / "rome" / "v460")
+FIXTURE_EXPORTS = Exports(FIXTURES / "esco" / "v1.2.0" / "en", FIXTURES / "esco" / "v1.2.0" / "fr", FIXTURES / "rome")
+
+
+def real_exports_missing() -> str | None:
+    """Why a session imports our tiny exports rather than the real ones (None when the real ones are there)."""
+    for folder in (REFERENCE / "esco", REFERENCE / "rome", *vars(REAL_EXPORTS).values()):
+        if not folder.is_dir():
+            return missing(folder)
+    return None
+
+
+@dataclass(frozen=True)
+class Taxonomies:
+    """A store with the fixture corpus and our samples built, then ESCO and ROME imported: the exports, what
+    each import did, and the fiches graph as built, before the imports (N-Triples)."""
+
+    store: Path
+    exports: Exports
+    esco_en: ImportResult
+    esco_fr: ImportResult
+    rome: ImportResult
+    fiches: bytes
 
 
 @pytest.fixture(scope="session")
-def reference_store(tmp_path_factory, seeds) -> Path:
-    """The seeds and our samples built, then the real ESCO (v1.1.1 English, v1.2.1 French labels) and
-    ROME v460 exports imported the way ``rolegraph import`` does, the last import relinking."""
+def taxonomies(tmp_path_factory, corpus) -> Taxonomies:
+    """The fixture corpus and our samples built, then ESCO (English, then French labels) and ROME imported
+    the way ``rolegraph import`` does, the last import relinking; once per session. The exports are the
+    real ones of ../shared/reference when they are beside the checkout, else our tiny ones."""
+    import pyoxigraph as ox
+
+    from rolegraph.core.naming import FICHES_GRAPH, graph_iri
+    from rolegraph.core.store import open_read_only
     from rolegraph.loader.build import build
     from rolegraph.loader.lexicon import load_lexicon
     from rolegraph.loader.link import relink
     from rolegraph.loader.taxonomies.esco import import_esco
     from rolegraph.loader.taxonomies.rome import import_rome
 
-    if not (REFERENCE / "esco").is_dir() or not (REFERENCE / "rome").is_dir():
-        pytest.skip("../shared/reference is not beside the checkout")
-    store = tmp_path_factory.mktemp("reference") / "store"
-    build([seeds, SAMPLES], store, BASE)
-    import_esco(store, REFERENCE / "esco" / "v1.1.1", BASE)
-    import_esco(store, REFERENCE / "esco" / "v1.2.1", BASE)
-    result = import_rome(store, REFERENCE / "rome", BASE, then=lambda s: relink(s, BASE, load_lexicon()))
-    assert result.then.links
-    return store
+    exports = FIXTURE_EXPORTS if real_exports_missing() else REAL_EXPORTS
+    store = tmp_path_factory.mktemp("taxonomies") / "store"
+    build([corpus, SAMPLES], store, BASE)
+    fiches = open_read_only(store).dump(format=ox.RdfFormat.N_TRIPLES,
+                                        from_graph=ox.NamedNode(str(graph_iri(BASE, FICHES_GRAPH))))
+    esco_en = import_esco(store, exports.esco_en, BASE)
+    esco_fr = import_esco(store, exports.esco_fr, BASE)
+    rome = import_rome(store, exports.rome, BASE, then=lambda s: relink(s, BASE, load_lexicon()))
+    assert rome.then.links
+    return Taxonomies(store, exports, esco_en, esco_fr, rome, fiches)
+
+
+def pytest_collection_modifyitems(items):
+    """With the real exports beside the checkout, the session's ESCO and ROME import takes about 40 s: the
+    tests that need it are slow."""
+    if real_exports_missing() is None:
+        for item in items:
+            if "taxonomies" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def taxonomy_store(taxonomies) -> Path:
+    """The store of ``taxonomies``: our documents linked to the imported ESCO and ROME."""
+    return taxonomies.store
 
 
 @contextlib.contextmanager

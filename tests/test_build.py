@@ -1,4 +1,4 @@
-"""The build: seeds → validated graph with evidence → published store; bad input and failures."""
+"""The build: documents → validated graph with evidence → published store; bad input and failures."""
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -29,17 +29,17 @@ def rows(store, query):
     return [tuple(term.value for term in solution) for solution in store.query(query, use_default_graph_as_union=True)]
 
 
-def test_seeds_build_answers_which_sources_say_back_end_developers_use_postgresql(built_store, seeds):
+def test_the_build_answers_which_sources_say_back_end_developers_use_postgresql(built_store, corpus):
     store = open_read_only(built_store)
     found = rows(store, POSTGRESQL_SOURCES)
-    assert [r[0] for r in found] == ["000_7df5e01f5b9bf01d.txt", "003_0187b262fbc294aa.txt"]
+    assert [r[0] for r in found] == ["backend-developer.md", "developpeur-back-end.txt"]
     for file, quote, start, end in found:
-        text = read_all([seeds / file])[0][0].text
+        text = read_all([corpus / file])[0][0].text
         assert quote == "PostgreSQL" and text[int(start):int(end)] == quote
 
 
-def test_python_is_one_node_with_the_support_of_every_seed_that_names_it(built_store):
-    # Four seeds name Python (one as "Pyhton"); the fifth names no technology at all.
+def test_python_is_one_node_with_the_support_of_every_document_that_names_it(built_store):
+    # The four documents about the back-end developer name Python (one as "Pyhton"); the other two do not.
     store = open_read_only(built_store)
     query = """PREFIX rg: <https://w3id.org/rolegraph/ontology#>
     SELECT ?support WHERE { ?c rg:claimObject <https://w3id.org/rolegraph/id/tool/python> ;
@@ -47,9 +47,9 @@ def test_python_is_one_node_with_the_support_of_every_seed_that_names_it(built_s
     assert rows(store, query) == [("4",)]
 
 
-def test_same_input_gives_the_same_iris_and_an_isomorphic_graph(seeds):
-    first = build_graph([extract(d) for d in read_all([seeds])[0]], BASE).graph
-    second = build_graph([extract(d) for d in reversed(read_all([seeds])[0])], BASE).graph
+def test_same_input_gives_the_same_iris_and_an_isomorphic_graph(corpus):
+    first = build_graph([extract(d) for d in read_all([corpus, SAMPLES])[0]], BASE).graph
+    second = build_graph([extract(d) for d in reversed(read_all([corpus, SAMPLES])[0])], BASE).graph
     assert isomorphic(first, second)
     assert set(first.subjects()) == set(second.subjects())
 

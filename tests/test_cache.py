@@ -18,7 +18,7 @@ JSON = "application/sparql-results+json"
 
 @pytest.fixture()
 def served(tmp_path, built_store):
-    """A client on a copy of the seed store, and the list of queries that reached the workers."""
+    """A client on a copy of the built store, and the list of queries that reached the workers."""
     from rolegraph.server import create_app
 
     store = tmp_path / "store"
@@ -46,7 +46,7 @@ def test_a_repeated_query_is_answered_once_by_the_workers(served):
     _, client, evaluated = served
     first = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON})
     second = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON})
-    assert documents(first) == documents(second) == 5
+    assert documents(first) == documents(second) == 6
     assert evaluated == [DOCUMENTS]
     assert second.headers["ETag"] == first.headers["ETag"] and second.headers["Content-Type"] == first.headers["Content-Type"]
     assert second.headers["Access-Control-Allow-Origin"] == "*"
@@ -56,22 +56,22 @@ def test_each_media_type_and_each_posted_body_is_its_own_entry(served):
     _, client, evaluated = served
     as_json = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON})
     as_csv = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": "text/csv"})
-    assert documents(as_json) == 5 and as_csv.data.decode().splitlines() == ["n", "5"]
+    assert documents(as_json) == 6 and as_csv.data.decode().splitlines() == ["n", "6"]
     posted = [client.post("/sparql", data=DOCUMENTS, content_type="application/sparql-query", headers={"Accept": JSON})
               for _ in range(2)]
     other = client.post("/sparql", data=DOCUMENTS.replace("?n", "?count"), content_type="application/sparql-query",
                         headers={"Accept": JSON})
-    assert [documents(r) for r in posted] == [5, 5] and "count" in other.json["head"]["vars"]
+    assert [documents(r) for r in posted] == [6, 6] and "count" in other.json["head"]["vars"]
     assert len(evaluated) == 4  # JSON, CSV, the first POST and the other body
 
 
 def test_a_new_generation_is_answered_afresh(served):
     store, client, evaluated = served
     ask = lambda: client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON})  # noqa: E731
-    assert documents(ask()) == 5
+    assert documents(ask()) == 6
     with publishing(store) as writable:
         writable.update(f"INSERT DATA {{ <https://example.org/doc> a <{RG}SourceDocument> }}")
-    assert documents(ask()) == 6 and documents(ask()) == 6
+    assert documents(ask()) == 7 and documents(ask()) == 7
     assert len(evaluated) == 2
 
 
@@ -81,11 +81,11 @@ def test_if_none_match_gets_not_modified_while_the_answer_lasts(served):
     again = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON, "If-None-Match": etag})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     other = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON, "If-None-Match": '"x"'})
-    assert other.status_code == 200 and documents(other) == 5
+    assert other.status_code == 200 and documents(other) == 6
     with publishing(store) as writable:
         writable.update(f"INSERT DATA {{ <https://example.org/doc> a <{RG}SourceDocument> }}")
     changed = client.get("/sparql", query_string={"query": DOCUMENTS}, headers={"Accept": JSON, "If-None-Match": etag})
-    assert changed.status_code == 200 and documents(changed) == 6
+    assert changed.status_code == 200 and documents(changed) == 7
 
 
 def test_errors_updates_and_authorised_requests_are_never_replayed(served):

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph
 
 import serving
-from conftest import BASE, GOLD, ROOT, SAMPLES, needs_seeds
+from conftest import BASE, ROOT, SAMPLES
 from rolegraph.cli import main
 
 COMMANDS = {"build", "extract", "evaluate", "validate", "check", "import", "serve", "query", "export"}
@@ -49,9 +49,8 @@ def test_extract_json_lines(runner):
     assert lines[1]["main_role"]["name"] == "DevOps engineer"
 
 
-@needs_seeds
-def test_evaluate_prints_the_table(runner, seeds):
-    result = runner.invoke(main, ["evaluate", "--gold", str(GOLD), str(seeds), "--json"])
+def test_evaluate_prints_the_table(runner, gold, seeds):
+    result = runner.invoke(main, ["evaluate", "--gold", str(gold), str(seeds), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.output)["categories"]["main_role"]["f1"] == 1.0
 

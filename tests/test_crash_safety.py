@@ -91,6 +91,7 @@ def stores(tmp_path_factory):
             "generation": current_generation(previous), "after": snapshot(reference)}
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_random_points_leaves_the_previous_graph(stores):
     store, rng = stores["store"], random.Random(20261121)
     assert stores["before"] != stores["after"]
@@ -140,6 +141,7 @@ def test_a_build_killed_at_random_points_leaves_the_previous_graph(stores):
     assert unpublished(store) == []  # the half-written generation was removed
 
 
+@pytest.mark.slow
 def test_a_second_build_while_one_runs_is_refused_and_the_first_completes(tmp_path):
     store = tmp_path / "store"
     slow = fiche(tmp_path / "slow", 1500)

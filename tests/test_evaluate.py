@@ -3,7 +3,6 @@ import json
 
 import pytest
 
-from conftest import GOLD, needs_seeds
 from rolegraph.loader.build import read_all
 from rolegraph.loader.evaluate import evaluate, normalise, score_items
 from rolegraph.loader.extract import extract
@@ -12,11 +11,10 @@ FLOORS = {"main_role": 1.0, "tools": 0.90, "diplomas": 0.90, "certifications": 0
           "related_roles": 0.75, "trainings": 0.75, "skills": 0.75}
 
 
-@needs_seeds
-def test_seed_extraction_meets_the_floors(seeds):
+def test_seed_extraction_meets_the_floors(gold, seeds):
     documents, failures = read_all([seeds])
     assert failures == [] and len(documents) == 5
-    result = evaluate([extract(d).to_json() for d in documents], GOLD)
+    result = evaluate([extract(d).to_json() for d in documents], gold)
     scores = {name: round(score.f1, 3) for name, score in result.per_category.items()}
     below = {name: scores[name] for name, floor in FLOORS.items() if scores[name] < floor}
     assert below == {}, result.table()

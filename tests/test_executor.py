@@ -33,9 +33,9 @@ def count(result) -> int:
 
 def test_a_query_is_answered_serialised_and_as_terms(pool):
     serialised = pool.run(Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True))
-    assert serialised.media == JSON_RESULTS and count(serialised) == 5 and serialised.generation == "000001"
+    assert serialised.media == JSON_RESULTS and count(serialised) == 6 and serialised.generation == "000001"
     terms = pool.run(Job(DOCUMENTS))
-    assert terms.variables == ["n"] and terms.rows[0][0].value == "5"
+    assert terms.variables == ["n"] and terms.rows[0][0].value == "6"
 
 
 def test_a_query_past_the_limit_is_stopped_and_its_worker_replaced(pool):
@@ -46,7 +46,7 @@ def test_a_query_past_the_limit_is_stopped_and_its_worker_replaced(pool):
     assert time.monotonic() - started < 10
     assert caught.value.http_status == 503 and "1 s limit" in caught.value.message
     answer = pool.run(Job(DOCUMENTS))
-    assert answer.rows[0][0].value == "5"
+    assert answer.rows[0][0].value == "6"
 
 
 def test_the_killed_worker_process_is_gone(pool):
@@ -90,7 +90,7 @@ def test_a_worker_that_dies_is_replaced(pool):
     (pid,) = pool.pids
     os.kill(pid, signal.SIGKILL)
     assert _exited(pid, within=5)  # the idle worker is dead, its pipe closed
-    assert pool.run(Job(DOCUMENTS)).rows[0][0].value == "5"  # sent to a fresh worker
+    assert pool.run(Job(DOCUMENTS)).rows[0][0].value == "6"  # sent to a fresh worker
     assert pid not in pool.pids
 
 
@@ -104,7 +104,7 @@ def test_a_worker_dying_mid_query_is_an_error_and_replaced(built_store):
         with pytest.raises(WorkerCrashed):
             executor.run(Job(ENDLESS))
         killer.join()
-        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
     finally:
         executor.close()
 
@@ -140,11 +140,11 @@ def test_workers_follow_a_new_generation(tmp_path, built_store):
     executor = Executor(str(store), workers=1, timeout=5)
     try:
         job = Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True)
-        assert count(executor.run(job)) == 5
+        assert count(executor.run(job)) == 6
         with publishing(store) as writable:
             writable.update(f"INSERT DATA {{ <https://example.org/doc> a <{RG}SourceDocument> }}")
         after = executor.run(job)
-        assert after.generation == "000002" and count(after) == 6
+        assert after.generation == "000002" and count(after) == 7
     finally:
         executor.close()
 
@@ -192,7 +192,7 @@ def test_a_worker_past_the_memory_limit_is_replaced_after_its_answer(built_store
     try:
         seen = []
         for _ in range(3):
-            assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+            assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
             (pid,) = executor.pids
             seen.append(pid)
         assert len(set(seen)) == 3 and executor.recycled == 3
@@ -208,7 +208,7 @@ def test_a_worker_within_the_memory_limit_is_kept(built_store, worker_mb):
         try:
             pids = set()
             for _ in range(3):
-                assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "5"
+                assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
                 pids.update(executor.pids)
             assert len(pids) == 1 and executor.recycled == 0
         finally:
@@ -225,6 +225,7 @@ def _status_mb(pid: int, field: str) -> float:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
+@pytest.mark.slow
 def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
     # Large answers (serialised, as terms, as triples) leave the C heap fragmented: of the ~250 MB
     # these raise a worker's peak by, it keeps ~115 MB without giving the free pages back, ~20 MB with.
@@ -242,7 +243,7 @@ def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
         for job in jobs:
             answer = executor.run(job)
             assert len(answer.body or b"") + len(answer.rows) + len(answer.triples) > 0
-            assert executor.run(small).rows[0][0].value == "5"  # the worker is done with the last one
+            assert executor.run(small).rows[0][0].value == "6"  # the worker is done with the last one
         assert executor.pids == [pid]
         bound = (_status_mb(pid, "VmHWM") - resident) / 4  # a quarter of the peak's growth
         deadline = time.monotonic() + 5  # an idle worker trims within TRIM_IDLE; allow a busy machine

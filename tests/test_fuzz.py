@@ -86,6 +86,7 @@ ACCEPTS = ["*/*", "application/sparql-results+json", "text/csv", "text/turtle", 
            "image/png", "", "text/*;q=0.1, application/sparql-results+xml"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(query=st.one_of(mutated(), st.text(max_size=200)), method=st.sampled_from(["GET", "POST", "FORM"]),
        accept=st.sampled_from(ACCEPTS))

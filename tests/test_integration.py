@@ -92,7 +92,7 @@ def test_construct_in_every_graph_format(endpoint, fmt, accept, rdflib_format):
     media = response.headers["Content-Type"].split(";")[0]
     assert media == (accept or {TURTLE: "text/turtle", JSONLD: "application/ld+json", RDFXML: "application/rdf+xml"}[fmt])
     graph = Graph().parse(data=response.read(), format=rdflib_format)
-    assert (BACKEND, RG.usesTool, PYTHON) in graph and len(graph) > 20
+    assert (BACKEND, RG.usesTool, PYTHON) in graph and len(graph) == 12  # the tools the four documents name
 
 
 def test_describe_a_role(endpoint):
@@ -111,6 +111,7 @@ def test_rdflib_uses_the_endpoint_as_a_remote_graph(endpoint):
     assert (BACKEND, RG.usesTool, PYTHON) in set(graph.triples((BACKEND, RG.usesTool, None)))
 
 
+@pytest.mark.slow
 def test_a_query_past_the_time_limit_is_stopped_and_the_server_goes_on(endpoint):
     endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     url = endpoint + "?" + urllib.parse.urlencode({"query": endless})

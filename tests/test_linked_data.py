@@ -2,6 +2,7 @@
 404s, and paths that must never name anything else."""
 import json
 import re
+from collections import Counter
 
 import pytest
 import rdflib
@@ -60,14 +61,15 @@ def test_the_role_page_shows_levels_career_and_salaries_as_svg(client, built_sto
     assert '<svg class="career"' in career and '<a href="/id/role/tech-lead">' in career
     salaries = section(html, "salaries")
     stated = rows(built_store, "role-salaries", role=BACKEND)
-    assert salaries.count('<g class="bar">') == len(stated) == 5
+    assert salaries.count('<g class="bar">') == len(stated) == 7
 
 
-def test_evidence_quotes_name_their_source_documents(client):
+def test_evidence_quotes_name_their_source_documents(client, built_store):
     html = client.get("/id/tool/postgresql", headers=BROWSER).get_data(as_text=True)
     evidence = section(html, "evidence")
-    assert evidence.count("<q>PostgreSQL</q>") == 2 and "000_7df5e01f5b9bf01d.txt" in evidence
-    assert '<a href="/id/document/7341859f06ae3d29">' in evidence
+    assert evidence.count("<q>PostgreSQL</q>") == 2 and "developpeur-back-end.txt" in evidence
+    (document,) = [r["document"] for r in rows(built_store, "documents") if r["file"] == "developpeur-back-end.txt"]
+    assert f'<a href="/id/{document.removeprefix(BASE)}">' in evidence
     roles = section(html, "roles")
     assert '<a href="/id/role/back-end-developer">Back-end developer</a>' in roles
 
@@ -75,10 +77,15 @@ def test_evidence_quotes_name_their_source_documents(client):
 def test_the_entity_evidence_query_answers_for_values_and_roles(built_store):
     postgresql = rows(built_store, "entity-evidence", entity=BASE + "tool/postgresql")
     assert len(postgresql) == 2 and len({r["file"] for r in postgresql}) == 2
-    assert "000_7df5e01f5b9bf01d.txt" in {r["file"] for r in postgresql}
+    assert {r["file"] for r in postgresql} == {"backend-developer.md", "developpeur-back-end.txt"}
     assert all(r["role"] == BACKEND and r["support"] == "2" and r["quote"] == "PostgreSQL" for r in postgresql)
     about_role = rows(built_store, "entity-evidence", entity=BACKEND)
-    assert len(about_role) == 312  # every evidence node of the seed build is about the back-end developer
+    # every evidence node of the four documents about the back-end developer, and the front-end
+    # developer's document naming it as a collaborator
+    files = Counter(r["file"] for r in about_role)
+    assert len(about_role) == 78 and files["front-end-developer.html"] == 1
+    assert set(files) == {"backend-developer.md", "developpeur-back-end.txt", "developpeuse-api.html",
+                          "server-side-engineer.txt", "front-end-developer.html"}
 
 
 @pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),

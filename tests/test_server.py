@@ -31,7 +31,7 @@ def test_sparql_get_and_post_return_the_same_answer(client):
     for response in (got, posted, form):
         assert response.status_code == 200
         assert response.content_type == "application/sparql-results+json"
-        assert json.loads(response.data)["results"]["bindings"][0]["n"]["value"] == "5"
+        assert json.loads(response.data)["results"]["bindings"][0]["n"]["value"] == "6"
 
 
 def test_results_format_follows_accept_and_refuses_the_unacceptable(client):
@@ -231,12 +231,12 @@ def documents(client) -> int:
 
 def test_an_update_with_the_token_publishes_a_new_generation(writable, caplog):
     _, client = writable
-    assert documents(client) == 5
+    assert documents(client) == 6
     with caplog.at_level("DEBUG"):
         response = client.post("/sparql", data=NEW_DOCUMENT, content_type="application/sparql-update",
                                headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 200 and response.json["generation"] == "000002"
-    assert documents(client) == 6 and client.get("/healthz").json["generation"] == "000002"
+    assert documents(client) == 7 and client.get("/healthz").json["generation"] == "000002"
     assert caplog.records and not any(TOKEN in record.getMessage() for record in caplog.records)
 
 
@@ -250,7 +250,7 @@ def test_an_update_without_the_right_token_is_refused(writable, headers, status,
     response = client.post("/sparql", data=NEW_DOCUMENT, content_type="application/sparql-update", headers=headers)
     assert response.status_code == status and response.json["error"]["code"] == code
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert documents(client) == 5
+    assert documents(client) == 6
 
 
 def test_a_failed_update_publishes_nothing(writable):
@@ -265,7 +265,7 @@ def test_a_failed_update_publishes_nothing(writable):
     assert form.status_code == 400 and "application/sparql-update" in form.json["error"]["message"]
     from rolegraph.core.store import current_generation
 
-    assert current_generation(store).name == "000001" and documents(client) == 5
+    assert current_generation(store).name == "000001" and documents(client) == 6
 
 
 def test_the_service_description_announces_updates_only_with_a_token(writable, client):

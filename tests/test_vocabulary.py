@@ -1,5 +1,7 @@
 """ESCO and ROME labels as extra vocabulary: other roles understood, our own entries kept."""
-from conftest import BASE, GOLD
+import pytest
+
+from conftest import BASE
 from rolegraph.loader.build import read_all
 from rolegraph.loader.evaluate import evaluate
 from rolegraph.loader.extract import extract
@@ -18,9 +20,10 @@ La fiche : l'ingénieure de conception informatique définit l'architecture des 
 """
 
 
-def test_taxonomy_roles_and_languages_join_the_lexicon(reference_store):
+@pytest.mark.slow
+def test_taxonomy_roles_and_languages_join_the_lexicon(taxonomy_store):
     base = load_lexicon()
-    extended = extended_lexicon(reference_store, BASE, base)
+    extended = extended_lexicon(taxonomy_store, BASE, base)
     extra = extended.entries[len(base.entries):]
     kinds = {e.kind for e in extra}
     assert kinds == {"role", "tool"}
@@ -31,28 +34,31 @@ def test_taxonomy_roles_and_languages_join_the_lexicon(reference_store):
     assert "Smalltalk" in {e.name for e in extra if e.kind == "tool"}
 
 
-def test_a_document_about_a_role_we_do_not_curate_is_understood(reference_store, write):
+@pytest.mark.slow
+def test_a_document_about_a_role_we_do_not_curate_is_understood(taxonomy_store, write):
     documents, _ = read_all([write("blockchain.md", BLOCKCHAIN), write("conception.md", CONCEPTION)])
     plain = [extract(d) for d in documents]
     assert [x.main_role for x in plain] == [None, None]
-    extended = extended_lexicon(reference_store, BASE, load_lexicon())
+    extended = extended_lexicon(taxonomy_store, BASE, load_lexicon())
     found = [extract(d, extended) for d in documents]
     assert found[0].main_role.name == "Blockchain architect"
     assert found[0].main_role.entry.esco[0].startswith("http://data.europa.eu/esco/occupation/")
     assert found[1].main_role.entry.rome and found[1].main_role.name.startswith("Ingénieur")
 
 
-def test_the_vocabulary_costs_no_precision_on_the_seeds(reference_store, seeds):
+@pytest.mark.slow
+def test_the_vocabulary_costs_no_precision_on_the_seeds(gold, seeds, taxonomy_store):
     documents, _ = read_all([seeds])
-    before = evaluate([extract(d).to_json() for d in documents], GOLD).micro
-    extended = extended_lexicon(reference_store, BASE, load_lexicon())
-    after = evaluate([extract(d, extended).to_json() for d in documents], GOLD).micro
+    before = evaluate([extract(d).to_json() for d in documents], gold).micro
+    extended = extended_lexicon(taxonomy_store, BASE, load_lexicon())
+    after = evaluate([extract(d, extended).to_json() for d in documents], gold).micro
     assert after.precision >= before.precision
     assert after.recall >= before.recall
 
 
-def test_evaluate_accepts_the_vocabulary_option(runner, reference_store, seeds):
-    result = runner.invoke(main, ["--store", str(reference_store), "evaluate", "--gold", str(GOLD), str(seeds),
+@pytest.mark.slow
+def test_evaluate_accepts_the_vocabulary_option(runner, gold, seeds, taxonomy_store):
+    result = runner.invoke(main, ["--store", str(taxonomy_store), "evaluate", "--gold", str(gold), str(seeds),
                                   "--vocabulary", "esco", "--vocabulary", "rome"])
     assert result.exit_code == 0, result.output
     assert "main_role         1.000" in result.output
