@@ -184,9 +184,8 @@ def validate(obj, files):
     """Validate RDF FILES against the SHACL shapes (or, without files, the published build)."""
     from rdflib import Graph
 
-    from rolegraph.loader.build import FICHES_GRAPH
+    from rolegraph.core.naming import FICHES_GRAPH, graph_iri
     from rolegraph.loader.validate import validate as run_validate
-    from rolegraph.core.naming import graph_iri
     from rolegraph.core.vocabulary import node
 
     from .core.store import open_store

@@ -12,11 +12,11 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from rolegraph.core.vocabulary import PREFIXES
+from rolegraph.core.vocabulary import OX, PREFIXES
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Literals whose datatype JSON-LD leaves implicit: a plain string, or a string with a language.
+_IMPLICIT_DATATYPES = (OX.XSD.string.value, OX.RDF.langString.value)
+_RDF_TYPE = OX.RDF.type.value
 
 
 def context() -> dict:
@@ -45,7 +45,7 @@ def _value(term) -> object:
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value in (XSD_STRING, RDF_LANGSTRING):
+        if term.datatype.value in _IMPLICIT_DATATYPES:
             return term.value
         return {"@value": term.value, "@type": compact(term.datatype.value)}
     return {"@id": _id(term)}
@@ -54,7 +54,7 @@ def _value(term) -> object:
 def _node(subject, pairs: list[tuple]) -> dict:
     node: dict = {"@id": _id(subject)}
     for predicate, obj in pairs:
-        if predicate.value == RDF_TYPE and not isinstance(obj, ox.Literal):
+        if predicate.value == _RDF_TYPE and not isinstance(obj, ox.Literal):
             node.setdefault("@type", []).append(_id(obj))
         else:
             node.setdefault(compact(predicate.value), []).append(_value(obj))
