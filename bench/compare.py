@@ -124,9 +124,9 @@ def result_size(body: bytes, construct: bool) -> int:
 
 
 def is_construct(text: str) -> bool:
-    import re
+    from rolegraph.queries.lexer import query_form
 
-    return re.search(r"^\s*CONSTRUCT\b", text, re.M | re.I) is not None
+    return query_form(text) == "CONSTRUCT"
 
 
 # ---------------------------------------------------------------- in-process engines (own process)

@@ -3,7 +3,7 @@ and requests/s under concurrent clients.
 
 For each named query (bound with its header's example values) and a few representative SPARQL
 queries, three timings of the same query serialised as SPARQL JSON (graphs as Turtle):
-``local`` (pyoxigraph in this process), ``pool`` (through the worker pool of server.executor: the
+``local`` (pyoxigraph in this process), ``pool`` (through the worker pool of rolegraph.server.executor: the
 IPC cost) and ``http`` (the production server, a keep-alive connection, result cache off). Then
 requests/s with 8 and 32 concurrent clients on a cheap and a mid query, cache off and on.
 
@@ -31,8 +31,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # serving: how the tests start and stop a server too
 
 import serving  # noqa: E402
+from rolegraph.core import formats  # noqa: E402
 
-JSON_RESULTS = "application/sparql-results+json"
+JSON_RESULTS = formats.get("json").media_type
+TURTLE = formats.get("ttl").media_type
 RG = "https://w3id.org/rolegraph/ontology#"
 REPRESENTATIVE = {
     "ask-a-role": f"ASK {{ ?r a <{RG}Role> }}",
@@ -82,7 +84,7 @@ def local_call(store, text: str):
 def pool_call(executor, text: str):
     from rolegraph.server.executor import Job
 
-    job = Job(text, solutions_media=JSON_RESULTS, graph_media="text/turtle", serialise=True, max_rows=10000)
+    job = Job(text, solutions_media=JSON_RESULTS, graph_media=TURTLE, serialise=True, max_rows=10000)
     return lambda: executor.run(job)
 
 

@@ -44,13 +44,14 @@ sys.path.insert(0, str(BENCH))
 import compare  # noqa: E402
 import endpoint_bench  # noqa: E402
 import import_bench  # noqa: E402
+from rolegraph.core import formats  # noqa: E402
 
 #: The full graph: import_bench's first steps (seeds and samples, ESCO v1.1.1, ROME v460), each through
 #: the CLI; every import relinks our entities to the taxonomies before it publishes.
 FULL_GRAPH = import_bench.STEPS[:3]
 #: Media types asked for, by the short name a kind of request carries.
-MEDIA = {"json": endpoint_bench.JSON_RESULTS, "xml": "application/sparql-results+xml", "csv": "text/csv",
-         "turtle": "text/turtle", "html": "text/html"}
+MEDIA = {short: formats.get(name).media_type
+         for short, name in {"json": "json", "xml": "xml", "csv": "csv", "turtle": "ttl", "html": "html"}.items()}
 #: A server log line for a request answered 2xx: what is left of the log after them is worth reading.
 ANSWERED = re.compile(r"rolegraph\.server \w+ \S+ 2\d\d ")
 

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from rdflib.namespace import SKOS
 
 from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri, rome_iri
-from rolegraph.core.vocabulary import OX, RG, node, sparql_prologue
+from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node, sparql_prologue
 from rolegraph.core.store import Readable, Store, Writable, open_store
 
 from rolegraph.core.naming import ENTITY_PATHS, Minter
@@ -351,7 +351,7 @@ def _add_curated(entity: _Entity, target: str, present: dict[str, _Index], links
         if target in index.labels and index.kind.natures.get(entity.nature) is not None:
             break
     else:
-        taxonomy = "esco" if target.startswith("http://data.europa.eu/esco/") else "rome"
+        taxonomy = "esco" if target.startswith(str(ESCO_ID)) else "rome"
         if taxonomy in taxonomies:
             result.problems.append(f"{entity.iri}: the lexicon names {target}, which is not a comparable "
                                    f"concept of the imported {taxonomy.upper()}")

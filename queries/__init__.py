@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from rolegraph.core.paths import QUERIES_DIR
 from rolegraph.core.vocabulary import OX, sparql_prologue
 from rolegraph.core.errors import NotFound, QueryError
 
 from .lexer import query_form, tokens
 
-HERE = Path(__file__).resolve().parent
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\S+)\s+(?P<example>[^|]+?)\s*(?:\|\s*(?P<help>.*))?$")
 
@@ -82,7 +82,7 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str  # the query as written, with the project's prologue
 
-    @property
+    @cached_property  # frozen dataclasses keep a __dict__, where the form is kept once read
     def kind(self) -> str:
         return query_form(self.text)
 
@@ -151,7 +151,7 @@ def parse(path: Path) -> NamedQuery:
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, NamedQuery]:
     """Every named query of this folder, by name, read once per process."""
-    return {q.name: q for q in (parse(p) for p in sorted(HERE.glob("*.rq")))}
+    return {q.name: q for q in (parse(p) for p in sorted(QUERIES_DIR.glob("*.rq")))}
 
 
 def get(name: str) -> NamedQuery:

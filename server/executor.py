@@ -12,7 +12,7 @@ about half a KiB of stack per byte of query, so a worker evaluates each query on
 stack grows with the query (``on_own_stack``) instead of the process's fixed 8 MiB, which such a
 query overflows (SIGSEGV) long before its time limit; updates, applied by the server itself, do the
 same. A query short enough for the worker's own main-thread stack (a few KiB: nearly all of them)
-runs there, sparing the thread's start. Deep nesting is refused by ``server.guard``.
+runs there, sparing the thread's start. Deep nesting is refused by ``rolegraph.server.guard``.
 
 Memory: a worker's RocksDB caches fill as queries touch more of the store and then stay at their
 bound, and the C allocator keeps the pages that evaluation freed; once an answer is sent the worker

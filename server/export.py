@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from rolegraph.core import formats, jsonld
 from rolegraph.core.export import FORMATS, chunks, export_format
+
+from . import sparql
 
 blueprint = Blueprint("export", __name__)
 
@@ -21,7 +23,7 @@ def index():
 def dump(fmt: str):
     """The dataset (or ``?graph=IRI``) in one format; triple formats merge the graphs."""
     spec = export_format(fmt)
-    store = current_app.extensions["rolegraph.store"].open()
+    store = sparql.store().open()
     body = chunks(store, spec.name, request.args.get("graph") or None)  # raises before streaming
     response = Response(body, content_type=spec.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="rolegraph.{spec.name}"'

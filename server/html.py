@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from rdflib.namespace import RDFS, SKOS
 
 from rolegraph.core.naming import normal_base
+from rolegraph.core.vocabulary import OX
 from rolegraph.core.tbox import tbox
 from rolegraph.core.jsonld import compact
 
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(compact, "curie")
     app.add_template_filter(term_label, "term_label")
     app.add_template_filter(term_kind, "term_kind")
+    app.add_template_global(OX.XSD.string.value, "XSD_STRING")
 
 
 def term_kind(term) -> str:

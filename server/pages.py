@@ -2,6 +2,8 @@
 queries as examples, results as a table, download links to /sparql)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, render_template, request, url_for
 
 from rolegraph import queries
@@ -30,6 +32,7 @@ def home():
     return render_template("home.html", facts=facts, roles=roles)
 
 
+@lru_cache(maxsize=1)
 def _examples() -> list[dict]:
     """Each named query with its parameters bound to their examples, ready to run."""
     return [{"name": q.name, "title": q.title, "description": q.description,

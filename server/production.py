@@ -6,7 +6,7 @@ as a slash (``/id/a%2Fb`` names ``/id/a/b``); paths are only ever looked up in t
 as files, and ``..`` segments are refused either way.
 
 One front process is enough: answers of the published generation are replayed from memory by
-``server.cache.ResponseCache`` and new queries run in the query worker processes, so the front
+``rolegraph.server.cache.ResponseCache`` and new queries run in the query worker processes, so the front
 process mostly waits. granian restarts the front process if it dies.
 """
 from __future__ import annotations

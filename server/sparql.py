@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: queries for everyone, updates with a token.
 
 Every query, from this endpoint, the JSON API or the pages, runs in the worker pool of
-``server.executor`` (time limit, row cap) after ``server.guard`` has refused SERVICE and LOAD.
+``rolegraph.server.executor`` (time limit, row cap) after ``rolegraph.server.guard`` has refused SERVICE and LOAD.
 """
 from __future__ import annotations
 

@@ -178,7 +178,7 @@ def test_imports_leave_other_graphs_untouched(imported):
 
 
 def copy_store(source: Path, target: Path) -> None:
-    """A store whose one generation is a copy of ``source``'s published one (the layout of rolegraph.store)."""
+    """A store whose one generation is a copy of ``source``'s published one (the layout of rolegraph.core.store)."""
     generation = current_generation(source)
     (target / "generations").mkdir(parents=True)
     open_read_only(source).backup(str(target / "generations" / generation.name))

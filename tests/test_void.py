@@ -5,6 +5,7 @@ import json
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, VOID
 
+import rolegraph
 from rolegraph import queries
 from conftest import BASE
 from rolegraph.core.vocabulary import RG, sparql_prologue
@@ -46,7 +47,7 @@ def test_void_counts_equal_count_queries_on_the_store(client, built_store):
 def test_void_names_version_build_date_sources_licence_and_dumps(client):
     graph = void_graph(client)
     root = dataset(graph)
-    assert str(graph.value(root, DCTERMS.hasVersion)) == "0.1.0"
+    assert str(graph.value(root, DCTERMS.hasVersion)) == rolegraph.__version__
     assert graph.value(root, DCTERMS.modified).datatype == rdflib.XSD.dateTime
     assert str(graph.value(root, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
     sources = set(graph.objects(root, DCTERMS.source))
