@@ -43,29 +43,83 @@ class Score:
 
 
 @dataclass
-class Evaluation:
+class DocumentScore:
+    """One document's scores per category, with the language its gold annotation gives."""
+    doc: str
+    language: str
     per_category: dict[str, Score]
-    documents: int
 
     @property
     def micro(self) -> Score:
-        total = Score()
-        for score in self.per_category.values():
-            total.add(score)
-        return total
+        return _sum(self.per_category.values())
+
+
+def _sum(scores) -> Score:
+    total = Score()
+    for score in scores:
+        total.add(score)
+    return total
+
+
+def _row(s: Score) -> dict:
+    return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+            "tp": s.tp, "fp": s.fp, "fn": s.fn}
+
+
+def _line(name: str, s: Score) -> str:
+    return f"{name:<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}"
+
+
+HEADER = f"{'category':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"
+
+
+@dataclass
+class Evaluation:
+    per_category: dict[str, Score]
+    documents: int
+    per_document: list[DocumentScore] = field(default_factory=list)
+
+    @property
+    def micro(self) -> Score:
+        return _sum(self.per_category.values())
+
+    def per_language(self) -> dict[str, dict[str, Score]]:
+        """Language → category → the scores of that language's documents summed, languages sorted."""
+        languages: dict[str, dict[str, Score]] = {}
+        for document in sorted(self.per_document, key=lambda d: d.language):
+            totals = languages.setdefault(document.language, {c: Score() for c in CATEGORIES})
+            for category, score in document.per_category.items():
+                totals[category].add(score)
+        return languages
 
     def table(self) -> str:
-        lines = [f"{'category':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
-        for name, s in [*self.per_category.items(), ("micro", self.micro)]:
-            lines.append(f"{name:<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}")
+        lines = [HEADER]
+        lines += [_line(name, s) for name, s in [*self.per_category.items(), ("micro", self.micro)]]
+        languages = self.per_language()
+        if len(languages) > 1:
+            for language, scores in languages.items():
+                count = sum(1 for d in self.per_document if d.language == language)
+                lines.append(_line(f"micro {language} ({count})", _sum(scores.values())))
+        return "\n".join(lines)
+
+    def document_table(self) -> str:
+        """One line per document: its language and micro scores."""
+        width = max([len("document"), *(len(d.doc) for d in self.per_document)])
+        lines = [f"{'document':<{width}} {'lang':<4}" + HEADER[16:]]
+        for d in self.per_document:
+            s = d.micro
+            lines.append(f"{d.doc:<{width}} {d.language:<4}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}"
+                         f"{s.tp:6d}{s.fp:6d}{s.fn:6d}")
         return "\n".join(lines)
 
     def to_json(self) -> dict:
-        def row(s: Score) -> dict:
-            return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
-                    "tp": s.tp, "fp": s.fp, "fn": s.fn}
-        return {"documents": self.documents, "categories": {k: row(v) for k, v in self.per_category.items()},
-                "micro": row(self.micro)}
+        return {"documents": self.documents, "categories": {k: _row(v) for k, v in self.per_category.items()},
+                "micro": _row(self.micro),
+                "languages": {language: {"documents": sum(1 for d in self.per_document if d.language == language),
+                                         "categories": {k: _row(v) for k, v in scores.items()},
+                                         "micro": _row(_sum(scores.values()))}
+                              for language, scores in self.per_language().items()},
+                "per_document": [{"doc": d.doc, "lang": d.language, "micro": _row(d.micro)} for d in self.per_document]}
 
 
 def normalise(name: str) -> str:
@@ -121,6 +175,7 @@ def evaluate(predictions: list[dict], gold_dir: str | Path) -> Evaluation:
     """Score ``predictions`` (extraction JSON objects) against the gold files named after each document."""
     gold_dir = Path(gold_dir)
     per_category = {c: Score() for c in CATEGORIES}
+    per_document = []
     for predicted in predictions:
         gold_path = gold_dir / (Path(predicted["doc"]).stem + ".json")
         try:
@@ -129,7 +184,10 @@ def evaluate(predictions: list[dict], gold_dir: str | Path) -> Evaluation:
             raise InputError(f"no gold annotation for {predicted['doc']}", file=str(gold_path)) from exc
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed gold annotation: {exc.msg}", file=str(gold_path), line=exc.lineno) from exc
-        for category in CATEGORIES:
-            per_category[category].add(
-                score_items(_items(predicted, category), _items(gold, category), predicted["doc"], category))
-    return Evaluation(per_category, len(predictions))
+        document = DocumentScore(predicted["doc"], gold.get("lang") or predicted.get("lang") or "unknown",
+                                 {c: score_items(_items(predicted, c), _items(gold, c), predicted["doc"], c)
+                                  for c in CATEGORIES})
+        for category, score in document.per_category.items():
+            per_category[category].add(score)
+        per_document.append(document)
+    return Evaluation(per_category, len(predictions), per_document)

@@ -155,11 +155,14 @@ def extract(obj, files, as_json, vocabularies):
 @click.argument("docs", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--errors", is_flag=True, help="List every missed and extra item.")
+@click.option("--per-doc", "per_doc", is_flag=True, help="Also print each document's language and micro scores.")
+@click.option("--doc", "only", metavar="NAME", help="List the missed and extra items of this document only (its file name).")
 @_vocabulary
 @click.pass_obj
 @handled
-def evaluate(obj, gold, docs, as_json, errors, vocabularies):
-    """Score extraction of DOCS against gold annotations: precision, recall, F1 per category."""
+def evaluate(obj, gold, docs, as_json, errors, per_doc, only, vocabularies):
+    """Score extraction of DOCS against gold annotations: precision, recall, F1 per category and per
+    language (the gold's "lang")."""
     from rolegraph.loader.build import read_all
     from rolegraph.loader.evaluate import evaluate as run_evaluate
     from rolegraph.loader.extract import extract as run_extract
@@ -170,10 +173,16 @@ def evaluate(obj, gold, docs, as_json, errors, vocabularies):
     lexicon = _lexicon(obj, vocabularies)
     result = run_evaluate([run_extract(d, lexicon).to_json() for d in documents], gold)
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.table())
-    if errors:
-        for score in result.per_category.values():
-            for line in score.errors:
-                click.echo(line)
+    if per_doc and not as_json:
+        click.echo(result.document_table())
+    if only is not None and only not in {d.doc for d in result.per_document}:
+        raise UsageError(f"--doc {only!r} is not one of the documents evaluated", parameter="doc")
+    if errors or only is not None:
+        for document in result.per_document:
+            if only in (None, document.doc):
+                for score in document.per_category.values():
+                    for line in score.errors:
+                        click.echo(line)
 
 
 @main.command()

@@ -38,3 +38,47 @@ def test_evaluate_reads_gold_named_after_each_document(tmp_path):
                         "tools": [{"name": "Kafka", "surface": ["Kafka"]}, {"name": "Go", "surface": ["Go"]}]}], tmp_path)
     assert result.per_category["tools"].precision == pytest.approx(0.5)
     assert result.per_category["main_role"].f1 == 1.0
+
+
+def _gold_and_predictions(folder):
+    """Two French documents and one English one, each with a tool found and one missed or extra."""
+    cases = {"un.md": ("fr", ["Git"], ["Git", "Rust"]), "deux.md": ("fr", ["Java", "Go"], ["Java"]),
+             "three.md": ("en", ["Python"], ["Python"])}
+    predictions = []
+    for doc, (lang, predicted, gold) in cases.items():
+        (folder / (doc[:-3] + ".json")).write_text(json.dumps(
+            {"lang": lang, "tools": [{"name": n, "surface": [n]} for n in gold]}), encoding="utf-8")
+        predictions.append({"doc": doc, "lang": "en", "tools": [{"name": n, "surface": [n]} for n in predicted]})
+    return predictions
+
+
+def test_scores_are_split_by_the_gold_language_and_by_document(tmp_path):
+    result = evaluate(_gold_and_predictions(tmp_path), tmp_path)
+    languages = result.per_language()
+    assert sorted(languages) == ["en", "fr"]  # the gold's language, not the prediction's
+    fr = languages["fr"]["tools"]
+    assert (fr.tp, fr.fp, fr.fn) == (2, 1, 1)
+    assert languages["en"]["tools"].f1 == 1.0
+    assert [(d.doc, d.language, d.micro.tp) for d in result.per_document] == [
+        ("un.md", "fr", 1), ("deux.md", "fr", 1), ("three.md", "en", 1)]
+    data = result.to_json()
+    assert data["languages"]["fr"]["documents"] == 2 and data["languages"]["fr"]["micro"]["fn"] == 1
+    assert "micro fr (2)" in result.table() and "three.md" in result.document_table()
+
+
+def test_the_cli_lists_the_errors_of_one_document(tmp_path, monkeypatch, runner):
+    from rolegraph.cli import main
+    import rolegraph.loader.evaluate as module
+
+    predictions = _gold_and_predictions(tmp_path)
+    real = module.evaluate
+    # The documents are stand-ins: the extraction step is replaced by the predictions above.
+    monkeypatch.setattr(module, "evaluate", lambda _found, gold: real(predictions, gold))
+    doc = tmp_path / "un.md"
+    doc.write_text("Git.", encoding="utf-8")
+    result = runner.invoke(main, ["evaluate", "--gold", str(tmp_path), str(doc), "--doc", "un.md", "--per-doc"])
+    assert result.exit_code == 0, result.output
+    assert "un.md tools missed: Rust" in result.output
+    assert "deux.md tools extra" not in result.output and "deux.md" in result.output  # in the per-doc table
+    refused = runner.invoke(main, ["evaluate", "--gold", str(tmp_path), str(doc), "--doc", "nope.md"])
+    assert refused.exit_code == 2 and "--doc 'nope.md'" in refused.output
