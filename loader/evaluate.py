@@ -92,14 +92,16 @@ class Evaluation:
                 totals[category].add(score)
         return languages
 
+    def documents_in(self, language: str) -> int:
+        return sum(1 for d in self.per_document if d.language == language)
+
     def table(self) -> str:
         lines = [HEADER]
         lines += [_line(name, s) for name, s in [*self.per_category.items(), ("micro", self.micro)]]
         languages = self.per_language()
         if len(languages) > 1:
             for language, scores in languages.items():
-                count = sum(1 for d in self.per_document if d.language == language)
-                lines.append(_line(f"micro {language} ({count})", _sum(scores.values())))
+                lines.append(_line(f"micro {language} ({self.documents_in(language)})", _sum(scores.values())))
         return "\n".join(lines)
 
     def document_table(self) -> str:
@@ -115,7 +117,7 @@ class Evaluation:
     def to_json(self) -> dict:
         return {"documents": self.documents, "categories": {k: _row(v) for k, v in self.per_category.items()},
                 "micro": _row(self.micro),
-                "languages": {language: {"documents": sum(1 for d in self.per_document if d.language == language),
+                "languages": {language: {"documents": self.documents_in(language),
                                          "categories": {k: _row(v) for k, v in scores.items()},
                                          "micro": _row(_sum(scores.values()))}
                               for language, scores in self.per_language().items()},
