@@ -5,8 +5,9 @@ typo tolerance on long proper names and expansion of slash alternatives ("CKA/CK
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ..labels import WORD, fold, word_key
 from ..lexicon import Entry
@@ -207,15 +208,44 @@ def resolve(mentions: Iterable[Mention]) -> list[Mention]:
     mentions = list({(m.entry.kind, m.entry.id, m.start, m.end): m for m in mentions}.values())
     alternatives = {(m.entry, m.start, m.end, m.surface): m for m in mentions if m.alternative}
     plain = _longest(m for m in mentions if not m.alternative)
-    kept_alternatives = [a for a in alternatives.values()
-                         if not any(p.start <= a.start and a.end <= p.end and (p.end - p.start) > (a.end - a.start)
-                                    for p in plain)]
-    plain = [p for p in plain if not any(a.start <= p.start and p.end <= a.end and (a.start, a.end) != (p.start, p.end)
-                                         for a in kept_alternatives)]
+    # Interval lookups instead of a scan of one list per mention of the other: the scans made long
+    # documents quadratic.
+    kept_alternatives = [a for a in alternatives.values() if not _inside_disjoint(plain, a.start, a.end)]
+    inside_alternative = _strictly_inside(kept_alternatives)
+    plain = [p for p in plain if not inside_alternative(p.start, p.end)]
     return sorted(plain + kept_alternatives, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
 
 
+def _inside_disjoint(spans: Sequence[Mention], start: int, end: int) -> bool:
+    """Whether ``start``–``end`` lies inside a longer one of ``spans``, whose spans are pairwise
+    equal or disjoint (as ``_longest`` keeps them), so only the last one starting at or before
+    ``start`` can hold it."""
+    index = bisect_right(spans, start, key=lambda m: m.start) - 1
+    return index >= 0 and spans[index].end >= end and (spans[index].start, spans[index].end) != (start, end)
+
+
+def _strictly_inside(spans: Sequence[Mention]) -> Callable[[int, int], bool]:
+    """A test of whether a span lies inside one of ``spans`` other than itself (spans may overlap)."""
+    starts = sorted({m.start for m in spans})
+    reach, furthest = [], -1  # reach[i]: the furthest end of the spans starting at or before starts[i]
+    ends_at: dict[int, int] = {}
+    for m in spans:
+        ends_at[m.start] = max(ends_at.get(m.start, -1), m.end)
+    for s in starts:
+        furthest = max(furthest, ends_at[s])
+        reach.append(furthest)
+
+    def inside(start: int, end: int) -> bool:
+        before = bisect_left(starts, start) - 1  # spans starting strictly before: any end >= end holds it
+        if before >= 0 and reach[before] >= end:
+            return True
+        return ends_at.get(start, -1) > end  # same start: it must reach further
+
+    return inside
+
+
 def _longest(mentions: Iterable[Mention]) -> list[Mention]:
+    """The longest of overlapping mentions (same-span mentions all kept), in order of their start."""
     ordered = sorted(mentions, key=lambda m: (m.fuzzy, -(m.end - m.start), m.start))
     if not ordered:
         return []
@@ -230,4 +260,4 @@ def _longest(mentions: Iterable[Mention]) -> list[Mention]:
             taken.add(span)
             covered[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         kept.append(mention)
-    return kept
+    return sorted(kept, key=lambda m: m.start)
