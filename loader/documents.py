@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 from rolegraph.core.errors import InputError
 from rolegraph.core.settings import BY_NAME
 
-from .language import detect_language
+from .language import READ, detect_language
 
 #: Files larger than this are refused with a clear error rather than read (the text of a job
 #: profile is a few kB; a huge file is a mistake or an attack). ``build`` takes the setting.
@@ -342,12 +342,15 @@ def assemble(path: str, media_type: str, data: bytes, raw_blocks: Iterable[tuple
     text = "\n".join(parts)
     if not text.strip():
         raise InputError("no text found in document", file=path)
+    language = detect_language(text)
+    if language not in READ:  # read as French or English it would give wrong facts
+        raise InputError(f"document in another language ({language}); only French and English are read", file=path)
     if title is None:
         title = next((b.text for b in blocks if b.kind == "heading"), None) or blocks[0].text[:120]
     return Document(
         path=path, name=os.path.basename(path), media_type=media_type,
         checksum=hashlib.sha256(data).hexdigest(), text=text, blocks=blocks,
-        language=detect_language(text), title=title, encoding=encoding, size=len(data), sections=sections,
+        language=language, title=title, encoding=encoding, size=len(data), sections=sections,
     )
 
 
