@@ -34,3 +34,24 @@ def test_a_figure_that_refers_back_takes_the_previous_period_and_basis():
 ])
 def test_numbers_that_are_not_pay_are_ignored(text):
     assert find_salaries(text) == []
+
+
+def test_a_figure_restated_in_a_summary_counts_once():
+    text = "The median wage of a tester is $80,000 a year.\nKey facts:\n- The median wage is $80,000 a year."
+    assert [(s.min, s.currency) for s in find_salaries(text)] == [(80000, "USD")]
+
+
+@pytest.mark.parametrize("text", [
+    "La formation coûte 6 000 € et se déroule sur un an.",
+    "The bootcamp tuition is $15,000 for twelve weeks.",
+    "Le groupe réalise un chiffre d'affaires de 40 millions d'euros.",
+    "The company raised $30 million and pays well.",
+    "Le salaire n'est pas précisé ; les frais d'inscription sont de 450 €.",
+])
+def test_prices_and_revenue_are_not_pay(text):
+    assert find_salaries(text) == []
+
+
+def test_a_pay_word_nearer_than_a_price_word_keeps_the_figure():
+    text = "Après une formation au prix modique, le salaire atteint 32 000 € par an."
+    assert [s.min for s in find_salaries(text)] == [32000]

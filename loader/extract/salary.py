@@ -47,6 +47,15 @@ LEVELS = (
 PERIODS = tuple((name, fold(pattern)) for name, pattern in PERIODS)
 LEVELS = tuple((name, fold(pattern)) for name, pattern in LEVELS)
 _CURRENCIES = (("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
+# A figure followed by a scale word is a company's revenue or a market's size, never pay.
+_SCALE = re.compile(r"^\s*(?:de\s+|d['’]\s*)?(?:millions?|milliards?|billions?|trillions?|bn\b|mds?\b|m€|md€|m\$|m£|mn\b)",
+                    re.IGNORECASE)
+# Words that make an amount a price or a sum of money other than pay (training fees, revenue, funding).
+_NOT_PAY_CUES = re.compile(
+    r"(co[uû]te?s?\b|co[uû]t\b|prix|tarifs?\b|frais|budget|financement|financ[ée]e?s?\b|chiffre d['’]affaires|"
+    r"lev[ée]e de fonds|investissement|subvention|abonnement|licence|inscription|"
+    r"\bcosts?\b|price[sd]?\b|fees?\b|tuition|revenue|turnover|funding|raised|budget|subscription|"
+    r"licen[cs]e|investment|valuation|market (?:size|value)|worth)", re.IGNORECASE)
 _SALARY_CUES = re.compile(
     r"(salaire|rémunération|remuneration|rétribution|retribution|gagne|payé|brut|net\b|tjm|taux journalier|"
     r"salary|salaries|pay\b|paid|earn|income|compensation|wage|rate)", re.IGNORECASE)
@@ -105,7 +114,7 @@ def find_salaries(text: str) -> list[Salary]:
         if not _DIGIT.search(sentence.group()):
             continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
-    return found
+    return _unique(found)
 
 
 def _in_sentence(text: str, offset: int, sentence: str, previous: Salary | None) -> list[Salary]:
@@ -134,6 +143,8 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
         return None
     if not (_SALARY_CUES.search(sentence) or groups.get("acur1") or groups.get("acur2") or groups.get("bcur2")):
         return None
+    if _SCALE.match(sentence[match.end():]) or _nearest_is_not_pay(sentence, match.start(), match.end()):
+        return None
     if low > high:
         low, high = high, low
     lowered = fold(around)
@@ -154,6 +165,27 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
     surface = sentence[surface_start:surface_end].strip()
     start = offset + surface_start + (len(sentence[surface_start:surface_end]) - len(sentence[surface_start:surface_end].lstrip()))
     return Salary(low, high, currency, period, basis, level, employment, start, start + len(surface), surface)
+
+
+def _nearest_is_not_pay(sentence: str, start: int, end: int) -> bool:
+    """Whether a price or revenue word stands nearer to the figure than any pay word does."""
+    def distance(pattern) -> float:
+        gaps = [max(start - m.end(), m.start() - end, 0) for m in pattern.finditer(sentence)]
+        return min(gaps, default=float("inf"))
+    other = distance(_NOT_PAY_CUES)
+    return other != float("inf") and other < distance(_SALARY_CUES)
+
+
+def _unique(found: list[Salary]) -> list[Salary]:
+    """The figures with a repeated statement of the same amounts, currency and period kept once,
+    as a summary that restates a figure does not state a second one."""
+    seen, kept = set(), []
+    for salary in found:
+        key = (salary.min, salary.max, salary.currency, salary.period)
+        if key not in seen:
+            seen.add(key)
+            kept.append(salary)
+    return kept
 
 
 def _continues(sentence: str) -> bool:
