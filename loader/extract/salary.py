@@ -11,7 +11,7 @@ from ..labels import fold
 EXTRACTOR = "salary/1"
 
 _NUMBER = r"\d{1,3}(?:[  .,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_CURRENCY = r"(?:€|euros?|eur\b|\$|usd\b|dollars?|£|gbp\b|livres? sterling|pounds?)"
+_CURRENCY = r"(?:€|euros?|eur\b|chf\b|francs? suisses?|swiss francs?|cad\b|ca\$|c\$|canadian dollars?|dollars? canadiens?|\$|usd\b|dollars?|£|gbp\b|livres? sterling|pounds?)"
 _K = r"(?:\s?(?:k|K)(?![a-zA-Z]))"
 _AMOUNT = rf"(?P<{{name}}cur1>{_CURRENCY}\s?)?(?P<{{name}}>{_NUMBER})(?P<{{name}}k>{_K})?\s?(?P<{{name}}cur2>{_CURRENCY})?"
 
@@ -29,6 +29,7 @@ _SINGLE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_SOFT_BREAK = re.compile(r"(?<=[\w€$£,])[ \t]*\n(?=[ \t]*(?:[a-zà-ÿ\d€$£]|et\b|and\b))")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)|\n|$)")
 
 PERIODS = (
@@ -46,7 +47,8 @@ LEVELS = (
 # Patterns are matched against folded text (no accents), so fold them the same way.
 PERIODS = tuple((name, fold(pattern)) for name, pattern in PERIODS)
 LEVELS = tuple((name, fold(pattern)) for name, pattern in LEVELS)
-_CURRENCIES = (("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
+# Checked in order: the Swiss and Canadian marks come before the bare dollar sign they contain.
+_CURRENCIES = (("CHF", ("chf", "franc")), ("CAD", ("cad", "ca$", "c$", "canad")), ("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
 # A figure followed by a scale word is a company's revenue or a market's size, never pay.
 _SCALE = re.compile(r"^\s*(?:de\s+|d['’]\s*)?(?:millions?|milliards?|billions?|trillions?|bn\b|mds?\b|m€|md€|m\$|m£|mn\b)",
                     re.IGNORECASE)
@@ -55,7 +57,7 @@ _NOT_PAY_CUES = re.compile(
     r"(co[uû]te?s?\b|co[uû]t\b|prix|tarifs?\b|frais|budget|financement|financ[ée]e?s?\b|chiffre d['’]affaires|"
     r"lev[ée]e de fonds|investissement|subvention|abonnement|licence|inscription|"
     r"\bcosts?\b|price[sd]?\b|fees?\b|tuition|revenue|turnover|funding|raised|budget|subscription|"
-    r"licen[cs]e|investment|valuation|market (?:size|value)|worth)", re.IGNORECASE)
+    r"licen[cs]e|investment|valuation|market (?:size|value)|worth|\bprimes?\b|bonus|int[ée]ressement)", re.IGNORECASE)
 _SALARY_CUES = re.compile(
     r"(salaire|rémunération|remuneration|rétribution|retribution|gagne|payé|brut|net\b|tjm|taux journalier|"
     r"salary|salaries|pay\b|paid|earn|income|compensation|wage|rate)", re.IGNORECASE)
@@ -99,6 +101,30 @@ def _currency(*parts: str | None) -> str | None:
     return None
 
 
+def _nearest(patterns, text: str, start: int, end: int) -> str | None:
+    """The name of the pattern whose match stands nearest to ``text[start:end]``, a cue after the
+    figure winning a tie and no cue reaching past another figure, so each figure of a sentence
+    takes its own period and level."""
+    best, name_found = None, None
+    for name, pattern in patterns:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            between = text[m.end():start] if m.end() <= start else text[end:m.start()]
+            if _DIGIT.search(between):
+                continue  # another figure stands between: the cue is that figure's
+            if m.end() <= start and _closer_to_an_earlier_figure(text, m.start(), start - m.end()):
+                continue  # "38 k€ pour un junior à 62 k€": the cue closes the earlier figure
+            gap = max(start - m.end(), m.start() - end, 0) + (0.5 if m.end() <= start else 0)
+            if best is None or gap < best:
+                best, name_found = gap, name
+    return name_found
+
+
+def _closer_to_an_earlier_figure(text: str, cue_start: int, gap: int) -> bool:
+    """Whether the cue is a "pour un …"/"for a …" that follows an earlier figure and so qualifies it."""
+    return bool(re.search(r"\d\s?(?:k\b)?\s?[€$£]?\s*(?:brut|net|gross)?\s*(?:pour|for)\s+(?:(?:un|une|les|des|a|an)\s+)?(?:profils?\s+)?$",
+                          text[:cue_start]))
+
+
 def _first(patterns, text: str) -> str | None:
     for name, pattern in patterns:
         if re.search(pattern, text, re.IGNORECASE):
@@ -110,6 +136,8 @@ def find_salaries(text: str) -> list[Salary]:
     """Every salary figure of ``text``, in order; figures without a currency and without a pay word
     around them are ignored, and so are amounts too small or too large to be pay."""
     found: list[Salary] = []
+    # A line broken inside a sentence (a PDF's layout) is read as one line; same length, same offsets.
+    text = _SOFT_BREAK.sub(" ", text)
     for sentence in _SENTENCE.finditer(text):
         if not _DIGIT.search(sentence.group()):
             continue
@@ -148,7 +176,8 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
     if low > high:
         low, high = high, low
     lowered = fold(around)
-    period = _first(PERIODS, lowered) or (previous.period if previous and _continues(sentence) else None)
+    folded = fold(sentence)
+    period = _nearest(PERIODS, folded, match.start(), match.end()) or (previous.period if previous and _continues(sentence) else None)
     if period is None:
         period = "year" if low >= 15000 else "month" if low >= 1000 else "day" if low >= 80 else None
     if period is None or not _plausible(low, high, period):
@@ -156,7 +185,7 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
     basis = "gross" if re.search(r"\bbruts?\b|\bgross\b|\bbrute?s?\b", lowered) else \
         "net" if re.search(r"\bnets?\b|\bnette?s?\b|take[- ]home", lowered) else \
         (previous.basis if previous and _continues(sentence) else "unknown")
-    level = _first(LEVELS, fold(sentence)) or "unknown"
+    level = _nearest(LEVELS, folded, match.start(), match.end()) or "unknown"
     employment = "freelance" if level == "freelance" or period == "day" else "salaried"
     surface_start, surface_end = match.start(), match.end()
     cue = groups.get("cue")
