@@ -86,3 +86,16 @@ def test_swiss_and_canadian_currencies(text, currency):
 
 def test_a_bonus_is_not_the_salary():
     assert find_salaries("Une prime de 1 500 € s'ajoute au salaire.") == []
+
+
+@pytest.mark.parametrize("text,bound", [
+    ("Le salaire peut aller jusqu'à 58 000 € par an.", "upper"),
+    ("The salary is up to £72,000 a year.", "upper"),
+    ("Le salaire démarre à partir de 31 000 € par an.", "lower"),
+    ("Pay starts above 29,000 euros per year.", "lower"),
+    ("Le salaire est de 2 400 € par mois.", "both"),
+])
+def test_a_bound_alone_is_marked_and_written_min_equal_max(text, bound):
+    (salary,) = find_salaries(text)
+    assert salary.bound == bound
+    assert salary.to_json()["min"] == salary.to_json()["max"]

@@ -75,6 +75,9 @@ class Salary:
     start: int
     end: int
     surface: str
+    # "upper" for "jusqu'à 65 000 €" (a maximum only), "lower" for "à partir de 30 000 €" (a minimum only),
+    # "both" otherwise; min and max still both hold the figure, as the evaluation's schema writes a bound alone.
+    bound: str = "both"
 
     def to_json(self) -> dict:
         def number(x: float):
@@ -193,7 +196,17 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
         surface_start = match.start("cue")
     surface = sentence[surface_start:surface_end].strip()
     start = offset + surface_start + (len(sentence[surface_start:surface_end]) - len(sentence[surface_start:surface_end].lstrip()))
-    return Salary(low, high, currency, period, basis, level, employment, start, start + len(surface), surface)
+    bound = _bound(cue) if cue and not is_range else "both"
+    return Salary(low, high, currency, period, basis, level, employment, start, start + len(surface), surface, bound)
+
+
+_UPPER = re.compile(r"jusqu|up to|moins de|less than|under|below|maximum", re.IGNORECASE)
+_LOWER = re.compile(r"partir|d[eè]s\b|plus de|au-del|more than|over|above|starts?|at least|au moins|minimum|from", re.IGNORECASE)
+
+
+def _bound(cue: str) -> str:
+    """Which bound a single figure's cue states: "upper" (up to), "lower" (from, above) or "both"."""
+    return "upper" if _UPPER.search(cue) else "lower" if _LOWER.search(cue) else "both"
 
 
 def _nearest_is_not_pay(sentence: str, start: int, end: int) -> bool:
