@@ -34,3 +34,68 @@ def test_a_figure_that_refers_back_takes_the_previous_period_and_basis():
 ])
 def test_numbers_that_are_not_pay_are_ignored(text):
     assert find_salaries(text) == []
+
+
+def test_a_figure_restated_in_a_summary_counts_once():
+    text = "The median wage of a tester is $80,000 a year.\nKey facts:\n- The median wage is $80,000 a year."
+    assert [(s.min, s.currency) for s in find_salaries(text)] == [(80000, "USD")]
+
+
+@pytest.mark.parametrize("text", [
+    "La formation coûte 6 000 € et se déroule sur un an.",
+    "The bootcamp tuition is $15,000 for twelve weeks.",
+    "Le groupe réalise un chiffre d'affaires de 40 millions d'euros.",
+    "The company raised $30 million and pays well.",
+    "Le salaire n'est pas précisé ; les frais d'inscription sont de 450 €.",
+])
+def test_prices_and_revenue_are_not_pay(text):
+    assert find_salaries(text) == []
+
+
+def test_a_pay_word_nearer_than_a_price_word_keeps_the_figure():
+    text = "Après une formation au prix modique, le salaire atteint 32 000 € par an."
+    assert [s.min for s in find_salaries(text)] == [32000]
+
+
+def test_each_end_of_a_range_takes_its_own_level():
+    text = "Le salaire va de 38 k€ pour un junior à 62 k€ pour un senior."
+    assert [(s.min, s.level) for s in find_salaries(text)] == [(38000, "junior"), (62000, "senior")]
+
+
+def test_each_figure_takes_the_nearest_period():
+    text = "Comptez 2 900 € brut par mois, soit 34 800 € par an."
+    assert [(s.min, s.period) for s in find_salaries(text)] == [(2900, "month"), (34800, "year")]
+
+
+def test_a_range_broken_across_lines_is_one_range():
+    text = "Le salaire se situe entre 41 000 €\net 52 000 € par an."
+    (salary,) = find_salaries(text)
+    assert (salary.min, salary.max) == (41000, 52000)
+
+
+@pytest.mark.parametrize("text,currency", [
+    ("A developer in Zurich earns CHF 110,000 per year.", "CHF"),
+    ("Le salaire à Genève atteint 95 000 francs suisses par an.", "CHF"),
+    ("In Toronto the salary is CA$ 85,000 a year.", "CAD"),
+    ("The salary is 80,000 Canadian dollars a year.", "CAD"),
+])
+def test_swiss_and_canadian_currencies(text, currency):
+    (salary,) = find_salaries(text)
+    assert salary.currency == currency
+
+
+def test_a_bonus_is_not_the_salary():
+    assert find_salaries("Une prime de 1 500 € s'ajoute au salaire.") == []
+
+
+@pytest.mark.parametrize("text,bound", [
+    ("Le salaire peut aller jusqu'à 58 000 € par an.", "upper"),
+    ("The salary is up to £72,000 a year.", "upper"),
+    ("Le salaire démarre à partir de 31 000 € par an.", "lower"),
+    ("Pay starts above 29,000 euros per year.", "lower"),
+    ("Le salaire est de 2 400 € par mois.", "both"),
+])
+def test_a_bound_alone_is_marked_and_written_min_equal_max(text, bound):
+    (salary,) = find_salaries(text)
+    assert salary.bound == bound
+    assert salary.to_json()["min"] == salary.to_json()["max"]

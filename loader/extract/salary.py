@@ -11,7 +11,7 @@ from ..labels import fold
 EXTRACTOR = "salary/1"
 
 _NUMBER = r"\d{1,3}(?:[  .,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_CURRENCY = r"(?:€|euros?|eur\b|\$|usd\b|dollars?|£|gbp\b|livres? sterling|pounds?)"
+_CURRENCY = r"(?:€|euros?|eur\b|chf\b|francs? suisses?|swiss francs?|cad\b|ca\$|c\$|canadian dollars?|dollars? canadiens?|\$|usd\b|dollars?|£|gbp\b|livres? sterling|pounds?)"
 _K = r"(?:\s?(?:k|K)(?![a-zA-Z]))"
 _AMOUNT = rf"(?P<{{name}}cur1>{_CURRENCY}\s?)?(?P<{{name}}>{_NUMBER})(?P<{{name}}k>{_K})?\s?(?P<{{name}}cur2>{_CURRENCY})?"
 
@@ -29,6 +29,7 @@ _SINGLE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_SOFT_BREAK = re.compile(r"(?<=[\w€$£,])[ \t]*\n(?=[ \t]*(?:[a-zà-ÿ\d€$£]|et\b|and\b))")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)|\n|$)")
 
 PERIODS = (
@@ -46,7 +47,17 @@ LEVELS = (
 # Patterns are matched against folded text (no accents), so fold them the same way.
 PERIODS = tuple((name, fold(pattern)) for name, pattern in PERIODS)
 LEVELS = tuple((name, fold(pattern)) for name, pattern in LEVELS)
-_CURRENCIES = (("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
+# Checked in order: the Swiss and Canadian marks come before the bare dollar sign they contain.
+_CURRENCIES = (("CHF", ("chf", "franc")), ("CAD", ("cad", "ca$", "c$", "canad")), ("EUR", ("€", "euro", "eur")), ("USD", ("$", "usd", "dollar")), ("GBP", ("£", "gbp", "livre", "pound")))
+# A figure followed by a scale word is a company's revenue or a market's size, never pay.
+_SCALE = re.compile(r"^\s*(?:de\s+|d['’]\s*)?(?:millions?|milliards?|billions?|trillions?|bn\b|mds?\b|m€|md€|m\$|m£|mn\b)",
+                    re.IGNORECASE)
+# Words that make an amount a price or a sum of money other than pay (training fees, revenue, funding).
+_NOT_PAY_CUES = re.compile(
+    r"(co[uû]te?s?\b|co[uû]t\b|prix|tarifs?\b|frais|budget|financement|financ[ée]e?s?\b|chiffre d['’]affaires|"
+    r"lev[ée]e de fonds|investissement|subvention|abonnement|licence|inscription|"
+    r"\bcosts?\b|price[sd]?\b|fees?\b|tuition|revenue|turnover|funding|raised|budget|subscription|"
+    r"licen[cs]e|investment|valuation|market (?:size|value)|worth|\bprimes?\b|bonus|int[ée]ressement)", re.IGNORECASE)
 _SALARY_CUES = re.compile(
     r"(salaire|rémunération|remuneration|rétribution|retribution|gagne|payé|brut|net\b|tjm|taux journalier|"
     r"salary|salaries|pay\b|paid|earn|income|compensation|wage|rate)", re.IGNORECASE)
@@ -64,6 +75,9 @@ class Salary:
     start: int
     end: int
     surface: str
+    # "upper" for "jusqu'à 65 000 €" (a maximum only), "lower" for "à partir de 30 000 €" (a minimum only),
+    # "both" otherwise; min and max still both hold the figure, as the evaluation's schema writes a bound alone.
+    bound: str = "both"
 
     def to_json(self) -> dict:
         def number(x: float):
@@ -90,6 +104,30 @@ def _currency(*parts: str | None) -> str | None:
     return None
 
 
+def _nearest(patterns, text: str, start: int, end: int) -> str | None:
+    """The name of the pattern whose match stands nearest to ``text[start:end]``, a cue after the
+    figure winning a tie and no cue reaching past another figure, so each figure of a sentence
+    takes its own period and level."""
+    best, name_found = None, None
+    for name, pattern in patterns:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            between = text[m.end():start] if m.end() <= start else text[end:m.start()]
+            if _DIGIT.search(between):
+                continue  # another figure stands between: the cue is that figure's
+            if m.end() <= start and _closer_to_an_earlier_figure(text, m.start(), start - m.end()):
+                continue  # "38 k€ pour un junior à 62 k€": the cue closes the earlier figure
+            gap = max(start - m.end(), m.start() - end, 0) + (0.5 if m.end() <= start else 0)
+            if best is None or gap < best:
+                best, name_found = gap, name
+    return name_found
+
+
+def _closer_to_an_earlier_figure(text: str, cue_start: int, gap: int) -> bool:
+    """Whether the cue is a "pour un …"/"for a …" that follows an earlier figure and so qualifies it."""
+    return bool(re.search(r"\d\s?(?:k\b)?\s?[€$£]?\s*(?:brut|net|gross)?\s*(?:pour|for)\s+(?:(?:un|une|les|des|a|an)\s+)?(?:profils?\s+)?$",
+                          text[:cue_start]))
+
+
 def _first(patterns, text: str) -> str | None:
     for name, pattern in patterns:
         if re.search(pattern, text, re.IGNORECASE):
@@ -101,11 +139,13 @@ def find_salaries(text: str) -> list[Salary]:
     """Every salary figure of ``text``, in order; figures without a currency and without a pay word
     around them are ignored, and so are amounts too small or too large to be pay."""
     found: list[Salary] = []
+    # A line broken inside a sentence (a PDF's layout) is read as one line; same length, same offsets.
+    text = _SOFT_BREAK.sub(" ", text)
     for sentence in _SENTENCE.finditer(text):
         if not _DIGIT.search(sentence.group()):
             continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
-    return found
+    return _unique(found)
 
 
 def _in_sentence(text: str, offset: int, sentence: str, previous: Salary | None) -> list[Salary]:
@@ -134,10 +174,13 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
         return None
     if not (_SALARY_CUES.search(sentence) or groups.get("acur1") or groups.get("acur2") or groups.get("bcur2")):
         return None
+    if _SCALE.match(sentence[match.end():]) or _nearest_is_not_pay(sentence, match.start(), match.end()):
+        return None
     if low > high:
         low, high = high, low
     lowered = fold(around)
-    period = _first(PERIODS, lowered) or (previous.period if previous and _continues(sentence) else None)
+    folded = fold(sentence)
+    period = _nearest(PERIODS, folded, match.start(), match.end()) or (previous.period if previous and _continues(sentence) else None)
     if period is None:
         period = "year" if low >= 15000 else "month" if low >= 1000 else "day" if low >= 80 else None
     if period is None or not _plausible(low, high, period):
@@ -145,7 +188,7 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
     basis = "gross" if re.search(r"\bbruts?\b|\bgross\b|\bbrute?s?\b", lowered) else \
         "net" if re.search(r"\bnets?\b|\bnette?s?\b|take[- ]home", lowered) else \
         (previous.basis if previous and _continues(sentence) else "unknown")
-    level = _first(LEVELS, fold(sentence)) or "unknown"
+    level = _nearest(LEVELS, folded, match.start(), match.end()) or "unknown"
     employment = "freelance" if level == "freelance" or period == "day" else "salaried"
     surface_start, surface_end = match.start(), match.end()
     cue = groups.get("cue")
@@ -153,7 +196,38 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
         surface_start = match.start("cue")
     surface = sentence[surface_start:surface_end].strip()
     start = offset + surface_start + (len(sentence[surface_start:surface_end]) - len(sentence[surface_start:surface_end].lstrip()))
-    return Salary(low, high, currency, period, basis, level, employment, start, start + len(surface), surface)
+    bound = _bound(cue) if cue and not is_range else "both"
+    return Salary(low, high, currency, period, basis, level, employment, start, start + len(surface), surface, bound)
+
+
+_UPPER = re.compile(r"jusqu|up to|moins de|less than|under|below|maximum", re.IGNORECASE)
+_LOWER = re.compile(r"partir|d[eè]s\b|plus de|au-del|more than|over|above|starts?|at least|au moins|minimum|from", re.IGNORECASE)
+
+
+def _bound(cue: str) -> str:
+    """Which bound a single figure's cue states: "upper" (up to), "lower" (from, above) or "both"."""
+    return "upper" if _UPPER.search(cue) else "lower" if _LOWER.search(cue) else "both"
+
+
+def _nearest_is_not_pay(sentence: str, start: int, end: int) -> bool:
+    """Whether a price or revenue word stands nearer to the figure than any pay word does."""
+    def distance(pattern) -> float:
+        gaps = [max(start - m.end(), m.start() - end, 0) for m in pattern.finditer(sentence)]
+        return min(gaps, default=float("inf"))
+    other = distance(_NOT_PAY_CUES)
+    return other != float("inf") and other < distance(_SALARY_CUES)
+
+
+def _unique(found: list[Salary]) -> list[Salary]:
+    """The figures with a repeated statement of the same amounts, currency and period kept once,
+    as a summary that restates a figure does not state a second one."""
+    seen, kept = set(), []
+    for salary in found:
+        key = (salary.min, salary.max, salary.currency, salary.period)
+        if key not in seen:
+            seen.add(key)
+            kept.append(salary)
+    return kept
 
 
 def _continues(sentence: str) -> bool:
