@@ -29,7 +29,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib.namespace import SKOS
 
 from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri, rome_iri
 from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node, sparql_prologue
@@ -39,6 +38,8 @@ from rolegraph.core.naming import ENTITY_PATHS, Minter
 
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
+from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys,
+                                read_labels, union_query)
 
 
 #: Our classes → the nature used to choose comparable concepts.
@@ -49,35 +50,7 @@ NATURES = {str(term): nature for term, nature in (
 )}
 
 
-@dataclass(frozen=True)
-class TargetKind:
-    """A kind of taxonomy concept: how to select it and whether an exactMatch to it is allowed from
-    each of our natures (absent: never compared)."""
 
-    name: str
-    taxonomy: str
-    where: str  # a SPARQL group pattern binding ?c; ?scheme is substituted where used
-    scheme: str | None
-    natures: dict[str, bool]
-
-
-TARGET_KINDS = (
-    TargetKind("esco-occupation", "esco", "?c a esco:Occupation", None, {"role": True}),
-    TargetKind("esco-skill", "esco", "?c a esco:Skill", None,
-               {"competency": True, "tool": True, "qualification": False}),
-    TargetKind("rome-appellation", "rome", "?c skos:inScheme ?scheme", "appellation", {"role": True}),
-    TargetKind("rome-fiche", "rome", "?c skos:inScheme ?scheme", "fiche", {"role": True}),
-    TargetKind("rome-competence", "rome", "?c skos:inScheme ?scheme", "competence", {"competency": True}),
-    TargetKind("rome-savoir", "rome", "?c skos:inScheme ?scheme", "savoir",
-               {"competency": True, "tool": True, "qualification": False}),
-)
-KIND_BY_NAME = {k.name: k for k in TARGET_KINDS}
-
-PREF = str(SKOS.prefLabel)
-#: Weight of each label property, on our side and on the taxonomy's side.
-LABEL_WEIGHTS = {PREF: 1.0, str(SKOS.altLabel): 0.95, str(SKOS.hiddenLabel): 0.85}
-#: A label read without its bracketed qualifier ("Python (computer programming)") counts a little less.
-QUALIFIER_WEIGHT = 0.9
 EXACT_THRESHOLD = 0.95
 AMBIGUITY_PENALTY = 0.9
 CURATED_SCORE = {"esco-occupation": 0.9, "rome-appellation": 0.9, "rome-fiche": 0.9}
@@ -86,8 +59,6 @@ CHAIN_FACTOR = 0.95
 MAX_BROAD, MAX_RELATED = 3, 2
 RELATED_JACCARD = 0.5
 _FICHE_CODE = re.compile(r"^[A-N]\d{4}$")
-_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
-_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass(frozen=True)
@@ -114,43 +85,6 @@ class LinkResult:
         return dict(sorted(counter.items()))
 
 
-def label_keys(text: str, weight: float = 1.0) -> list[tuple[str, float]]:
-    """The normalised keys a label is known by, with their weight: the label itself, each form of a
-    "masculine / feminine" pair, and the label without a trailing bracketed qualifier."""
-    forms = [(form, weight) for form in gender_forms(text)]
-    stripped = _QUALIFIER.sub("", text)
-    if stripped and stripped != text:
-        forms += [(form, weight * QUALIFIER_WEIGHT) for form in gender_forms(stripped)]
-    keys: dict[str, float] = {}
-    for form, w in forms:
-        key = label_key(form, "word-set")
-        if key and w > keys.get(key, 0.0):
-            keys[key] = w
-    return list(keys.items())
-
-
-def gender_forms(text: str) -> list[str]:
-    """ROME's "Développeur / Développeuse back-end" and ESCO's "consultant informatique/consultante
-    informatique" → both full forms; a label without a slash is itself."""
-    if "/" not in text:
-        return [text]
-    left, right = (part.strip() for part in text.split("/", 1))
-    if not (_WORD.search(left) and _WORD.search(right)):
-        return [text]  # "HTTP/2", "SAP R/2", "CI/CD": not two forms of one name
-    left_words, right_words = left.split(), right.split()
-    if len(left_words) < len(right_words):
-        # The complement after the feminine form belongs to both.
-        return [" ".join(left_words + right_words[len(left_words):]), right]
-    return [left, right]
-
-
-def union_query(store: Readable, text: str, **substitutions) -> ox.QuerySolutions:
-    """``text`` (with the project's prefixes) on the union of the store's graphs; each keyword names a
-    variable, which must be projected, and the term substituted for it."""
-    return store.query(sparql_prologue() + text, use_default_graph_as_union=True,
-                       substitutions={ox.Variable(k): v for k, v in substitutions.items()})
-
-
 class _Index:
     """Every label key of the concepts of one target kind → the concepts carrying it."""
 
@@ -162,9 +96,8 @@ class _Index:
         self.words: dict[str, set[str]] = defaultdict(set)
         self.broader: dict[str, list[str]] = defaultdict(list)
 
-    def add(self, concept: str, label: str, prefix: str) -> None:
-        weight = LABEL_WEIGHTS[prefix]
-        if prefix == PREF:
+    def add(self, concept: str, label: str, weight: float, preferred: bool) -> None:
+        if preferred and weight == 1.0:  # an official preferred label (a third party's weighs less)
             self.labels.setdefault(concept, label)
         for key, key_weight in label_keys(label, weight):
             words = key.split()
@@ -190,15 +123,8 @@ def _indexes(store: Readable, base: str, vocabulary: set[str]) -> dict[str, _Ind
     """One index per target kind present in the store, read in one pass over the label triples;
     labels that share too few words with ``vocabulary`` are left out."""
     indexes = {kind.name: _Index(kind, vocabulary) for kind in TARGET_KINDS}
-    kinds_of: dict[str, list[_Index]] = defaultdict(list)
-    for kind in TARGET_KINDS:
-        options = {"scheme": node(rome_iri(base, "scheme", kind.scheme))} if kind.scheme else {}
-        for row in union_query(store, "SELECT ?c ?scheme WHERE { %s }" % kind.where, **options):
-            kinds_of[row["c"].value].append(indexes[kind.name])
-    for predicate in LABEL_WEIGHTS:
-        for concept, label, _ in union_query(store, "SELECT ?c ?l ?p WHERE { ?c ?p ?l }", p=ox.NamedNode(predicate)):
-            for index in kinds_of.get(concept.value, ()):
-                index.add(concept.value, label.value, predicate)
+    for label in read_labels(store, base):
+        indexes[label.kind].add(label.concept, label.text, label.weight, label.preferred)
     appellations = indexes["rome-appellation"]
     scheme = node(rome_iri(base, "scheme", "appellation"))
     for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):

@@ -20,7 +20,7 @@ from rolegraph.core.vocabulary import node
 
 from .labels import label_key, word_keys
 from .lexicon import Entry, Lexicon
-from .link import gender_forms, union_query
+from .taxonomies.labels import LabelIndex, gender_forms, index_for, union_query
 
 VOCABULARIES = ("esco", "rome")
 ICT_ISCO = re.compile(r"^(133|25[12]|351)")
@@ -87,6 +87,67 @@ def vocabulary_entries(store: Readable, base: str, lexicon: Lexicon, vocabularie
     return entries
 
 
+#: A skill label is read only with this many words at least, so that generic one-word labels
+#: ("communication", "Python") do not flood the graph, and this many at most (longer ones never recur).
+SKILL_WORDS = (3, 6)
+
+
+def _holds(key: str, known: dict[str, str], ours: dict[str, Entry]) -> str | None:
+    """The id of the entry whose label is the longest run of words of ``key`` (not all of it), if any:
+    a competency's id, or "" when that run names a tool or a role (the label then adds nothing)."""
+    words = key.split()
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            found = known.get(" ".join(words[start:start + size]))
+            if found:
+                return found if ours.get(found) is not None and ours[found].kind == "competency" else ""
+    return None
+
+
+def skill_entries(index: LabelIndex, lexicon: Lexicon, known: dict[str, str]) -> tuple[list[Entry], dict[str, Entry]]:
+    """The competencies the taxonomy skills of ``index`` add, read by their preferred labels only
+    (alternative labels are too often loose paraphrases: "assemble machines" for machine learning).
+
+    A concept our lexicon names (by its ESCO IRI, or one of its labels is one of our competencies' names)
+    lends its labels to that entry (returned by entry id); a concept that one of its labels shows to be one
+    of our tools or roles ("PHP", "SQL") adds nothing; any other one is an entry named by its preferred
+    English label. ``known`` maps the keys of our labels to the id of their entry, and is updated.
+    """
+    ours = {entry.id: entry for entry in lexicon.entries}
+    curated = {concept: entry.id for entry in reversed(lexicon.entries) for concept in entry.esco}
+    entries: list[Entry] = []
+    lent: dict[str, Entry] = {}
+    for concept in index.concepts():
+        labels = [(form, language) for text, language, _, preferred in index.labels[concept] if preferred
+                  and language in ("en", "fr") for form in gender_forms(text)]
+        keys = [label_key(form, "words") for form, _ in labels]
+        named = curated.get(concept) or next((known[key] for key in keys if key in known), None)
+        if named is None:
+            # "Faire preuve d'autonomie" is our autonomy: a label that holds one of our competencies' names
+            # is read as that competency, or its longer span would take the place of ours.
+            named = next((found for key in keys if (found := _holds(key, known, ours)) is not None), None)
+        if named is not None and (named not in ours or ours[named].kind != "competency"):
+            continue  # a tool, a role, or an entry an earlier concept added
+        forms: dict[str, list[str]] = {"en": [], "fr": []}
+        for (form, language), key in zip(labels, keys):
+            if key not in known and SKILL_WORDS[0] <= len(key.split()) <= SKILL_WORDS[1]:
+                known[key] = named or ""
+                forms[language].append(form)
+        if not (forms["en"] or forms["fr"]):
+            continue
+        if named is not None:
+            base = lent.get(named, ours[named])
+            lent[named] = replace(base, en=base.en + tuple(forms["en"]), fr=base.fr + tuple(forms["fr"]))
+            continue
+        name = index.names.get(concept) or (forms["en"] + forms["fr"])[0]
+        taxonomy = "esco" if concept.startswith("http://data.europa.eu/esco/") else "rome"
+        entries.append(Entry("competency", f"{taxonomy}-{slug(name)}", name[:1].upper() + name[1:],
+                             tuple(forms["en"]), tuple(forms["fr"]),
+                             esco=(concept,) if taxonomy == "esco" else (),
+                             attrs={"taxonomy": taxonomy, "concept": concept}))
+    return entries, lent
+
+
 def extended_lexicon(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon,
                      vocabularies=VOCABULARIES) -> Lexicon:
     """``lexicon`` plus the entries of the taxonomies imported in the published store."""
@@ -94,4 +155,12 @@ def extended_lexicon(store_path: Store | str | os.PathLike, base: str, lexicon: 
     present = {g.value for g in store.named_graphs()}
     wanted = [v for v in vocabularies
               if any(name.startswith(str(graph_iri(base, v))) for name in present)]
-    return Lexicon(lexicon.entries + vocabulary_entries(store, base, lexicon, wanted))
+    added = vocabulary_entries(store, base, lexicon, wanted)
+    if not wanted:
+        return Lexicon(lexicon.entries + added)
+    known = {label_key(text, "words"): entry.id for entry in lexicon.entries + added for text, _ in entry.variants}
+    skills, lent = skill_entries(index_for(store_path, base), lexicon, known)
+    ids = {entry.id for entry in lexicon.entries + added}
+    skills = [entry for entry in skills if entry.id not in ids and not ids.add(entry.id)]
+    return Lexicon([lent.get(entry.id, entry) if entry.kind == "competency" else entry
+                    for entry in lexicon.entries] + added + skills)

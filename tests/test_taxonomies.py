@@ -337,3 +337,25 @@ def test_malformed_rome_rows_are_reported_and_the_rest_imported(tmp_path):
 def test_rome_folder_must_hold_an_export(tmp_path):
     with pytest.raises(UsageError, match="no ROME export"):
         import_rome(tmp_path / "store", tmp_path, BASE)
+
+
+def test_third_party_labels_are_a_described_fallback(tmp_path):
+    folder = tmp_path / "api_pull"
+    folder.mkdir()
+    (folder / "skills_fr.csv").write_text(
+        "conceptUri,preferredLabel,altLabels\n"
+        f"{SKILL}s1,gérer des serveurs,administrer des serveurs|maintenir des serveurs\n"
+        "not-an-iri,configurer un routeur,\n"
+        f"{SKILL}s2,,\n"
+        f"{SKILL}s3,rédiger\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = import_esco(store, folder, BASE)
+    assert result.graph == f"{BASE}graph/esco-fr-thirdparty" and result.counts == {"skills": 1}
+    assert [(p.file, p.line) for p in result.problems] == [("skills_fr.csv", 3), ("skills_fr.csv", 4),
+                                                            ("skills_fr.csv", 5)]
+    assert "bad IRI" in result.problems[0].message and "preferredLabel" in result.problems[1].message
+    assert sorted(rows(store, f"SELECT ?l {{ <{SKILL}s1> skos:altLabel ?l }}")) == [
+        ("administrer des serveurs",), ("maintenir des serveurs",)]
+    description = value(store, f"SELECT ?d {{ GRAPH <{BASE}graph/esco-fr-thirdparty> "
+                               f"{{ <{BASE}graph/esco-fr-thirdparty> dcterms:description ?d }} }}")
+    assert "Third-party" in description and "never overriding" in description

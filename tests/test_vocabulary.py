@@ -1,6 +1,8 @@
 """ESCO and ROME labels as extra vocabulary: other roles understood, our own entries kept."""
 import pytest
 
+from rolegraph.loader.labels import word_keys
+
 from conftest import BASE
 from rolegraph.loader.build import read_all
 from rolegraph.loader.evaluate import evaluate
@@ -26,9 +28,12 @@ def test_taxonomy_roles_and_languages_join_the_lexicon(taxonomy_store):
     extended = extended_lexicon(taxonomy_store, BASE, base)
     extra = extended.entries[len(base.entries):]
     kinds = {e.kind for e in extra}
-    assert kinds == {"role", "tool"}
+    assert kinds == {"role", "tool", "competency"}
     # every extra entry carries the concept it comes from, and none repeats a concept we curate
-    assert all(e.esco or e.rome for e in extra)
+    assert all(e.esco or e.rome or e.get("concept") for e in extra)
+    # skills are read by labels of three words at least: no generic one-word label floods the graph
+    skills = [e for e in extra if e.kind == "competency"]
+    assert skills and all(len(word_keys(v)) >= 3 for e in skills for v in (*e.en, *e.fr))
     curated = {c for e in base.entries for c in (*e.esco, *e.rome)}
     assert not curated & {c for e in extra for c in (*e.esco, *e.rome)}
     assert "Smalltalk" in {e.name for e in extra if e.kind == "tool"}

@@ -36,6 +36,7 @@ class Source:
     license: str  # IRI
     rights: str  # the licence's name or the attribution its users must show
     rights_language: str
+    description: str = ""  # what a reader must know before trusting the data (a third party's pull …)
 
 
 def checksum(files: Iterable[Path], root: Path, *extra: str) -> str:
@@ -80,6 +81,8 @@ def _description(graph: ox.NamedNode, source: Source, version: str, folder: Path
         (graph, OX.DCTERMS.publisher, publisher),
         (publisher, OX.RDFS.label, ox.Literal(source.publisher_name)),
         (graph, OX.DCTERMS.identifier, ox.Literal(digest)),
+        *([(graph, OX.DCTERMS.description, ox.Literal(source.description, language="en"))]
+          if source.description else []),
         (graph, OX.DCTERMS.modified, ox.Literal(now, datatype=OX.XSD.dateTime)),
     ]
     # The count covers the description too, so that it equals what a COUNT over the graph returns.

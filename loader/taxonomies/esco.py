@@ -37,7 +37,7 @@ from rolegraph.core.vocabulary import ESCO_ID, OX
 from rolegraph.core.errors import UsageError
 from rolegraph.core.store import Store, Writable
 
-from . import ImportResult, RowProblem, iri, read_csv, split_cell
+from . import ImportResult, RowProblem, esco_labels, iri, read_csv, split_cell
 from .dataset import Source, checksum, replace_graph
 
 SOURCE = Source(
@@ -251,7 +251,8 @@ def detect_version(folder: Path) -> str | None:
 
 def import_esco(store_path: Store | str | os.PathLike, folder: str | os.PathLike, base_iri: str,
                 version: str | None = None, then: Callable[[Writable], object] | None = None) -> ImportResult:
-    """Import one ESCO CSV export (one version, one language) into ``<base>graph/esco-<lang>``.
+    """Import one ESCO CSV export (one version, one language) into ``<base>graph/esco-<lang>``, or a third
+    party's labels-only files (``conceptUri, preferredLabel, altLabels``) into ``esco-<lang>-thirdparty``.
 
     ``version`` defaults to the nearest folder name like ``v1.1.1``. Raises ``UsageError`` when the folder
     holds no export, several languages, or no version can be told; ``InputError`` when a file lacks a
@@ -266,6 +267,10 @@ def import_esco(store_path: Store | str | os.PathLike, folder: str | os.PathLike
         raise UsageError(f"no ESCO export under {folder}: expected occupations_<lang>.csv or skills_<lang>.csv")
     if len(languages) != 1:
         raise UsageError(f"one language per import, found {', '.join(sorted(languages))} under {folder}")
+    if all(esco_labels.is_labels_only(path) for path in files.values()):
+        # A third party's labels (no version of its own): a fallback graph, never mixed with a release.
+        return esco_labels.import_labels(store_path, folder, files, languages.pop(), base_iri,
+                                         (version or detect_version(folder) or "api").removeprefix("v"), then)
     version = (version or detect_version(folder) or "").removeprefix("v")
     if not version:
         raise UsageError(f"cannot tell the ESCO version of {folder}: name its folder v<version> or pass a version")

@@ -30,9 +30,10 @@ def graph_iri(base: str, name: str) -> URIRef:
     return URIRef(f"{base}graph/{name}")
 
 
-def esco_graph(language: str) -> str:
-    """The name of the graph that holds the ESCO export of one language ("esco-en")."""
-    return f"{ESCO_GRAPH}-{language}"
+def esco_graph(language: str, third_party: bool = False) -> str:
+    """The name of the graph that holds the ESCO export of one language ("esco-en"), or a third party's
+    labels of that language ("esco-fr-thirdparty"), kept apart so that they never mix with official ones."""
+    return f"{ESCO_GRAPH}-{language}" + ("-thirdparty" if third_party else "")
 
 
 def import_graph(stem: str) -> str:
