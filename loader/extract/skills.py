@@ -7,6 +7,7 @@ generic fragment ("Configuration") found in the same words.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -257,19 +258,27 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         found += compositions(text, phrase, index, language)
     if not found:
         return mentions
-    inner: list[tuple[int, int]] = []  # spans whose generic reading gives way to a specific one
+    # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
+    lines = [i for i, c in enumerate(text) if c == "\n"]
+    inner: dict[int, list[tuple[int, int]]] = {}  # spans whose generic reading gives way to a specific one
+    longer: dict[int, list[Found]] = {}
+    composed: dict[int, list[Found]] = {}
     for f in found:
+        line = bisect.bisect(lines, f.words[0].start)
         if f.composed:
-            inner += [(w.start, w.end) for w in f.composed]
-    longer = [f for f in found if len(f.words) > 1]
+            inner.setdefault(line, []).extend((w.start, w.end) for w in f.composed)
+            composed.setdefault(line, []).append(f)
+        if len(f.words) > 1:
+            longer.setdefault(line, []).append(f)
 
     def superseded(m: Mention) -> bool:
         if m.entry.kind != "competency":
             return False
-        if any(s <= m.start and m.end <= e for s, e in inner) and not _names_composition(m, found):
+        line = bisect.bisect(lines, m.start)
+        if any(s <= m.start and m.end <= e for s, e in inner.get(line, ())) and not _names_composition(m, composed.get(line, ())):
             return True
         return any(f.entry.id != m.entry.id and _covers(f.words, m) and
-                   (f.words[-1].end - f.words[0].start) > (m.end - m.start) for f in longer)
+                   (f.words[-1].end - f.words[0].start) > (m.end - m.start) for f in longer.get(line, ()))
 
     kept = [m for m in mentions if not superseded(m)]
     seen = {(m.entry.id, m.start, m.end) for m in kept}
@@ -282,7 +291,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
 
 
 def _names_composition(mention: Mention, found: list[Found]) -> bool:
-    return any(f.composed and f.entry.id == mention.entry.id for f in found)
+    return any(f.composed and f.entry.id == mention.entry.id and f.words[0].start <= mention.start
+               and mention.end <= f.words[-1].end for f in found)
 
 
 def _covers(words: Sequence[Word], mention: Mention) -> bool:
