@@ -17,6 +17,7 @@ from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas
 from .roles import classify_relation, main_role_of
 from .salary import Salary, find_salaries
+from .skills import refine as refine_skills
 
 EXTRACTOR = "lexicon/1"
 #: Words that qualify a role without changing it ("Développeur freelance Back-End").
@@ -105,6 +106,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         candidates += [m for m in matcher.find_from(text, stripped, starts, document.language) if m.entry.kind == "role"]
     structural = {"degree", "field"}
     mentions = resolve(m for m in candidates if m.entry.kind not in structural)
+    mentions = refine_skills(text, document.language, lexicon, mentions)  # skills stated by phrases
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
 
     def evidence(mention: Mention) -> Evidence:

@@ -1,0 +1,195 @@
+"""Candidate phrases of a text: its clauses and list items, and the phrases a coordination stands for
+once its shared complement or head is distributed ("l'installation et la maintenance du réseau" is
+"installation du réseau" and "maintenance du réseau").
+
+Each candidate is a ``Phrase``: a span of the text (start, end), its text, and the lemma key of each
+content word with the word's offsets, so any matcher (our lexicon's, a taxonomy's) can read it.
+Lemmas come from simplemma (French and English), cached per word.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, NamedTuple
+
+import simplemma
+
+from ..labels import WORD, fold, word_key
+
+#: Languages simplemma is asked about; anything else is read as English, the lexicon's own language.
+LANGUAGES = frozenset({"fr", "en"})
+#: Words that join conjuncts of a coordination.
+CONJUNCTIONS = frozenset({"et", "ou", "and", "or", "&"})
+#: Words that open the complement of a head noun ("tests d'intégration").
+PREPOSITIONS = frozenset({"de", "d", "du", "des", "of", "en"})
+#: Function words left out of lemma sequences (articles, prepositions, pronouns, auxiliaries), so that
+#: "la configuration des réseaux" and "configure networks" both read "configure network".
+FUNCTION_WORDS = frozenset("""
+de du des la le les l d un une au aux a à en et ou par pour sur dans avec sans son sa ses leur leurs
+ce cet cette ces qui que quoi dont y se s il elle ils elles on nous vous est sont être
+the of a an to and or for on in with by at from into its their his her this that these those as
+be is are was were it they we you which who whom our your such
+""".split())
+#: Where a clause ends: sentence punctuation, colons, semicolons, brackets, line breaks and bullets.
+_CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\n•·▪●◦|]|\s[-–—]\s|\s[-–—]$|^[-–—*]\s", re.M)
+#: Longest conjunct, in content words, that a coordination distributes over.
+MAX_CONJUNCT = 2
+#: Longest shared complement, in content words.
+MAX_COMPLEMENT = 5
+
+
+class Word(NamedTuple):
+    start: int
+    end: int
+    key: str  # labels.word_key of the folded surface
+    lemma: str  # word_key of the folded lemma; "" for a function word
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A candidate span: ``text`` is what the phrase reads (for a distributed conjunct, the conjunct
+    followed by its shared complement), ``words`` its content words in reading order."""
+
+    start: int
+    end: int
+    text: str
+    words: tuple[Word, ...]
+    kind: str = "clause"  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
+
+    @property
+    def lemmas(self) -> tuple[str, ...]:
+        return tuple(w.lemma for w in self.words)
+
+
+@lru_cache(maxsize=200_000)
+def lemma_key(word: str, language: str) -> str:
+    """The lemma of a lower-case ``word`` in ``language`` as a matching key ("" for a function word)."""
+    if word in FUNCTION_WORDS or fold(word) in FUNCTION_WORDS:
+        return ""
+    lang = language if language in LANGUAGES else "en"
+    try:
+        lemma = simplemma.lemmatize(word, lang=lang)
+    except (ValueError, KeyError):  # simplemma refuses odd input; the word stands for itself
+        lemma = word
+    return word_key(fold(lemma)) or word_key(fold(word))
+
+
+def words_of(text: str, language: str | None) -> list[Word]:
+    """Every word of ``text`` with its offsets, key and lemma key."""
+    folded = fold(text)
+    language = language or "en"
+    found = []
+    for match in WORD.finditer(folded):
+        start, end = match.span()
+        raw = text[start:end].lower()
+        if len(raw) <= 2 and folded[end:end + 1] == "'":  # an elided article: "l'", "d'"
+            found.append(Word(start, end, "", ""))
+            continue
+        found.append(Word(start, end, word_key(match.group()), lemma_key(raw, language)))
+    return found
+
+
+def clauses(text: str, words: list[Word]) -> list[list[Word]]:
+    """The words of ``text`` grouped by clause (list items, sentences, bracketed asides)."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    groups: list[list[Word]] = [[]]
+    b = 0
+    for word in words:
+        crossed = False
+        while b < len(breaks) and breaks[b] < word.start:
+            b += 1
+            crossed = True
+        if crossed and groups[-1]:
+            groups.append([])
+        groups[-1].append(word)
+    return [g for g in groups if g]
+
+
+def candidates(text: str, language: str | None, words: list[Word] | None = None,
+               kinds: frozenset[str] = frozenset({"clause", "segment", "distributed"})) -> list[Phrase]:
+    """The candidate phrases of ``text`` of the given kinds: each clause, the segments a clause's commas
+    and conjunctions cut, and each distributed conjunct of its coordinations."""
+    words = words_of(text, language) if words is None else words
+    found = []
+    for clause in clauses(text, words):
+        content = [w for w in clause if w.lemma]
+        if not content:
+            continue
+        if "clause" in kinds:
+            found.append(_phrase(text, content))
+        if "segment" in kinds:
+            for segment in _segments(text, clause):
+                if any(w.lemma for w in segment):
+                    found.append(_phrase(text, [w for w in segment if w.lemma], "segment"))
+        if "distributed" in kinds:
+            found += list(_distributed(text, clause))
+    return found
+
+
+def _phrase(text: str, words: list[Word], kind: str = "clause") -> Phrase:
+    start, end = words[0].start, max(w.end for w in words)
+    if kind == "distributed":
+        shown = " ".join(text[w.start:w.end] for w in words)
+    else:
+        shown = text[start:end]
+    return Phrase(start, end, shown, tuple(words), kind)
+
+
+def _distributed(text: str, clause: list[Word]) -> Iterator[Phrase]:
+    """Conjuncts of ``clause`` joined with their shared complement (right) or head (left)."""
+    for run in _coordinations(text, clause):
+        first, middle, last = run[0], run[1:-1], run[-1]
+        last_content = [w for w in last if w.lemma]
+        complement = last_content[1:1 + MAX_COMPLEMENT]
+        if complement:  # "installation, configuration et maintenance du réseau"
+            head = [w for w in first if w.lemma]
+            head = head[-1:] if len(head) > MAX_CONJUNCT else head
+            for conjunct in [head, *([w for w in m if w.lemma] for m in middle)]:
+                yield _phrase(text, conjunct + complement, kind="distributed")
+        first_content = [w for w in first if w.lemma]
+        if len(first_content) >= 2 and all(_starts_with_preposition(text, s) for s in run[1:]):
+            head = first_content[-2]  # "tests unitaires, d'intégration et de performance"
+            for segment in run[1:]:
+                content = [w for w in segment if w.lemma][:MAX_CONJUNCT]
+                yield _phrase(text, [head, *content], kind="distributed")
+
+
+def _starts_with_preposition(text: str, segment: list[Word]) -> bool:
+    return bool(segment) and fold(text[segment[0].start:segment[0].end]) in PREPOSITIONS
+
+
+def _segments(text: str, clause: list[Word]) -> list[list[Word]]:
+    """``clause`` cut at commas, slashes and conjunctions (which are left out)."""
+    segments: list[list[Word]] = [[]]
+    previous_end = None
+    for word in clause:
+        gap = text[previous_end:word.start] if previous_end is not None else ""
+        previous_end = word.end
+        if ("," in gap or "/" in gap) and segments[-1]:
+            segments.append([])
+        if fold(text[word.start:word.end]) in CONJUNCTIONS:
+            if segments[-1]:
+                segments.append([])
+            continue
+        segments[-1].append(word)
+    return [s for s in segments if s]
+
+
+def _coordinations(text: str, clause: list[Word]) -> Iterator[list[list[Word]]]:
+    """Runs of two or more segments whose inner segments are short conjuncts (one or two content words)."""
+    segments = _segments(text, clause)
+    i = 0
+    while i < len(segments) - 1:
+        j = i + 1
+        while j < len(segments) - 1 and 1 <= _content(segments[j]) <= MAX_CONJUNCT:
+            j += 1
+        # segments[j] is the last conjunct when every segment between i and j is short
+        if _content(segments[j]) and _content(segments[i]) and all(
+                1 <= _content(s) <= MAX_CONJUNCT for s in segments[i + 1:j]):
+            yield segments[i:j + 1]
+        i = j
+
+
+def _content(segment: list[Word]) -> int:
+    return sum(1 for w in segment if w.lemma)

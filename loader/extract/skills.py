@@ -1,0 +1,307 @@
+"""Competencies read from candidate phrases: lexicon variants matched on lemmas (so verb and noun forms
+meet: "configurer", "configuring", "configuration"), and an action applied to an object composed into
+the specific skill ("installer les équipements réseau" → "Network installation"), which beats the
+generic fragment ("Configuration") found in the same words.
+
+``refine`` takes the mentions the lexicon matcher resolved and returns them with these added.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from rolegraph.core.errors import InputError
+from rolegraph.core.paths import LEXICON_DIR
+
+from ..labels import label_key
+from ..lexicon import Entry, Lexicon
+from .matcher import Mention
+from .phrases import Phrase, Word, candidates, words_of
+
+#: Longest lexicon variant, in content words, looked up in a phrase.
+MAX_WORDS = 8
+#: Content words allowed between an action and the object it applies to.
+MAX_BETWEEN = 2
+#: Whether a composition that names no lexicon concept is reported as a skill of our own. Off: on the
+#: development documents such skills were wrong more often than right (see tests/test_skills.py).
+OWN_SKILLS = False
+#: Endings of English action nouns ("installation", "testing"): such a noun reaches the object after it
+#: only through "of" ("maintenance of the server"), never directly ("training requirements").
+_NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis", "ure")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """An action or an object of the composition grammar (data/lexicon/composition.toml)."""
+
+    kind: str  # "action" or "object"
+    id: str
+    name: str  # the object's name, the action's noun
+    forms: tuple[tuple[str, str], ...]  # (text, language)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A grammar concept found in a phrase, over words ``first``..``last`` of it."""
+
+    concept: Concept
+    first: int
+    last: int
+
+
+class Grammar:
+    """Actions and objects indexed by the lemma sequence of each of their forms, per language."""
+
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self.index: dict[tuple[str, str, tuple[str, ...]], list[Concept]] = {}
+        self.longest = 1
+        for concept in concepts:
+            for text, language in concept.forms:
+                lemmas = tuple(w.lemma for w in words_of(text, language) if w.lemma)
+                if lemmas:
+                    bucket = self.index.setdefault((concept.kind, language, lemmas), [])
+                    if concept not in bucket:
+                        bucket.append(concept)
+                    self.longest = max(self.longest, len(lemmas))
+
+    def hits(self, lemmas: Sequence[str], kind: str, language: str) -> list[Hit]:
+        """The ``kind`` concepts in ``lemmas``, longest first where they overlap."""
+        found: list[Hit] = []
+        i = 0
+        while i < len(lemmas):
+            for size in range(min(self.longest, len(lemmas) - i), 0, -1):
+                concepts = self.index.get((kind, language, tuple(lemmas[i:i + size])))
+                if concepts:
+                    found += [Hit(c, i, i + size - 1) for c in concepts]
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+
+@lru_cache(maxsize=2)
+def load_grammar(path: str | None = None) -> Grammar:
+    """The composition grammar of ``path`` (data/lexicon/composition.toml by default), read once."""
+    file = path or str(LEXICON_DIR / "composition.toml")
+    try:
+        with open(file, "rb") as handle:
+            tables = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read the composition grammar: {exc}", file=file) from exc
+    concepts = []
+    for kind, name_key in (("action", "noun"), ("object", "name")):
+        for row in tables.get(kind, ()):
+            if "id" not in row or name_key not in row:
+                raise InputError(f"[[{kind}]] lacks id or {name_key}", file=file)
+            forms = tuple((f, lang) for lang in ("en", "fr") for f in row.get(lang, ()))
+            concepts.append(Concept(kind, row["id"], row[name_key], forms))
+    return Grammar(concepts)
+
+
+class SkillIndex:
+    """The lexicon's competencies keyed by the action-normalised lemmas of each variant, and by the
+    (action, object) pair a variant names."""
+
+    def __init__(self, lexicon: Lexicon, grammar: Grammar) -> None:
+        self.grammar = grammar
+        self.variants: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
+        self.pairs: dict[tuple[str, str], Entry] = {}
+        self.names: dict[str, Entry] = {}
+        for entry in lexicon.of_kind("competency"):
+            self.names.setdefault(label_key(entry.name, "scoring"), entry)
+            for text, language in entry.variants:
+                lang = "en" if language == "any" else language
+                lemmas = tuple(w.lemma for w in words_of(text, lang) if w.lemma)
+                if not lemmas or len(lemmas) > MAX_WORDS:
+                    continue
+                key = self.normalised(lemmas, lang)
+                bucket = self.variants.setdefault(key, [])
+                if (entry, language) not in bucket:
+                    bucket.append((entry, language))
+                pair = self._pair(lemmas, lang)
+                if pair:
+                    self.pairs.setdefault(pair, entry)
+
+    def normalised(self, lemmas: Sequence[str], language: str) -> tuple[str, ...]:
+        """``lemmas`` with each action form replaced by its action, so verb and noun read the same."""
+        out = list(lemmas)
+        for hit in reversed(self.grammar.hits(lemmas, "action", language)):
+            out[hit.first:hit.last + 1] = ["@" + hit.concept.id]
+        return tuple(out)
+
+    def _pair(self, lemmas: Sequence[str], language: str) -> tuple[str, str] | None:
+        actions = self.grammar.hits(lemmas, "action", language)
+        objects = self.grammar.hits(lemmas, "object", language)
+        if len(actions) == 1 and len(objects) == 1:
+            covered = {*range(actions[0].first, actions[0].last + 1), *range(objects[0].first, objects[0].last + 1)}
+            if len(covered) == len(lemmas):
+                return actions[0].concept.id, objects[0].concept.id
+        return None
+
+
+@lru_cache(maxsize=4)
+def index_for(lexicon: Lexicon) -> SkillIndex:
+    """The skill index of a lexicon, built once per process."""
+    return SkillIndex(lexicon, load_grammar())
+
+
+@dataclass(frozen=True)
+class Found:
+    """A competency read from a phrase, with the words that state it."""
+
+    entry: Entry
+    words: tuple[Word, ...]
+    composed: tuple[Word, ...] = ()  # the action's and the object's words, for a composition
+
+    def mention(self, text: str) -> Mention:
+        start, end = min(w.start for w in self.words), max(w.end for w in self.words)
+        return Mention(self.entry, start, end, text[start:end])
+
+
+def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
+    """Lexicon variants found in ``phrase`` on action-normalised lemmas."""
+    lemmas = phrase.lemmas
+    # the normalised sequence keeps, per token, the range of phrase words it stands for
+    spans: list[tuple[int, int]] = []
+    tokens: list[str] = []
+    hits = {h.first: h for h in index.grammar.hits(lemmas, "action", language)}
+    i = 0
+    while i < len(lemmas):
+        hit = hits.get(i)
+        if hit:
+            tokens.append("@" + hit.concept.id)
+            spans.append((i, hit.last))
+            i = hit.last + 1
+        else:
+            tokens.append(lemmas[i])
+            spans.append((i, i))
+            i += 1
+    found = []
+    for a in range(len(tokens)):
+        # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
+        for b in range(a + 2, min(a + MAX_WORDS, len(tokens)) + 1):
+            for entry, variant_language in index.variants.get(tuple(tokens[a:b]), ()):
+                found.append(Found(entry, phrase.words[spans[a][0]:spans[b - 1][1] + 1]))
+    return found
+
+
+def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
+    """Actions applied to objects in ``phrase`` (a span of ``text``), named "<Object> <action>"."""
+    grammar = index.grammar
+    lemmas = phrase.lemmas
+    actions = grammar.hits(lemmas, "action", language)
+    objects = grammar.hits(lemmas, "object", language)
+    found = []
+    for action in actions:
+        target = _target(text, phrase, action, actions, objects, language)
+        if target is None:
+            continue
+        entry = index.pairs.get((action.concept.id, target.concept.id))
+        if entry is None:
+            name = f"{target.concept.name} {action.concept.name}"
+            entry = index.names.get(label_key(name, "scoring"))
+            if entry is None:
+                if not OWN_SKILLS:
+                    continue
+                entry = _own_skill(name)
+        words = phrase.words[min(action.first, target.first):max(action.last, target.last) + 1]
+        composed = phrase.words[action.first:action.last + 1] + phrase.words[target.first:target.last + 1]
+        found.append(Found(entry, words, composed))
+    return found
+
+
+def _target(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects: list[Hit],
+            language: str) -> Hit | None:
+    """The object ``action`` applies to: an English compound's object just before it ("network
+    configuration"), else the first object after it, within reach and before any other action."""
+    if language == "en":
+        before = next((o for o in objects if o.last == action.first - 1 and o.concept.id != action.concept.id), None)
+        if before is not None:
+            return before
+    next_action = min((a.first for a in actions if a.first > action.last), default=None)
+    for obj in objects:
+        if obj.first <= action.last:
+            continue
+        if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action):
+            return None
+        if language == "en" and _is_noun(text, phrase.words[action.last]) and \
+                " of " not in f" {text[phrase.words[action.last].end:phrase.words[obj.first].start].lower()} ":
+            return None
+        return obj
+    return None
+
+
+def _is_noun(text: str, word: Word) -> bool:
+    return text[word.start:word.end].lower().endswith(_NOUN_ENDINGS)
+
+
+@lru_cache(maxsize=4096)
+def _own_skill(name: str) -> Entry:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return Entry(kind="competency", id=f"composed-{slug}", name=name, en=(name,), fr=(),
+                 attrs={"type": "skill", "own": True})
+
+
+def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` with the competencies that phrases state added, and each competency mention
+    dropped whose words all lie inside a composed action or object, or inside a longer competency."""
+    language = language if language in ("fr", "en") else "en"
+    index = index_for(lexicon)
+    found: list[Found] = []
+    for phrase in candidates(text, language, kinds=frozenset({"segment", "distributed"})):
+        found += lemma_matches(phrase, index, language)
+        found += compositions(text, phrase, index, language)
+    if not found:
+        return mentions
+    # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
+    lines = [i for i, c in enumerate(text) if c == "\n"]
+    inner: dict[int, list[tuple[int, int]]] = {}  # spans whose generic reading gives way to a specific one
+    longer: dict[int, list[Found]] = {}
+    composed: dict[int, list[Found]] = {}
+    for f in found:
+        line = bisect.bisect(lines, f.words[0].start)
+        if f.composed:
+            inner.setdefault(line, []).extend((w.start, w.end) for w in f.composed)
+            composed.setdefault(line, []).append(f)
+        if len(f.words) > 1:
+            longer.setdefault(line, []).append(f)
+
+    def superseded(m: Mention) -> bool:
+        if m.entry.kind != "competency":
+            return False
+        line = bisect.bisect(lines, m.start)
+        if any(s <= m.start and m.end <= e for s, e in inner.get(line, ())) and not _names_composition(m, composed.get(line, ())):
+            return True
+        return any(f.entry.id != m.entry.id and _covers(f.words, m) and
+                   (f.words[-1].end - f.words[0].start) > (m.end - m.start) for f in longer.get(line, ()))
+
+    kept = [m for m in mentions if not superseded(m)]
+    seen = {(m.entry.id, m.start, m.end) for m in kept}
+    for f in found:
+        m = f.mention(text)
+        if (m.entry.id, m.start, m.end) not in seen and not superseded(m):
+            seen.add((m.entry.id, m.start, m.end))
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _names_composition(mention: Mention, found: list[Found]) -> bool:
+    return any(f.composed and f.entry.id == mention.entry.id and f.words[0].start <= mention.start
+               and mention.end <= f.words[-1].end for f in found)
+
+
+def _covers(words: Sequence[Word], mention: Mention) -> bool:
+    """Whether the mention's text lies within the given words (not merely within their span)."""
+    inside = [w for w in words if w.end > mention.start and w.start < mention.end]
+    return bool(inside) and inside[0].start <= mention.start and inside[-1].end >= mention.end and \
+        all(a.end <= b.start for a, b in zip(inside, inside[1:])) and _contiguous(words, inside)
+
+
+def _contiguous(words: Sequence[Word], inside: list[Word]) -> bool:
+    positions = [words.index(w) for w in inside]
+    return positions == list(range(positions[0], positions[0] + len(positions)))

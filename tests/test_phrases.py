@@ -1,0 +1,43 @@
+"""Candidate phrases: lemmas, clauses and segments, and coordinations with their shared parts distributed."""
+from rolegraph.loader.extract.phrases import candidates, lemma_key, words_of
+
+
+def distributed(text, language):
+    return [p.text for p in candidates(text, language) if p.kind == "distributed"]
+
+
+def test_verb_and_noun_forms_share_a_lemma():
+    assert lemma_key("configurerez", "fr") == lemma_key("configurer", "fr") != ""
+    assert lemma_key("configuring", "en") == lemma_key("configure", "en") != ""
+    assert lemma_key("réseaux", "fr") == lemma_key("réseau", "fr")
+    assert lemma_key("designing", "en") == lemma_key("design", "en")
+
+
+def test_function_words_have_no_lemma():
+    assert [w.lemma for w in words_of("la base de données", "fr")][0] == ""
+
+
+def test_shared_complement_is_distributed_to_each_conjunct():
+    found = distributed("Déploiement, suivi et sauvegarde des serveurs.", "fr")
+    assert "Déploiement serveurs" in found and "suivi serveurs" in found
+
+
+def test_shared_head_is_distributed_in_english():
+    found = distributed("Legal, technical and human safeguards.", "en")
+    assert "Legal safeguards" in found and "technical safeguards" in found
+
+
+def test_left_head_is_distributed_to_its_complements():
+    found = distributed("Écrire des scénarios de recette, de charge et de sécurité", "fr")
+    assert "scénarios charge" in found and "scénarios sécurité" in found
+
+
+def test_segments_stop_at_commas_and_clauses_at_line_breaks():
+    phrases = candidates("Python, SQL\nGérer les accès", "fr", kinds=frozenset({"segment"}))
+    assert [p.text for p in phrases] == ["Python", "SQL", "Gérer les accès"]
+    assert all(p.words[0].start == p.start for p in phrases)
+
+
+def test_odd_input_gives_no_candidates_and_no_error():
+    assert candidates("", "fr") == []
+    assert candidates("--- ;;; ...", "de") == []

@@ -1,0 +1,52 @@
+"""Skills from phrases: lemma matching of lexicon variants, action + object composition, specific over generic."""
+from rolegraph.loader.documents import Document
+from rolegraph.loader.extract import extract
+import rolegraph.loader.extract.skills as skills
+
+
+def skill_names(text, language):
+    document = Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64, text=text,
+                        blocks=[], language=language)
+    return {c.name for c in extract(document).competencies}
+
+
+def test_a_verb_phrase_reaches_the_noun_concept():
+    assert "Network configuration" in skill_names("Vous configurerez les équipements du réseau de l'agence.", "fr")
+
+
+def test_coordinated_actions_each_compose_with_the_shared_object():
+    names = skill_names("Il prend en charge l'installation, la configuration et la maintenance du réseau.", "fr")
+    assert {"Network installation", "Network configuration", "Network maintenance"} <= names
+
+
+def test_english_compound_and_verb_forms_compose():
+    assert "Data cleaning" in skill_names("Our analysts clean the data every week.", "en")
+    assert "Model training" in skill_names("You will train models on large corpora.", "en")
+
+
+def test_an_action_noun_does_not_reach_a_following_noun_in_english(monkeypatch):
+    monkeypatch.setattr(skills, "OWN_SKILLS", True)
+    assert "Requirements training" not in skill_names("Training requirements are listed below.", "en")
+    # "of" carries the noun to its object, and the pair lands on the lexicon's concept
+    assert "Server administration" in skill_names("He handles the maintenance of the server.", "en")
+
+
+def test_the_specific_concept_replaces_the_generic_fragment():
+    names = skill_names("Configurer les équipements réseau du site.", "fr")
+    assert "Network configuration" in names and "Configuration" not in names
+
+
+def test_compositions_outside_the_lexicon_are_kept_only_when_enabled(monkeypatch):
+    text = "Il sait sécuriser les maquettes."
+    assert "Mockup security" not in skill_names(text, "fr")
+    monkeypatch.setattr(skills, "OWN_SKILLS", True)
+    assert "Mockup security" in skill_names(text, "fr")
+
+
+def test_no_composition_across_a_comma():
+    assert "Network development" not in skill_names("Development, networks and hosting.", "en")
+
+
+def test_bad_input_gives_no_error():
+    assert skill_names("", "fr") == set()
+    assert isinstance(skill_names("\x00 ;; ,,, et et and", "xx"), set)
