@@ -99,3 +99,22 @@ def test_a_bound_alone_is_marked_and_written_min_equal_max(text, bound):
     (salary,) = find_salaries(text)
     assert salary.bound == bound
     assert salary.to_json()["min"] == salary.to_json()["max"]
+
+
+def test_in_the_graph_a_bound_alone_has_only_that_bound(tmp_path):
+    from rolegraph.core.vocabulary import RG
+    from rolegraph.loader.documents import read_document
+    from rolegraph.loader.extract import extract
+    from rolegraph.loader.graph import build_graph
+    from rolegraph.loader.validate import validate
+
+    path = tmp_path / "cloud.md"
+    path.write_text("# Ingénieur cloud\n\nUn ingénieur cloud peut gagner jusqu'à 68 000 € brut par an.\n\n"
+                    "Le salaire d'un ingénieur cloud débutant dépasse souvent plus de 2 800 € brut par mois.\n",
+                    encoding="utf-8")
+    built = build_graph([extract(read_document(path))], "https://example.org/id/")
+    ranges = sorted(built.graph.subjects(RG.currency, None))
+    bounds = sorted((built.graph.value(r, RG.minAmount), built.graph.value(r, RG.maxAmount)) for r in ranges)
+    assert [(None if low is None else float(low), None if high is None else float(high)) for low, high in bounds] \
+        in ([(None, 68000.0), (2800.0, None)], [(2800.0, None), (None, 68000.0)])
+    assert validate(built.graph).violations == []

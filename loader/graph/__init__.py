@@ -177,9 +177,9 @@ def _entity(graph: Graph, mint: Minter, lexicon: Lexicon, item: Item) -> URIRef:
 def _salary(graph: Graph, node: URIRef, salary, doc: URIRef) -> None:
     graph.add((node, RDF.type, RG.SalaryRange))
     # A bound alone ("jusqu'à 65 000 €") is a range with only that bound.
-    if getattr(salary, "bound", "both") != "upper":
+    if salary.bound != "upper":
         graph.add((node, RG.minAmount, Literal(Decimal(str(salary.min)), datatype=XSD.decimal)))
-    if getattr(salary, "bound", "both") != "lower":
+    if salary.bound != "lower":
         graph.add((node, RG.maxAmount, Literal(Decimal(str(salary.max)), datatype=XSD.decimal)))
     graph.add((node, RG.currency, Literal(salary.currency)))
     graph.add((node, RG.period, RG[f"period-{salary.period}"]))
