@@ -15,9 +15,10 @@ from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
 from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas
-from .roles import classify_relation, main_role_of
+from .roles import classify_relation, main_role_of, merge_aliases
 from .salary import Salary, find_salaries
 from .skills import refine as refine_skills
+from .titles import title_mentions, ungendered
 
 EXTRACTOR = "lexicon/1"
 #: Words that qualify a role without changing it ("Développeur freelance Back-End").
@@ -98,8 +99,9 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     lexicon = lexicon or load_lexicon()
     matcher = matcher_for(lexicon)
     text = document.text
-    tokens = tokenize(text)
+    tokens = ungendered(text, tokenize(text))
     candidates = matcher.find(text, tokens, language=document.language)
+    candidates += _new_titles(title_mentions(text, tokens, lexicon), candidates)
     stripped, resumed = _without_qualifiers(tokens)
     if resumed:  # only where a qualifier was removed can a new role appear
         starts = sorted({k for r in resumed for k in range(max(0, r - 4), r)})
@@ -139,9 +141,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     roles = [i for (k, _), i in items.items() if k == "role"]
     main = main_role_of(document, roles)
     related = []
-    for role in roles:
-        if role is main:
-            continue
+    for role in (merge_aliases(document, main, roles) if main else []):
         role.attrs["relation"] = classify_relation(document, role, _sentence_of)
         related.append(role)
 
@@ -158,6 +158,12 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         employers=_ordered(i for (k, _), i in items.items() if k == "employer"),
         salaries=salaries,
     )
+
+
+def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mention]:
+    """Titles built by the grammar where the lexicon names no role over the same words."""
+    roles = [(m.start, m.end) for m in candidates if m.entry.kind == "role"]
+    return [t for t in titles if not any(s <= t.start and t.end <= e for s, e in roles)]
 
 
 def _ordered(items) -> list[Item]:

@@ -14,7 +14,7 @@ from ..lexicon import Entry
 
 #: What may separate two tokens inside one match: spaces and at most one hyphen or apostrophe
 #: (never a line break or a full stop).
-SOFT_GAP = re.compile(r"^[ \t\u00a0\u202f]*[-‐‑–'’]?[ \t\u00a0\u202f]*$")
+SOFT_GAP = re.compile(r"^[ \t\u00a0\u202f]*[-‐‑–'’]?[ \t\u00a0\u202f]*\Z")
 MAX_TOKENS = 10
 #: Kinds whose names are the same words in French and English.
 LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Callable
 
 from ..documents import Document
-from ..labels import fold
+from ..labels import fold, word_keys
 from .sections import section_kind
 
 #: Sentence cues of each relation, folded; the first relation whose cue is in the sentence wins.
@@ -21,19 +21,63 @@ RELATED_CUE = r"cross-cutting|transvers|also exist|connexe|related"
 SECTION_RELATION = {"related": "related", "career": "progression"}
 
 
+#: Cues, folded, after which a role is another name of the role just before ("appelé également", "also known as").
+ALIAS_CUE = re.compile(r"\b(?:(?:aussi|egalement) (?:appele|nomme|denomme)e?s?|appelee?s? (?:aussi|egalement)|"
+                       r"(?:aussi|egalement) connue?s? (?:sous le nom|comme)|dite?s? aussi|alias|autrement dit|"
+                       r"also (?:called|known as|referred to as)|"
+                       r"a\.?k\.?a\.?|or simply)\b")
+#: How far (characters) a cue may stand after the main role's mention it renames.
+ALIAS_REACH = 40
+
+
 def main_role_of(document: Document, roles: list) -> object | None:
-    """The role named most, counting a mention in the title or the opening lines three times."""
+    """The subject of the document: a role of its title, else of its opening lines, else the role named most.
+
+    Only the title and the opening define the subject, so that a closing paragraph about another role,
+    however long, does not take it over; among the roles there, the one named most wins.
+    """
     if not roles:
         return None
     opening = min(len(document.text), 300)
     title = fold(document.title or "")
-    scores: Counter = Counter()
+    counts = Counter({role.id: len(role.evidence) for role in roles})
+    in_title = [r for r in roles if title and any(fold(ev.quote) in title for ev in r.evidence)]
+    early = [r for r in roles if any(ev.start < opening for ev in r.evidence)]
+    pool = in_title or early or roles
+    return max(pool, key=lambda r: (counts[r.id], -r.evidence[0].start))
+
+
+def merge_aliases(document: Document, main, roles: list) -> list:
+    """The roles other than ``main``, once those that only rename it are folded into it.
+
+    A role is another name of the subject when it follows an alias cue just after a mention of the
+    subject ("le technicien helpdesk, appelé également technicien support"), or when each of its
+    mentions is a longer wording of the subject's name ("machine learning software engineer").
+    """
+    folded = fold(document.text)
+    cue_ends = []
+    for ev in main.evidence:
+        cue = ALIAS_CUE.search(folded, ev.end, min(len(folded), ev.end + ALIAS_REACH))
+        if cue:
+            stop = re.compile(r"[.!?\n]").search(folded, cue.end())
+            cue_ends.append((cue.end(), stop.start() if stop else len(folded)))
+    main_words = set(word_keys(main.name))
+    others = []
     for role in roles:
-        for ev in role.evidence:
-            early = ev.start < opening or (title and fold(ev.quote) in title)
-            scores[role.id] += 3 if early else 1
-    best = max(roles, key=lambda r: (scores[r.id], -r.evidence[0].start))
-    return best
+        if role is main:
+            continue
+        renames = any(start <= ev.start < end for ev in role.evidence for start, end in cue_ends)
+        wordings = [ev for ev in role.evidence if main_words <= set(word_keys(ev.quote))
+                    and not set(word_keys(role.name)) <= set(word_keys(ev.quote))]
+        if renames or len(wordings) == len(role.evidence):
+            main.evidence.extend(role.evidence)
+            continue
+        if wordings:
+            main.evidence.extend(wordings)
+            role.evidence = [ev for ev in role.evidence if ev not in wordings]
+        others.append(role)
+    main.evidence.sort(key=lambda ev: ev.start)
+    return others
 
 
 def _nearest_cue(sentence: str, position: int) -> str | None:

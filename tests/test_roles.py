@@ -1,0 +1,58 @@
+"""The subject of a document and its related roles (loader/extract/roles.py), on documents we wrote."""
+from rolegraph.loader.documents import read_document
+from rolegraph.loader.extract import extract
+
+
+def doc(tmp_path, text, name="fiche.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(read_document(path))
+
+
+def test_a_closing_paragraph_does_not_take_the_subject(tmp_path):
+    text = ("Le métier de data analyst\n\n"
+            "Le data analyst explore les données de l'entreprise.\n\n"
+            "Et le data scientist ?\n\n"
+            "Le data scientist construit des modèles. Le data scientist code en Python. "
+            "Un data scientist publie ses modèles. Le data scientist les suit en production.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Data analyst"
+    assert "Data scientist" in {r.name for r in found.related_roles}
+
+
+def test_inclusive_title_is_the_subject(tmp_path):
+    text = ("Consultant(e) en cybersécurité\n\n"
+            "Le ou la consultant(e) en cybersécurité conseille les entreprises et travaille avec le développeur web.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Security consultant"
+    assert found.main_role.surfaces[0] == "Consultant(e) en cybersécurité"
+
+
+def test_another_name_after_an_alias_cue_is_the_subject(tmp_path):
+    text = ("Technicien de maintenance\n\n"
+            "Le technicien de maintenance, aussi appelé technicien d'assistance, répare les postes. "
+            "Il travaille avec l'administrateur réseau.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Maintenance technician"
+    assert "technicien d'assistance" in found.main_role.surfaces
+    assert {r.name for r in found.related_roles} == {"Network administrator"}
+
+
+def test_longer_wording_of_the_subject_is_the_subject(tmp_path):
+    text = ("Data engineer\n\nA data engineer builds pipelines. Some call them data software engineers.\n")
+    found = doc(tmp_path, text, "page.txt")
+    assert found.main_role.name == "Data engineer"
+    assert found.related_roles == []
+    assert "data software engineers" in found.main_role.surfaces
+
+
+def test_relations_are_classified(tmp_path):
+    text = ("Développeur web\n\n"
+            "Le développeur web travaille avec le chef de projet digital.\n"
+            "Il peut évoluer vers un poste d'architecte logiciel.\n"
+            "Il peut se spécialiser comme ingénieur sécurité.\n")
+    found = doc(tmp_path, text)
+    relations = {r.name: r.attrs["relation"] for r in found.related_roles}
+    assert relations["Software architect"] == "progression"
+    assert relations["Security engineer"] == "specialisation"
+    assert relations[next(n for n in relations if "project manager" in n)] == "collaborator"

@@ -1,0 +1,70 @@
+"""Role titles from the grammar of loader/extract/titles.py, in sentences we wrote."""
+import pytest
+
+from rolegraph.loader.extract.matcher import tokenize
+from rolegraph.loader.extract.titles import title_mentions, ungendered
+from rolegraph.loader.lexicon import load_lexicon
+
+
+def titles(text):
+    return {(m.entry.name, m.surface) for m in title_mentions(text, ungendered(text, tokenize(text)), load_lexicon())}
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Nous cherchons un consultant(e) en cybersécurité.", ["Nous", "cherchons", "un", "consultant", "en", "cybersécurité"]),
+    ("Poste de développeur·se confirmé·e", ["Poste", "de", "développeur", "confirmé"]),
+    ("Des technicien(ne)s support", ["Des", "technicien", "support"]),
+    ("directeur/trice informatique", ["directeur", "informatique"]),
+    ("front-end et e-commerce", ["front", "end", "et", "e", "commerce"]),
+])
+def test_gender_marks_are_dropped(text, kept):
+    assert [text[t.start:t.end] for t in ungendered(text, tokenize(text))] == kept
+
+
+def test_the_word_after_a_mark_joins_the_title():
+    text = "consultant(e) en cybersécurité"
+    tokens = ungendered(text, tokenize(text))
+    assert tokens[1].soft and tokens[1].gap_before == " "
+
+
+def test_french_head_and_domain_name_a_known_role():
+    assert ("Network engineer", "Ingénieur·e en réseaux") in titles("Elle est Ingénieur·e en réseaux.")
+    assert ("IT support technician", "technicien(ne) d'assistance") in titles("le technicien(ne) d'assistance")
+
+
+def test_french_title_of_our_own_is_named_by_rule():
+    assert titles("Le technicien de maintenance répare.") == {("Maintenance technician", "technicien de maintenance")}
+
+
+def test_project_manager_titles():
+    assert {n for n, _ in titles("La cheffe de projet informatique planifie.")} == {"IT project manager"}
+
+
+def test_responsable_after_a_copula_is_an_adjective():
+    assert titles("Il est responsable de la sécurité des données.") == set()
+    assert {n for n, _ in titles("Le responsable sécurité valide.")} == {"Security manager"}
+
+
+def test_english_domain_before_head():
+    assert ("Cloud security engineer", "cloud security engineers") in titles("We hire cloud security engineers.")
+    assert {n for n, _ in titles("She reports to the head of security.")} == {"Head of security"}
+
+
+def test_english_specialised_wording_falls_back_to_the_known_role():
+    names = {n for n, _ in titles("Two mainframe software engineers joined.")}
+    assert names == {"Software developer"}
+
+
+def test_broad_and_non_it_words_are_not_titles():
+    assert titles("Work with other IT specialists and the marketing manager.") == set()
+    assert titles("It lead to delays; a technical developer wrote it.") == set()
+
+
+def test_teams_name_the_job_they_are_made_of():
+    found = {n for n, _ in titles("Il échange avec l'équipe produit et les équipes de développement.")}
+    assert found == {"Product manager", "Software developer"}
+    assert {n for n, _ in titles("They hand builds to the test team.")} == {"Test engineer"}
+
+
+def test_teams_that_name_no_it_job_give_nothing():
+    assert titles("les équipes commerciales et the sales team") == set()
