@@ -75,3 +75,23 @@ def test_vendor_named_in_a_certification_sentence_is_a_certification():
 def test_role_qualifiers_do_not_hide_the_role():
     found = extract(doc("Le développeur freelance back-end travaille seul. Le développeur back-end code."))
     assert found.main_role.name == "Back-end developer"
+
+
+def test_a_typo_is_never_read_where_the_word_is_a_word_of_the_language():
+    assert names("Salaries vary with experience.", "tool") == []
+    assert names("Il connaît Pyhton.", "tool", "fr") == ["Python"]
+
+
+def test_a_bare_slash_inside_a_tool_name_is_part_of_it():
+    assert names("Stored procedures in PL/SQL run on z/OS.", "tool") == ["PL/SQL", "z/OS"]
+    assert names("Queries in SQL/PSM are rare.", "certification") == []
+
+
+def test_written_accents_tell_a_verb_from_its_participle():
+    from rolegraph.loader.extract.matcher import Matcher
+    from rolegraph.loader.lexicon import Entry
+    managed = Entry("competency", "managed-service", "Managed service", (), ("service géré",), attrs={"type": "skill"})
+    matcher = Matcher([managed])
+    assert [m.surface for m in matcher.find("un service géré par l'équipe", language="fr")] == ["service géré"]
+    assert [m.surface for m in matcher.find("SERVICE GERE", language="fr")] == ["SERVICE GERE"]
+    assert matcher.find("le service gère les demandes", language="fr") == []

@@ -13,6 +13,7 @@ from functools import lru_cache
 from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
+from .context import issuer_certifications, join_bracketed, outside
 from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas
 from .roles import classify_relation, main_role_of, merge_aliases
@@ -107,7 +108,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         starts = sorted({k for r in resumed for k in range(max(0, r - 4), r)})
         candidates += [m for m in matcher.find_from(text, stripped, starts, document.language) if m.entry.kind == "role"]
     structural = {"degree", "field"}
-    mentions = resolve(m for m in candidates if m.entry.kind not in structural)
+    mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
     mentions = refine_skills(text, document.language, lexicon, mentions)  # skills stated by phrases
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
 
@@ -128,16 +129,20 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         return item
 
     vendor_certs = lexicon.vendor_certifications()
+    issuer_certs = issuer_certifications(lexicon)
     for mention in mentions:
         entry = mention.entry
         if entry.kind == "tool" and entry.id in vendor_certs and _in_certification_sentence(document, mention):
             add("certification", vendor_certs[entry.id], mention)
+        elif entry.kind == "organisation" and entry.id in issuer_certs and _in_certification_sentence(document, mention):
+            add("certification", issuer_certs[entry.id], mention)
         elif entry.kind in ("role", "competency", "tool", "training", "certification", "employer"):
             add(entry.kind, entry, mention)
 
     diplomas = compose_diplomas(lexicon, document, degree_parts,
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 
+    _drop_inside(items, [(ev.start, ev.end) for d in diplomas for ev in d.evidence])
     roles = [i for (k, _), i in items.items() if k == "role"]
     main = main_role_of(document, roles)
     related = []
@@ -164,6 +169,18 @@ def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mentio
     """Titles built by the grammar where the lexicon names no role over the same words."""
     roles = [(m.start, m.end) for m in candidates if m.entry.kind == "role"]
     return [t for t in titles if not any(s <= t.start and t.end <= e for s, e in roles)]
+
+
+def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int]]) -> None:
+    """Forget the tools and skills named only inside a longer entity ("Master en cybersécurité")."""
+    if not longer:
+        return
+    for key, item in list(items.items()):
+        if item.kind in ("tool", "competency"):
+            keep = outside([(ev.start, ev.end) for ev in item.evidence], longer)
+            item.evidence = [ev for ev, kept in zip(item.evidence, keep) if kept]
+            if not item.evidence:
+                del items[key]
 
 
 def _ordered(items) -> list[Item]:

@@ -9,12 +9,16 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-from ..labels import WORD, fold, word_key
+from ..labels import WORD, fold, stem, word_key
 from ..lexicon import Entry
+from .words import is_common_word
 
 #: What may separate two tokens inside one match: spaces and at most one hyphen or apostrophe
-#: (never a line break or a full stop).
+#: (never a line break or a full stop). A bare slash joins only the words of a slashed tool name.
 SOFT_GAP = re.compile(r"^[ \t\u00a0\u202f]*[-‐‑–'’]?[ \t\u00a0\u202f]*\Z")
+#: Kinds whose names may hold a bare slash ("PL/SQL", "TCP/IP", "z/OS"); elsewhere a slash separates
+#: alternatives ("UI/UX design" is two skills), read by ``Matcher._alternatives``.
+SLASHED_KINDS = frozenset({"tool"})
 MAX_TOKENS = 10
 #: Kinds whose names are the same words in French and English.
 LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})
@@ -67,8 +71,10 @@ class Matcher:
     """An index of lexicon variants, built once; ``find`` returns every candidate mention."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self.index: dict[str, list[tuple[Entry, str | None, str]]] = {}
+        self.index: dict[str, list[tuple[Entry, str | None, str, tuple[str, ...] | None]]] = {}
+        self.words: set[str] = set()  # every word key of every variant: a lexicon word is no typo
         self.prefixes: set[str] = set()
+        self.slashed: set[str] = set()  # key prefixes of slashed names, where a bare "/" may continue a match
         self.fuzzy: dict[str, set[str]] = {}
         self._fuzzy_cache: dict[str, frozenset[str]] = {}
         for entry in entries:
@@ -82,10 +88,14 @@ class Matcher:
                 # ("stage" is an internship in French, not in English).
                 if language != "any" and (count > 1 or entry.kind in LANGUAGE_NEUTRAL):
                     language = "any"
+                accents = _accents(text)
                 bucket = self.index.setdefault(key, [])
-                if (entry, exact, language) not in bucket:
-                    bucket.append((entry, exact, language))
+                if (entry, exact, language, accents) not in bucket:
+                    bucket.append((entry, exact, language, accents))
+                self.words.update(t.key for t in tokenize(text))
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
+                if entry.kind in SLASHED_KINDS and re.search(r"\w/\w", text):
+                    self.slashed.update(key[:i] for i in range(1, len(key) + 1))
                 if count == 1 and len(key) >= 5 and not entry.exact_case and entry.kind == "tool":
                     for variant in _deletions(key):
                         self.fuzzy.setdefault(variant, set()).add(key)
@@ -98,7 +108,7 @@ class Matcher:
         """Every candidate mention in ``text`` (overlapping; see ``resolve``), for a document in ``language``."""
         tokens = tokenize(text) if tokens is None else tokens
         mentions = self._spans(text, tokens, range(len(tokens)), language)
-        mentions += self._typos(text, tokens)
+        mentions += self._typos(text, tokens, language)
         mentions += self._alternatives(text, tokens, language)
         return mentions
 
@@ -110,7 +120,8 @@ class Matcher:
                 continue
             key = ""
             for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-                if j > i and not tokens[j].soft:
+                if j > i and not tokens[j].soft and not (
+                        tokens[j].gap_before == "/" and key + tokens[j].key in self.slashed):
                     break
                 key += tokens[j].key
                 if key not in self.prefixes:
@@ -121,23 +132,30 @@ class Matcher:
                     continue
                 start, end = tokens[i].start, tokens[j].end
                 surface = text[start:end]
-                for entry, exact, variant_language in self.index[key]:
+                written = None
+                for entry, exact, variant_language, accents in self.index[key]:
                     if (exact is None or surface == exact) and variant_language in ("any", language or variant_language):
+                        if accents is not None:
+                            written = _accents(surface, keep_plain=True) if written is None else written
+                            if not _same_accents(accents, written):
+                                continue
                         found.append(Mention(entry, start, end, surface))
         return found
 
-    def _typos(self, text: str, tokens: Sequence[Token]) -> list[Mention]:
+    def _typos(self, text: str, tokens: Sequence[Token], language: str | None) -> list[Mention]:
         found = []
         for token in tokens:
             key = token.key
             surface = text[token.start:token.end]
-            if len(key) < 5 or key in self.index or not surface[:1].isupper():
+            if len(key) < 5 or key in self.words or not surface[:1].isupper():
                 continue
-            candidates = self._fuzzy_candidates(key)
-            for candidate in sorted(candidates):
-                if candidate[0] == key[0] and _damerau(candidate, key) == 1:
-                    for entry, _exact, _language in self.index[candidate]:
-                        found.append(Mention(entry, token.start, token.end, surface, fuzzy=True))
+            candidates = [c for c in sorted(self._fuzzy_candidates(key)) if c[0] == key[0] and _damerau(c, key) == 1]
+            # A word of the language is what it says: "Salaries" is no misspelt "Solaris".
+            if not candidates or is_common_word(surface, language):
+                continue
+            for candidate in candidates:
+                for entry, _exact, _language, _accents in self.index[candidate]:
+                    found.append(Mention(entry, token.start, token.end, surface, fuzzy=True))
         return found
 
     def _fuzzy_candidates(self, key: str) -> frozenset[str]:
@@ -181,6 +199,27 @@ def _context(tokens: Sequence[Token], index: int, direction: int, size: int = 3)
         k += direction
         picked.append(tokens[k])
     return picked[::-1] if direction < 0 else picked
+
+
+def _accents(text: str, keep_plain: bool = False) -> tuple[str, ...] | None:
+    """The stems of ``text``'s words as written, accents kept, or None when no word carries one.
+
+    With ``keep_plain``, the stems of every word are given ("" for a word written without accents),
+    so that text can be compared word by word with a variant's stems.
+    """
+    words = WORD.findall(text.lower())
+    marked = [stem(w) if fold(w) != w else "" for w in words]
+    if not keep_plain and not any(marked):
+        return None
+    return tuple(marked)
+
+
+def _same_accents(variant: tuple[str, ...], written: tuple[str, ...]) -> bool:
+    """Whether text agrees with a variant's accents: a word written with accents must carry the
+    variant's ("gère" is the verb, never the participle "géré"); a word written without any agrees."""
+    if len(variant) != len(written):
+        return True  # elisions or stop words differ; folding alone decides
+    return all(not v or not w or v == w for v, w in zip(variant, written))
 
 
 def _deletions(word: str) -> set[str]:

@@ -1,0 +1,69 @@
+"""Context and sense of mentions: what a name means from the words around it.
+
+A name and its abbreviation in brackets are one mention ("Certified Ethical Hacker (CEH)"); a
+certification issuer named in a sentence about certifications stands for its certifications
+("certifications such as CompTIA"); and a tool or skill named inside a longer entity (a diploma's
+name, "Master en cybersécurité") belongs to that entity, not to the document's own list.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from ..lexicon import Entry, Lexicon
+from .matcher import Mention
+
+#: What may stand between a name and its bracketed abbreviation: spaces and one opening bracket.
+_OPEN = re.compile(r"^[ \t\u00a0]*[(\[][ \t\u00a0]*$")
+_CLOSE = re.compile(r"[ \t\u00a0]*[)\]]")
+
+
+def join_bracketed(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` (sorted by offset, as ``resolve`` gives them) with each "name (abbreviation)"
+    of one entry read as a single mention over both."""
+    joined: list[Mention] = []
+    skip: set[int] = set()
+    for i, first in enumerate(mentions):
+        if i in skip:
+            continue
+        partner = _bracketed_partner(text, mentions, i)
+        if partner is None:
+            joined.append(first)
+            continue
+        second = mentions[partner]
+        close = _CLOSE.match(text, second.end)
+        end = close.end() if close else second.end
+        joined.append(Mention(first.entry, first.start, end, text[first.start:end],
+                              fuzzy=first.fuzzy and second.fuzzy))
+        skip.add(partner)
+    return joined
+
+
+def _bracketed_partner(text: str, mentions: Sequence[Mention], i: int) -> int | None:
+    """The index of the mention of the same entry that opens a bracket right after mention ``i``."""
+    first = mentions[i]
+    for k in range(i + 1, min(i + 4, len(mentions))):
+        second = mentions[k]
+        if second.start < first.end:
+            continue
+        if not _OPEN.match(text[first.end:second.start]):
+            return None
+        if second.entry == first.entry and _CLOSE.match(text, second.end):
+            return k
+        return None
+    return None
+
+
+def issuer_certifications(lexicon: Lexicon) -> dict[str, Entry]:
+    """Organisation id → the generic certification that the issuer's name stands for in a sentence
+    about certifications (the entries' ``vendor_organisations``)."""
+    return {organisation: cert for cert in lexicon.of_kind("certification")
+            for organisation in cert.get("vendor_organisations", ())}
+
+
+def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]]) -> list[bool]:
+    """For each (start, end) of ``evidence_spans``, whether it lies outside every span of ``longer``
+    that strictly contains it (a span equal to a longer one is not inside it)."""
+    spans = sorted(set(longer))
+    return [not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+            for start, end in evidence_spans]

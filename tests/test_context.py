@@ -1,0 +1,39 @@
+"""Context and sense: bracketed abbreviations, issuers in certification sentences, names inside diplomas."""
+from rolegraph.loader.documents import assemble
+from rolegraph.loader.extract import extract
+from rolegraph.loader.extract.words import is_common_word
+
+
+def doc(text: str):
+    return assemble("t.txt", "text/plain", text.encode(), [("paragraph", line) for line in text.split("\n")], None, "utf-8")
+
+
+def test_a_name_and_its_bracketed_abbreviation_are_one_mention():
+    found = extract(doc("We value the Certified Information Systems Security Professional (CISSP) title."))
+    assert [(c.name, c.surfaces) for c in found.certifications] == [
+        ("CISSP", ["Certified Information Systems Security Professional (CISSP)"])]
+
+
+def test_an_issuer_in_a_certification_sentence_stands_for_its_certifications():
+    found = extract(doc("Employers like candidates holding certifications from CompTIA or Red Hat."))
+    assert sorted(c.name for c in found.certifications) == ["CompTIA certification", "Red Hat certification"]
+    assert extract(doc("CompTIA publishes yearly reports on the industry.")).certifications == []
+
+
+def test_generic_vendor_certifications_in_both_languages():
+    assert [c.name for c in extract(doc("Des certifications éditeurs sont un atout.")).certifications] == ["Vendor certification"]
+    assert [c.name for c in extract(doc("Vendor certifications help.")).certifications] == ["Vendor certification"]
+
+
+def test_a_skill_named_only_inside_a_diploma_belongs_to_the_diploma():
+    sentence = "Le candidat est titulaire d'un Master en cybersécurité et il code en Java."
+    found = extract(doc(sentence))
+    assert [d.name for d in found.diplomas] == ["Master's degree in cybersecurity"]
+    assert found.competencies == [] and [t.name for t in found.tools] == ["Java"]
+    again = extract(doc(sentence + "\nLa cybersécurité est au cœur du poste."))
+    assert [c.name for c in again.competencies] == ["IT security"]
+
+
+def test_common_words_come_from_the_language_word_list():
+    assert is_common_word("Salaries", "en") and is_common_word("salaires", "fr")
+    assert not is_common_word("Kubernets", "en") and not is_common_word("", None)
