@@ -1,5 +1,7 @@
-"""Diplomas from degree and field mentions: "Licence en informatique ou développement Web" is two
-diplomas, "DUT / BTS in computer science" two more, and "BTS SIO" one complete diploma."""
+"""Diplomas from the qualification grammar: degrees, study levels ("bac+5", "niveau 6") and fields of study,
+coordinated and distributed: "Licence en informatique ou développement Web" is two diplomas, "bac+5 ou bac+6"
+two levels, "a degree in computer science or a related field such as mathematics" two degrees, and
+"BTS SIO" one complete diploma."""
 from __future__ import annotations
 
 import re
@@ -10,63 +12,212 @@ from ..labels import fold
 from ..lexicon import Entry, Lexicon
 from .matcher import Mention
 
-#: What may stand between coordinated degrees ("BTS ou DUT", "bachelor's and master's").
-_BETWEEN_DEGREES = re.compile(r"^\s*(?:ou|or|et|and|/|,|&)\s*$")
-#: What may stand between a degree and its field, or between coordinated fields.
-_BEFORE_FIELD = re.compile(r"^\s*(?:(?:en|in|de|d'|d’|of|ou|or|et|and|/|,|\(|:|-|–)\s*)*$")
+#: A French study level: "bac+5", "Bac + 2", "niveau BAC +4", "BAC+4/5" (two levels in one).
+_BAC_LEVEL = re.compile(r"(?:\b(?:de\s+)?niveau\s+)?\bbac\s*\+\s*(\d)((?:\s*/\s*\d)*)(?![\d,.]\d)", re.I)
+#: A level of the French RNCP framework ("niveau 6"); 5 to 8 only, as levels 1–3 name support tiers.
+_RNCP_LEVEL = re.compile(r"\b(?:de\s+)?niveau\s+([5-8])\b(?!\s*[.,]\d)", re.I)
+#: RNCP level → years after the baccalauréat (level 6 covers bac+3 and bac+4; its usual degree is bac+3).
+_RNCP_YEARS = {5: 2, 6: 3, 7: 5, 8: 8}
+#: Words that make "niveau N" a qualification and not a support tier or a skill level.
+_QUALIFICATION_CUES = ("diplom", "titre", "rncp", "certification", "formation", "etude", "bac", "qualification",
+                       "licence", "master")
+#: Years after the baccalauréat → EQF level.
+_EQF = {1: 5, 2: 5, 3: 6, 4: 6, 5: 7, 6: 7, 8: 8}
+#: Levels the evaluation schema names; the others are "other".
+_SCHEMA_LEVELS = {2: "bac+2", 3: "bac+3", 5: "bac+5"}
+
+#: Words that may join coordinated degrees or levels ("BTS ou DUT", "bac+5 ou du bac+6", "Bac+2 à Bac+3").
+_HEAD_GLUE = frozenset("ou or et and a à to du de d un une an the le la les des voire then puis".split())
+#: Words that may stand between a degree and its fields, or between coordinated fields ("a degree in
+#: computer science or a related field, such as mathematics", "master spécialisé en génie logiciel").
+_FIELD_GLUE = frozenset("""
+    en in de d du des of ou or et and a an un une the le la les l dans on with avec
+    related relevant similar parallel equivalent closely field fields area areas discipline disciplines subject
+    subjects domain such as like including include especially particularly preferably ideally eg ie etc
+    connexe connexes proche proches similaire similaires equivalent equivalente domaine domaines filiere
+    notamment comme tel telle tels telles que type specialise specialisee specialite option mention majeure
+    major majoring specialising specializing specialization specialisation focus focused
+    """.split())
+#: Words that may stand between fields placed before their degree ("a computer science or engineering degree").
+_FIELD_COORD = frozenset("ou or et and".split())
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+#: A sentence or line end: a field never reaches across one.
+_BREAK = re.compile(r"\n|[.!?;](?:\s|$)")
+_MAX_GLUE_WORDS = 9
 
 
 def compose_diplomas(lexicon: Lexicon, document: Document, parts: list[Mention], complete: list[Mention],
                      evidence: Callable) -> list:
+    """The diplomas of ``document`` from its degree and field ``parts``, its ``complete`` diploma mentions
+    and the study levels of its text; ``evidence`` turns a mention into an Evidence."""
     from . import Item  # the item type lives with the extraction
 
+    text = document.text
     by_name = {e.name.lower(): e for e in lexicon.of_kind("diploma")}
     items: dict[str, Item] = {}
 
-    def add(entry_id: str, name: str, attrs: dict, mention_start: int, mention_end: int, entry: Entry | None):
+    def add(entry_id: str, name: str, attrs: dict, start: int, end: int, entry: Entry | None):
         item = items.get(entry_id)
         if item is None:
             item = items[entry_id] = Item("diploma", entry_id, name, attrs, [], entry)
-        ev = evidence(Mention(entry, mention_start, mention_end, document.text[mention_start:mention_end]))
+        ev = evidence(Mention(entry, start, end, text[start:end]))
         if ev not in item.evidence:
             item.evidence.append(ev)
 
+    levels = level_mentions(text)
+    named = complete + [p for p in parts if p.entry.kind == "degree" and not _generic(p.entry)]
+    levels, absorbed = _absorb_levels(text, levels, named)
     for mention in complete:
-        add(mention.entry.id, mention.entry.name, dict(mention.entry.attrs), mention.start, mention.end, mention.entry)
+        end = absorbed.get((mention.start, mention.end), mention.end)
+        add(mention.entry.id, mention.entry.name, dict(mention.entry.attrs), mention.start, end, mention.entry)
 
     inside = [(m.start, m.end) for m in complete]
     parts = [p for p in parts if not any(s <= p.start and p.end <= e for s, e in inside)]
-    text = document.text
+    parts = sorted(parts + levels, key=lambda m: (m.start, -m.end))
+    for heads, fields in _groups(text, parts):
+        start = min(m.start for m in heads + fields)
+        end = max(absorbed.get((m.start, m.end), m.end) for m in heads + fields)
+        for head in heads:
+            entry = head.entry
+            if entry.kind == "level":
+                # a level is named by itself; its fields only widen the span that states it
+                span = (start, end) if fields else (_level_start(heads, head), head.end)
+                add(entry.id, entry.name, dict(entry.attrs), *span, entry)
+                continue
+            if not fields:
+                if not _generic(entry):
+                    add(entry.id, entry.name, dict(entry.attrs), head.start,
+                        absorbed.get((head.start, head.end), head.end), entry)
+                continue
+            for fld in fields:
+                name = f"{entry.name} in {fld.entry.name}"
+                known = by_name.get(name.lower())
+                attrs = dict(known.attrs) if known else {**entry.attrs, "degree": entry.id, "field": fld.entry.id}
+                add(known.id if known else f"{entry.id}-in-{fld.entry.id}", known.name if known else name,
+                    attrs, start, end, known)
+    return _drop_subsumed(list(items.values()), lexicon)
+
+
+def level_mentions(text: str) -> list[Mention]:
+    """The study levels stated in ``text``, one mention per level ("BAC+4/5" gives two on one span)."""
+    found = []
+    for match in _BAC_LEVEL.finditer(text):
+        years = [int(match.group(1))] + [int(d) for d in re.findall(r"\d", match.group(2))]
+        found += [Mention(level_entry(n), match.start(), match.end(), match.group()) for n in years if 1 <= n <= 8]
+    for match in _RNCP_LEVEL.finditer(text):
+        if any(m.start <= match.start() < m.end for m in found) or not _qualification_context(text, match.start()):
+            continue
+        years = _RNCP_YEARS[int(match.group(1))]
+        found.append(Mention(level_entry(years), match.start(), match.end(), match.group()))
+    return sorted(found, key=lambda m: m.start)
+
+
+def level_entry(years: int) -> Entry:
+    """The level-only diploma of ``years`` after the baccalauréat, named as the gold names it ("Bac+5 degree")."""
+    attrs = {"level": _SCHEMA_LEVELS.get(years, "other")}
+    if years in _EQF:
+        attrs["eqf"] = _EQF[years]
+    return Entry("level", f"bac-{years}-degree", f"Bac+{years} degree", (), (), attrs=attrs)
+
+
+def _qualification_context(text: str, offset: int) -> bool:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    window = fold(text[max(line_start, offset - 120):line_end if line_end >= 0 else len(text)]).lower()
+    return any(cue in window for cue in _QUALIFICATION_CUES)
+
+
+def _absorb_levels(text: str, levels: list[Mention], named: list[Mention]) -> tuple[list[Mention], dict]:
+    """Levels said right after a named diploma ("Master (bac+5)", "School of IT (Bac+3 to Bac+5)") are that
+    diploma's level, not diplomas of their own: they are dropped and widen the diploma's span."""
+    absorbed: dict[tuple[int, int], int] = {}
+    dropped: set[int] = set()
+    for diploma in named:
+        cursor, last = diploma.end, None
+        for level in levels:
+            if level.start < cursor:
+                continue
+            gap = text[cursor:level.start]
+            glue = _glue_words(gap)
+            if last is None and re.fullmatch(r"[ \t]*[(\[–-]?[ \t]*", gap) or \
+                    last is not None and glue is not None and glue <= _HEAD_GLUE and len(glue) <= 2 and "\n" not in gap:
+                dropped.add(id(level))
+                last, cursor = level, level.end
+            else:
+                break
+        if last is not None:
+            close = re.match(r"[ \t]*[)\]]", text[last.end:])
+            absorbed[(diploma.start, diploma.end)] = last.end + (close.end() if close else 0)
+    return [m for m in levels if id(m) not in dropped], absorbed
+
+
+def _groups(text: str, parts: list[Mention]):
+    """(heads, fields) groups: coordinated degrees or levels with the fields that follow them, or fields
+    placed before their degree ("computer science degree")."""
     i = 0
     while i < len(parts):
-        if parts[i].entry.kind != "degree":
-            i += 1
+        part = parts[i]
+        if part.entry.kind == "field":
+            fields = [part]
+            j = i + 1
+            while j < len(parts) and parts[j].entry.kind == "field" and \
+                    _joins(text, fields[-1].end, parts[j].start, _FIELD_COORD, 2):
+                fields.append(parts[j])
+                j += 1
+            if j < len(parts) and parts[j].entry.kind == "degree" and \
+                    re.fullmatch(r"[ \t\u00a0-]*", text[fields[-1].end:parts[j].start]):
+                yield [parts[j]], fields
+                i = j + 1
+            else:
+                i = j
             continue
-        group = [parts[i]]
+        heads = [part]
         j = i + 1
-        while j < len(parts) and parts[j].entry.kind == "degree" and \
-                _BETWEEN_DEGREES.match(text[group[-1].end:parts[j].start]):
-            group.append(parts[j])
+        while j < len(parts) and parts[j].entry.kind in ("degree", "level") and \
+                (parts[j].start == heads[-1].start or _joins(text, heads[-1].end, parts[j].start, _HEAD_GLUE, 3)):
+            heads.append(parts[j])
             j += 1
         fields = []
-        cursor = group[-1].end
-        while j < len(parts) and parts[j].entry.kind == "field" and len(fields) < 4 and \
-                _BEFORE_FIELD.match(text[cursor:parts[j].start]) and "\n" not in text[cursor:parts[j].start]:
+        cursor = heads[-1].end
+        while j < len(parts) and parts[j].entry.kind == "field" and len(fields) < 6 and \
+                _joins(text, cursor, parts[j].start, _FIELD_GLUE, _MAX_GLUE_WORDS):
             fields.append(parts[j])
             cursor = parts[j].end
             j += 1
-        for degree in group:
-            if not fields:
-                add(degree.entry.id, degree.entry.name, dict(degree.entry.attrs), degree.start, degree.end, degree.entry)
-            for fld in fields:
-                name = f"{degree.entry.name} in {fld.entry.name}"
-                known = by_name.get(name.lower())
-                attrs = dict(known.attrs) if known else {**degree.entry.attrs, "degree": degree.entry.id,
-                                                          "field": fld.entry.id}
-                add(known.id if known else f"{degree.entry.id}-in-{fld.entry.id}", known.name if known else name,
-                    attrs, min(degree.start, fld.start), max(degree.end, fld.end), known)
+        yield heads, fields
         i = j
-    return _drop_subsumed(list(items.values()), lexicon)
+
+
+def _joins(text: str, start: int, end: int, words: frozenset, most: int) -> bool:
+    """Whether the text between two parts is only joining words (at most ``most``) and punctuation."""
+    if end < start:
+        return False
+    gap = text[start:end]
+    if _BREAK.search(re.sub(r"\b(?:e\.g|i\.e|etc)\.", "eg", gap, flags=re.I)):
+        return False
+    glue = _glue_words(gap)
+    return glue is not None and glue <= words and len(_WORD.findall(fold(gap))) <= most
+
+
+def _glue_words(gap: str) -> set[str] | None:
+    """The words of ``gap``, folded, or None when it holds digits or stray symbols."""
+    folded = fold(gap).lower().replace("’", "'")
+    if re.search(r"[^\w\s,/&()'\-–:.]|\d", folded):
+        return None
+    return set(_WORD.findall(folded))
+
+
+def _level_start(heads: list[Mention], head: Mention) -> int:
+    """A level said after a generic degree word ("diplôme de niveau bac+2") is stated from that word."""
+    index = heads.index(head)
+    if index and heads[index - 1].entry.kind == "degree" and _generic(heads[index - 1].entry):
+        return heads[index - 1].start
+    return head.start
+
+
+def _generic(entry: Entry) -> bool:
+    """A degree word that names no degree ("degree", "diplôme"): a diploma only with a field or a level."""
+    return bool(entry.get("generic"))
 
 
 def _drop_subsumed(items: list, lexicon: Lexicon) -> list:

@@ -1,0 +1,61 @@
+"""The qualification grammar: study levels, level ranges, degree + field lists, generic degrees, trainings."""
+import tempfile
+from pathlib import Path
+
+from rolegraph.loader.documents import read_document
+from rolegraph.loader.extract import extract
+
+
+def _extract(text: str):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "q.txt"
+        path.write_text(text, encoding="utf-8")
+        return extract(read_document(path))
+
+
+def _diplomas(text: str, language: str = "fr") -> dict[str, list[str]]:
+    return {d.name: d.surfaces for d in _extract(text).diplomas}
+
+
+def _trainings(text: str, language: str = "fr") -> set[str]:
+    return {t.name for t in _extract(text).trainings}
+
+
+def test_a_level_alone_is_a_level_only_diploma():
+    found = _diplomas("Le poste demande un diplôme de niveau bac + 3 au minimum.")
+    assert found == {"Bac+3 degree": ["diplôme de niveau bac + 3"]}
+
+
+def test_a_level_range_and_a_slashed_level_give_each_level():
+    assert set(_diplomas("Profil recherché : Bac+2 à Bac+3 en réseaux.")) == {"Bac+2 degree", "Bac+3 degree"}
+    assert set(_diplomas("Formation : niveau BAC+4/5 exigé.")) == {"Bac+4 degree", "Bac+5 degree"}
+
+
+def test_rncp_levels_need_a_qualification_context():
+    assert set(_diplomas("Diplôme visé : niveau 6 ou niveau 7.")) >= {"Bac+3 degree", "Bac+5 degree"}
+    assert _diplomas("Il traite les tickets de niveau 6 du catalogue.") == {}
+
+
+def test_a_level_right_after_a_diploma_is_its_level():
+    found = _diplomas("Nous acceptons une école d'ingénieurs (Bac+5).")
+    assert set(found) == {"Engineering degree"}
+
+
+def test_a_field_list_after_a_related_field_is_distributed():
+    found = _diplomas("Applicants hold a bachelor's degree in physics or a related field such as mathematics.", "en")
+    assert {"Bachelor's degree in physics", "Bachelor's degree in mathematics"} <= set(found)
+
+
+def test_a_generic_degree_needs_a_field():
+    assert set(_diplomas("You need a degree in statistics to apply.", "en")) == {"Degree in statistics"}
+    assert _diplomas("To some degree, the job is stressful.", "en") == {}
+
+
+def test_fields_before_a_degree_compose_with_it():
+    assert "Degree in economics" in _diplomas("An economics degree helps.", "en")
+
+
+def test_training_routes_and_providers():
+    assert "Vocational training" in _trainings("On peut se former dans un centre de formation agréé.")
+    assert "Online training" in _trainings("Many follow online training to stay current.", "en")
+    assert "Le Wagon" in _trainings("Elle a suivi le bootcamp du Wagon, puis Le Wagon l'a recrutée.")
