@@ -92,16 +92,20 @@ class Evaluation:
                 totals[category].add(score)
         return languages
 
+    def language_micro(self) -> dict[str, Score]:
+        """Language → the micro scores of that language's documents."""
+        return {language: _sum(scores.values()) for language, scores in self.per_language().items()}
+
     def documents_in(self, language: str) -> int:
         return sum(1 for d in self.per_document if d.language == language)
 
     def table(self) -> str:
         lines = [HEADER]
         lines += [_line(name, s) for name, s in [*self.per_category.items(), ("micro", self.micro)]]
-        languages = self.per_language()
+        languages = self.language_micro()
         if len(languages) > 1:
-            for language, scores in languages.items():
-                lines.append(_line(f"micro {language} ({self.documents_in(language)})", _sum(scores.values())))
+            for language, micro in languages.items():
+                lines.append(_line(f"micro {language} ({self.documents_in(language)})", micro))
         return "\n".join(lines)
 
     def document_table(self) -> str:

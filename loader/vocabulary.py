@@ -87,9 +87,10 @@ def vocabulary_entries(store: Readable, base: str, lexicon: Lexicon, vocabularie
     return entries
 
 
-#: A skill label is read only with this many words at least, so that generic one-word labels
+#: A skill label is read only with this many words at least (measured: three let in readings such as
+#: "concevoir un site web" that cost precision on the seeds), so that generic labels
 #: ("communication", "Python") do not flood the graph, and this many at most (longer ones never recur).
-SKILL_WORDS = (3, 6)
+SKILL_WORDS = (4, 6)
 
 
 def _holds(key: str, known: dict[str, str], ours: dict[str, Entry]) -> str | None:

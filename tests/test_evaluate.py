@@ -64,6 +64,8 @@ def test_scores_are_split_by_the_gold_language_and_by_document(tmp_path):
     data = result.to_json()
     assert data["languages"]["fr"]["documents"] == 2 and data["languages"]["fr"]["micro"]["fn"] == 1
     assert "micro fr (2)" in result.table() and "three.md" in result.document_table()
+    micro = result.language_micro()
+    assert (micro["fr"].tp, micro["fr"].fp, micro["fr"].fn, micro["en"].tp) == (2, 1, 1, 1)
 
 
 def test_the_cli_lists_the_errors_of_one_document(tmp_path, monkeypatch, runner):

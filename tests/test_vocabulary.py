@@ -7,7 +7,7 @@ from conftest import BASE
 from rolegraph.loader.build import read_all
 from rolegraph.loader.evaluate import evaluate
 from rolegraph.loader.extract import extract
-from rolegraph.loader.lexicon import load_lexicon
+from rolegraph.loader.lexicon import Lexicon, load_lexicon
 from rolegraph.loader.vocabulary import extended_lexicon
 from rolegraph.cli import main
 
@@ -24,16 +24,17 @@ La fiche : l'ingénieure de conception informatique définit l'architecture des 
 
 @pytest.mark.slow
 def test_taxonomy_roles_and_languages_join_the_lexicon(taxonomy_store):
-    base = load_lexicon()
+    # without our Smalltalk entry, ESCO's "Smalltalk (computer programming)" must bring the language in
+    base = Lexicon([e for e in load_lexicon().entries if e.id != "smalltalk"])
     extended = extended_lexicon(taxonomy_store, BASE, base)
     extra = extended.entries[len(base.entries):]
     kinds = {e.kind for e in extra}
     assert kinds == {"role", "tool", "competency"}
     # every extra entry carries the concept it comes from, and none repeats a concept we curate
     assert all(e.esco or e.rome or e.get("concept") for e in extra)
-    # skills are read by labels of three words at least: no generic one-word label floods the graph
+    # skills are read by labels of four words at least: no generic one-word label floods the graph
     skills = [e for e in extra if e.kind == "competency"]
-    assert skills and all(len(word_keys(v)) >= 3 for e in skills for v in (*e.en, *e.fr))
+    assert skills and all(len(word_keys(v)) >= 4 for e in skills for v in (*e.en, *e.fr))
     curated = {c for e in base.entries for c in (*e.esco, *e.rome)}
     assert not curated & {c for e in extra for c in (*e.esco, *e.rome)}
     assert "Smalltalk" in {e.name for e in extra if e.kind == "tool"}
@@ -43,7 +44,9 @@ def test_taxonomy_roles_and_languages_join_the_lexicon(taxonomy_store):
 def test_a_document_about_a_role_we_do_not_curate_is_understood(taxonomy_store, write):
     documents, _ = read_all([write("blockchain.md", BLOCKCHAIN), write("conception.md", CONCEPTION)])
     plain = [extract(d) for d in documents]
-    assert [x.main_role for x in plain] == [None, None]
+    # the title grammar reads "blockchain architect" as a role of our own, with no taxonomy concept
+    assert plain[0].main_role.name == "Blockchain architect" and not plain[0].main_role.entry.esco
+    assert plain[1].main_role is None
     extended = extended_lexicon(taxonomy_store, BASE, load_lexicon())
     found = [extract(d, extended) for d in documents]
     assert found[0].main_role.name == "Blockchain architect"
