@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterator, NamedTuple
 
 import simplemma
@@ -57,7 +57,7 @@ class Phrase:
     words: tuple[Word, ...]
     kind: str = "clause"  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
 
-    @property
+    @cached_property
     def lemmas(self) -> tuple[str, ...]:
         return tuple(w.lemma for w in self.words)
 

@@ -59,6 +59,10 @@ class Grammar:
     def __init__(self, concepts: Iterable[Concept]) -> None:
         self.index: dict[tuple[str, str, tuple[str, ...]], list[Concept]] = {}
         self.longest = 1
+        # per (kind, language): lemma sequence → concepts, and the longest form starting with each lemma,
+        # so that a phrase word that starts no form costs one set look-up, not one tuple per size
+        self._forms: dict[tuple[str, str], dict[tuple[str, ...], tuple[Concept, ...]]] = {}
+        self._reach: dict[tuple[str, str], dict[str, int]] = {}
         for concept in concepts:
             for text, language in concept.forms:
                 lemmas = tuple(w.lemma for w in words_of(text, language) if w.lemma)
@@ -67,14 +71,31 @@ class Grammar:
                     if concept not in bucket:
                         bucket.append(concept)
                     self.longest = max(self.longest, len(lemmas))
+        for (kind, language, lemmas), bucket in self.index.items():
+            self._forms.setdefault((kind, language), {})[lemmas] = tuple(bucket)
+            reach = self._reach.setdefault((kind, language), {})
+            reach[lemmas[0]] = max(reach.get(lemmas[0], 0), len(lemmas))
+        self._cache: dict[tuple[tuple[str, ...], str, str], tuple[Hit, ...]] = {}
 
     def hits(self, lemmas: Sequence[str], kind: str, language: str) -> list[Hit]:
         """The ``kind`` concepts in ``lemmas``, longest first where they overlap."""
+        key = (tuple(lemmas), kind, language)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = tuple(self._hits(key[0], kind, language))
+            if len(self._cache) > 100_000:  # phrases repeat within and across documents; bound the memory
+                self._cache.clear()
+        return list(cached)
+
+    def _hits(self, lemmas: tuple[str, ...], kind: str, language: str) -> list[Hit]:
+        forms = self._forms.get((kind, language), {})
+        reach = self._reach.get((kind, language), {})
         found: list[Hit] = []
         i = 0
         while i < len(lemmas):
-            for size in range(min(self.longest, len(lemmas) - i), 0, -1):
-                concepts = self.index.get((kind, language, tuple(lemmas[i:i + size])))
+            longest = reach.get(lemmas[i], 0)
+            for size in range(min(longest, len(lemmas) - i), 0, -1):
+                concepts = forms.get(lemmas[i:i + size])
                 if concepts:
                     found += [Hit(c, i, i + size - 1) for c in concepts]
                     i += size
@@ -126,6 +147,10 @@ class SkillIndex:
                 pair = self._pair(lemmas, lang)
                 if pair:
                     self.pairs.setdefault(pair, entry)
+        #: first token of a variant → its longest variant's length: most phrase words start none
+        self.reach: dict[str, int] = {}
+        for key in self.variants:
+            self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
 
     def normalised(self, lemmas: Sequence[str], language: str) -> tuple[str, ...]:
         """``lemmas`` with each action form replaced by its action, so verb and noun read the same."""
@@ -182,10 +207,12 @@ def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Foun
             spans.append((i, i))
             i += 1
     found = []
-    for a in range(len(tokens)):
+    tokens_ = tuple(tokens)
+    reach = index.reach
+    for a in range(len(tokens_)):
         # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
-        for b in range(a + 2, min(a + MAX_WORDS, len(tokens)) + 1):
-            for entry, variant_language in index.variants.get(tuple(tokens[a:b]), ()):
+        for b in range(a + 2, min(a + reach.get(tokens_[a], 0), len(tokens_)) + 1):
+            for entry, variant_language in index.variants.get(tokens_[a:b], ()):
                 found.append(Found(entry, phrase.words[spans[a][0]:spans[b - 1][1] + 1]))
     return found
 
