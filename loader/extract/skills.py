@@ -12,15 +12,17 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rolegraph.core.errors import InputError
 from rolegraph.core.paths import LEXICON_DIR
 
 from ..labels import label_key
 from ..lexicon import Entry, Lexicon
+from .cues import in_skill_context
 from .matcher import Mention
 from .phrases import Phrase, Word, candidates, words_of
+from .words import is_common_word
 
 #: Longest lexicon variant, in content words, looked up in a phrase.
 MAX_WORDS = 8
@@ -29,6 +31,10 @@ MAX_BETWEEN = 2
 #: Whether a composition that names no lexicon concept is reported as a skill of our own. Off: on the
 #: development documents such skills were wrong more often than right (see tests/test_skills.py).
 OWN_SKILLS = False
+#: Languages in which a one-word competency that is a common word needs a skill context (see
+#: loader/extract/cues.py). None by default: on the development documents the rule dropped more
+#: right skills than wrong ones, since annotators count skills named in missions and profiles.
+CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: Endings of English action nouns ("installation", "testing"): such a noun reaches the object after it
 #: only through "of" ("maintenance of the server"), never directly ("training requirements").
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis", "ure")
@@ -274,9 +280,14 @@ def _own_skill(name: str) -> Entry:
                  attrs={"type": "skill", "own": True})
 
 
-def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention]) -> list[Mention]:
+def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention],
+           section_at: Callable[[int], str | None] | None = None) -> list[Mention]:
     """``mentions`` with the competencies that phrases state added, and each competency mention
-    dropped whose words all lie inside a composed action or object, or inside a longer competency."""
+    dropped whose words all lie inside a composed action or object, or inside a longer competency,
+    or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
+    gives the heading of a place)."""
+    if language in CONTEXT_LANGUAGES:
+        mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
     index = index_for(lexicon)
     found: list[Found] = []
@@ -315,6 +326,16 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _ordinary_word(text: str, mention: Mention, language: str | None,
+                   section_at: Callable[[int], str | None] | None) -> bool:
+    """Whether a competency mention is one common word of the language ("motivation") standing
+    where no skill is stated: there it is most often the ordinary word, not the skill."""
+    if mention.entry.kind != "competency" or any(c.isspace() for c in mention.surface):
+        return False
+    return is_common_word(mention.surface, language) and \
+        not in_skill_context(text, mention.start, mention.end, section_at)
 
 
 def _names_composition(mention: Mention, found: list[Found]) -> bool:
