@@ -50,3 +50,9 @@ def test_no_composition_across_a_comma():
 def test_bad_input_gives_no_error():
     assert skill_names("", "fr") == set()
     assert isinstance(skill_names("\x00 ;; ,,, et et and", "xx"), set)
+
+
+def test_a_french_variant_does_not_match_english_words_in_french_order():
+    # "tests d'intégration" reads (test, integrate): in English that order is not integration testing
+    assert "Integration testing" not in skill_names("The testing integration dashboard turns red at night.", "en")
+    assert "Integration testing" in skill_names("Il écrit les tests d'intégration du service.", "fr")

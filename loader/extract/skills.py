@@ -219,6 +219,8 @@ def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Foun
         # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
         for b in range(a + 2, min(a + reach.get(tokens_[a], 0), len(tokens_)) + 1):
             for entry, variant_language in index.variants.get(tokens_[a:b], ()):
+                if variant_language == "fr" and language != "fr":
+                    continue  # French word order read on English lemmas ("tests d'intégration": test, integrate)
                 found.append(Found(entry, phrase.words[spans[a][0]:spans[b - 1][1] + 1]))
     return found
 
