@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 from rolegraph.core.errors import InputError
 from rolegraph.core.paths import LEXICON_DIR
 
-from ..labels import label_key
+from ..labels import fold, label_key, stem
 from ..lexicon import Entry, Lexicon
 from .cues import in_skill_context
 from .matcher import Mention
@@ -286,8 +286,9 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
            section_at: Callable[[int], str | None] | None = None) -> list[Mention]:
     """``mentions`` with the competencies that phrases state added, and each competency mention
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
-    or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
+    or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
     gives the heading of a place)."""
+    mentions = [m for m in mentions if not _accent_misread(m, language)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -328,6 +329,17 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _accent_misread(mention: Mention, language: str | None) -> bool:
+    """Whether a one-word competency mention meets its entry's variants only once accents are folded
+    ("implique" for "impliqué") while being a word of the language itself: then it is that other word."""
+    surface = mention.surface
+    if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or surface.isupper():
+        return False  # capitals often drop accents ("GERE"), so they say nothing
+    lower = surface.lower()
+    same = [v.lower() for v, _ in mention.entry.variants if stem(fold(v.lower())) == stem(fold(lower))]
+    return bool(same) and all(stem(v) != stem(lower) for v in same) and is_common_word(surface, language)
 
 
 def _ordinary_word(text: str, mention: Mention, language: str | None,
