@@ -62,3 +62,9 @@ def test_a_word_met_only_once_accents_are_folded_is_another_word():
     # "implique" (the verb) is not "impliqué" (involved, a sign of motivation)
     assert "Motivation" not in skill_names("Le projet implique trois équipes réparties sur deux sites.", "fr")
     assert "Motivation" in skill_names("Il est très impliqué dans la vie de son équipe.", "fr")
+
+
+def test_a_pair_several_concepts_claim_lands_on_the_one_its_name_states():
+    # install + hardware is a variant of more than one concept; "Hardware installation" is named by it
+    names = skill_names("Il doit installer le matériel des nouveaux arrivants.", "fr")
+    assert "Hardware installation" in names and "Hardware maintenance" not in names

@@ -139,6 +139,9 @@ class SkillIndex:
         self.variants: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
         self.pairs: dict[tuple[str, str], Entry] = {}
         self.names: dict[str, Entry] = {}
+        # pair → entry → (whether the entry's own name states the pair, how many of its variants do)
+        claims: dict[tuple[str, str], dict[Entry, tuple[bool, int]]] = {}
+        key_pairs: dict[tuple[str, ...], tuple[str, str]] = {}
         for entry in lexicon.of_kind("competency"):
             self.names.setdefault(label_key(entry.name, "scoring"), entry)
             for text, language in entry.variants:
@@ -152,7 +155,18 @@ class SkillIndex:
                     bucket.append((entry, language))
                 pair = self._pair(lemmas, lang)
                 if pair:
-                    self.pairs.setdefault(pair, entry)
+                    key_pairs[key] = pair
+                    named, count = claims.setdefault(pair, {}).get(entry, (False, 0))
+                    claims[pair][entry] = (named or language == "any", count + 1)
+        # a pair several entries claim is the concept its name states ("Hardware installation" for
+        # install + hardware), else the one most of whose variants state it; ties keep lexicon order
+        for pair, by_entry in claims.items():
+            self.pairs[pair] = max(by_entry, key=lambda e: by_entry[e])
+        # and the same words read as a variant name that concept alone
+        for key, pair in key_pairs.items():
+            bucket = self.variants[key]
+            if len(bucket) > 1 and any(e == self.pairs[pair] for e, _ in bucket):
+                bucket[:] = [(e, lang) for e, lang in bucket if e == self.pairs[pair]]
         #: first token of a variant → its longest variant's length: most phrase words start none
         self.reach: dict[str, int] = {}
         for key in self.variants:
