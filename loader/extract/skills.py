@@ -351,9 +351,15 @@ def _accent_misread(mention: Mention, language: str | None) -> bool:
     surface = mention.surface
     if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or surface.isupper():
         return False  # capitals often drop accents ("GERE"), so they say nothing
-    lower = surface.lower()
-    same = [v.lower() for v, _ in mention.entry.variants if stem(fold(v.lower())) == stem(fold(lower))]
-    return bool(same) and all(stem(v) != stem(lower) for v in same) and is_common_word(surface, language)
+    return _folded_only(mention.entry, surface.lower()) and is_common_word(surface, language)
+
+
+@lru_cache(maxsize=50_000)
+def _folded_only(entry: Entry, lower: str) -> bool:
+    """Whether ``lower`` meets some variant of ``entry`` once folded, and none as written (cached:
+    the same words recur in every document)."""
+    same = [v.lower() for v, _ in entry.variants if stem(fold(v.lower())) == stem(fold(lower))]
+    return bool(same) and all(stem(v) != stem(lower) for v in same)
 
 
 def _ordinary_word(text: str, mention: Mention, language: str | None,
