@@ -86,8 +86,14 @@ def words_of(text: str, language: str | None) -> list[Word]:
         if len(raw) <= 2 and folded[end:end + 1] == "'":  # an elided article: "l'", "d'"
             found.append(Word(start, end, "", ""))
             continue
-        found.append(Word(start, end, word_key(match.group()), lemma_key(raw, language)))
+        found.append(Word(start, end, *_keys(match.group(), raw, language)))
     return found
+
+
+@lru_cache(maxsize=200_000)
+def _keys(folded: str, raw: str, language: str) -> tuple[str, str]:
+    """The key and lemma key of one word (cached: the words of a language recur in every document)."""
+    return word_key(folded), lemma_key(raw, language)
 
 
 def clauses(text: str, words: list[Word]) -> list[list[Word]]:

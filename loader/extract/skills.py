@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rolegraph.core.errors import InputError
 from rolegraph.core.paths import LEXICON_DIR
@@ -169,8 +169,45 @@ class SkillIndex:
                 bucket[:] = [(e, lang) for e, lang in bucket if e == self.pairs[pair]]
         #: first token of a variant → its longest variant's length: most phrase words start none
         self.reach: dict[str, int] = {}
+        self._variant_cache: dict[tuple[tuple[str, ...], str], tuple[tuple[Entry, int, int], ...]] = {}
         for key in self.variants:
             self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
+
+    def variant_hits(self, lemmas: tuple[str, ...], language: str) -> tuple[tuple[Entry, int, int], ...]:
+        """The variants read in ``lemmas`` (action-normalised), each with the first and last lemma it
+        covers; cached, since the same phrases recur within and across documents."""
+        key = (lemmas, language)
+        cached = self._variant_cache.get(key)
+        if cached is None:
+            if len(self._variant_cache) > 100_000:  # bound the memory on very long runs
+                self._variant_cache.clear()
+            cached = self._variant_cache[key] = tuple(self._variant_hits(lemmas, language))
+        return cached
+
+    def _variant_hits(self, lemmas: tuple[str, ...], language: str) -> Iterator[tuple[Entry, int, int]]:
+        # the normalised sequence keeps, per token, the range of lemmas it stands for
+        spans: list[tuple[int, int]] = []
+        tokens: list[str] = []
+        hits = {h.first: h for h in self.grammar.hits(lemmas, "action", language)}
+        i = 0
+        while i < len(lemmas):
+            hit = hits.get(i)
+            if hit:
+                tokens.append("@" + hit.concept.id)
+                spans.append((i, hit.last))
+                i = hit.last + 1
+            else:
+                tokens.append(lemmas[i])
+                spans.append((i, i))
+                i += 1
+        normalised = tuple(tokens)
+        for a in range(len(normalised)):
+            # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
+            for b in range(a + 2, min(a + self.reach.get(normalised[a], 0), len(normalised)) + 1):
+                for entry, variant_language in self.variants.get(normalised[a:b], ()):
+                    if variant_language == "fr" and language != "fr":
+                        continue  # French word order read on English lemmas ("tests d'intégration": test, integrate)
+                    yield entry, spans[a][0], spans[b - 1][1]
 
     def normalised(self, lemmas: Sequence[str], language: str) -> tuple[str, ...]:
         """``lemmas`` with each action form replaced by its action, so verb and noun read the same."""
@@ -210,33 +247,8 @@ class Found:
 
 def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
     """Lexicon variants found in ``phrase`` on action-normalised lemmas."""
-    lemmas = phrase.lemmas
-    # the normalised sequence keeps, per token, the range of phrase words it stands for
-    spans: list[tuple[int, int]] = []
-    tokens: list[str] = []
-    hits = {h.first: h for h in index.grammar.hits(lemmas, "action", language)}
-    i = 0
-    while i < len(lemmas):
-        hit = hits.get(i)
-        if hit:
-            tokens.append("@" + hit.concept.id)
-            spans.append((i, hit.last))
-            i = hit.last + 1
-        else:
-            tokens.append(lemmas[i])
-            spans.append((i, i))
-            i += 1
-    found = []
-    tokens_ = tuple(tokens)
-    reach = index.reach
-    for a in range(len(tokens_)):
-        # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
-        for b in range(a + 2, min(a + reach.get(tokens_[a], 0), len(tokens_)) + 1):
-            for entry, variant_language in index.variants.get(tokens_[a:b], ()):
-                if variant_language == "fr" and language != "fr":
-                    continue  # French word order read on English lemmas ("tests d'intégration": test, integrate)
-                found.append(Found(entry, phrase.words[spans[a][0]:spans[b - 1][1] + 1]))
-    return found
+    words = phrase.words
+    return [Found(entry, words[first:last + 1]) for entry, first, last in index.variant_hits(phrase.lemmas, language)]
 
 
 def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
