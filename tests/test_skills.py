@@ -50,3 +50,21 @@ def test_no_composition_across_a_comma():
 def test_bad_input_gives_no_error():
     assert skill_names("", "fr") == set()
     assert isinstance(skill_names("\x00 ;; ,,, et et and", "xx"), set)
+
+
+def test_a_french_variant_does_not_match_english_words_in_french_order():
+    # "tests d'intégration" reads (test, integrate): in English that order is not integration testing
+    assert "Integration testing" not in skill_names("The testing integration dashboard turns red at night.", "en")
+    assert "Integration testing" in skill_names("Il écrit les tests d'intégration du service.", "fr")
+
+
+def test_a_word_met_only_once_accents_are_folded_is_another_word():
+    # "implique" (the verb) is not "impliqué" (involved, a sign of motivation)
+    assert "Motivation" not in skill_names("Le projet implique trois équipes réparties sur deux sites.", "fr")
+    assert "Motivation" in skill_names("Il est très impliqué dans la vie de son équipe.", "fr")
+
+
+def test_a_pair_several_concepts_claim_lands_on_the_one_its_name_states():
+    # install + hardware is a variant of more than one concept; "Hardware installation" is named by it
+    names = skill_names("Il doit installer le matériel des nouveaux arrivants.", "fr")
+    assert "Hardware installation" in names and "Hardware maintenance" not in names

@@ -109,7 +109,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         candidates += [m for m in matcher.find_from(text, stripped, starts, document.language) if m.entry.kind == "role"]
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
-    mentions = refine_skills(text, document.language, lexicon, mentions)  # skills stated by phrases
+    mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
 
     def evidence(mention: Mention) -> Evidence:

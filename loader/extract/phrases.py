@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterator, NamedTuple
 
 import simplemma
@@ -57,7 +57,7 @@ class Phrase:
     words: tuple[Word, ...]
     kind: str = "clause"  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
 
-    @property
+    @cached_property
     def lemmas(self) -> tuple[str, ...]:
         return tuple(w.lemma for w in self.words)
 
@@ -86,8 +86,14 @@ def words_of(text: str, language: str | None) -> list[Word]:
         if len(raw) <= 2 and folded[end:end + 1] == "'":  # an elided article: "l'", "d'"
             found.append(Word(start, end, "", ""))
             continue
-        found.append(Word(start, end, word_key(match.group()), lemma_key(raw, language)))
+        found.append(Word(start, end, *_keys(match.group(), raw, language)))
     return found
+
+
+@lru_cache(maxsize=200_000)
+def _keys(folded: str, raw: str, language: str) -> tuple[str, str]:
+    """The key and lemma key of one word (cached: the words of a language recur in every document)."""
+    return word_key(folded), lemma_key(raw, language)
 
 
 def clauses(text: str, words: list[Word]) -> list[list[Word]]:
@@ -111,6 +117,7 @@ def candidates(text: str, language: str | None, words: list[Word] | None = None,
     """The candidate phrases of ``text`` of the given kinds: each clause, the segments a clause's commas
     and conjunctions cut, and each distributed conjunct of its coordinations."""
     words = words_of(text, language) if words is None else words
+    folded = fold(text)  # once: folding is per character, so a slice of it is the folded slice
     found = []
     for clause in clauses(text, words):
         content = [w for w in clause if w.lemma]
@@ -118,12 +125,13 @@ def candidates(text: str, language: str | None, words: list[Word] | None = None,
             continue
         if "clause" in kinds:
             found.append(_phrase(text, content))
+        segments = _segments(text, folded, clause)
         if "segment" in kinds:
-            for segment in _segments(text, clause):
+            for segment in segments:
                 if any(w.lemma for w in segment):
                     found.append(_phrase(text, [w for w in segment if w.lemma], "segment"))
         if "distributed" in kinds:
-            found += list(_distributed(text, clause))
+            found += list(_distributed(text, folded, segments))
     return found
 
 
@@ -136,9 +144,9 @@ def _phrase(text: str, words: list[Word], kind: str = "clause") -> Phrase:
     return Phrase(start, end, shown, tuple(words), kind)
 
 
-def _distributed(text: str, clause: list[Word]) -> Iterator[Phrase]:
-    """Conjuncts of ``clause`` joined with their shared complement (right) or head (left)."""
-    for run in _coordinations(text, clause):
+def _distributed(text: str, folded: str, segments: list[list[Word]]) -> Iterator[Phrase]:
+    """Conjuncts of a clause (cut into ``segments``) joined with their shared complement (right) or head (left)."""
+    for run in _coordinations(segments):
         first, middle, last = run[0], run[1:-1], run[-1]
         last_content = [w for w in last if w.lemma]
         complement = last_content[1:1 + MAX_COMPLEMENT]
@@ -148,18 +156,18 @@ def _distributed(text: str, clause: list[Word]) -> Iterator[Phrase]:
             for conjunct in [head, *([w for w in m if w.lemma] for m in middle)]:
                 yield _phrase(text, conjunct + complement, kind="distributed")
         first_content = [w for w in first if w.lemma]
-        if len(first_content) >= 2 and all(_starts_with_preposition(text, s) for s in run[1:]):
+        if len(first_content) >= 2 and all(_starts_with_preposition(folded, s) for s in run[1:]):
             head = first_content[-2]  # "tests unitaires, d'intégration et de performance"
             for segment in run[1:]:
                 content = [w for w in segment if w.lemma][:MAX_CONJUNCT]
                 yield _phrase(text, [head, *content], kind="distributed")
 
 
-def _starts_with_preposition(text: str, segment: list[Word]) -> bool:
-    return bool(segment) and fold(text[segment[0].start:segment[0].end]) in PREPOSITIONS
+def _starts_with_preposition(folded: str, segment: list[Word]) -> bool:
+    return bool(segment) and folded[segment[0].start:segment[0].end] in PREPOSITIONS
 
 
-def _segments(text: str, clause: list[Word]) -> list[list[Word]]:
+def _segments(text: str, folded: str, clause: list[Word]) -> list[list[Word]]:
     """``clause`` cut at commas, slashes and conjunctions (which are left out)."""
     segments: list[list[Word]] = [[]]
     previous_end = None
@@ -168,7 +176,7 @@ def _segments(text: str, clause: list[Word]) -> list[list[Word]]:
         previous_end = word.end
         if ("," in gap or "/" in gap) and segments[-1]:
             segments.append([])
-        if fold(text[word.start:word.end]) in CONJUNCTIONS:
+        if folded[word.start:word.end] in CONJUNCTIONS:
             if segments[-1]:
                 segments.append([])
             continue
@@ -176,9 +184,8 @@ def _segments(text: str, clause: list[Word]) -> list[list[Word]]:
     return [s for s in segments if s]
 
 
-def _coordinations(text: str, clause: list[Word]) -> Iterator[list[list[Word]]]:
+def _coordinations(segments: list[list[Word]]) -> Iterator[list[list[Word]]]:
     """Runs of two or more segments whose inner segments are short conjuncts (one or two content words)."""
-    segments = _segments(text, clause)
     i = 0
     while i < len(segments) - 1:
         j = i + 1

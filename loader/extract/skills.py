@@ -12,15 +12,17 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rolegraph.core.errors import InputError
 from rolegraph.core.paths import LEXICON_DIR
 
-from ..labels import label_key
+from ..labels import fold, label_key, stem
 from ..lexicon import Entry, Lexicon
+from .cues import in_skill_context
 from .matcher import Mention
 from .phrases import Phrase, Word, candidates, words_of
+from .words import is_common_word
 
 #: Longest lexicon variant, in content words, looked up in a phrase.
 MAX_WORDS = 8
@@ -29,6 +31,10 @@ MAX_BETWEEN = 2
 #: Whether a composition that names no lexicon concept is reported as a skill of our own. Off: on the
 #: development documents such skills were wrong more often than right (see tests/test_skills.py).
 OWN_SKILLS = False
+#: Languages in which a one-word competency that is a common word needs a skill context (see
+#: loader/extract/cues.py). None by default: on the development documents the rule dropped more
+#: right skills than wrong ones, since annotators count skills named in missions and profiles.
+CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: Endings of English action nouns ("installation", "testing"): such a noun reaches the object after it
 #: only through "of" ("maintenance of the server"), never directly ("training requirements").
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis", "ure")
@@ -59,6 +65,10 @@ class Grammar:
     def __init__(self, concepts: Iterable[Concept]) -> None:
         self.index: dict[tuple[str, str, tuple[str, ...]], list[Concept]] = {}
         self.longest = 1
+        # per (kind, language): lemma sequence → concepts, and the longest form starting with each lemma,
+        # so that a phrase word that starts no form costs one set look-up, not one tuple per size
+        self._forms: dict[tuple[str, str], dict[tuple[str, ...], tuple[Concept, ...]]] = {}
+        self._reach: dict[tuple[str, str], dict[str, int]] = {}
         for concept in concepts:
             for text, language in concept.forms:
                 lemmas = tuple(w.lemma for w in words_of(text, language) if w.lemma)
@@ -67,14 +77,31 @@ class Grammar:
                     if concept not in bucket:
                         bucket.append(concept)
                     self.longest = max(self.longest, len(lemmas))
+        for (kind, language, lemmas), bucket in self.index.items():
+            self._forms.setdefault((kind, language), {})[lemmas] = tuple(bucket)
+            reach = self._reach.setdefault((kind, language), {})
+            reach[lemmas[0]] = max(reach.get(lemmas[0], 0), len(lemmas))
+        self._cache: dict[tuple[tuple[str, ...], str, str], tuple[Hit, ...]] = {}
 
     def hits(self, lemmas: Sequence[str], kind: str, language: str) -> list[Hit]:
         """The ``kind`` concepts in ``lemmas``, longest first where they overlap."""
+        key = (tuple(lemmas), kind, language)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = tuple(self._hits(key[0], kind, language))
+            if len(self._cache) > 100_000:  # phrases repeat within and across documents; bound the memory
+                self._cache.clear()
+        return list(cached)
+
+    def _hits(self, lemmas: tuple[str, ...], kind: str, language: str) -> list[Hit]:
+        forms = self._forms.get((kind, language), {})
+        reach = self._reach.get((kind, language), {})
         found: list[Hit] = []
         i = 0
         while i < len(lemmas):
-            for size in range(min(self.longest, len(lemmas) - i), 0, -1):
-                concepts = self.index.get((kind, language, tuple(lemmas[i:i + size])))
+            longest = reach.get(lemmas[i], 0)
+            for size in range(min(longest, len(lemmas) - i), 0, -1):
+                concepts = forms.get(lemmas[i:i + size])
                 if concepts:
                     found += [Hit(c, i, i + size - 1) for c in concepts]
                     i += size
@@ -112,6 +139,9 @@ class SkillIndex:
         self.variants: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
         self.pairs: dict[tuple[str, str], Entry] = {}
         self.names: dict[str, Entry] = {}
+        # pair → entry → (whether the entry's own name states the pair, how many of its variants do)
+        claims: dict[tuple[str, str], dict[Entry, tuple[bool, int]]] = {}
+        key_pairs: dict[tuple[str, ...], tuple[str, str]] = {}
         for entry in lexicon.of_kind("competency"):
             self.names.setdefault(label_key(entry.name, "scoring"), entry)
             for text, language in entry.variants:
@@ -125,7 +155,59 @@ class SkillIndex:
                     bucket.append((entry, language))
                 pair = self._pair(lemmas, lang)
                 if pair:
-                    self.pairs.setdefault(pair, entry)
+                    key_pairs[key] = pair
+                    named, count = claims.setdefault(pair, {}).get(entry, (False, 0))
+                    claims[pair][entry] = (named or language == "any", count + 1)
+        # a pair several entries claim is the concept its name states ("Hardware installation" for
+        # install + hardware), else the one most of whose variants state it; ties keep lexicon order
+        for pair, by_entry in claims.items():
+            self.pairs[pair] = max(by_entry, key=lambda e: by_entry[e])
+        # and the same words read as a variant name that concept alone
+        for key, pair in key_pairs.items():
+            bucket = self.variants[key]
+            if len(bucket) > 1 and any(e == self.pairs[pair] for e, _ in bucket):
+                bucket[:] = [(e, lang) for e, lang in bucket if e == self.pairs[pair]]
+        #: first token of a variant → its longest variant's length: most phrase words start none
+        self.reach: dict[str, int] = {}
+        self._variant_cache: dict[tuple[tuple[str, ...], str], tuple[tuple[Entry, int, int], ...]] = {}
+        for key in self.variants:
+            self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
+
+    def variant_hits(self, lemmas: tuple[str, ...], language: str) -> tuple[tuple[Entry, int, int], ...]:
+        """The variants read in ``lemmas`` (action-normalised), each with the first and last lemma it
+        covers; cached, since the same phrases recur within and across documents."""
+        key = (lemmas, language)
+        cached = self._variant_cache.get(key)
+        if cached is None:
+            if len(self._variant_cache) > 100_000:  # bound the memory on very long runs
+                self._variant_cache.clear()
+            cached = self._variant_cache[key] = tuple(self._variant_hits(lemmas, language))
+        return cached
+
+    def _variant_hits(self, lemmas: tuple[str, ...], language: str) -> Iterator[tuple[Entry, int, int]]:
+        # the normalised sequence keeps, per token, the range of lemmas it stands for
+        spans: list[tuple[int, int]] = []
+        tokens: list[str] = []
+        hits = {h.first: h for h in self.grammar.hits(lemmas, "action", language)}
+        i = 0
+        while i < len(lemmas):
+            hit = hits.get(i)
+            if hit:
+                tokens.append("@" + hit.concept.id)
+                spans.append((i, hit.last))
+                i = hit.last + 1
+            else:
+                tokens.append(lemmas[i])
+                spans.append((i, i))
+                i += 1
+        normalised = tuple(tokens)
+        for a in range(len(normalised)):
+            # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
+            for b in range(a + 2, min(a + self.reach.get(normalised[a], 0), len(normalised)) + 1):
+                for entry, variant_language in self.variants.get(normalised[a:b], ()):
+                    if variant_language == "fr" and language != "fr":
+                        continue  # French word order read on English lemmas ("tests d'intégration": test, integrate)
+                    yield entry, spans[a][0], spans[b - 1][1]
 
     def normalised(self, lemmas: Sequence[str], language: str) -> tuple[str, ...]:
         """``lemmas`` with each action form replaced by its action, so verb and noun read the same."""
@@ -165,29 +247,8 @@ class Found:
 
 def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
     """Lexicon variants found in ``phrase`` on action-normalised lemmas."""
-    lemmas = phrase.lemmas
-    # the normalised sequence keeps, per token, the range of phrase words it stands for
-    spans: list[tuple[int, int]] = []
-    tokens: list[str] = []
-    hits = {h.first: h for h in index.grammar.hits(lemmas, "action", language)}
-    i = 0
-    while i < len(lemmas):
-        hit = hits.get(i)
-        if hit:
-            tokens.append("@" + hit.concept.id)
-            spans.append((i, hit.last))
-            i = hit.last + 1
-        else:
-            tokens.append(lemmas[i])
-            spans.append((i, i))
-            i += 1
-    found = []
-    for a in range(len(tokens)):
-        # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
-        for b in range(a + 2, min(a + MAX_WORDS, len(tokens)) + 1):
-            for entry, variant_language in index.variants.get(tuple(tokens[a:b]), ()):
-                found.append(Found(entry, phrase.words[spans[a][0]:spans[b - 1][1] + 1]))
-    return found
+    words = phrase.words
+    return [Found(entry, words[first:last + 1]) for entry, first, last in index.variant_hits(phrase.lemmas, language)]
 
 
 def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
@@ -247,9 +308,15 @@ def _own_skill(name: str) -> Entry:
                  attrs={"type": "skill", "own": True})
 
 
-def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention]) -> list[Mention]:
+def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention],
+           section_at: Callable[[int], str | None] | None = None) -> list[Mention]:
     """``mentions`` with the competencies that phrases state added, and each competency mention
-    dropped whose words all lie inside a composed action or object, or inside a longer competency."""
+    dropped whose words all lie inside a composed action or object, or inside a longer competency,
+    or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
+    gives the heading of a place)."""
+    mentions = [m for m in mentions if not _accent_misread(m, language)]
+    if language in CONTEXT_LANGUAGES:
+        mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
     index = index_for(lexicon)
     found: list[Found] = []
@@ -288,6 +355,33 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _accent_misread(mention: Mention, language: str | None) -> bool:
+    """Whether a one-word competency mention meets its entry's variants only once accents are folded
+    ("implique" for "impliqué") while being a word of the language itself: then it is that other word."""
+    surface = mention.surface
+    if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or surface.isupper():
+        return False  # capitals often drop accents ("GERE"), so they say nothing
+    return _folded_only(mention.entry, surface.lower()) and is_common_word(surface, language)
+
+
+@lru_cache(maxsize=50_000)
+def _folded_only(entry: Entry, lower: str) -> bool:
+    """Whether ``lower`` meets some variant of ``entry`` once folded, and none as written (cached:
+    the same words recur in every document)."""
+    same = [v.lower() for v, _ in entry.variants if stem(fold(v.lower())) == stem(fold(lower))]
+    return bool(same) and all(stem(v) != stem(lower) for v in same)
+
+
+def _ordinary_word(text: str, mention: Mention, language: str | None,
+                   section_at: Callable[[int], str | None] | None) -> bool:
+    """Whether a competency mention is one common word of the language ("motivation") standing
+    where no skill is stated: there it is most often the ordinary word, not the skill."""
+    if mention.entry.kind != "competency" or any(c.isspace() for c in mention.surface):
+        return False
+    return is_common_word(mention.surface, language) and \
+        not in_skill_context(text, mention.start, mention.end, section_at)
 
 
 def _names_composition(mention: Mention, found: list[Found]) -> bool:
