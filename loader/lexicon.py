@@ -1,7 +1,8 @@
 """The curated lexicon of data/lexicon: entries with canonical names, fr/en variants and attributes.
 
-Loaded once per process (``load_lexicon`` is cached); malformed entries raise ``InputError``
-naming the file and the entry.
+Loaded once per process (``load_lexicon`` is cached) and validated as it loads (loader/lexicon_schema.py):
+an unknown key, category, level or kind, a missing key, a value of the wrong type, a duplicate id or
+a reference to no entry raises ``InputError`` naming the file and line.
 """
 from __future__ import annotations
 
@@ -14,23 +15,19 @@ from pathlib import Path
 from rolegraph.core.paths import LEXICON_DIR
 from rolegraph.core.errors import InputError
 
-#: TOML table name → (file, required kind-specific keys).
-TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "role": ("roles.toml", ()),
-    "competency": ("competencies.toml", ("type",)),
-    "tool": ("tools.toml", ("category",)),
-    "degree": ("qualifications.toml", ("level",)),
-    "field": ("qualifications.toml", ()),
-    "diploma": ("qualifications.toml", ("level",)),
-    "training": ("qualifications.toml", ("type",)),
-    "certification": ("qualifications.toml", ()),
-    "organisation": ("qualifications.toml", ()),
-    "employer": ("employers.toml", ()),
+from .lexicon_schema import Locator, Problem, check_document, check_references, syntax_problem
+
+#: TOML table name → the file that holds it (composition.toml: the grammar of loader/extract/skills.py).
+FILES: dict[str, str] = {
+    "role": "roles.toml", "competency": "competencies.toml", "tool": "tools.toml",
+    "degree": "qualifications.toml", "field": "qualifications.toml", "diploma": "qualifications.toml",
+    "training": "qualifications.toml", "certification": "qualifications.toml",
+    "organisation": "qualifications.toml", "employer": "employers.toml",
+    "action": "composition.toml", "object": "composition.toml",
 }
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Tables whose rows are lexicon entries (the others are the composition grammar's).
+ENTRY_TABLES = tuple(t for t, f in FILES.items() if f != "composition.toml")
 _COMMON = ("id", "name", "en", "fr", "esco", "rome", "exact_case")
-
-
 @dataclass(frozen=True)
 class Entry:
     kind: str
@@ -42,6 +39,8 @@ class Entry:
     rome: tuple[str, ...] = ()
     exact_case: bool = False
     attrs: dict = field(default_factory=dict, hash=False, compare=False)
+    #: The file and line of the entry's table header, for errors about it.
+    where: tuple[str, int | None] = field(default=("", None), hash=False, compare=False, repr=False)
 
     def get(self, key: str, default=None):
         return self.attrs.get(key, default)
@@ -87,39 +86,59 @@ class Lexicon:
 
 
 def read_entries(folder: Path) -> list[Entry]:
-    entries: list[Entry] = []
-    seen: set[tuple[str, str]] = set()
-    files = sorted({file for file, _ in TABLES.values()})
-    for file in files:
-        path = folder / file
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise InputError(f"cannot read lexicon file: {exc}", file=str(path)) from exc
-        for table, rows in document.items():
-            if table not in TABLES or TABLES[table][0] != file:
-                raise InputError(f"unknown table [[{table}]] in lexicon", file=str(path))
-            for position, row in enumerate(rows, 1):
-                entries.append(_entry(path, table, position, row, seen))
+    """The entries of the lexicon in ``folder``; ``InputError`` names the file and line of the first
+    problem (``check_lexicon`` lists them all)."""
+    entries, problems = _read(folder)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: run `rolegraph check`)" if len(problems) > 1 else ""
+        raise InputError(f"lexicon: {first.message}{more}", file=first.file, line=first.line)
     return entries
 
 
-def _entry(path: Path, table: str, position: int, row: dict, seen: set) -> Entry:
-    where = dict(file=str(path), entry=f"[[{table}]] #{position} {row.get('id', '')}".strip())
-    missing = [k for k in ("id", "name", *TABLES[table][1]) if k not in row]
-    if missing:
-        raise InputError(f"lexicon entry lacks {', '.join(missing)}", **where)
-    if not _SLUG.match(row["id"]):
-        raise InputError(f"lexicon id {row['id']!r} is not a lower-case slug", **where)
-    if (table, row["id"]) in seen:
-        raise InputError(f"duplicate lexicon id {row['id']!r}", **where)
-    seen.add((table, row["id"]))
+def check_lexicon(folder: str | Path | None = None) -> list[Problem]:
+    """Every problem of the lexicon in ``folder`` (data/lexicon by default), each with its file and line;
+    an empty list means the lexicon is sound."""
+    return _read(Path(folder) if folder else LEXICON_DIR)[1]
+
+
+def _read(folder: Path) -> tuple[list[Entry], list[Problem]]:
+    problems: list[Problem] = []
+    parsed: list[tuple[str, Locator, dict]] = []
+    for file in sorted(set(FILES.values())):
+        path = folder / file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            problems.append(Problem(str(path), None, f"cannot read lexicon file: {exc.strerror or exc}"))
+            continue
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[:exc.start].count(b"\n") + 1
+            problems.append(Problem(str(path), line, f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+            continue
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(syntax_problem(str(path), exc))
+            continue
+        lines = Locator(text)
+        problems += check_document(str(path), lines, document, {t for t, f in FILES.items() if f == file})
+        parsed.append((str(path), lines, document))
+    problems += check_references(parsed)
+    if problems:
+        return [], sorted(problems, key=lambda p: (p.file, p.line or 0))
+    return [_entry(table, row, (path, lines.entry(table, position)))
+            for path, lines, document in parsed for table, rows in document.items() if table in ENTRY_TABLES
+            for position, row in enumerate(rows, 1)], []
+
+
+def _entry(table: str, row: dict, where: tuple[str, int | None]) -> Entry:
     return Entry(
         kind=table, id=row["id"], name=row["name"],
         en=tuple(row.get("en", ())), fr=tuple(row.get("fr", ())),
         esco=tuple(row.get("esco", ())), rome=tuple(str(c) for c in row.get("rome", ())),
         exact_case=bool(row.get("exact_case", False)),
-        attrs={k: v for k, v in row.items() if k not in _COMMON},
+        attrs={k: v for k, v in row.items() if k not in _COMMON}, where=where,
     )
 
 

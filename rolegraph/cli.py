@@ -6,15 +6,18 @@ to the exit codes of ``EXIT_CODES`` (documented in the README).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import wraps
 
 import click
 
 from . import __version__
-from .core.errors import EXIT_CODES, InputError, RolegraphError, UsageError, ValidationFailed
+from click.core import ParameterSource
+
+from .core.errors import EXIT_CODES, InputError, RolegraphError, SettingError, UsageError, ValidationFailed
 from .core.formats import DOWNLOADS
-from .core.settings import BY_NAME, defaults
+from .core.settings import BY_NAME, IRI, Setting, defaults
 from .querying import RENDERINGS, render, run_local, run_remote
 
 
@@ -32,18 +35,85 @@ def _fail(error: RolegraphError) -> None:
 
 
 def handled(command):
-    """Map rolegraph errors to their exit codes instead of tracebacks."""
+    """Map rolegraph errors to their exit codes instead of tracebacks. The settings of the environment
+    are read here, when a command runs, so that ``--help`` works whatever the environment holds."""
     @wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            _settings(click.get_current_context())
             return command(*args, **kwargs)
         except RolegraphError as error:
             _fail(error)
     return wrapper
 
 
+def _settings(ctx: click.Context) -> dict:
+    """The settings of this run, completed in place in the root context's object: the global options
+    (``--store``, ``--base-iri``), then every other setting from the environment; ``SettingError`` names
+    a value of the wrong form and where it came from."""
+    root = ctx.find_root()
+    obj = root.obj
+    if BY_NAME.keys() - obj.keys():
+        given = {}
+        for name, raw in obj.items():
+            source = root.get_parameter_source(name)
+            if isinstance(raw, str) and source is not ParameterSource.DEFAULT:
+                flag = None if source is ParameterSource.ENVIRONMENT else "--" + name.replace("_", "-")
+                given[name] = BY_NAME[name].parse(raw, flag)
+        overridden = {BY_NAME[name].env for name in obj}
+        obj.update({**defaults({k: v for k, v in os.environ.items() if k not in overridden}), **obj, **given})
+    return obj
+
+
+class SettingType(click.ParamType):
+    """A click type that parses an option's value as its setting does, so that an option and its
+    environment variable take the same form and a wrong value is named with where it came from."""
+
+    def __init__(self, setting: Setting) -> None:
+        self.setting = setting
+        self.name = setting.form.word
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):  # a default, already a value
+            return value
+        try:
+            return self.setting.parse(value)
+        except SettingError as error:
+            from_env = ctx is not None and param is not None and \
+                ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT
+            self.fail(error.message if from_env else f"{value!r} is not {self.setting.form.expects}", param, ctx)
+
+
+class IriType(click.ParamType):
+    """An absolute IRI (a named graph's name)."""
+
+    name = "iri"
+
+    def convert(self, value, param, ctx):
+        try:
+            return IRI.parse(value)
+        except ValueError:
+            self.fail(f"{value!r} is not {IRI.expects}", param, ctx)
+
+
+class EndpointType(click.ParamType):
+    """The http(s) URL of a SPARQL endpoint."""
+
+    name = "url"
+
+    def convert(self, value, param, ctx):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+            self.fail(f"{value!r} is not the http or https URL of a SPARQL endpoint "
+                      "(such as http://127.0.0.1:8080/sparql)", param, ctx)
+        return value
+
+
 def _option(name: str, *flags: str, **extra):
     setting = BY_NAME[name]
+    extra.setdefault("type", SettingType(setting))
     return click.option(*flags, name, envvar=setting.env, default=setting.default, show_default=True,
                         help=f"{setting.help} [env {setting.env}]", **extra)
 
@@ -53,12 +123,12 @@ EPILOG = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODE
 
 @click.group(epilog=EPILOG)
 @click.version_option(__version__, prog_name="rolegraph")
-@_option("store", "--store", type=click.Path(file_okay=False))
-@_option("base_iri", "--base-iri")
+@_option("store", "--store", type=str)  # parsed by _settings, so that --help works whatever they hold
+@_option("base_iri", "--base-iri", type=str)
 @click.pass_context
 def main(ctx: click.Context, store: str, base_iri: str) -> None:
     """rolegraph: a knowledge graph of job roles, skills, tools and trainings."""
-    ctx.obj = {**defaults(), "store": store, "base_iri": base_iri}
+    ctx.obj = {"store": store, "base_iri": base_iri}  # the other settings: _settings, when a command runs
 
 
 # ---------------------------------------------------------------- loader commands
@@ -79,7 +149,7 @@ def _lexicon(obj, vocabularies):
 @click.argument("docs", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 @_vocabulary
-@_option("max_document_bytes", "--max-document-bytes", type=click.IntRange(1))
+@_option("max_document_bytes", "--max-document-bytes")
 @click.pass_obj
 @handled
 def build(obj, docs, as_json, vocabularies, max_document_bytes):
@@ -222,11 +292,19 @@ def validate(obj, files):
 
 @main.command()
 @click.option("--reasoner/--no-reasoner", default=True, help="Also run HermiT (needs Java).")
+@click.option("--lexicon", "lexicon_dir", type=click.Path(exists=True, file_okay=False),
+              help="Check the lexicon of this folder (default: the lexicon rolegraph reads, data/lexicon).")
 @handled
-def check(reasoner):
-    """Check the ontology: the SPARQL quality checks, then HermiT consistency and classification."""
+def check(reasoner, lexicon_dir):
+    """Check the lexicon (every file against its schema: each problem with its file and line) and the
+    ontology (the SPARQL quality checks, then HermiT consistency and classification)."""
+    from rolegraph.loader.lexicon import check_lexicon
     from rolegraph.loader.quality import reason, run_checks
 
+    problems = check_lexicon(lexicon_dir)
+    for problem in problems:
+        click.echo(f"lexicon: {problem}")
+    click.echo(f"lexicon: {len(problems)} problem(s)")
     failures = run_checks()
     for failure in failures:
         click.echo(f"failed: {failure}")
@@ -236,9 +314,9 @@ def check(reasoner):
                    f"{len(result.unsatisfiable)} unsatisfiable class(es)")
         if not result.consistent or result.unsatisfiable:
             sys.exit(1)
-    if failures:
+    if failures or problems:
         sys.exit(1)
-    click.echo("ontology checks passed")
+    click.echo("lexicon and ontology checks passed")
 
 
 # ---------------------------------------------------------------- store commands
@@ -250,7 +328,8 @@ def import_():
 
 @import_.command(name="rdf")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--graph", "graph_iri_", help="Named graph for triples (default: one graph per file under the base IRI).")
+@click.option("--graph", "graph_iri_", type=IriType(),
+              help="Named graph for triples (default: one graph per file under the base IRI).")
 @click.pass_obj
 @handled
 def import_rdf(obj, files, graph_iri_):
@@ -324,13 +403,13 @@ def link(obj):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--production", is_flag=True,
               help="Serve with granian, a production HTTP server, instead of Flask's development server.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1),
               help="Request threads of the production server (requests in flight at once).")
-@_option("query_workers", "--workers", type=click.IntRange(1))
-@_option("query_timeout", "--timeout", type=click.FloatRange(min=0, min_open=True))
+@_option("query_workers", "--workers")
+@_option("query_timeout", "--timeout")
 @click.pass_obj
 @handled
 def serve(obj, host, port, production, threads, query_workers, query_timeout):
@@ -342,6 +421,7 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     from .core.store import open_store
 
     open_store(obj).open()  # fail now, clearly, if nothing was built
+    _can_listen(host, port)
     settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout}
     click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql "
                f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)
@@ -355,11 +435,30 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     serve_production(settings, host, port, threads)
 
 
+def _can_listen(host: str, port: int) -> None:
+    """Raise ``UsageError`` naming the address when the server could not listen on it (an unknown host,
+    a port in use or not ours to take), before a server starts and fails with a bare OS message."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {host!r}: unknown host ({exc})", parameter="host") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", parameter="port") from exc
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query.")
 @click.option("--sparql", "text", help="Run this SPARQL text instead of a named query.")
-@click.option("--endpoint", help="Run against a remote SPARQL endpoint (through SPARQLWrapper) instead of the store.")
+@click.option("--endpoint", type=EndpointType(),
+              help="Run against a remote SPARQL endpoint (through SPARQLWrapper) instead of the store.")
 @click.option("--format", "fmt", type=click.Choice(list(RENDERINGS)), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.pass_obj
@@ -392,7 +491,7 @@ def query(obj, name, params, text, endpoint, fmt, list_):
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice([f.name for f in DOWNLOADS]), default="ttl", show_default=True)
-@click.option("--graph", "graph_", help="Export only this named graph.")
+@click.option("--graph", "graph_", type=IriType(), help="Export only this named graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: standard output).")
 @click.pass_obj
 @handled
@@ -400,7 +499,10 @@ def export(obj, fmt, graph_, output):
     """Export the published dataset (or one graph) in an RDF format."""
     from .core.export import export as run
 
-    target = open(output, "wb") if output else sys.stdout.buffer
+    try:
+        target = open(output, "wb") if output else sys.stdout.buffer
+    except OSError as exc:
+        raise InputError(f"cannot write the export: {exc.strerror or exc}", file=output) from exc
     try:
         run(obj["store"], fmt, graph_, target)
     finally:

@@ -35,6 +35,13 @@ class UsageError(RolegraphError):
     http_status = 400
 
 
+class SettingError(UsageError):
+    """A setting (from the environment, or the option that sets it) has a value of the wrong form;
+    ``setting`` and ``env`` name it, ``expected`` says the form it takes."""
+
+    code = "setting"
+
+
 class InputError(RolegraphError):
     """An input file cannot be read or understood; ``file`` (and ``line`` when known) say where."""
 
@@ -132,8 +139,8 @@ class NotFound(RolegraphError):
 #: Exit codes of the CLI, documented in the README (a test keeps them in step).
 EXIT_CODES = {
     0: "success",
-    1: "validation failed: SHACL violations, nothing published",
-    2: "usage or input error (bad option, unreadable or unsupported file, unknown name)",
+    1: "validation failed: SHACL violations (nothing published), or problems found by `check`",
+    2: "usage or input error (bad option or setting, unreadable or unsupported file, unknown name)",
     3: "store error: missing, locked by another writer, or unreadable",
     4: "query error: SPARQL syntax or parameter error",
 }

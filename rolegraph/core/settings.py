@@ -5,11 +5,84 @@ config keys, so a deployment configures the loader and the server in one vocabul
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
+from rolegraph.core.errors import SettingError
 from rolegraph.core.naming import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class Form:
+    """The form a setting's value takes: ``parse`` turns the text into the value, or raises ``ValueError``;
+    ``expects`` describes the form in errors ("a whole number ≥ 1")."""
+
+    expects: str
+    parse: Callable[[str], Any]
+    #: One word for the value in usage lines (click's metavar).
+    word: str = "text"
+    #: A secret's value is never repeated in an error.
+    secret: bool = False
+
+
+def _count(minimum: int) -> Form:
+    def parse(text: str) -> int:
+        value = int(text.strip())
+        if value < minimum:
+            raise ValueError(text)
+        return value
+    return Form(f"a whole number ≥ {minimum}", parse, "integer")
+
+
+def _number(minimum: float, *, above: bool = False) -> Form:
+    def parse(text: str) -> float:
+        value = float(text.strip())
+        if not math.isfinite(value) or value < minimum or (above and value == minimum):
+            raise ValueError(text)
+        return value
+    return Form(f"a number {'>' if above else '≥'} {minimum:g}", parse, "number")
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _flag(text: str) -> bool:
+    word = text.strip().lower()
+    if word not in _TRUE + _FALSE:
+        raise ValueError(text)
+    return word in _TRUE
+
+
+def _iri(text: str) -> str:
+    if not _SCHEME.match(text):
+        raise ValueError(text)
+    import pyoxigraph as ox
+
+    ox.NamedNode(text)  # raises ValueError on a character an IRI cannot hold
+    return text
+
+
+def _folder(text: str) -> str:
+    if "\0" in text or (os.path.exists(text) and not os.path.isdir(text)):
+        raise ValueError(text)
+    return text
+
+
+def _token(text: str) -> str:
+    if any(c.isspace() or not c.isprintable() for c in text):
+        raise ValueError(text)
+    return text
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+TEXT = Form("text", str)
+FOLDER = Form("the path of a folder (not of a file)", _folder, "directory")
+IRI = Form("an absolute IRI, such as https://example.org/id/", _iri, "iri")
+FLAG = Form("one of " + ", ".join(_TRUE + _FALSE), _flag, "boolean")
+TOKEN = Form("text without spaces or control characters", _token, secret=True)
 
 
 @dataclass(frozen=True)
@@ -18,52 +91,67 @@ class Setting:
     env: str
     default: Any
     help: str
-    parse: Callable[[str], Any] = str
+    form: Form = TEXT
 
-
-def _flag(text: str) -> bool:
-    return text.strip().lower() in ("1", "true", "yes", "on")
+    def parse(self, text: str, source: str | None = None) -> Any:
+        """The value ``text`` stands for, or ``SettingError`` naming the setting, where the text came from
+        (``source``: its environment variable by default) and the form expected."""
+        try:
+            return self.form.parse(text)
+        except ValueError:
+            shown = "(its value not shown)" if self.form.secret else repr(text)
+            raise SettingError(f"{source or self.env}={shown} is not valid: expected {self.form.expects} "
+                               f"(setting {self.name})", setting=self.name, env=self.env,
+                               value=None if self.form.secret else text, expected=self.form.expects) from None
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "ROLEGRAPH_STORE", os.path.join("data", "build", "store"),
-            "Folder of the embedded on-disk store (created by the first build or import)."),
+            "Folder of the embedded on-disk store (created by the first build or import).", FOLDER),
     Setting("base_iri", "ROLEGRAPH_BASE_IRI", DEFAULT_BASE,
-            "Base IRI under which entity, document and graph IRIs are minted."),
+            "Base IRI under which entity, document and graph IRIs are minted.", IRI),
     Setting("max_document_bytes", "ROLEGRAPH_MAX_DOCUMENT_BYTES", 2_000_000,
             "Largest document file a build reads; bigger files are refused with an error naming them "
-            "(a job profile is a few kB; 2 MB of dense text already took 55 s to build).", int),
+            "(a job profile is a few kB; 2 MB of dense text already took 55 s to build).", _count(1)),
     Setting("query_timeout", "ROLEGRAPH_QUERY_TIMEOUT", 10.0,
-            "Seconds a SPARQL query may run before it is stopped.", float),
+            "Seconds a SPARQL query may run before it is stopped.", _number(0, above=True)),
     Setting("max_rows", "ROLEGRAPH_MAX_ROWS", 10000,
             "Most result rows (or triples) a query returns over HTTP; the rest is cut and the "
-            "X-Rolegraph-Truncated header says so.", int),
+            "X-Rolegraph-Truncated header says so.", _count(1)),
     Setting("update_token", "ROLEGRAPH_UPDATE_TOKEN", None,
-            "Bearer token that enables SPARQL updates over HTTP; updates are refused without it."),
+            "Bearer token that enables SPARQL updates over HTTP; updates are refused without it.", TOKEN),
     Setting("allow_service", "ROLEGRAPH_ALLOW_SERVICE", False,
-            "Allow SERVICE and LOAD in queries (server-side requests); off by default.", _flag),
+            "Allow SERVICE and LOAD in queries (server-side requests); off by default.", FLAG),
     Setting("query_workers", "ROLEGRAPH_QUERY_WORKERS", os.cpu_count() or 2,
             "Worker processes that evaluate SPARQL queries (a query past its time limit is killed "
-            "with its worker).", int),
+            "with its worker).", _count(1)),
     Setting("max_worker_rss_mb", "ROLEGRAPH_MAX_WORKER_RSS_MB", 1024.0,
             "Resident memory (MB) past which a query worker is replaced by a fresh one, checked when "
             "its answer arrives; a bound on whatever grows in a worker (its store caches level off "
-            "well below); 0 turns it off.", float),
+            "well below); 0 turns it off.", _number(0)),
     Setting("max_request_bytes", "ROLEGRAPH_MAX_REQUEST_BYTES", 1_000_000,
-            "Largest request body, and largest query string of a GET, the server reads (413/414 beyond).", int),
+            "Largest request body, and largest query string of a GET, the server reads (413/414 beyond).", _count(1)),
     Setting("result_cache_mb", "ROLEGRAPH_RESULT_CACHE_MB", 64.0,
             "Memory for serialised query results, reused until the next build is published; 0 turns it off.",
-            float),
+            _number(0)),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def defaults(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Every setting's value from the environment, or its default."""
+def defaults(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting's value from the environment, or its default; ``SettingError`` names every variable
+    whose value has the wrong form."""
     environ = os.environ if environ is None else environ
-    values = {}
+    values, errors = {}, []
     for s in SETTINGS:
         raw = environ.get(s.env)
-        values[s.name] = s.default if raw in (None, "") else s.parse(raw)
+        try:
+            values[s.name] = s.default if raw in (None, "") else s.parse(raw)
+        except SettingError as error:
+            errors.append(error)
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise SettingError("; ".join(e.message for e in errors), setting=", ".join(e.details["setting"] for e in errors))
     return values
