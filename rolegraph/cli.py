@@ -269,16 +269,16 @@ def validate(obj, files):
 
     from .core.store import open_store
 
+    import pyoxigraph as ox
+
+    from rolegraph.loader.imports import read_rdf
+
     graph = Graph()
     if files:
         for path in files:
-            try:
-                graph.parse(path)
-            except Exception as exc:  # rdflib raises many parser-specific types
-                raise InputError(f"cannot parse RDF: {exc}", file=path) from exc
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in read_rdf(path)[1]]
+            graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     else:
-        import pyoxigraph as ox
-
         snapshot = open_store(obj).open()
         data = snapshot.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node(graph_iri(obj["base_iri"], FICHES_GRAPH)))
         graph.parse(data=data, format="nt")

@@ -123,8 +123,10 @@ def read_csv(path: str | Path, problems: list[RowProblem], required: tuple[str, 
         raise InputError(f"{path.name}: unreadable header: {exc}", file=label, line=1) from exc
     missing = [column for column in required if column not in header]
     if missing:
-        raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)}; its header is "
-                         f"{', '.join(header)}", file=label, line=1)
+        shown = ", ".join(header)
+        shown = shown if len(shown) <= 200 and shown.isprintable() else ascii(shown[:200]) + "…"  # binary garbage
+        raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)}; its header is {shown}",
+                         file=label, line=1)
     previous = reader.line_num
     while True:
         start = previous + 1

@@ -37,8 +37,12 @@ def esco_graph(language: str, third_party: bool = False) -> str:
 
 
 def import_graph(stem: str) -> str:
-    """The name of the graph that ``rolegraph import rdf`` fills from a file of triples named ``stem``."""
-    return f"import/{stem}"
+    """The name of the graph that ``rolegraph import rdf`` fills from a file of triples named ``stem``;
+    characters an IRI cannot hold (a space, ``<``, ``"``…) and ``%``, ``#``, ``?`` are percent-encoded."""
+    return "import/" + _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode("utf-8", "surrogateescape")), stem)
+
+
+_IRI_UNSAFE = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`%#?\ud800-\udfff]')
 
 
 def rome_iri(base: str, kind: str, code: str) -> str:
