@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from rolegraph.core.errors import InputError
+from rolegraph.core.errors import NOT_REGULAR, InputError
 from rolegraph.core.settings import BY_NAME
 
 from .language import READ, detect_language
@@ -318,7 +318,7 @@ def _read_bytes(path: Path, name: str, limit: int) -> bytes:
         with os.fdopen(fd, "rb") as handle:
             status = os.fstat(handle.fileno())
             if not stat.S_ISREG(status.st_mode):
-                raise InputError("not a regular file (a device, FIFO or socket)", file=name)
+                raise InputError(NOT_REGULAR, file=name)
             if status.st_size > limit:
                 raise InputError(f"file too large ({status.st_size} bytes; the limit is {limit})", file=name)
             data = handle.read(limit + 1)

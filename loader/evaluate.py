@@ -188,8 +188,16 @@ def evaluate(predictions: list[dict], gold_dir: str | Path) -> Evaluation:
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise InputError(f"no gold annotation for {predicted['doc']}", file=str(gold_path)) from exc
+        except OSError as exc:
+            raise InputError(f"cannot read gold annotation: {exc.strerror or exc}", file=str(gold_path)) from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"gold annotation is not UTF-8 text: {exc.reason} at byte {exc.start}",
+                             file=str(gold_path)) from exc
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed gold annotation: {exc.msg}", file=str(gold_path), line=exc.lineno) from exc
+        if not isinstance(gold, dict):
+            raise InputError(f"malformed gold annotation: a JSON object expected, not {type(gold).__name__}",
+                             file=str(gold_path), line=1)
         document = DocumentScore(predicted["doc"], gold.get("lang") or predicted.get("lang") or "unknown",
                                  {c: score_items(_items(predicted, c), _items(gold, c), predicted["doc"], c)
                                   for c in CATEGORIES})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rolegraph.core.naming import graph_iri, import_graph
-from rolegraph.core.errors import InputError
+from rolegraph.core.errors import InputError, require_regular
 from rolegraph.core.store import Store, open_store
 
 from .publish import PublishResult
@@ -30,6 +30,7 @@ def read_rdf(path: str | os.PathLike) -> tuple[ox.RdfFormat, list[ox.Quad]]:
         raise InputError(f"unknown RDF file extension {path.suffix!r}; expected .ttl, .nt, .nq, .trig, .rdf, "
                          ".owl, .jsonld", file=str(path))
     try:
+        require_regular(path)
         with open(path, "rb") as handle:
             return fmt, list(ox.parse(handle, format=fmt, base_iri=path.resolve().as_uri()))
     except OSError as exc:

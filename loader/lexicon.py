@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rolegraph.core.paths import LEXICON_DIR
-from rolegraph.core.errors import InputError
+from rolegraph.core.errors import NOT_REGULAR, InputError
 
 from .lexicon_schema import Locator, Problem, check_document, check_references, syntax_problem
 
@@ -107,6 +107,9 @@ def _read(folder: Path) -> tuple[list[Entry], list[Problem]]:
     parsed: list[tuple[str, Locator, dict]] = []
     for file in sorted(set(FILES.values())):
         path = folder / file
+        if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+            problems.append(Problem(str(path), None, NOT_REGULAR))
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:

@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from rolegraph.core.errors import InputError
+from rolegraph.core.errors import InputError, require_regular
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def read_csv(path: str | Path, problems: list[RowProblem], required: tuple[str, 
     """
     path = Path(path)
     label = name or str(path)
+    require_regular(path, label)
     try:
         decoded = decode(path.read_bytes())
     except OSError as exc:

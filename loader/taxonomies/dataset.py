@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
+from rolegraph.core.errors import require_regular
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import OX
 
@@ -45,6 +46,7 @@ def checksum(files: Iterable[Path], root: Path, *extra: str) -> str:
     for text in extra:
         digest.update(b"\0" + text.encode())
     for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        require_regular(path)
         digest.update(f"\0{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from rolegraph.core.naming import esco_graph, graph_iri
 from rolegraph.core.vocabulary import ESCO_ID, OX
-from rolegraph.core.errors import UsageError
+from rolegraph.core.errors import UsageError, require_regular
 from rolegraph.core.store import Store, Writable
 
 from . import ImportResult, RowProblem, esco_labels, iri, read_csv, split_cell
@@ -229,6 +229,7 @@ def find_export(folder: Path) -> tuple[dict[str, Path], set[str]]:
     found: dict[str, Path] = {}
     languages: set[str] = set()
     for path in sorted(folder.rglob("*.csv")):
+        require_regular(path)  # before its header is read
         for kind, pattern in FILES.items():
             if match := re.fullmatch(pattern, path.name, flags=re.IGNORECASE):
                 if kind in found:

@@ -50,6 +50,19 @@ class InputError(RolegraphError):
     http_status = 400
 
 
+#: Why a path that exists cannot be read as a file: a read of a FIFO would block for ever.
+NOT_REGULAR = "not a regular file (a device, FIFO or socket)"
+
+
+def require_regular(path, label: str | None = None) -> None:
+    """Raise ``InputError`` when ``path`` exists and is not a regular file (checked before any read)."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise InputError(f"{path.name} is {NOT_REGULAR}", file=label or str(path))
+
+
 class ValidationFailed(RolegraphError):
     """SHACL violations: the graph was not published. ``report`` holds the findings."""
 
