@@ -81,3 +81,7 @@ def test_layout_table_matches_the_package_map():
                    and name.count(".") <= 1})
     documented = {c[0].strip("`"): c[1].strip("`") for c in table("layout-table")}
     assert documented == mapped
+
+
+def test_setting_forms_table_matches_the_settings():
+    assert {c[0].strip("`"): c[1] for c in table("setting-forms")} == {s.name: s.form.expects for s in SETTINGS}
