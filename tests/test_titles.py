@@ -68,3 +68,16 @@ def test_teams_name_the_job_they_are_made_of():
 
 def test_teams_that_name_no_it_job_give_nothing():
     assert titles("les équipes commerciales et the sales team") == set()
+
+
+def test_the_grammar_is_read_from_its_file(tmp_path):
+    from rolegraph.loader.extract.titles import load_title_grammar
+    grammar = load_title_grammar()
+    assert grammar.fr_heads[next(t.key for t in tokenize("ingénieure"))] == "engineer"
+    assert grammar.team_roles["produit"] == "Product manager"
+    broken = tmp_path / "titles.toml"
+    broken.write_text("[domains]\n\"web\" = \"web\"\n", encoding="utf-8")
+    from rolegraph.core.errors import InputError
+    with pytest.raises(InputError, match=r"\[french_heads\]") as error:
+        load_title_grammar(str(broken))
+    assert error.value.details["file"] == str(broken)
