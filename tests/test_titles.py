@@ -81,3 +81,20 @@ def test_the_grammar_is_read_from_its_file(tmp_path):
     with pytest.raises(InputError, match=r"\[french_heads\]") as error:
         load_title_grammar(str(broken))
     assert error.value.details["file"] == str(broken)
+
+
+def test_fields_of_specialisation_name_their_roles():
+    text = "Later on she may specialise in application security, data engineering or DevOps, or in CI/CD."
+    assert {n for n, _ in titles(text)} == {"Application security engineer", "Data engineer", "DevOps engineer"}
+    assert {n for n, _ in titles("Il peut se spécialiser dans le cloud ou en cybersécurité.")} == \
+        {"Cloud engineer", "Security engineer"}
+
+
+@pytest.mark.parametrize("text", [
+    "He specialised in web development and testing.",            # a skill, not a field
+    "a course that lets you specialise in a field (the web, data)",  # the list does not follow the cue
+    "les développeurs sont spécialisés dans des tâches (back-end, front-end)",  # an adjective
+    "an IT specialist in cloud platforms",                         # a noun of the head, not the verb
+])
+def test_what_is_not_a_field_of_specialisation(text):
+    assert titles(text) == set()

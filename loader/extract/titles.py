@@ -186,12 +186,14 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
     # "it" is a pronoun unless written "IT"
     tokens = [t._replace(key="") if t.key == "it" and text[t.start:t.end] != "IT" else t for t in tokens]
 
-    def add(name: str, first: int, last: int, fallback: str | None = None) -> None:
+    def add(name: str, first: int, last: int, fallback: str | None = None, known_only: bool = False) -> None:
         start, end = tokens[first].start, tokens[last].end
         entry = _entry(lexicon, name)
         if fallback and entry.id.startswith(NEW_PREFIX):
             known = _entry(lexicon, fallback)
             entry = entry if known.id.startswith(NEW_PREFIX) else known
+        if known_only and entry.id.startswith(NEW_PREFIX):
+            return
         found.append(Mention(entry, start, end, text[start:end]))
 
     for i, token in enumerate(tokens):
@@ -202,6 +204,8 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
             _english(grammar, tokens, i, add)
         if key in grammar.fr_heads or key in grammar.fr_project_heads:
             _french(grammar, tokens, i, add)
+        if _SPECIALISE.match(fold(text[token.start:token.end])):
+            _specialisations(grammar, text, tokens, i, add)
         if key == "head" and i + 2 < len(tokens) and tokens[i + 1].key == "" and fold(text[tokens[i + 1].start:
                                                                                       tokens[i + 1].end]) == "of":
             domain = _domain_at(tokens, i + 2, grammar.domains, grammar.longest) if tokens[i + 1].soft and tokens[i + 2].soft else None
@@ -256,6 +260,43 @@ def _french(grammar: TitleGrammar, tokens: Sequence[Token], i: int, add) -> None
         last = tail[1]
         name = "IT " + name if name in ("security", "support", "maintenance") else name
     add(_sentence_case(f"{name} {head}"), i, last)
+
+
+#: "specialize", "se spécialiser", "specialising" (folded): the fields that follow name the roles one becomes.
+_SPECIALISE = re.compile(r"speciali[sz](?:e|er|ez|ing)$")
+#: Words that end a field of specialisation as a role ("data engineering" → "Data engineer").
+_FIELD_ENDS = frozenset({"engineering", "ingenieri"})
+#: Where the list of fields after a cue ends.
+_CLAUSE_END = re.compile(r"[.;:!?()\n]")
+#: Separators of the fields in that list.
+_FIELD_SEPARATORS = frozenset({"and", "or", "et", "ou"})
+#: Prepositions and articles before a field ("in", "en", "dans le", "into the").
+_FIELD_LINKS = _keys(["in", "into", "en", "dans", "the", "le", "la", "les", "du", "des"]) | {""}
+
+
+def _specialisations(grammar: TitleGrammar, text: str, tokens: Sequence[Token], i: int, add) -> None:
+    """"specialise in application security, data engineering or platform engineering": the list of IT
+    domains right after the cue names the roles of those fields, when the lexicon has them ("Data engineer")."""
+    j = i + 1
+    while j < len(tokens) and tokens[j].key in _FIELD_LINKS and not _CLAUSE_END.search(tokens[j].gap_before):
+        j += 1  # "in", "en", "dans le"
+    while j < len(tokens) and not _CLAUSE_END.search(tokens[j].gap_before):
+        domain = _domain_at(tokens, j, grammar.domains, grammar.longest)
+        if domain is None:
+            return  # the list of fields ends at the first item that is not a domain
+        name, last = domain
+        if last + 1 < len(tokens) and tokens[last + 1].soft and tokens[last + 1].key in _FIELD_ENDS:
+            last += 1
+        after = tokens[last + 1] if last + 1 < len(tokens) else None
+        whole = after is None or _CLAUSE_END.search(after.gap_before) or "," in after.gap_before \
+            or "/" in after.gap_before or after.key in _FIELD_SEPARATORS
+        if not whole:
+            return  # "specialise in web development": a skill, not a field
+        add(grammar.team_roles.get(name) or _sentence_case(f"{name} engineer"), j, last, known_only=True)
+        j = last + 1
+        while j < len(tokens) and (tokens[j].key in _FIELD_SEPARATORS or tokens[j].key in _FIELD_LINKS) \
+                and not _CLAUSE_END.search(tokens[j].gap_before):
+            j += 1  # "and", "ou en", "or the"
 
 
 def _team(grammar: TitleGrammar, tokens: Sequence[Token], i: int, add) -> None:
