@@ -64,6 +64,7 @@ def _page() -> str:
     with _lock:
         html = _generate()
     html = _STYLE.sub("", html)
+    html = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', html, count=1)  # its text is in English
     return _ICON.sub("", html)
 
 
