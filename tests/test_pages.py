@@ -35,7 +35,7 @@ def test_home_page_shows_counts_roles_sources_and_graphs(client, built_store):
     expected = {r["class"]: int(r["count"]) for r in rows(built_store, "counts")}
     assert len(counts) == len(expected) == 12 and sorted(map(int, counts.values())) == sorted(expected.values())
     assert counts["Role"] == "13" and counts["Evidence"] == "113"
-    assert '<strong class="count" id="total-triples">3506</strong>' in html
+    assert '<strong class="count" id="total-triples">4295</strong>' in html
     assert html.count('<a href="/id/document/') == 6
     assert "No taxonomy is imported yet" in html
 
@@ -53,8 +53,8 @@ def test_the_query_page_runs_a_query_and_offers_downloads(client):
         BASE + "tool/python")
     response = client.get("/query", query_string={"query": query})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "<th>label</th>" in html
-    assert '<span class="literal">Python</span><span class="lang">@en</span>' in html
+    assert response.status_code == 200 and '<th scope="col">label</th>' in html
+    assert '<span class="literal" lang="en">Python</span><span class="lang">@en</span>' in html
     downloads = re.findall(r'<a href="(/sparql\?[^"]+)">(\w+)</a>', html)
     assert [name for _, name in downloads] == ["csv", "tsv", "json", "xml"]
     csv = client.get(downloads[0][0].replace("&amp;", "&"))
