@@ -161,8 +161,14 @@ def _title(iri: str, types: list[str], graph: dict | None, triples: list[ox.Trip
         names = _names(triples)
         parts = [values.get(str(p)) for p in (RG.claimSubject, RG.claimPredicate, RG.claimObject)]
         if all(parts):
-            return f"{kind}: {names.get(parts[0], compact(parts[0]))} {term_label(parts[1])} {names.get(parts[2], compact(parts[2]))}"
+            return f"{kind}: {names.get(parts[0], _short(parts[0]))} {term_label(parts[1])} {names.get(parts[2], _short(parts[2]))}"
     return f"{kind} {iri.rsplit('/', 1)[-1]}".strip() if kind else compact(iri)
+
+
+def _short(iri: str) -> str:
+    """An IRI of ours without a label, as "kind id" ("salary f6baa3ca-2"); any other compacted."""
+    base = base_iri()
+    return " ".join(iri[len(base):].split("/")) if iri.startswith(base) else compact(iri)
 
 
 def _links(iri: str) -> list[dict]:
