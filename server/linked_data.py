@@ -18,13 +18,14 @@ from rolegraph.core.naming import graph_iri, iri_at
 from rolegraph.core.vocabulary import OX, RG
 from rolegraph.core.errors import NotFound
 
-from . import charts
+from . import charts, cors
 from .api import _plain
 from .html import base_iri, notation_label
 from .negotiation import choose
 from .sparql import construct, select
 
 blueprint = Blueprint("linked_data", __name__)
+cors.allow(blueprint)  # also for the route at the base's own path, an endpoint of this blueprint's name
 
 #: What an IRI answers with; HTML first, so that a client sending */* gets the page.
 OFFERS = formats.named("html", "ttl", "jsonld", "nt")
