@@ -137,5 +137,5 @@ def service_description() -> Response:
     for fmt in (*RESULTS, *GRAPHS):
         triples.append(ox.Triple(service, OX.SD.resultFormat, ox.NamedNode(fmt.oxigraph.iri)))
     fmt = choose(request, GRAPHS)
-    return Response(formats.serialize_graph(triples, fmt), content_type=fmt.media_type)
+    return Response(formats.serialize_graph(triples, fmt), content_type=fmt.content_type)
 
