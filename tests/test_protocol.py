@@ -279,3 +279,11 @@ def test_json_ld_is_compacted_with_our_context_on_the_endpoint_the_linked_data_a
     expanded = pyld.to_rdf(json.loads(sparql.data), {"format": "application/n-quads"})
     assert rdflib.Graph().parse(data=expanded, format="nt").isomorphic(rdflib.Graph().parse(data=nt, format="nt"))
     assert any(key.startswith("rg:") for node in json.loads(sparql.data)["@graph"] for key in node)
+
+
+def test_a_triple_term_in_json_ld_is_a_clear_400(client):
+    query = "CONSTRUCT { <http://a> <http://b> <<( <http://s> <http://p> <http://o> )>> } WHERE {}"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/ld+json"})
+    assert response.status_code == 400 and "JSON-LD cannot write the triple term" in response.json["error"]["message"]
+    turtle = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and b"<<(" in turtle.data
