@@ -19,7 +19,7 @@ from rolegraph.core.vocabulary import OX, RG
 from rolegraph.core.errors import NotFound
 from rolegraph.core.jsonld import compact
 
-from . import charts
+from . import charts, cors
 from .api import _plain
 from . import i18n
 from .html import base_iri, notation_label, term_label
@@ -27,6 +27,7 @@ from .negotiation import choose
 from .sparql import construct, select
 
 blueprint = Blueprint("linked_data", __name__)
+cors.allow(blueprint)  # also for the route at the base's own path, an endpoint of this blueprint's name
 
 #: What an IRI answers with; HTML first, so that a client sending */* gets the page.
 OFFERS = formats.named("html", "ttl", "jsonld", "nt")

@@ -245,8 +245,12 @@ def _lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+#: The last generation number this process gave a change of each store (resolved root → number).
+_numbered: dict[Path, int] = {}
+
+
 @contextmanager
-def publishing(root: str | os.PathLike) -> Iterator[ox.Store]:
+def publishing(root: str | os.PathLike) -> Iterator[Writable]:
     """Yield a writable copy of the published graph; publish it atomically if the block succeeds.
 
     Raises ``StoreLocked`` when another writer holds the store. On any exception the copy is
@@ -259,7 +263,10 @@ def publishing(root: str | os.PathLike) -> Iterator[ox.Store]:
         _discard_unpublished(root)
         previous = current_generation(root)
         numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
-        target = generations / f"{max(numbers, default=0) + 1:06d}"
+        # Never a number this process used before: a database it opened there may still be open.
+        key = root.resolve()
+        number = _numbered[key] = max(max(numbers, default=0), _numbered.get(key, 0)) + 1
+        target = generations / f"{number:06d}"
         try:
             if previous is not None:
                 ox.Store.read_only(str(previous)).backup(str(target))
@@ -267,16 +274,40 @@ def publishing(root: str | os.PathLike) -> Iterator[ox.Store]:
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
             raise StoreError(f"cannot prepare a new generation in {root}: {exc}", store=str(root)) from exc
+        change = _Change(store)
+        del store  # from here on the change holds the only reference to the database
         try:
-            yield store
-            store.flush()
+            yield change
+            change.flush()
         except BaseException:
-            store = None  # close the database before removing its folder
+            change.close()  # close the database before removing its folder
             shutil.rmtree(target, ignore_errors=True)
             raise
-        store = None
+        change.close()
         _swap_current(root, target)
         _prune(root)
+
+
+class _Change:
+    """The next generation while a ``publishing`` block changes it: the methods of its
+    ``pyoxigraph.Store``, until the block ends.
+
+    Whatever still refers to the change after its block (the frames of a traceback do, until a garbage
+    collection) no longer holds the database open: RocksDB's lock on its folder is released when the
+    block ends, so the next change, which may reuse the folder's name, can open it at once.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store: ox.Store | None = store
+
+    def __getattr__(self, name: str) -> Any:
+        store = self.__dict__.get("_store")
+        if store is None:
+            raise StoreError("this change of the store has ended: use the store inside its publishing block")
+        return getattr(store, name)
+
+    def close(self) -> None:
+        self._store = None
 
 
 def _swap_current(root: Path, target: Path) -> None:
