@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
+from markupsafe import Markup, escape
 
 #: The languages of the interface; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -27,6 +28,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.empty": ("Type a word of a role, skill or tool, in French or English.",
                      "Tapez un mot d'un métier, d'une compétence ou d'un outil, en français ou en anglais."),
     "search.matched": ("matched", "trouvé par"),
+    "query.title": ("Query", "Requêtes"),
+    "query.heading": ("Query the graph", "Interroger le graphe"),
+    "query.start_from": ("Start from a named query:", "Partir d'une requête nommée :"),
+    "query.sparql": ("SPARQL query", "Requête SPARQL"),
+    "query.prefixes": ("The project's prefixes are declared for you ({prefixes}); a PREFIX line of your own "
+                       "takes precedence.", "Les préfixes du projet sont déclarés pour vous ({prefixes}) ; une "
+                       "ligne PREFIX de votre part l'emporte."),
+    "query.run": ("Run", "Exécuter"),
+    "query.run_hint": ("Ctrl+Enter runs the query. Queries see the union of all graphs.",
+                       "Ctrl+Entrée exécute la requête. Les requêtes voient l'union de tous les graphes."),
+    "query.results": ("Results", "Résultats"),
+    "query.download": ("Download:", "Télécharger :"),
+    "query.yes": ("yes", "oui"),
+    "query.no": ("no", "non"),
+    "query.rows": ("{n} row{s}", "{n} ligne{s}"),
+    "query.triples": ("{n} triple{s}", "{n} triplet{s}"),
+    "query.first_shown": (", the first {n} shown", ", les {n} premiers affichés"),
+    "query.named": ("Named queries", "Requêtes nommées"),
+    "query.named_note": ("Each runs here with its form, and at {link} as a JSON API.",
+                         "Chacune s'exécute ici avec son formulaire, et à {link} comme API JSON."),
+    "query.run_named": ("Run {name}", "Exécuter {name}"),
     "footer.about": ("rolegraph — an open knowledge graph of IT job roles. Every fact links to the passages that "
                      "state it.", "rolegraph — un graphe de connaissances ouvert des métiers de l'informatique. "
                      "Chaque fait renvoie aux passages qui l'énoncent."),
@@ -173,6 +195,8 @@ def text(key: str, n: int | None = None, **values) -> str:
     words = french if current() == "fr" else english
     if n is not None:
         values.update(n=n, s="" if abs(n) < 2 else "s")
+    if any(isinstance(v, Markup) for v in values.values()):
+        return Markup(escape(words)).format(**values)  # markup given (a link) stays; the rest is escaped
     return words.format(**values) if values else words
 
 

@@ -64,6 +64,9 @@ def search():
         i18n.localise(matches)
         for row in matches:
             row["kindLabel"] = i18n.text(f"kind.{row['kind']}")
+            # the label as written whose key matched, not the key itself
+            written = [w for w in (row.pop("labels", "") or "").split("\n") if label_key(w) == row.get("matched")]
+            row["matched"] = written[0] if written else row.get("matched")
     return render_template("search.html", search_text=text, matches=matches)
 
 

@@ -79,6 +79,14 @@ def test_construct_ask_and_errors_on_the_query_page(client):
     assert update.status_code == 400 and "not a SPARQL query" in update.get_data(as_text=True)
 
 
+def test_the_query_page_speaks_french(client):
+    html = client.get("/query", query_string={"lang": "fr", "query": "ASK { ?s ?p ?o }"}).get_data(as_text=True)
+    assert "<h1>Interroger le graphe</h1>" in html and '<p class="boolean">oui</p>' in html
+    assert "Les préfixes du projet sont déclarés pour vous (<span id=\"declared-prefixes\">" in html
+    assert 'à <a href="/api/queries">/api/queries</a> comme API JSON' in html
+    assert "Query the graph" not in html and "Named queries" not in html
+
+
 @pytest.mark.parametrize("path", HTML_PAGES)
 def test_every_html_page_carries_the_security_headers_and_no_inline_script(client, path):
     response = client.get(path, headers={"Accept": "text/html"})
@@ -178,6 +186,9 @@ def test_search_finds_roles_skills_and_tools_by_any_label(client):
     html = client.get("/search", query_string={"q": "DÉVELOPPEUSE back-end"}).get_data(as_text=True)
     results = html[html.index('id="search-results"'):]
     assert results.index('href="/id/role/back-end-developer"') < results.index("</ul>")
+    item = results[results.index('href="/id/role/back-end-developer"'):]
+    item = item[:item.index("</li>")]
+    assert "<q>développeuse back-end</q>" in item.lower()  # the label as written that matched, not its key
     python = client.get("/search", query_string={"q": "python"}).get_data(as_text=True)
     assert 'href="/id/tool/python"' in python
     nothing = client.get("/search", query_string={"q": "zzzz"}).get_data(as_text=True)
