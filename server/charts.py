@@ -108,6 +108,8 @@ def career(label: str, rows: list[dict], words: Callable[..., str]) -> Career | 
 #: made yearly (how many days a year is not stated), each gets its own axis.
 PERIODS = {"year": ("yearly", 1), "month": ("yearly", 12), "day": ("daily", 1), "hour": ("hourly", 1)}
 AXES = ("yearly", "daily", "hourly")
+#: The order of the bases in a summary.
+BASIS_ORDER = {"gross": 0, "net": 1, "unknown": 2}
 
 
 @dataclass
@@ -186,14 +188,19 @@ def _range(low, high, words: Callable[..., str]) -> str:
 
 
 def _summary(panels: list[dict], currency: str, words: Callable[..., str]) -> str:
-    """The range of each axis in one line: what the first screen shows."""
+    """The range of each axis and basis in one line: what the first screen shows. Gross, net and figures
+    whose basis is not stated are never pooled into one range."""
     parts = []
     for panel in panels:
-        lows = [b["low"] for b in panel["bars"] if b["low"] is not None]
-        highs = [b["high"] for b in panel["bars"] if b["high"] is not None]
-        low, high = (min(lows) if lows else None), (max(highs) if highs else None)
         per = {"yearly": "year", "daily": "day", "hourly": "hour"}[panel["axis"]]
-        parts.append(f"{_range(low, high, words)} {currency} {words('salary.per.' + per)}")
+        bases = sorted({b["basis"] for b in panel["bars"]}, key=lambda basis: BASIS_ORDER.get(basis, len(BASIS_ORDER)))
+        for basis in bases:
+            bars = [b for b in panel["bars"] if b["basis"] == basis]
+            lows = [b["low"] for b in bars if b["low"] is not None]
+            highs = [b["high"] for b in bars if b["high"] is not None]
+            low, high = (min(lows) if lows else None), (max(highs) if highs else None)
+            named = words(f"salary.{basis}") if basis in BASIS_ORDER else basis
+            parts.append(f"{_range(low, high, words)} {currency} {words('salary.per.' + per)}, {named}")
     return " · ".join(parts)
 
 
