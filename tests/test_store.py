@@ -83,7 +83,8 @@ def test_a_failing_change_publishes_nothing(tmp_path):
     with store.publishing() as writable:
         writable.update(insert("c"))
     assert store.generation == "000002" and values(store) == ["a", "c"]  # its number is reused, its data is not
-    assert sorted(p.name for p in (tmp_path / "store" / GENERATIONS).iterdir()) == ["000001", "000002"]
+    assert sorted(p.name for p in (tmp_path / "store" / GENERATIONS).iterdir()) == [
+        "000001", "000001.state", "000002", "000002.state"]
 
 
 def test_a_first_change_that_fails_leaves_the_store_unpublished(tmp_path):
