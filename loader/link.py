@@ -36,6 +36,8 @@ from rolegraph.core.store import Readable, Store, Writable, open_store
 
 from rolegraph.core.naming import ENTITY_PATHS, Minter
 
+from rolegraph.queries.summary import store_summary
+
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
 from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys,
@@ -361,4 +363,6 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None) -> LinkRe
 def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None) -> LinkResult:
     """Rebuild the links graph of the published store and publish it as a new generation."""
     with open_store(store_path).publishing() as writable:
-        return relink(writable, base, lexicon if lexicon is not None else load_lexicon())
+        result = relink(writable, base, lexicon if lexicon is not None else load_lexicon())
+        store_summary(writable)
+        return result

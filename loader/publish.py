@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import node
+from rolegraph.queries.summary import store_summary
 
 
 @dataclass
@@ -30,9 +31,9 @@ def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
 
 def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
             then: Callable[[Writable], Any] | None = None) -> PublishResult:
-    """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking)
-    and publish the result atomically; graphs not named are kept as they were. Raises ``StoreLocked``
-    if another writer is at work."""
+    """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
+    writing the document catalogue) and publish the result atomically with its summary; graphs not
+    named are kept as they were. Raises ``StoreLocked`` if another writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
     with store.publishing() as writable:
@@ -40,5 +41,6 @@ def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
             counts[str(iri)] = _load(writable, iri, graph)
         if then is not None:
             after = then(writable)
+        store_summary(writable)
         writable.optimize()
     return PublishResult(store.generation or "", counts, after)

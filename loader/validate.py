@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -42,16 +43,21 @@ class ValidationReport:
         return not self.violations
 
 
-def validate(data: Graph, locate=None) -> ValidationReport:
+def validate(data: Graph, locate=None, focus: Iterable[URIRef] | None = None) -> ValidationReport:
     """Validate ``data`` against every shape. The shapes name concrete classes, so no ontology is
     mixed in and ``data`` is validated in place, without a copy (it is not modified).
 
     ``locate(focus)`` may return a human description of where a focus node comes from
-    (source document and offsets); it is attached to each finding.
+    (source document and offsets); it is attached to each finding. ``focus`` limits validation to
+    those focus nodes (``focus_of`` the triples that changed): each is checked against the whole of
+    ``data``, so the rules that cross nodes see every node they reach.
     """
+    nodes = None if focus is None else sorted({n for n in focus if isinstance(n, URIRef)})
+    if nodes is not None and not nodes:
+        return ValidationReport()
     _, results, _ = pyshacl.validate(
         data, shacl_graph=shapes(), inference="none", inplace=True,
-        allow_warnings=True, advanced=True, abort_on_first=False,
+        allow_warnings=True, advanced=True, abort_on_first=False, focus_nodes=nodes,
     )
     report = ValidationReport()
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -60,6 +66,13 @@ def validate(data: Graph, locate=None) -> ValidationReport:
     report.violations.sort(key=_order)
     report.warnings.sort(key=_order)
     return report
+
+
+def focus_of(changed: Iterable[tuple]) -> set[URIRef]:
+    """The focus nodes whose verdict the ``changed`` triples (added or removed) can change: the IRIs
+    they name. Every path of our shapes is one step from its focus node, or one step to a node that
+    is itself changed when it changes (a document's evidence is new when the document is)."""
+    return {term for triple in changed for term in (triple[0], triple[2]) if isinstance(term, URIRef)}
 
 
 def _order(finding: Finding) -> tuple:
