@@ -259,7 +259,7 @@ def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, 
     result.documents = len(catalogue.entries)
     result.entities = {str(c).rsplit("#", 1)[-1]: len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
     lap("graph")
-    focus = None if changed is None else focus_of(t for part in changed for t in part_triples(part, base_iri))
+    focus = None if changed is None else focus_of((t for part in changed for t in part_triples(part, base_iri)), graph)
     result.report = validate(graph, built.locate, focus)
     lap("validate")
     if not result.report.conforms:

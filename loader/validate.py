@@ -52,12 +52,10 @@ def validate(data: Graph, locate=None, focus: Iterable[URIRef] | None = None) ->
     those focus nodes (``focus_of`` the triples that changed): each is checked against the whole of
     ``data``, so the rules that cross nodes see every node they reach.
     """
-    nodes = None if focus is None else sorted({n for n in focus if isinstance(n, URIRef)})
-    if nodes is not None and not nodes:
-        return ValidationReport()
+    shacl = shapes() if focus is None else _focused(shapes(), data, {n for n in focus if isinstance(n, URIRef)})
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes(), inference="none", inplace=True,
-        allow_warnings=True, advanced=True, abort_on_first=False, focus_nodes=nodes,
+        data, shacl_graph=shacl, inference="none", inplace=True,
+        allow_warnings=True, advanced=True, abort_on_first=False,
     )
     report = ValidationReport()
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -68,11 +66,30 @@ def validate(data: Graph, locate=None, focus: Iterable[URIRef] | None = None) ->
     return report
 
 
-def focus_of(changed: Iterable[tuple]) -> set[URIRef]:
-    """The focus nodes whose verdict the ``changed`` triples (added or removed) can change: the IRIs
-    they name. Every path of our shapes is one step from its focus node, or one step to a node that
-    is itself changed when it changes (a document's evidence is new when the document is)."""
-    return {term for triple in changed for term in (triple[0], triple[2]) if isinstance(term, URIRef)}
+def _focused(shacl: Graph, data: Graph, focus: set[URIRef]) -> Graph:
+    """The shapes with each class target replaced by the ``focus`` nodes of those classes.
+
+    pySHACL's own ``focus_nodes`` option also filters the value nodes of nested shapes (an
+    ``sh:not [ sh:hasValue … ]`` then passes nothing and fires everywhere), so the targets are narrowed
+    here instead. SPARQL targets are kept: they select breaking nodes only, over the whole graph."""
+    narrowed = Graph()
+    narrowed += shacl
+    for shape in set(shacl.subjects(SH.targetClass, None)):
+        classes = list(shacl.objects(shape, SH.targetClass))
+        narrowed.remove((shape, SH.targetClass, None))
+        for node in focus:
+            if any((node, RDF.type, cls) in data for cls in classes):
+                narrowed.add((shape, SH.targetNode, node))
+    return narrowed
+
+
+def focus_of(changed: Iterable[tuple], data: Graph) -> set[URIRef]:
+    """The focus nodes whose verdict the ``changed`` triples (added to or removed from ``data``) can
+    change: the IRIs they name, and the nodes of ``data`` that point to one (a role whose tool is no
+    longer typed a tool breaks). Our shapes' paths are one step long, or reach a node that points to
+    a changed one (an evidence of a changed document)."""
+    nodes = {term for triple in changed for term in (triple[0], triple[2]) if isinstance(term, URIRef)}
+    return nodes | {subject for node in nodes for subject in data.subjects(None, node) if isinstance(subject, URIRef)}
 
 
 def _order(finding: Finding) -> tuple:
