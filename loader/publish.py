@@ -30,10 +30,11 @@ def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
 
 
 def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
-            then: Callable[[Writable], Any] | None = None) -> PublishResult:
+            then: Callable[[Writable], Any] | None = None, optimize: bool = True) -> PublishResult:
     """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
     writing the document catalogue) and publish the result atomically with its summary; graphs not
-    named are kept as they were. Raises ``StoreLocked`` if another writer is at work."""
+    named are kept as they were; ``optimize`` compacts the store first. Raises ``StoreLocked`` if another
+    writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
     with store.publishing() as writable:
@@ -42,5 +43,6 @@ def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
         if then is not None:
             after = then(writable)
         store_summary(writable)
-        writable.optimize()
+        if optimize:
+            writable.optimize()
     return PublishResult(store.generation or "", counts, after)
