@@ -362,22 +362,31 @@ def _signature(entity: _Entity) -> str:
     return json.dumps([entity.nature, entity.pref, sorted(entity.labels)], ensure_ascii=False)
 
 
+def _sources(store: Readable, lexicon: Lexicon | None, base: str) -> str:
+    """What every entity's links also depend on: the imported datasets (their identifiers) and the
+    concepts our lexicon names."""
+    imported = sorted((row["g"].value, row["id"].value) for row in union_query(
+        store, "SELECT ?g ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } }"))
+    return json.dumps([imported, sorted(_curated(lexicon, base).items())])
+
+
 def relink(store: Writable, base: str, lexicon: Lexicon | None = None, incremental: bool = False) -> LinkResult:
-    """Rebuild the links graph inside ``store`` (a writable generation being prepared). ``incremental``
-    (the taxonomies and the lexicon are those of the previous generation): only the entities that are
-    new or whose labels changed are linked again, the others keep their links."""
+    """Rebuild the links graph inside ``store`` (a writable generation being prepared). ``incremental``:
+    when the imports and the lexicon are those the stored links were found with, only the entities that
+    are new or whose labels changed are linked again, the others keep their links."""
     entities = {e.iri: _signature(e) for e in _entities(store, base)}
+    sources = _sources(store, lexicon, base)
     stored = store.state(LINKS_STATE) if incremental else None
     previous = json.loads(stored) if stored is not None else None
-    if not isinstance(previous, dict) or not {"entities", "links"} <= set(previous):
+    if not isinstance(previous, dict) or previous.get("sources") != sources:
         result = find_links(store, base, lexicon)
     else:
         same = {iri for iri, signature in entities.items() if previous["entities"].get(iri) == signature}
         result = find_links(store, base, lexicon, only=set(entities) - same)
         kept = [Link(**row) for row in previous["links"] if row["subject"] in same]
         result.links = sorted(kept + result.links, key=lambda l: (l.subject, l.kind, -l.score, l.target))
-    store.put_state(LINKS_STATE, json.dumps({"entities": entities, "links": [asdict(l) for l in result.links]},
-                                            ensure_ascii=False).encode("utf-8"))
+    store.put_state(LINKS_STATE, json.dumps({"sources": sources, "entities": entities,
+                                             "links": [asdict(l) for l in result.links]}, ensure_ascii=False).encode("utf-8"))
     graph = ox.NamedNode(result.graph)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)

@@ -167,3 +167,46 @@ def test_any_sequence_of_adds_and_removes_gives_the_graph_of_a_fresh_build(seque
     reference = sequence_store["fresh"] / f"fresh-{sequence_store['builds']}"
     build(final, reference, BASE)
     assert same_graphs(store, reference)
+
+
+def imported(store: Path) -> None:
+    """Our tiny ESCO- and ROME-shaped exports imported into ``store``, the last import relinking."""
+    from conftest import FIXTURE_EXPORTS
+    from rolegraph.loader.lexicon import load_lexicon
+    from rolegraph.loader.link import relink
+    from rolegraph.loader.taxonomies.esco import import_esco
+    from rolegraph.loader.taxonomies.rome import import_rome
+
+    import_esco(store, FIXTURE_EXPORTS.esco_en, BASE)
+    import_rome(store, FIXTURE_EXPORTS.rome, BASE, then=lambda s: relink(s, BASE, load_lexicon()))
+
+
+def test_adds_and_removes_after_the_imports_relink_as_a_fresh_build_and_import_would(tmp_path):
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    imported(store)
+    add([SAMPLES], store, BASE)
+    remove(["backend-developer.md", "testeur-logiciel.md"], store, BASE)
+    assert len(graph(store, LINKS_GRAPH)) > 50
+    reference = tmp_path / "reference"
+    build([CORPUS / n for n in files(store) if (CORPUS / n).exists()] + [SAMPLES], reference, BASE)
+    imported(reference)
+    assert files(store) == files(reference)
+    assert same_graphs(store, reference)
+
+
+def test_an_import_that_did_not_relink_makes_the_next_add_link_every_entity(tmp_path):
+    from conftest import FIXTURE_EXPORTS
+    from rolegraph.loader.taxonomies.esco import import_esco
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    import_esco(store, FIXTURE_EXPORTS.esco_en, BASE)  # the library call, without its relinking step
+    assert len(graph(store, LINKS_GRAPH)) == 0
+    add([SAMPLES / "data-engineer.html"], store, BASE)
+    reference = tmp_path / "reference"
+    build([CORPUS, SAMPLES / "data-engineer.html"], reference, BASE)
+    import_esco(reference, FIXTURE_EXPORTS.esco_en, BASE)
+    from rolegraph.loader.link import link
+    link(reference, BASE)
+    assert len(graph(reference, LINKS_GRAPH)) > 0 and same_graphs(store, reference)
