@@ -125,13 +125,17 @@ def _report_build(run, obj, as_json) -> None:
         _report_links(result.links)
 
 
-@main.command()
-@click.argument("docs", nargs=-1, required=True, type=click.Path())
-@_summary_json
-@_vocabulary
-@_option("max_document_bytes", "--max-document-bytes", type=click.IntRange(1))
-@click.pass_obj
-@handled
+def _reads_documents(command):
+    """The arguments and options of a command that reads DOCS (build, add), and its error handling."""
+    for decorate in reversed((main.command(), click.argument("docs", nargs=-1, required=True, type=click.Path()),
+                              _summary_json, _vocabulary,
+                              _option("max_document_bytes", "--max-document-bytes", type=click.IntRange(1)),
+                              click.pass_obj, handled)):
+        command = decorate(command)
+    return command
+
+
+@_reads_documents
 def build(obj, docs, as_json, vocabularies, max_document_bytes):
     """Build the graph from DOCS (files or folders) and publish it to the store, REPLACING the
     document set: documents built before and not in DOCS leave the graph (`rolegraph add` keeps them).
@@ -146,13 +150,7 @@ def build(obj, docs, as_json, vocabularies, max_document_bytes):
                        max_document_bytes=max_document_bytes)
 
 
-@main.command()
-@click.argument("docs", nargs=-1, required=True, type=click.Path())
-@_summary_json
-@_vocabulary
-@_option("max_document_bytes", "--max-document-bytes", type=click.IntRange(1))
-@click.pass_obj
-@handled
+@_reads_documents
 def add(obj, docs, as_json, vocabularies, max_document_bytes):
     """Add DOCS (files or folders) to the documents of the store, or update them, and publish the graph.
 
