@@ -1,4 +1,4 @@
-"""Migration of a store written by an earlier rolegraph to the store format of this one (``FORMAT``).
+"""Migration of a store written by an earlier rolegraph to the store format of this one (``Store.FORMAT``).
 
 Format 1 (generations without state) → 2: the graphs are kept as they are, published as a new
 generation with a document catalogue read from the graph's source documents and the summary. Those
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rolegraph.core.errors import StoreError
 from rolegraph.core.naming import FICHES_GRAPH, graph_iri, normal_base
-from rolegraph.core.store import FORMAT, open_store, store_format
+from rolegraph.core.store import open_store
 from rolegraph.core.vocabulary import RG, node
 from rolegraph.queries.summary import store_summary
 
@@ -37,15 +37,15 @@ class MigrationResult:
 
 
 def migrate(store_path: str | os.PathLike, base: str) -> MigrationResult:
-    """Bring the store at ``store_path`` to ``FORMAT``; a store already there is left as it is. Raises
+    """Bring the store at ``store_path`` to the format of this version; a store already there is left as it is. Raises
     ``StoreError`` for a store of a newer format, ``StoreLocked`` while another writer is at work."""
     store = open_store(store_path)
-    found = store_format(store_path)
-    if found is None or found == FORMAT:
-        state = "nothing published" if found is None else f"already in store format {FORMAT}"
+    found, target = store.format, store.FORMAT
+    if found is None or found == target:
+        state = "nothing published" if found is None else f"already in store format {target}"
         return MigrationResult(found, found, 0, store.generation, f"store {store_path}: {state}; nothing to migrate")
-    if found > FORMAT:
-        raise StoreError(f"store {store_path} has store format {found}, newer than this version's {FORMAT}: "
+    if found > target:
+        raise StoreError(f"store {store_path} has store format {found}, newer than this version's {target}: "
                          "use the version that wrote it", store=str(store_path))
     published = dt.datetime.fromtimestamp(store.published_at or 0, dt.timezone.utc).replace(microsecond=0)
     with store.publishing(migrating=True) as writable:
@@ -58,9 +58,9 @@ def migrate(store_path: str | os.PathLike, base: str) -> MigrationResult:
                    for row in writable.query(text)]
         write_catalogue(writable, Catalogue(normal_base(base), entries), {})
         store_summary(writable)
-    message = (f"migrated store {store_path} from store format {found} to {FORMAT}: generation {store.generation}, "
+    message = (f"migrated store {store_path} from store format {found} to {target}: generation {store.generation}, "
                f"{len(entries)} document(s) kept")
     if entries:
         message += ("; they were built before documents kept their extraction: rebuild them once with "
                     "`rolegraph build DOCS...` before `rolegraph add` or `rolegraph remove`")
-    return MigrationResult(found, FORMAT, len(entries), store.generation, message)
+    return MigrationResult(found, target, len(entries), store.generation, message)

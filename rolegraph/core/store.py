@@ -82,10 +82,16 @@ class Store(Protocol):
     """
 
     location: str
+    #: The store format this version reads and writes (``rolegraph migrate`` brings older stores to it).
+    FORMAT: int
 
     @property
     def generation(self) -> str | None:
         """The name of the published generation, ``None`` when nothing was ever published."""
+
+    @property
+    def format(self) -> int | None:
+        """The store format on disk, ``None`` when nothing was ever published."""
 
     @property
     def published_at(self) -> float | None:
@@ -130,6 +136,8 @@ class EmbeddedStore:
     Open once per process: ``open()`` costs one ``readlink`` while the generation it opened is
     still the published one, and reopens when a newer one is published.
     """
+
+    FORMAT = FORMAT
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root)
