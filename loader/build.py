@@ -24,7 +24,7 @@ from rolegraph.core.vocabulary import RG
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
 
-from .catalogue import Catalogue, Entry, part_key, read_catalogue, read_part, write_catalogue
+from .catalogue import Catalogue, Entry, part_key, read_catalogue, read_part, read_parts, write_catalogue
 from .documents import Document, expand_paths, read_document
 from .extract import extract
 from .graph import consolidate, document_part, part_triples
@@ -146,7 +146,7 @@ def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAU
         result = BuildResult(removed=sorted({e.name for e in chosen}))
         changed = [read_part(before, e.part) for e in chosen]
         catalogue.entries = [e for e in catalogue.entries if e.checksum not in gone]
-        parts = {e.part: read_part(before, e.part) for e in catalogue.entries}
+        parts = read_parts(before, catalogue.entries)
         _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, load_lexicon(), {}, started,
                                  changed=changed)
         return result
@@ -226,7 +226,7 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
     lexicon = load_lexicon()
     if vocabularies and before is not None:
         lexicon = extended_lexicon(store, base_iri, lexicon, vocabularies)
-    parts = {e.part: read_part(before, e.part) for e in catalogue.entries}
+    parts = read_parts(before, catalogue.entries)
     lap("parts")  # the kept documents' parts, read instead of the documents
     added = _now()
     for document in fresh:
@@ -265,7 +265,8 @@ def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, 
     result.documents = len(catalogue.entries)
     result.entities = {str(c).rsplit("#", 1)[-1]: len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
     lap("graph")
-    focus = None if changed is None else focus_of((t for part in changed for t in part_triples(part, base_iri)), graph)
+    touched = None if changed is None else {t for part in changed for t in part_triples(part, base_iri)}
+    focus = None if touched is None else focus_of(touched, graph)
     result.report = validate(graph, built.locate, focus)
     lap("validate")
     if not result.report.conforms:
@@ -285,7 +286,8 @@ def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, 
     # rewrite every taxonomy triple into new files for a few changed ones.
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
                                 graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
-                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, optimize=changed is None)
+                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, optimize=changed is None,
+                        subjects=None if touched is None else {graph_iri(base_iri, FICHES_GRAPH): {t[0] for t in touched}})
     result.generation = published.generation
     result.links = published.then
     lap("publish")

@@ -85,11 +85,18 @@ def part_name(key: str) -> str:
     return f"parts/{key}.json.gz"
 
 
-def read_part(readable: Readable, key: str) -> Part:
+def read_part(readable: Readable, key: str, terms: dict | None = None) -> Part:
+    """The part ``key`` published with a generation (``terms`` as for ``decode_part``)."""
     data = readable.state(part_name(key))
     if data is None:
         raise StoreError(f"the store has lost the part {key} of a document: rebuild with `rolegraph build DOCS...`")
-    return decode_part(data)
+    return decode_part(data, terms)
+
+
+def read_parts(readable: Readable, entries: list[Entry]) -> dict[str, Part]:
+    """The parts of ``entries``, by key."""
+    terms: dict = {}
+    return {e.part: read_part(readable, e.part, terms) for e in entries}
 
 
 # ---------------------------------------------------------------- the parts on disk
@@ -132,11 +139,21 @@ def encode_part(part: Part) -> bytes:
     return gzip.compress(part_content(part), compresslevel=5, mtime=0)
 
 
-def decode_part(data: bytes) -> Part:
+def decode_part(data: bytes, terms: dict | None = None) -> Part:
+    """The part written as ``data``; ``terms`` (a dict shared by the parts read together) reuses the
+    terms already made: making an rdflib literal parses its value, and most terms recur."""
     content = json.loads(gzip.decompress(data))
+    terms = {} if terms is None else terms
+
+    def term(value):
+        key = value if isinstance(value, str) else tuple(value)
+        made = terms.get(key)
+        if made is None:
+            made = terms[key] = _from(value)
+        return made
 
     def triples(rows) -> set[tuple]:
-        return {(_from(s), _from(p), _from(o)) for s, p, o in rows}
+        return {(term(s), term(p), term(o)) for s, p, o in rows}
 
     return Part(content["checksum"], triples(content["own"]),
                 {URIRef(node): triples(rows) for node, rows in content["entities"].items()},

@@ -85,11 +85,18 @@ def _focused(shacl: Graph, data: Graph, focus: set[URIRef]) -> Graph:
 
 def focus_of(changed: Iterable[tuple], data: Graph) -> set[URIRef]:
     """The focus nodes whose verdict the ``changed`` triples (added to or removed from ``data``) can
-    change: the IRIs they name, and the nodes of ``data`` that point to one (a role whose tool is no
-    longer typed a tool breaks). Our shapes' paths are one step long, or reach a node that points to
-    a changed one (an evidence of a changed document)."""
-    nodes = {term for triple in changed for term in (triple[0], triple[2]) if isinstance(term, URIRef)}
-    return nodes | {subject for node in nodes for subject in data.subjects(None, node) if isinstance(subject, URIRef)}
+    change: the IRIs they name (not the classes they type with), and the nodes of ``data`` that point
+    to one of them that ``data`` describes (a role whose tool is no longer typed a tool breaks). Our
+    shapes' paths are one step long, or reach a node that points to a changed one (an evidence of a
+    changed document). A concept of our schemes (a period, a level) is no focus: it is not in ``data``."""
+    nodes = set()
+    for subject, predicate, obj in changed:
+        if isinstance(subject, URIRef):
+            nodes.add(subject)
+        if isinstance(obj, URIRef) and predicate != RDF.type:
+            nodes.add(obj)
+    described = {node for node in nodes if (node, None, None) in data}
+    return nodes | {s for node in described for s in data.subjects(None, node) if isinstance(s, URIRef)}
 
 
 def _order(finding: Finding) -> tuple:
