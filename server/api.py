@@ -7,10 +7,12 @@ from rolegraph import queries
 from rolegraph import __version__
 from rolegraph.queries.summary import plain as _plain
 
+from . import cors
 from .executor import Job
 from .sparql import TRUNCATED_HEADER, answer, execute, store
 
 blueprint = Blueprint("api", __name__)
+cors.allow(blueprint, expose=(TRUNCATED_HEADER,))
 
 
 @blueprint.route("/healthz")

@@ -25,12 +25,14 @@ from rolegraph import __version__
 from rolegraph.core import formats
 from rolegraph.core.export import FORMATS
 
+from . import cors
 from .api import _plain
 from .html import base_iri
 from .negotiation import choose
 from .sparql import select, store
 
 blueprint = Blueprint("void", __name__)
+cors.allow(blueprint)
 
 OFFERS = formats.named("ttl", "jsonld", "nt")
 
@@ -142,5 +144,4 @@ def description():
         triples = sorted(triples, key=lambda t: str(t.subject))
     response = Response(formats.serialize_graph(triples, fmt, compact=True), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response

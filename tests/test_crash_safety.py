@@ -129,7 +129,11 @@ def test_a_build_killed_at_random_points_leaves_the_previous_graph(stores):
             outcomes.append("new")
             build([SAMPLES / "data-engineer.html"], store, BASE)  # back to a previous graph for the next trial
             stores["generation"] = current_generation(store)
-            assert snapshot(store) == stores["before"]
+            reset = snapshot(store)
+            # The same graphs, and the IRIs of the documents that left kept as retired.
+            assert {k: v for k, v in reset.items() if not k.endswith("/graph/retired")} == {
+                k: v for k, v in stores["before"].items() if not k.endswith("/graph/retired")}
+            stores["before"] = reset
         assert killed or outcomes[-1] == "new", f"trial {trial}: the build failed instead of being killed"
     report = "; ".join(f"{p}: {o}" for p, o in zip(points, outcomes))
     assert outcomes.count("while writing") >= 3, report  # kills fell while the new generation was written

@@ -30,19 +30,25 @@ def linked(linked_store):
 
 
 def section(html: str, name: str) -> str:
-    start = html.index(f'<section id="{name}">')
-    return html[start:html.index("</section>", start)]
+    """The part of ``html`` from the section (or folded details) with id ``name`` to its end."""
+    start = html.index(f' id="{name}"')
+    ends = [i for i in (html.find("</section>", start), html.find("</details>", start)) if i >= 0]
+    return html[start:min(ends)]
 
 
 def test_the_role_page_ranks_skills_and_lists_python_with_its_support(client):
     response = client.get("/id/role/back-end-developer", headers=BROWSER)
     assert response.status_code == 200 and response.mimetype == "text/html"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept, Accept-Language"
     html = response.get_data(as_text=True)
-    assert "<h1>Back-end developer</h1>" in html and "Développeur back-end" in html
+    assert "<h1>Back-end developer</h1>" in html
+    french = client.get("/id/role/back-end-developer?lang=fr", headers=BROWSER).get_data(as_text=True)
+    assert '<html lang="fr">' in french and "<h1>Développeur back-end</h1>" in french
+    assert "<h1>Développeur back-end</h1>" in client.get(
+        "/id/role/back-end-developer", headers={**BROWSER, "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
     tools = section(html, "tools")
-    assert '<a href="/id/tool/python">Python</a> <span class="support" title="stated by 4 source documents">4</span>' in tools
-    blocks = {b.split("</h3>")[0]: b for b in tools.split("<h3>")[1:]}
+    assert '<a href="/id/tool/python">Python</a> <span class="support" title="Stated by 4 source documents.">4</span>' in tools
+    blocks = {b.split("</dt>")[0]: b for b in tools.split("<dt>")[1:]}
     assert '<a href="/id/tool/python">' in blocks["programming language"]
     assert '<a href="/id/tool/postgresql">' in blocks["database"]
     competencies = section(html, "competencies")
@@ -57,11 +63,12 @@ def test_the_role_page_shows_levels_career_and_salaries_as_svg(client, built_sto
     assert diplomas and all(f"<td>{d['eqfLevel']}</td>" in qualifications for d in diplomas)
     career = section(html, "career")
     related = rows(built_store, "role-career", role=BACKEND)
-    assert career.count('<rect class="node ') == len(related) + 1
-    assert '<svg class="career"' in career and '<a href="/id/role/tech-lead">' in career
+    drawn = set(re.findall(r'<a href="/id/(role/[^"]+)" class="(?:incoming|outgoing)">', career))
+    assert drawn == {r["other"].removeprefix(BASE) for r in related} and career.count('<rect class="node self"') == 1
+    assert '<svg class="career"' in career and '<a href="/id/role/tech-lead" class="outgoing">' in career
     salaries = section(html, "salaries")
     stated = rows(built_store, "role-salaries", role=BACKEND)
-    assert salaries.count('<g class="bar">') == len(stated) == 7
+    assert salaries.count('<g class="bar ') == len(stated) == 7
 
 
 def test_evidence_quotes_name_their_source_documents(client, built_store):

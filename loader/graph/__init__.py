@@ -12,6 +12,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from rolegraph.core.keys import label_key
 from rolegraph.core.vocabulary import RG, bind_prefixes
 
 from ..extract import Evidence, Extraction, Item
@@ -189,9 +190,13 @@ def _labels(graph: set, node: URIRef, en: str, fr: str | None, variants=()) -> N
     if fr:
         graph.add((node, SKOS.prefLabel, Literal(fr, lang="fr")))
     preferred = {en.lower(), (fr or "").lower()}
+    keys = {label_key(en), label_key(fr or "")}
     for text, language in variants:
         if text.lower() not in preferred and language in ("en", "fr"):
             graph.add((node, SKOS.altLabel, Literal(text, lang=language)))
+            keys.add(label_key(text))
+    for key in sorted(keys - {""}):
+        graph.add((node, RG.labelKey, Literal(key)))
 
 
 def _entity(graph: set, node: URIRef, mint: Minter, lexicon: Lexicon, item: Item) -> None:
