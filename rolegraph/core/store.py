@@ -189,19 +189,33 @@ class _Snapshot:
 
 
 class _Change:
-    """The next generation while a ``publishing`` block changes it: the pyoxigraph store's methods,
-    and the state files published with it."""
+    """The next generation while a ``publishing`` block changes it: the methods of its
+    ``pyoxigraph.Store``, and the state files published with it, until the block ends.
+
+    Whatever still refers to the change after its block (the frames of a traceback do, until a garbage
+    collection) no longer holds the database open: RocksDB's lock on its folder is released when the
+    block ends, so the next change, which may reuse the folder's name, can open it at once.
+    """
 
     def __init__(self, store: ox.Store, folder: Path) -> None:
-        self._store, self._folder = store, folder
+        self._store: ox.Store | None = store
+        self._folder = folder
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+        store = self.__dict__.get("_store")
+        if store is None:
+            raise StoreError("this change of the store has ended: use the store inside its publishing block")
+        return getattr(store, name)
+
+    def close(self) -> None:
+        self._store = None
 
     def state(self, name: str) -> bytes | None:
         return _read_state(self._folder, name)
 
     def put_state(self, name: str, data: bytes | None) -> None:
+        if self._store is None:
+            raise StoreError("this change of the store has ended: use the store inside its publishing block")
         path = _state_path(self._folder, name)
         if data is None:
             path.unlink(missing_ok=True)
@@ -355,14 +369,9 @@ _numbered: dict[Path, int] = {}
 
 
 @contextmanager
-<<<<<<< HEAD
 def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Writable]:
     """Yield a writable copy of the published graph and its state; publish both atomically if the
     block succeeds.
-=======
-def publishing(root: str | os.PathLike) -> Iterator[Writable]:
-    """Yield a writable copy of the published graph; publish it atomically if the block succeeds.
->>>>>>> main
 
     Raises ``StoreLocked`` when another writer holds the store, ``StoreError`` when the store has
     another format (unless ``migrating``: the block brings it to ``FORMAT``). On any exception the
@@ -377,15 +386,11 @@ def publishing(root: str | os.PathLike) -> Iterator[Writable]:
         _discard_unpublished(root)
         previous = current_generation(root)
         numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
-<<<<<<< HEAD
-        target = generations / f"{max(numbers, default=0) + 1:06d}"
-        state = state_folder(target)
-=======
         # Never a number this process used before: a database it opened there may still be open.
         key = root.resolve()
         number = _numbered[key] = max(max(numbers, default=0), _numbered.get(key, 0)) + 1
         target = generations / f"{number:06d}"
->>>>>>> main
+        state = state_folder(target)
         try:
             if previous is not None:
                 ox.Store.read_only(str(previous)).backup(str(target))
@@ -396,34 +401,24 @@ def publishing(root: str | os.PathLike) -> Iterator[Writable]:
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(state, ignore_errors=True)
             raise StoreError(f"cannot prepare a new generation in {root}: {exc}", store=str(root)) from exc
-        change = _Change(store)
+        change = _Change(store, state)
         del store  # from here on the change holds the only reference to the database
         try:
-<<<<<<< HEAD
-            yield _Change(store, state)
-            store.flush()
-=======
             yield change
             change.flush()
->>>>>>> main
         except BaseException:
             change.close()  # close the database before removing its folder
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(state, ignore_errors=True)
             raise
-<<<<<<< HEAD
-        store = None
+        change.close()
         _fsync_tree(state)
         if store_format(root) != FORMAT:  # before the swap: a format file never names a store it cannot read
             _write_format(root)
-=======
-        change.close()
->>>>>>> main
         _swap_current(root, target)
         _prune(root)
 
 
-<<<<<<< HEAD
 def _link_state(source: Path, target: Path) -> None:
     """Hard-link the state files of ``source`` into ``target``, leaving out ``PER_GENERATION`` ones."""
     if not source.is_dir():
@@ -452,28 +447,6 @@ def _write_format(root: Path) -> None:
     temporary = root / f".{FORMAT_FILE}.{os.getpid()}"
     temporary.write_text(f"{FORMAT}\n", encoding="ascii")
     os.replace(temporary, root / FORMAT_FILE)
-=======
-class _Change:
-    """The next generation while a ``publishing`` block changes it: the methods of its
-    ``pyoxigraph.Store``, until the block ends.
-
-    Whatever still refers to the change after its block (the frames of a traceback do, until a garbage
-    collection) no longer holds the database open: RocksDB's lock on its folder is released when the
-    block ends, so the next change, which may reuse the folder's name, can open it at once.
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        self._store: ox.Store | None = store
-
-    def __getattr__(self, name: str) -> Any:
-        store = self.__dict__.get("_store")
-        if store is None:
-            raise StoreError("this change of the store has ended: use the store inside its publishing block")
-        return getattr(store, name)
-
-    def close(self) -> None:
-        self._store = None
->>>>>>> main
 
 
 def _swap_current(root: Path, target: Path) -> None:
