@@ -161,7 +161,8 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     parser.add_argument("--living", type=int, metavar="N", help="Measure add, remove, build, imports and the first "
                         "home page on the full store with N documents.")
-    parser.add_argument("--reference", default=str(ROOT.parent / "shared" / "reference"),
+    shared = Path(__import__("os").environ.get("ROLEGRAPH_SHARED") or ROOT.parent / "shared")
+    parser.add_argument("--reference", default=str(shared / "reference"),
                         help="The folder of the ESCO and ROME exports (for --living).")
     parser.add_argument("--child", nargs=3, metavar=("STAGE", "CORPUS", "STORE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
