@@ -55,6 +55,8 @@ def resource(rest: str):
     graph = _graph(iri) if iri and not triples else None
     if not triples and graph is None:
         return _not_found(fmt, iri or rest)
+    if _retired(iri, triples):
+        return _gone(fmt, iri, triples)
     if fmt is PAGE:
         body = render_template("entity.html", **page(iri, triples, graph))
         response = Response(body, content_type=PAGE.content_type)
@@ -82,6 +84,27 @@ def _graph(iri: str) -> dict | None:
         if row["graph"].value == iri:
             return {key: _plain(value) for key, value in row.items()}
     return None
+
+
+def _retired(iri: str, triples: list[ox.Triple]) -> bool:
+    """True when no document states ``iri`` any more: the retired graph marks it ``owl:deprecated``."""
+    subject = ox.NamedNode(iri)
+    return any(t.subject == subject and t.predicate == OX.OWL.deprecated and t.object.value == "true"
+               for t in triples)
+
+
+def _gone(fmt: formats.Format, iri: str, triples: list[ox.Triple]):
+    """410 Gone: the IRI was ours and no document states it any more; the body says so (deprecated,
+    and what replaces it when something does), so that links to it stay meaningful."""
+    if fmt is PAGE:
+        replacement = next((t.object.value for t in triples if t.predicate == OX.DCTERMS.isReplacedBy), None)
+        labels = sorted({t.object.value for t in triples if t.predicate == OX.RDFS.label})
+        body = render_template("gone.html", iri=iri, labels=labels, replacement=replacement)
+        response = Response(body, status=410, content_type=PAGE.content_type)
+    else:
+        response = Response(serialize(triples, fmt), status=410, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def _not_found(fmt: formats.Format, name: str):

@@ -128,6 +128,40 @@ def test_an_unknown_iri_is_a_404_json_for_machines_and_html_for_browsers(client)
     assert browser.status_code == 404 and browser.mimetype == "text/html" and "role/astronaut" in browser.get_data(as_text=True)
 
 
+def test_what_no_document_states_any_more_is_410_gone_with_what_replaces_it(tmp_path):
+    import shutil
+
+    from conftest import CORPUS
+    from rolegraph.loader.build import add, build, documents, remove
+
+    store, path = tmp_path / "store", tmp_path / "docs" / "testeur-logiciel.md"
+    path.parent.mkdir()
+    shutil.copy(CORPUS / "testeur-logiciel.md", path)
+    build([path, CORPUS / "backend-developer.md"], store, BASE)
+    old = next(e for e in documents(store) if e.name == path.name)
+    path.write_text(path.read_text(encoding="utf-8") + "\nOutils : Jira.\n", encoding="utf-8")
+    add([path], store, BASE)
+    new = next(e for e in documents(store) if e.name == path.name)
+    remove([str(path)], store, BASE)
+    app = create_app({"store": str(store), "base_iri": BASE, "testing": True})
+    try:
+        client = app.test_client()
+        role = client.get("/id/role/test-engineer", headers={"Accept": "text/turtle"})
+        assert role.status_code == 410 and role.mimetype == "text/turtle"
+        graph = rdflib.Graph().parse(data=role.get_data(as_text=True), format="turtle")
+        assert (rdflib.URIRef(BASE + "role/test-engineer"), rdflib.OWL.deprecated, rdflib.Literal(True)) in graph
+        document = client.get("/id/" + old.iri[len(BASE):], headers={"Accept": "text/turtle"})
+        graph = rdflib.Graph().parse(data=document.get_data(as_text=True), format="turtle")
+        assert document.status_code == 410
+        assert (rdflib.URIRef(old.iri), rdflib.DCTERMS.isReplacedBy, rdflib.URIRef(new.iri)) in graph
+        page = client.get("/id/" + old.iri[len(BASE):], headers=BROWSER)
+        assert page.status_code == 410 and f'href="{new.iri}"' in page.get_data(as_text=True)
+        assert client.get("/id/role/back-end-developer", headers=BROWSER).status_code == 200  # still stated
+        assert client.get("/id/role/astronaut", headers=BROWSER).status_code == 404  # never ours
+    finally:
+        app.extensions["rolegraph.executor"].close()
+
+
 @pytest.mark.parametrize("path", [
     "/id/role/../../etc/passwd", "/id/role/%2e%2e/%2e%2e/etc/passwd", "/id/role%2Fback-end-developer",
     "/id/role/back-end-developer%2f..%2f..%2fsetup.py", "/id/..", "/id/role//back-end-developer",

@@ -85,7 +85,8 @@ def test_a_failing_change_publishes_nothing(tmp_path):
     # Its folder is gone and its number is not given again by this process, where a result of the failed
     # change may still hold that database open; its data is not there.
     assert store.generation == "000003" and values(store) == ["a", "c"]
-    assert sorted(p.name for p in (tmp_path / "store" / GENERATIONS).iterdir()) == ["000001", "000003"]
+    assert sorted(p.name for p in (tmp_path / "store" / GENERATIONS).iterdir()) == [
+        "000001", "000001.state", "000003", "000003.state"]
 
 
 def test_a_failed_change_holds_nothing_open_for_the_next(tmp_path):
