@@ -2,9 +2,15 @@
 of N documents; documents/s, MB/s and peak memory, each measurement in its own process.
 
     python bench/build_bench.py [--sizes 10,100,1000,10000] [--out bench/results/build.json]
+    python bench/build_bench.py --living 1000 [--reference ../shared/reference] [--out bench/results/living.json]
 
 It ends with the three extraction targets side by side: MB/s on the largest corpus, the MB/s of a
 ~2 MB document over that of a ~2 KB one (linear cost reads 1.0), and peak RSS of extracting the largest corpus.
+
+``--living N`` measures a living corpus on the full store, each step in its own process, in one run:
+a build of N documents, ``import esco`` + ``import rome`` (ESCO v1.1.1, ROME v460), a full build of the
+same N documents with the taxonomies there, ``add`` of one new document and ``remove`` of it, and the
+first and second home-page requests after that publication (Flask's test client, in process).
 """
 from __future__ import annotations
 
@@ -72,16 +78,106 @@ def scaling(corpus: Path) -> dict:
             "ratio": round(rates[big] / rates[small], 3)}
 
 
+BASE = "https://w3id.org/rolegraph/id/"
+
+
+def living_step(step: str, corpus: Path, store: Path, reference: Path) -> dict:
+    """One step of ``--living`` in this process (a child): seconds, peak RSS and what it reports."""
+    from rolegraph.loader import build as loader
+
+    files = sorted(p for p in corpus.iterdir() if p.name != "extra.md")
+    started = time.perf_counter()
+    extra: dict = {}
+    if step in ("build", "rebuild"):
+        result = loader.build(files, store, BASE)
+        extra = {"documents": result.documents, "triples": result.triples,
+                 "stages": {k: round(v, 2) for k, v in result.stages.items()}}
+    elif step == "imports":
+        from rolegraph.loader.lexicon import load_lexicon
+        from rolegraph.loader.link import relink
+        from rolegraph.loader.taxonomies.esco import import_esco
+        from rolegraph.loader.taxonomies.rome import import_rome
+
+        relinking = lambda written: relink(written, BASE, load_lexicon())
+        esco = import_esco(store, reference / "esco" / "v1.1.1", BASE, then=relinking)
+        rome = import_rome(store, reference / "rome" / "v460", BASE, then=relinking)
+        extra = {"triples": esco.triples + rome.triples}
+    elif step in ("add", "remove"):
+        result = (loader.add([corpus / "extra.md"], store, BASE) if step == "add"
+                  else loader.remove(["extra.md"], store, BASE))
+        extra = {"documents": result.documents, "stages": {k: round(v, 2) for k, v in result.stages.items()}}
+    elif step == "home":
+        from rolegraph.server import create_app
+
+        app = create_app({"store": str(store), "base_iri": BASE})
+        client = app.test_client()
+        started = time.perf_counter()
+        assert client.get("/").status_code == 200
+        first = time.perf_counter() - started
+        again = time.perf_counter()
+        client.get("/")
+        extra = {"first_ms": round(first * 1000, 1), "second_ms": round((time.perf_counter() - again) * 1000, 1)}
+        app.extensions["rolegraph.executor"].close()
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"stage": f"living {step}", "seconds": round(seconds, 3), "peak_rss_mb": round(peak_mb, 1), **extra}
+
+
+def living(count: int, reference: Path, out: Path) -> None:
+    """The ``--living`` figures, each step in its own process, written to ``out``."""
+    from bench.corpus import make_corpus
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, store = Path(tmp) / "corpus", Path(tmp) / "store"
+        written = make_corpus(corpus, count + 1)
+        written[-1].rename(corpus / "extra.md")  # the document added and removed
+        for step in ("build", "imports", "rebuild", "add", "remove", "home"):
+            out_text = subprocess.run([sys.executable, __file__, "--child", f"living-{step}", str(corpus), str(store),
+                                       "--reference", str(reference)],
+                                      capture_output=True, text=True, check=True, cwd=ROOT).stdout
+            row = json.loads(out_text.strip().splitlines()[-1])
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    by = {r["stage"].split()[-1]: r for r in rows}
+    targets = {
+        "add_s": by["add"]["seconds"], "add_over_build": round(by["add"]["seconds"] / by["rebuild"]["seconds"], 3),
+        "remove_s": by["remove"]["seconds"], "build_s": by["rebuild"]["seconds"],
+        "build_peak_rss_mb": by["rebuild"]["peak_rss_mb"], "imports_s": by["imports"]["seconds"],
+        "first_home_ms": by["home"]["first_ms"], "documents": count,
+    }
+    print("targets (add < 2 s and < 0.1x build, remove < 2 s, build < 30 s and < 800 MB, imports < 40 s, "
+          "first home page < 50 ms):", json.dumps(targets), flush=True)
+    result = {"targets": targets, "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
+                                              "platform": platform.platform()}, "date": time.strftime("%Y-%m-%d"),
+              "rows": rows}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "build.json"))
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--living", type=int, metavar="N", help="Measure add, remove, build, imports and the first "
+                        "home page on the full store with N documents.")
+    shared = Path(__import__("os").environ.get("ROLEGRAPH_SHARED") or ROOT.parent / "shared")
+    parser.add_argument("--reference", default=str(shared / "reference"),
+                        help="The folder of the ESCO and ROME exports (for --living).")
     parser.add_argument("--child", nargs=3, metavar=("STAGE", "CORPUS", "STORE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         stage, corpus, store = args.child
-        print(json.dumps(scaling(Path(corpus)) if stage == "scaling" else measure(stage, Path(corpus), Path(store))))
+        if stage.startswith("living-"):
+            row = living_step(stage.removeprefix("living-"), Path(corpus), Path(store), Path(args.reference))
+        else:
+            row = scaling(Path(corpus)) if stage == "scaling" else measure(stage, Path(corpus), Path(store))
+        print(json.dumps(row))
         return
+    if args.living:
+        living(args.living, Path(args.reference), Path(args.out or ROOT / "bench" / "results" / "living.json"))
+        return
+    args.out = args.out or str(ROOT / "bench" / "results" / "build.json")
     from bench.corpus import make_corpus
 
     rows = []

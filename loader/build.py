@@ -1,31 +1,39 @@
 """The build: documents → extraction → RDF → SHACL validation → published store.
 
-``build`` is the library function behind ``rolegraph build``; it returns a ``BuildResult`` and
-raises ``ValidationFailed`` (nothing published) when the graph violates a shape.
+``build`` (replace the document set), ``add`` (add or update documents) and ``remove`` are the library
+functions behind ``rolegraph build``, ``add`` and ``remove``; each returns a ``BuildResult``, publishes
+one new generation, and raises ``ValidationFailed`` (nothing published) when the graph violates a
+shape. Each document's ``Part`` is kept in the store's catalogue, so that ``add`` and ``remove``
+consolidate the graph from the parts instead of reading and extracting every document again.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable
 
 from rdflib.namespace import RDF
 
-from rolegraph.core.naming import DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, graph_iri
+from rolegraph.core.naming import (DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RETIRED_GRAPH, Minter, graph_iri,
+                                   normal_base)
 from rolegraph.core.tbox import tbox
 from rolegraph.core.vocabulary import RG
-from rolegraph.core.errors import InputError, ValidationFailed
+from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
 
+from .catalogue import Catalogue, Entry, part_key, read_catalogue, read_part, read_parts, write_catalogue
 from .documents import Document, expand_paths, read_document
-from .extract import Extraction, extract
-from .graph import build_graph
+from .extract import extract
+from .graph import consolidate, document_part, part_triples
 from .lexicon import load_lexicon
 from .link import LinkResult, relink
 from .publish import publish
+from .retired import retired_graph
 from .vocabulary import extended_lexicon
-from .validate import ValidationReport, validate
+from .validate import ValidationReport, focus_of, validate
 
 COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
                    RG.Certification, RG.SalaryRange, RG.SourceDocument, RG.Claim, RG.Evidence)
@@ -43,9 +51,28 @@ class BuildResult:
     stages: dict[str, float] = field(default_factory=dict)
     generation: str | None = None
     links: LinkResult | None = None
+    #: True for ``build``, which replaces the document set; False for ``add`` and ``remove``.
+    replaced_set: bool = False
+    #: File names of the documents added, of those that replaced their earlier version, of those
+    #: already built with the same content, and of those removed.
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: Documents in the published set, and IRIs kept as retired (410 Gone).
+    documents: int = 0
+    retired: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced or self.removed or self.replaced_set)
 
     def summary(self) -> dict:
         return {
+            "set": "replaced" if self.replaced_set else "kept",
+            "documents": self.documents,
+            "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged, "removed": self.removed,
+            "retired": self.retired,
             "documents_read": self.documents_read,
             "documents_failed": len(self.failures),
             "failures": [str(f) for f in self.failures],
@@ -85,17 +112,83 @@ def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri
           progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
           max_document_bytes: int | None = None) -> BuildResult:
     """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
-    previous build (imported taxonomies are kept). Unreadable files (and files over
-    ``max_document_bytes``) are reported in the result. ``vocabularies`` ("esco", "rome") add the
-    labels of taxonomies imported in ``store`` to the lexicon. Raises ``StoreLocked`` at once when
-    another process writes the store: the lock is held from the first document read to the publication."""
+    previous document set (imported taxonomies are kept; ``add`` keeps the set and adds to it).
+    Unreadable files (and files over ``max_document_bytes``) are reported in the result.
+    ``vocabularies`` ("esco", "rome") add the labels of taxonomies imported in ``store`` to the
+    lexicon. Raises ``StoreLocked`` at once when another process writes the store: the lock is held
+    from the first document read to the publication."""
     with open_store(store).writing():
-        return _build(paths, store, base_iri, progress, tuple(vocabularies), max_document_bytes)
+        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, replace=True)
 
 
-def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -> BuildResult:
+def add(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
+        progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
+        max_document_bytes: int | None = None) -> BuildResult:
+    """Add the documents at ``paths`` to the published set, or update them: a document is known by its
+    checksum and its source path, so the same content twice changes nothing and a changed file replaces
+    its earlier version. The others are not read again: the graph is consolidated from the parts kept
+    in the store. Publishes one new generation (none when nothing changed); errors as ``build``."""
+    with open_store(store).writing():
+        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, replace=False)
+
+
+def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAULT_BASE) -> BuildResult:
+    """Remove documents from the published set, each named by its source path, its file name or its
+    IRI, and publish the graph of the others as one new generation. Raises ``UsageError`` (nothing
+    published) when a name matches no document, or several."""
     started = time.perf_counter()
-    result = BuildResult()
+    with open_store(store).writing():
+        before, catalogue = _published(store, base_iri)
+        chosen = [_find(catalogue, name) for name in names]
+        if not chosen:
+            raise UsageError("name at least one document to remove")
+        gone = {e.checksum for e in chosen}
+        result = BuildResult(removed=sorted({e.name for e in chosen}))
+        changed = [read_part(before, e.part) for e in chosen]
+        catalogue.entries = [e for e in catalogue.entries if e.checksum not in gone]
+        parts = read_parts(before, catalogue.entries)
+        _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, load_lexicon(), {}, started,
+                                 changed=changed)
+        return result
+
+
+def documents(store: str | os.PathLike) -> list[Entry]:
+    """The documents of the published graph, by name (empty when nothing is published)."""
+    published = open_store(store)
+    return read_catalogue(published.open() if published.generation is not None else None).entries
+
+
+def _published(store, base_iri: str):
+    """The published generation (None before the first) and its catalogue, checked against ``base_iri``."""
+    published = open_store(store)
+    before = published.open() if published.generation is not None else None
+    catalogue = read_catalogue(before)
+    if catalogue.base is not None and catalogue.base != normal_base(base_iri):
+        raise UsageError(f"the store's documents are built under the base IRI {catalogue.base}, not {base_iri}: "
+                         "give that --base-iri, or rebuild with `rolegraph build DOCS...`", parameter="base_iri")
+    legacy = [e.name for e in catalogue.entries if e.part is None]
+    if legacy:
+        raise StoreError(f"{len(legacy)} document(s) of store {store} were built by an earlier version that kept no "
+                         "consolidation input; rebuild them once with `rolegraph build DOCS...`", store=str(store))
+    return before, catalogue
+
+
+def _find(catalogue: Catalogue, name: str) -> Entry:
+    """The document that ``name`` (source path, file name, document IRI or checksum) names."""
+    source = str(Path(name).resolve()) if name else name
+    found = [e for e in catalogue.entries if name in (e.iri, e.name, e.checksum) or e.source == source]
+    if not found:
+        raise UsageError(f"no document {name!r} in the store (see `rolegraph documents`); nothing was published",
+                         parameter="doc")
+    if len(found) > 1:
+        raise UsageError(f"{name!r} names {len(found)} documents ({', '.join(e.source for e in found)}): "
+                         "name one by its path or IRI; nothing was published", parameter="doc")
+    return found[0]
+
+
+def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, replace: bool) -> BuildResult:
+    started = time.perf_counter()
+    result = BuildResult(replaced_set=replace)
     clock = started
 
     def lap(stage: str) -> None:
@@ -104,24 +197,77 @@ def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -
         result.stages[stage] = now - clock
         clock = now
 
-    documents, result.failures = read_all(paths, progress, max_document_bytes)
-    result.documents_read = len(documents)
+    before, catalogue = _published(store, base_iri) if not replace else (_previous(store), Catalogue())
+    documents_read, result.failures = read_all(paths, progress, max_document_bytes)
+    result.documents_read = len(documents_read)
     lap("read")
-    if not documents:
+    if not documents_read:
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
+    known, sources = catalogue.by_checksum(), catalogue.by_source()
+    fresh, replaced, changed = [], {}, []
+    for document in documents_read:
+        source = _source(document)
+        if document.checksum in known:
+            result.unchanged.append(document.name)
+            continue
+        earlier = sources.get(source)
+        if earlier is not None:
+            replaced[earlier.iri] = str(Minter(base_iri).document(document.checksum))
+            changed.append(read_part(before, earlier.part))
+            catalogue.entries.remove(earlier)
+            result.replaced.append(document.name)
+        fresh.append(document)
+    if not fresh:
+        result.documents = len(catalogue.entries)
+        result.seconds = time.perf_counter() - started
+        result.generation = open_store(store).generation
+        return result  # the same content again: nothing to publish
     lexicon = load_lexicon()
-    if vocabularies and open_store(store).generation is not None:
+    if vocabularies and before is not None:
         lexicon = extended_lexicon(store, base_iri, lexicon, vocabularies)
-    extractions: list[Extraction] = [extract(d, lexicon) for d in documents]
+    parts = read_parts(before, catalogue.entries)
+    lap("parts")  # the kept documents' parts, read instead of the documents
+    added = _now()
+    for document in fresh:
+        part = document_part(extract(document, lexicon), base_iri, lexicon)
+        key = part_key(part)
+        parts[key] = part
+        changed.append(part)
+        catalogue.entries.append(Entry(str(Minter(base_iri).document(document.checksum)), document.name,
+                                       _source(document), document.language, document.checksum,
+                                       len(part.claims), added, key, document.title))
+        if document.name not in result.replaced:
+            result.added.append(document.name)
     lap("extract")
-    built = build_graph(extractions, base_iri, lexicon)
+    _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started, lap,
+                             changed=None if replace else changed)
+    return result
+
+
+def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started,
+                             lap=None, changed=None) -> None:
+    """Consolidate ``parts`` (key → part of each catalogue entry), validate and publish the graph, the
+    retired IRIs and the catalogue; raises ``ValidationFailed`` (nothing published) on violations.
+    With ``changed`` (the parts added and removed), only the focus nodes they touch are validated:
+    the rest is the published graph, validated when it was published."""
+    if lap is None:
+        clock = [started]
+
+        def lap(stage: str) -> None:
+            now = time.perf_counter()
+            result.stages[stage], clock[0] = now - clock[0], now
+    catalogue.base = normal_base(base_iri)
+    built = consolidate(list(parts.values()), base_iri)
     graph = built.graph
     result.facts = built.claims
     result.triples = len(graph)
+    result.documents = len(catalogue.entries)
     result.entities = {str(c).rsplit("#", 1)[-1]: len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
     lap("graph")
-    result.report = validate(graph, built.locate)
+    touched = None if changed is None else {t for part in changed for t in part_triples(part, base_iri)}
+    focus = None if touched is None else focus_of(touched, graph)
+    result.report = validate(graph, built.locate, focus)
     lap("validate")
     if not result.report.conforms:
         result.seconds = time.perf_counter() - started
@@ -129,11 +275,33 @@ def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -
                                  report=result.report)
         error.result = result
         raise error
+    retired = retired_graph(before, graph, base_iri, replaced)
+    result.retired = len(set(retired.subjects()))
+
+    def then(written):
+        write_catalogue(written, catalogue, parts)
+        return relink(written, base_iri, lexicon, incremental=changed is not None)
+
+    # A full build compacts the store; a small change leaves that to RocksDB, which would otherwise
+    # rewrite every taxonomy triple into new files for a few changed ones.
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
-                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()},
-                        then=lambda written: relink(written, base_iri, lexicon))
+                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
+                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, optimize=changed is None,
+                        subjects=None if touched is None else {graph_iri(base_iri, FICHES_GRAPH): {t[0] for t in touched}})
     result.generation = published.generation
     result.links = published.then
     lap("publish")
     result.seconds = time.perf_counter() - started
-    return result
+
+
+def _previous(store):
+    published = open_store(store)
+    return published.open() if published.generation is not None else None
+
+
+def _source(document: Document) -> str:
+    return str(Path(document.path).resolve())
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -10,6 +10,8 @@ from rolegraph.core.naming import graph_iri, import_graph
 from rolegraph.core.errors import InputError, require_regular
 from rolegraph.core.store import Store, open_store
 
+from rolegraph.queries.summary import store_summary
+
 from .publish import PublishResult
 
 
@@ -57,4 +59,5 @@ def import_rdf(store_path: Store | str | os.PathLike, files, graph: str | None, 
             for q in quads:
                 key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "default graph"
                 counts[key] = counts.get(key, 0) + 1
+        store_summary(writable)
     return PublishResult(store.generation or "", counts)

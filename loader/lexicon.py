@@ -71,8 +71,10 @@ class Lexicon:
         self._by_kind: dict[str, list[Entry]] = {}
         for entry in entries:
             self._by_kind.setdefault(entry.kind, []).append(entry)
-        self._vendors = {tool: cert for cert in self._by_kind.get("certification", ())
-                         for tool in cert.get("vendor_tools", ())}
+        # a vendor's tool ("AWS") or an issuer ("CompTIA") → the certification it stands for
+        self._vendors = {(kind, id): cert for cert in self._by_kind.get("certification", ())
+                         for kind, key in (("tool", "vendor_tools"), ("organisation", "vendor_organisations"))
+                         for id in cert.get(key, ())}
 
     def get(self, kind: str, id: str) -> Entry:
         return self._by_key[(kind, id)]
@@ -80,8 +82,9 @@ class Lexicon:
     def of_kind(self, kind: str) -> list[Entry]:
         return list(self._by_kind.get(kind, ()))
 
-    def vendor_certifications(self) -> dict[str, Entry]:
-        """Tool id → the vendor certification its name stands for in a sentence about certifications."""
+    def vendor_certifications(self) -> dict[tuple[str, str], Entry]:
+        """(kind, id) of a vendor's tool or an issuing organisation → the certification its name stands
+        for in a sentence about certifications."""
         return self._vendors
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
@@ -35,6 +36,8 @@ from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node, sparql_prologue
 from rolegraph.core.store import Readable, Store, Writable, open_store
 
 from rolegraph.core.naming import ENTITY_PATHS, Minter
+
+from rolegraph.queries.summary import store_summary
 
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
@@ -241,10 +244,15 @@ def _ranked(entity: _Entity, index: _Index, predicate: str, found: dict, most: i
             for concept, (score, ours, theirs) in ranked]
 
 
-def find_links(store: Readable, base: str, lexicon: Lexicon | None = None) -> LinkResult:
-    """Every link from the entities of the fiches graph to the taxonomies imported in ``store``."""
+def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
+               only: set[str] | None = None) -> LinkResult:
+    """Every link from the entities of the fiches graph (those of ``only``, when given) to the taxonomies
+    imported in ``store``. An entity's links depend on its own labels only, so a subset links as the
+    whole would."""
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
-    entities = _entities(store, base)
+    entities = [e for e in _entities(store, base) if only is None or e.iri in only]
+    if not entities:
+        return result
     vocabulary = {word for e in entities for text, _, _ in e.labels for key, _ in label_keys(text)
                   for word in key.split()}
     present = _indexes(store, base, vocabulary)
@@ -345,9 +353,40 @@ def link_quads(result: LinkResult, sources: list[str]) -> list[ox.Quad]:
     return quads
 
 
-def relink(store: Writable, base: str, lexicon: Lexicon | None = None) -> LinkResult:
-    """Rebuild the links graph inside ``store`` (a writable generation being prepared)."""
-    result = find_links(store, base, lexicon)
+#: The state file holding the links of a generation and what each entity's links were found from, so
+#: that after a change of documents only the entities whose labels changed are linked again.
+LINKS_STATE = "links.json"
+
+
+def _signature(entity: _Entity) -> str:
+    return json.dumps([entity.nature, entity.pref, sorted(entity.labels)], ensure_ascii=False)
+
+
+def _sources(store: Readable, lexicon: Lexicon | None, base: str) -> str:
+    """What every entity's links also depend on: the imported datasets (their identifiers) and the
+    concepts our lexicon names."""
+    imported = sorted((row["g"].value, row["id"].value) for row in union_query(
+        store, "SELECT ?g ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } }"))
+    return json.dumps([imported, sorted(_curated(lexicon, base).items())])
+
+
+def relink(store: Writable, base: str, lexicon: Lexicon | None = None, incremental: bool = False) -> LinkResult:
+    """Rebuild the links graph inside ``store`` (a writable generation being prepared). ``incremental``:
+    when the imports and the lexicon are those the stored links were found with, only the entities that
+    are new or whose labels changed are linked again, the others keep their links."""
+    entities = {e.iri: _signature(e) for e in _entities(store, base)}
+    sources = _sources(store, lexicon, base)
+    stored = store.state(LINKS_STATE) if incremental else None
+    previous = json.loads(stored) if stored is not None else None
+    if not isinstance(previous, dict) or previous.get("sources") != sources:
+        result = find_links(store, base, lexicon)
+    else:
+        same = {iri for iri, signature in entities.items() if previous["entities"].get(iri) == signature}
+        result = find_links(store, base, lexicon, only=set(entities) - same)
+        kept = [Link(**row) for row in previous["links"] if row["subject"] in same]
+        result.links = sorted(kept + result.links, key=lambda l: (l.subject, l.kind, -l.score, l.target))
+    store.put_state(LINKS_STATE, json.dumps({"sources": sources, "entities": entities,
+                                             "links": [asdict(l) for l in result.links]}, ensure_ascii=False).encode("utf-8"))
     graph = ox.NamedNode(result.graph)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
@@ -361,4 +400,6 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None) -> LinkRe
 def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None) -> LinkResult:
     """Rebuild the links graph of the published store and publish it as a new generation."""
     with open_store(store_path).publishing() as writable:
-        return relink(writable, base, lexicon if lexicon is not None else load_lexicon())
+        result = relink(writable, base, lexicon if lexicon is not None else load_lexicon())
+        store_summary(writable)
+        return result

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import node
+from rolegraph.queries.summary import store_summary
 
 
 @dataclass
@@ -28,17 +29,45 @@ def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
     return len(graph)
 
 
+def _term(term):
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    return ox.NamedNode(str(term))
+
+
+def _replace_subjects(store: Writable, iri: URIRef, graph: Graph, subjects: set) -> int:
+    """Replace the triples of ``subjects`` in the named graph ``iri`` by theirs in ``graph``: a change of a
+    few documents rewrites the few nodes it touches, not the whole graph."""
+    target = node(iri)
+    removed = [q for subject in subjects for q in store.quads_for_pattern(_term(subject), None, None, target)]
+    for quad in removed:
+        store.remove(quad)
+    store.extend([ox.Quad(_term(s), _term(p), _term(o), target)
+                  for subject in subjects for s, p, o in graph.triples((subject, None, None))])
+    return len(graph)
+
+
 def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
-            then: Callable[[Writable], Any] | None = None) -> PublishResult:
-    """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking)
-    and publish the result atomically; graphs not named are kept as they were. Raises ``StoreLocked``
-    if another writer is at work."""
+            then: Callable[[Writable], Any] | None = None, optimize: bool = True,
+            subjects: dict[URIRef, set] | None = None) -> PublishResult:
+    """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
+    writing the document catalogue) and publish the result atomically with its summary; graphs not
+    named are kept as they were; ``optimize`` compacts the store first. ``subjects`` names, for some of the
+    graphs, the only subjects whose triples may differ from the published ones: only those are
+    rewritten. Raises ``StoreLocked`` if another writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
     with store.publishing() as writable:
         for iri, graph in graphs.items():
-            counts[str(iri)] = _load(writable, iri, graph)
+            if subjects is not None and iri in subjects and writable.contains_named_graph(node(iri)):
+                counts[str(iri)] = _replace_subjects(writable, iri, graph, subjects[iri])
+            else:
+                counts[str(iri)] = _load(writable, iri, graph)
         if then is not None:
             after = then(writable)
-        writable.optimize()
+        store_summary(writable)
+        if optimize:
+            writable.optimize()
     return PublishResult(store.generation or "", counts, after)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -42,15 +43,18 @@ class ValidationReport:
         return not self.violations
 
 
-def validate(data: Graph, locate=None) -> ValidationReport:
+def validate(data: Graph, locate=None, focus: Iterable[URIRef] | None = None) -> ValidationReport:
     """Validate ``data`` against every shape. The shapes name concrete classes, so no ontology is
     mixed in and ``data`` is validated in place, without a copy (it is not modified).
 
     ``locate(focus)`` may return a human description of where a focus node comes from
-    (source document and offsets); it is attached to each finding.
+    (source document and offsets); it is attached to each finding. ``focus`` limits validation to
+    those focus nodes (``focus_of`` the triples that changed): each is checked against the whole of
+    ``data``, so the rules that cross nodes see every node they reach.
     """
+    shacl = shapes() if focus is None else _focused(shapes(), data, {n for n in focus if isinstance(n, URIRef)})
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes(), inference="none", inplace=True,
+        data, shacl_graph=shacl, inference="none", inplace=True,
         allow_warnings=True, advanced=True, abort_on_first=False,
     )
     report = ValidationReport()
@@ -60,6 +64,39 @@ def validate(data: Graph, locate=None) -> ValidationReport:
     report.violations.sort(key=_order)
     report.warnings.sort(key=_order)
     return report
+
+
+def _focused(shacl: Graph, data: Graph, focus: set[URIRef]) -> Graph:
+    """The shapes with each class target replaced by the ``focus`` nodes of those classes.
+
+    pySHACL's own ``focus_nodes`` option also filters the value nodes of nested shapes (an
+    ``sh:not [ sh:hasValue … ]`` then passes nothing and fires everywhere), so the targets are narrowed
+    here instead. SPARQL targets are kept: they select breaking nodes only, over the whole graph."""
+    narrowed = Graph()
+    narrowed += shacl
+    for shape in set(shacl.subjects(SH.targetClass, None)):
+        classes = list(shacl.objects(shape, SH.targetClass))
+        narrowed.remove((shape, SH.targetClass, None))
+        for node in focus:
+            if any((node, RDF.type, cls) in data for cls in classes):
+                narrowed.add((shape, SH.targetNode, node))
+    return narrowed
+
+
+def focus_of(changed: Iterable[tuple], data: Graph) -> set[URIRef]:
+    """The focus nodes whose verdict the ``changed`` triples (added to or removed from ``data``) can
+    change: the IRIs they name (not the classes they type with), and the nodes of ``data`` that point
+    to one of them that ``data`` describes (a role whose tool is no longer typed a tool breaks). Our
+    shapes' paths are one step long, or reach a node that points to a changed one (an evidence of a
+    changed document). A concept of our schemes (a period, a level) is no focus: it is not in ``data``."""
+    nodes = set()
+    for subject, predicate, obj in changed:
+        if isinstance(subject, URIRef):
+            nodes.add(subject)
+        if isinstance(obj, URIRef) and predicate != RDF.type:
+            nodes.add(obj)
+    described = {node for node in nodes if (node, None, None) in data}
+    return nodes | {s for node in described for s in data.subjects(None, node) if isinstance(s, URIRef)}
 
 
 def _order(finding: Finding) -> tuple:

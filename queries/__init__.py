@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rolegraph.core.keys import label_key
 from rolegraph.core.paths import QUERIES_DIR
 from rolegraph.core.vocabulary import OX, sparql_prologue
 from rolegraph.core.errors import NotFound, QueryError
@@ -52,8 +53,16 @@ def _string(value: str) -> ox.Literal:
     return ox.Literal(value)
 
 
+def _key(value: str) -> ox.Literal:
+    key = label_key(value)
+    if not key:
+        raise ValueError("no letter or digit to look up")
+    return ox.Literal(key)
+
+
 #: Parameter type → parser of the textual value into an RDF term (raises ValueError when wrong).
-PARAM_TYPES = {"iri": _iri, "string": _string, "langstring": _langstring, "integer": _integer}
+#: A ``key`` is a text looked up by its search key (``rolegraph.core.keys``), as labels' ``rg:labelKey``.
+PARAM_TYPES = {"iri": _iri, "string": _string, "langstring": _langstring, "integer": _integer, "key": _key}
 
 
 @dataclass(frozen=True)

@@ -145,49 +145,138 @@ def _lexicon(obj, vocabularies):
     lexicon = load_lexicon()
     return extended_lexicon(obj["store"], obj["base_iri"], lexicon, vocabularies) if vocabularies else lexicon
 
-@main.command()
-@click.argument("docs", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
-@_vocabulary
-@_option("max_document_bytes", "--max-document-bytes")
-@click.pass_obj
-@handled
+_summary_json = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+
+
+def _run_with_progress(run, docs, obj, as_json, **options):
+    """Run ``build`` or ``add`` over the files of ``docs`` with a progress bar; print its summary."""
+    from rolegraph.loader.documents import expand_paths
+
+    files = list(expand_paths(docs))
+    with click.progressbar(length=len(files), label="reading", file=sys.stderr, show_pos=True) as bar:
+        _report_build(lambda: run(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1),
+                                  **options), obj, as_json)
+
+
+def _report_build(run, obj, as_json) -> None:
+    """Run a build, add or remove and print what it did (JSON with ``as_json``)."""
+    try:
+        result = run()
+    except ValidationFailed as error:
+        summary = getattr(error, "result", None)
+        if summary and as_json:
+            click.echo(json.dumps(summary.summary(), indent=2))
+        raise
+    summary = result.summary()
+    for failure in result.failures:
+        click.echo(f"skipped: {failure}", err=True)
+    for finding in (result.report.warnings[:20] if result.report else ()):
+        click.echo(f"  {finding}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    changes = [f"{len(names)} {what}" for what, names in (("added", result.added), ("replaced", result.replaced),
+                                                          ("unchanged", result.unchanged), ("removed", result.removed))
+               if names]
+    if result.replaced_set:
+        click.echo(f"documents: {summary['documents_read']} read, {summary['documents_failed']} failed; "
+                   f"the document set was replaced by these {summary['documents']}")
+    else:
+        click.echo(f"documents: {', '.join(changes)}; {summary['documents']} in the store"
+                   + (f", {summary['documents_failed']} failed" if summary['documents_failed'] else ""))
+    if not result.changed:
+        click.echo(f"nothing changed: generation {summary['generation']} stays published")
+        return
+    entities = ", ".join(f"{n} {name}" for name, n in summary["entities"].items() if n)
+    click.echo(f"entities: {entities}\nfacts: {summary['facts']}  triples: {summary['triples']}\n"
+               f"violations: {summary['violations']}  warnings: {summary['warnings']}\n"
+               f"published generation {summary['generation']} to {obj['store']} in {summary['seconds']} s")
+    if result.links is not None and result.links.links:
+        _report_links(result.links)
+
+
+def _reads_documents(command):
+    """The arguments and options of a command that reads DOCS (build, add), and its error handling."""
+    for decorate in reversed((main.command(), click.argument("docs", nargs=-1, required=True, type=click.Path()),
+                              _summary_json, _vocabulary,
+                              _option("max_document_bytes", "--max-document-bytes"),
+                              click.pass_obj, handled)):
+        command = decorate(command)
+    return command
+
+
+@_reads_documents
 def build(obj, docs, as_json, vocabularies, max_document_bytes):
-    """Build the graph from DOCS (files or folders) and publish it to the store.
+    """Build the graph from DOCS (files or folders) and publish it to the store, REPLACING the
+    document set: documents built before and not in DOCS leave the graph (`rolegraph add` keeps them).
 
     The build replaces the previous one atomically; if it fails, the published graph is unchanged.
     Files that cannot be read are listed ("skipped: REASON (file=PATH)") and the others built; when
     none can be read, nothing is published (exit 2). Another writer at work on the store: exit 3.
     """
     from rolegraph.loader.build import build as run_build
-    from rolegraph.loader.documents import expand_paths
 
-    files = list(expand_paths(docs))
-    with click.progressbar(length=len(files), label="reading", file=sys.stderr,
-                           show_pos=True) as bar:
-        try:
-            result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1),
-                               vocabularies=vocabularies, max_document_bytes=max_document_bytes)
-        except ValidationFailed as error:
-            summary = getattr(error, "result", None)
-            if summary and as_json:
-                click.echo(json.dumps(summary.summary(), indent=2))
-            raise
-    summary = result.summary()
-    for failure in result.failures:
-        click.echo(f"skipped: {failure}", err=True)
-    for finding in result.report.warnings[:20]:
-        click.echo(f"  {finding}", err=True)
+    _run_with_progress(run_build, docs, obj, as_json, vocabularies=vocabularies,
+                       max_document_bytes=max_document_bytes)
+
+
+@_reads_documents
+def add(obj, docs, as_json, vocabularies, max_document_bytes):
+    """Add DOCS (files or folders) to the documents of the store, or update them, and publish the graph.
+
+    A document is known by its checksum and its source path: the same content again changes nothing
+    (nothing is published), a changed file replaces its earlier version. Files that cannot be read are
+    listed and the others added; none readable: exit 2. Another writer at work: exit 3.
+    """
+    from rolegraph.loader.build import add as run_add
+
+    _run_with_progress(run_add, docs, obj, as_json, vocabularies=vocabularies,
+                       max_document_bytes=max_document_bytes)
+
+
+@main.command()
+@click.argument("docs", nargs=-1, required=True)
+@_summary_json
+@click.pass_obj
+@handled
+def remove(obj, docs, as_json):
+    """Remove documents, each named by its path, its file name or its document IRI, and publish the
+    graph of the others. A name that matches no document (or several): exit 2, nothing published.
+    What no document states any more answers 410 Gone at its IRI."""
+    from rolegraph.loader.build import remove as run_remove
+
+    _report_build(lambda: run_remove(docs, obj["store"], obj["base_iri"]), obj, as_json)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@click.pass_obj
+@handled
+def documents(obj, as_json):
+    """List the documents the published graph is built from: name, language, checksum, facts, when added."""
+    from dataclasses import asdict
+
+    from rolegraph.loader.build import documents as run
+
+    entries = run(obj["store"])
     if as_json:
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-    else:
-        entities = ", ".join(f"{n} {name}" for name, n in summary["entities"].items() if n)
-        click.echo(f"documents: {summary['documents_read']} read, {summary['documents_failed']} failed\n"
-                   f"entities: {entities}\nfacts: {summary['facts']}  triples: {summary['triples']}\n"
-                   f"violations: {summary['violations']}  warnings: {summary['warnings']}\n"
-                   f"published generation {summary['generation']} to {obj['store']} in {summary['seconds']} s")
-        if result.links is not None and result.links.links:
-            _report_links(result.links)
+        click.echo(json.dumps([asdict(e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'name':<36} {'lang':<4} {'checksum':<16} {'facts':>5}  added")
+    for entry in entries:
+        click.echo(f"{entry.name:<36} {entry.language:<4} {entry.checksum[:16]:<16} {entry.facts:>5}  {entry.added}")
+    click.echo(f"{len(entries)} document(s)")
+
+
+@main.command()
+@click.pass_obj
+@handled
+def migrate(obj):
+    """Bring a store written by an earlier rolegraph to this version's format, keeping its graphs."""
+    from rolegraph.loader.migrate import migrate as run
+
+    result = run(obj["store"], obj["base_iri"])
+    click.echo(result.message)
 
 
 @main.command()

@@ -1,10 +1,12 @@
 """Running SPARQL for the CLI: on the local store, or on a remote endpoint through SPARQLWrapper."""
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import os
+import urllib.error
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -12,6 +14,7 @@ import pyoxigraph as ox
 from .core import formats
 from .core.errors import QueryError
 from .core.store import Store, open_store
+from .queries.lexer import query_form
 
 
 @dataclass
@@ -38,16 +41,29 @@ def run_local(store_path: Store | str | os.PathLike, text: str) -> Table:
 
 
 def run_remote(endpoint: str, text: str) -> Table:
+    """``text`` on the SPARQL endpoint at ``endpoint`` (SPARQLWrapper): solutions and booleans asked for in
+    SPARQL results JSON, graphs by content negotiation (N-Triples first). A refusal is a ``QueryError``
+    with the endpoint's status and message; ``cannot reach`` only when no answer came."""
     from SPARQLWrapper import JSON, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)
-    client.setReturnFormat(JSON)
     try:
+        form = query_form(text)
+    except QueryError:
+        form = None  # not read here: the endpoint says what is wrong with it
+    try:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            client.setOnlyConneg(True)
+            client.addCustomHttpHeader("Accept", GRAPH_ACCEPT)
+            response = client.query().response
+            media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+            return Table([], [], graph=_as_ntriples(response.read(), media, endpoint))
+        client.setReturnFormat(JSON)
         answer = client.queryAndConvert()
-    except SPARQLWrapperException as exc:
-        raise QueryError(f"endpoint {endpoint} refused the query: {exc}") from exc
+    except (SPARQLWrapperException, urllib.error.HTTPError) as exc:
+        raise _refused(endpoint, exc) from None
     except OSError as exc:
         raise QueryError(f"cannot reach endpoint {endpoint}: {exc}") from exc
     if "boolean" in answer:
@@ -55,6 +71,43 @@ def run_remote(endpoint: str, text: str) -> Table:
     variables = answer["head"]["vars"]
     rows = [{k: v["value"] for k, v in binding.items()} for binding in answer["results"]["bindings"]]
     return Table(variables, rows)
+
+
+#: What ``run_remote`` asks a CONSTRUCT or DESCRIBE answer in, best first.
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.5"
+
+
+def _as_ntriples(body: bytes, media: str, endpoint: str) -> str:
+    fmt = ox.RdfFormat.from_media_type(media) if media else None
+    if fmt is None:
+        raise QueryError(f"endpoint {endpoint} answered the graph in {media or 'no media type'}, not an RDF format")
+    try:
+        triples = ox.parse(body, format=fmt)
+        return formats.serialize_graph(triples, formats.get("nt")).decode("utf-8")
+    except SyntaxError as exc:
+        raise QueryError(f"endpoint {endpoint} answered {fmt.name} that does not parse: {exc}") from None
+
+
+def _refused(endpoint: str, exc: Exception) -> QueryError:
+    """The endpoint's refusal as a ``QueryError``: its status and, in our JSON error shape, its message."""
+    # SPARQLWrapper turns some statuses into its own exceptions, the answer's body in their message.
+    http = exc if isinstance(exc, urllib.error.HTTPError) else exc.__context__
+    status = http.code if isinstance(http, urllib.error.HTTPError) else None
+    if isinstance(exc, urllib.error.HTTPError):
+        body = exc.read()
+    else:
+        _, _, shown = str(exc).partition("Response:\n")
+        try:
+            body = ast.literal_eval(shown) if shown else b""
+        except (ValueError, SyntaxError):
+            body = shown.encode("utf-8")
+    try:
+        error = json.loads(body)["error"]
+        message, position = error["message"], error.get("details", {}).get("position")
+    except (ValueError, KeyError, TypeError):
+        message, position = (body.decode("utf-8", "replace").strip() if isinstance(body, bytes) else str(body)) or str(exc), None
+    answered = f"answered {status}" if status else "refused the query"
+    return QueryError(f"endpoint {endpoint} {answered}: {message}", position=position, status=status)
 
 
 def render(table: Table, fmt: str) -> str:

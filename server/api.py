@@ -1,16 +1,18 @@
 """The JSON API: health and the named queries of queries/."""
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, current_app, jsonify, request
 
 from rolegraph import queries
 from rolegraph import __version__
+from rolegraph.queries.summary import plain as _plain
 
+from . import cors
 from .executor import Job
 from .sparql import TRUNCATED_HEADER, answer, execute, store
 
 blueprint = Blueprint("api", __name__)
+cors.allow(blueprint, expose=(TRUNCATED_HEADER,))
 
 
 @blueprint.route("/healthz")
@@ -41,13 +43,4 @@ def run_query(name: str):
     return response
 
 
-def _plain(term):
-    """A JSON value for an RDF term: numbers as numbers, everything else as its lexical form."""
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value.rsplit("#", 1)[-1]
-        if datatype in ("integer", "int", "long", "nonNegativeInteger"):
-            return int(term.value)
-        if datatype in ("decimal", "double", "float"):
-            return float(term.value)
-        return term.value
     return term.value

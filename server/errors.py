@@ -16,4 +16,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         body = {"error": {"code": error.name.lower().replace(" ", "-"), "message": error.description, "details": {}}}
-        return jsonify(body), error.code
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return jsonify(body), error.code, headers  # such as the Allow of a 405

@@ -71,7 +71,7 @@ def main_stack_budget() -> int:
 class Job:
     """One query to evaluate. With media types set the worker answers serialised bytes (each
     ``None`` when the client accepts no format for that kind of result); without, it answers terms.
-    ``max_rows`` cuts solutions or triples beyond it."""
+    ``max_rows`` cuts solutions or triples beyond it; relative IRIs resolve against ``base_iri``."""
 
     query: str
     default_graphs: tuple[str, ...] = ()
@@ -80,6 +80,7 @@ class Job:
     graph_media: str | None = None
     serialise: bool = False
     max_rows: int | None = None
+    base_iri: str | None = None
 
 
 @dataclass
@@ -103,7 +104,7 @@ class Result:
 def evaluate(store: Snapshot, job: Job, generation: str | None = None) -> Result:
     """Run ``job`` on ``store`` (the union of its graphs unless the job names graphs); what a
     worker does for each job, callable in-process too."""
-    options: dict = {"use_default_graph_as_union": not job.default_graphs}
+    options: dict = {"use_default_graph_as_union": not job.default_graphs, "base_iri": job.base_iri}
     if job.default_graphs:
         options["default_graph"] = [_graph(iri) for iri in job.default_graphs]
     if job.named_graphs:

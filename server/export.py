@@ -9,9 +9,10 @@ from flask import Blueprint, Response, render_template, request
 from rolegraph.core import formats, jsonld
 from rolegraph.core.export import FORMATS, chunks, export_format
 
-from . import sparql
+from . import cors, sparql
 
 blueprint = Blueprint("export", __name__)
+cors.allow(blueprint)
 
 
 @blueprint.route("/export")
@@ -27,7 +28,6 @@ def dump(fmt: str):
     body = chunks(store, spec.name, request.args.get("graph") or None)  # raises before streaming
     response = Response(body, content_type=spec.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="rolegraph.{spec.name}"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -35,6 +35,4 @@ def dump(fmt: str):
 def context():
     """The ``@context`` of every JSON-LD answer, made from the project's prefix map."""
     body = json.dumps({"@context": jsonld.context()}, indent=2, ensure_ascii=False)
-    response = Response(body, content_type=formats.get("jsonld").media_type)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return Response(body, content_type=formats.get("jsonld").media_type)

@@ -12,6 +12,8 @@ from rolegraph.core.vocabulary import OX
 from rolegraph.core.tbox import tbox
 from rolegraph.core.jsonld import compact
 
+from . import i18n
+
 #: No inline script or style, nothing from another origin, never framed.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -65,18 +67,23 @@ def _vocabulary_labels() -> dict[tuple[str, str], str]:
 
 
 @lru_cache(maxsize=1)
-def _notations() -> dict[str, str]:
-    return {str(notation): str(concept) for concept, notation in tbox().subject_objects(SKOS.notation)}
+def _notations() -> dict[tuple[str, str], str]:
+    """(scheme, notation) → concept: notations repeat across schemes ("other" is a tool category, a
+    training type and an education level)."""
+    graph = tbox()
+    return {(str(scheme), str(notation)): str(concept) for concept, notation in graph.subject_objects(SKOS.notation)
+            for scheme in graph.objects(concept, SKOS.inScheme)}
 
 
-def term_label(iri, language: str = "en") -> str:
-    """The label of a class, property or concept of our vocabulary, else its compact IRI."""
+def term_label(iri, language: str | None = None) -> str:
+    """The label of a class, property or concept of our vocabulary in ``language`` (the page's by
+    default), else in English, else its compact IRI."""
     iri = iri.value if isinstance(iri, ox.NamedNode) else str(iri)
     labels = _vocabulary_labels()
-    return labels.get((iri, language)) or labels.get((iri, "en")) or compact(iri)
+    return labels.get((iri, language or i18n.current())) or labels.get((iri, "en")) or compact(iri)
 
 
-def notation_label(notation: str, language: str = "en") -> str:
-    """The label of the scheme concept with this notation (e.g. a tool category "language")."""
-    concept = _notations().get(notation)
+def notation_label(notation: str, scheme, language: str | None = None) -> str:
+    """The label of the concept of ``scheme`` with this notation (e.g. the tool category "other")."""
+    concept = _notations().get((str(scheme), notation))
     return term_label(concept, language) if concept else notation

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: queries for everyone, updates with a token.
 
-Every query, from this endpoint, the JSON API or the pages, runs in the worker pool of
-``rolegraph.server.executor`` (time limit, row cap) after ``rolegraph.server.guard`` has refused SERVICE and LOAD.
+``rolegraph.server.protocol`` reads what a request asks for. Every query, from this endpoint, the JSON
+API or the pages, runs in the worker pool of ``rolegraph.server.executor`` (time limit, row cap) after
+``rolegraph.server.guard`` has refused SERVICE and LOAD; updates are applied by ``rolegraph.server.updates``.
 """
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from werkzeug.exceptions import NotAcceptable
 
 from rolegraph.core import formats
 from rolegraph.core.vocabulary import OX
-from rolegraph.core.errors import Forbidden, QueryError, Unauthorized, UsageError
+from rolegraph.core.errors import Forbidden, Unauthorized
 from rolegraph.core.store import Store
 
-from . import guard
-from .executor import Job, Result, on_own_stack
+from . import cors, guard, protocol, updates
+from .executor import Job, Result
 from .negotiation import choose
 
 blueprint = Blueprint("sparql", __name__)
 
 #: Response header present when an answer was cut at ``max_rows``; its value is that cap.
 TRUNCATED_HEADER = "X-Rolegraph-Truncated"
+cors.allow(blueprint, expose=(TRUNCATED_HEADER,))
 #: What the endpoint answers in: SELECT and ASK results, CONSTRUCT and DESCRIBE graphs.
 RESULTS = formats.writing(formats.SOLUTIONS)
 GRAPHS = formats.writing(formats.GRAPH)
@@ -57,12 +59,14 @@ def construct(query: str) -> list[ox.Triple]:
     return execute(Job(query)).triples
 
 
-def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Response:
+def answer(query: str, default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
+           base_iri: str | None = None) -> Response:
     """The HTTP answer to ``query``: serialised in the format the client prefers for its kind of
-    result (406 when none fits), cut at ``max_rows`` with the ``X-Rolegraph-Truncated`` header."""
+    result (406 when none fits), cut at ``max_rows`` with the ``X-Rolegraph-Truncated`` header;
+    relative IRIs resolve against ``base_iri``."""
     max_rows = current_app.config["ROLEGRAPH"]["max_rows"]
     job = Job(query, tuple(default_graphs), tuple(named_graphs), _acceptable(RESULTS),
-              _acceptable(GRAPHS), serialise=True, max_rows=max_rows)
+              _acceptable(GRAPHS), serialise=True, max_rows=max_rows, base_iri=base_iri)
     result = execute(job)
     if result.body is None:  # the client accepts no format for this kind of result
         choose(request, GRAPHS if result.kind == "triples" else RESULTS)
@@ -80,11 +84,8 @@ def _acceptable(offered: tuple[formats.Format, ...]) -> str | None:
 
 
 @blueprint.after_request
-def _cors(response: Response) -> Response:
-    # Read-only answers may be used by browser-based SPARQL clients on other origins.
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-    response.headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")  # the answer's format follows it
     return response
 
 
@@ -92,40 +93,22 @@ def _cors(response: Response) -> Response:
 def endpoint():
     if request.method == "OPTIONS":
         return Response(status=204)
-    if request.method == "POST" and request.mimetype == "application/sparql-update":
-        return update()
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        query = request.get_data(as_text=True)
-    elif "update" in request.form:
-        _authorise()
-        raise UsageError("send updates as a POST with Content-Type application/sparql-update")
-    else:
-        query = request.values.get("query")
-    if not query:
-        if request.method == "GET":
-            return service_description()
-        raise QueryError("no query: send one with ?query=, a form field query, or an application/sparql-query body")
-    return answer(query, request.values.getlist("default-graph-uri"), request.values.getlist("named-graph-uri"))
+    operation = protocol.read(request)
+    if operation.kind == "description":
+        return service_description()
+    if operation.kind == "update":
+        return update(operation)
+    return answer(operation.text, operation.graphs, operation.named_graphs, operation.base_iri)
 
 
-def update() -> Response:
+def update(operation: protocol.Operation) -> Response:
     """Apply a SPARQL Update as a new store generation, published atomically; nothing is published
     when it fails. Needs ``Authorization: Bearer <update_token>``."""
     _authorise()
-    if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
-        raise QueryError("using-graph-uri and using-named-graph-uri are not supported: name graphs in the update")
-    text = request.get_data(as_text=True)
-    if not text.strip():
-        raise QueryError("no update: send it as the body of an application/sparql-update POST")
-    guard.check(text, current_app.config["ROLEGRAPH"]["allow_service"])
-    try:
-        with store().publishing() as writable:
-            on_own_stack(text, lambda: writable.update(text))  # a long chain would overflow this thread's stack
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
-    except OSError as exc:
-        raise QueryError(f"the update failed, nothing was published: {exc}") from exc
-    return jsonify({"status": "ok", "generation": store().generation})
+    generation = updates.apply(store(), operation.text, using=operation.graphs, using_named=operation.named_graphs,
+                               base_iri=operation.base_iri,
+                               allow_service=current_app.config["ROLEGRAPH"]["allow_service"])
+    return jsonify({"status": "ok", "generation": generation})
 
 
 def _authorise() -> None:
@@ -154,5 +137,5 @@ def service_description() -> Response:
     for fmt in (*RESULTS, *GRAPHS):
         triples.append(ox.Triple(service, OX.SD.resultFormat, ox.NamedNode(fmt.oxigraph.iri)))
     fmt = choose(request, GRAPHS)
-    return Response(formats.serialize_graph(triples, fmt), content_type=fmt.media_type)
+    return Response(formats.serialize_graph(triples, fmt), content_type=fmt.content_type)
 

@@ -1,9 +1,10 @@
 """The dataset's own description at /.well-known/void (VoID and DCAT): sizes, classes, named graphs,
 version and build date, sources, licences, and the ESCO/ROME attribution their imports stored.
 
-``summary()`` gathers the numbers from the named queries once per published generation (a generation
-never changes; counting a million quads takes most of a second); the home page shows the same summary,
-so the page and the description cannot disagree.
+``summary()`` reads the numbers the loader stored with the published generation (else gathers them
+from the named queries), once per generation (a generation never changes; counting a million quads
+takes most of a second); the home page shows the same summary, so the page and the description
+cannot disagree.
 """
 from __future__ import annotations
 
@@ -17,18 +18,21 @@ from werkzeug.exceptions import NotAcceptable
 from rdflib.namespace import DCTERMS
 
 from rolegraph import queries
+from rolegraph.queries.summary import PARTS, stored
 from rolegraph.core.tbox import tbox
 from rolegraph.core.vocabulary import ONTOLOGY_IRI, OX, RG_URI
 from rolegraph import __version__
 from rolegraph.core import formats
 from rolegraph.core.export import FORMATS
 
+from . import cors
 from .api import _plain
 from .html import base_iri
 from .negotiation import choose
 from .sparql import select, store
 
 blueprint = Blueprint("void", __name__)
+cors.allow(blueprint)
 
 OFFERS = formats.named("ttl", "jsonld", "nt")
 
@@ -50,14 +54,15 @@ def summary() -> dict:
 
 
 def _summary(generation: str) -> dict:
-    graphs = _rows("graphs")
+    """The summary published with the generation (the loader stores it when it publishes), else the
+    named queries run now (a generation published by other means, such as a SPARQL Update)."""
+    facts = stored(store().open())
+    if facts is None:
+        facts = {name: _rows(name) for name in PARTS}
+        facts["triples"] = sum(g["triples"] for g in facts["graphs"])
     built = store().published_at
     return {
-        "counts": _rows("counts"),
-        "graphs": graphs,
-        "triples": sum(g["triples"] for g in graphs),
-        "datasets": _rows("datasets"),
-        "documents": _rows("documents"),
+        **{name: facts[name] for name in (*PARTS, "triples")},
         "version": __version__,
         "built": dt.datetime.fromtimestamp(built, dt.timezone.utc).replace(microsecond=0) if built else None,
         "generation": generation,
@@ -139,5 +144,4 @@ def description():
         triples = sorted(triples, key=lambda t: str(t.subject))
     response = Response(formats.serialize_graph(triples, fmt, compact=True), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -279,3 +279,8 @@ def served(store: Path, folder: Path, *options: str, env: dict | None = None):
     with serving.start(serving.rolegraph_serve(copy, port, *options), f"http://127.0.0.1:{port}",
                        log=folder / "server.log", env={**os.environ, **(env or {})}) as server:
         yield server.url, server.log
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="write screenshots of the main pages, taken by the browser tests, under DIR (never committed)")

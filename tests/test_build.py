@@ -7,7 +7,7 @@ from rdflib.compare import isomorphic
 from conftest import BASE, SAMPLES
 from rolegraph.loader.build import build, read_all
 from rolegraph.loader.extract import extract
-from rolegraph.loader.graph import build_graph
+from rolegraph.loader.graph import build_graph, consolidate
 from rolegraph.core.naming import graph_iri
 from rolegraph.core.errors import InputError, StoreLocked, ValidationFailed
 from rolegraph.core.store import current_generation, open_read_only, publishing
@@ -94,14 +94,14 @@ def test_a_build_that_fails_validation_keeps_the_previous_graph(tmp_path, monkey
     import rolegraph.loader.build as module
 
     def broken_graph(*args, **kwargs):
-        built = build_graph(*args, **kwargs)
+        built = consolidate(*args, **kwargs)
         from rolegraph.core.vocabulary import RG
         from rdflib import Literal
         for salary in list(built.graph.subjects(predicate=RG.currency)):
             built.graph.set((salary, RG.currency, Literal("dollars")))
         return built
 
-    monkeypatch.setattr(module, "build_graph", broken_graph)
+    monkeypatch.setattr(module, "consolidate", broken_graph)
     with pytest.raises(ValidationFailed) as caught:
         build([SAMPLES / "ingenieur-devops.md"], store, BASE)
     violations = caught.value.report.violations

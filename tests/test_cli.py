@@ -9,7 +9,7 @@ import serving
 from conftest import BASE, ROOT, SAMPLES
 from rolegraph.cli import main
 
-COMMANDS = {"build", "extract", "evaluate", "validate", "check", "import", "serve", "query", "export"}
+COMMANDS = {"build", "add", "remove", "documents", "migrate", "extract", "evaluate", "validate", "check", "import", "serve", "query", "export"}
 
 
 def test_help_lists_every_subcommand(runner):

@@ -46,6 +46,10 @@ def good_args(words: tuple[str, ...], folder) -> list[str]:
     it has one)."""
     return {
         ("build",): [str(SAMPLES)],
+        ("add",): [str(SAMPLES)],
+        ("remove",): ["data-engineer.html"],
+        ("documents",): [],
+        ("migrate",): [],
         ("extract",): [str(SAMPLES / "data-engineer.html")],
         ("evaluate",): ["--gold", str(folder / "gold"), str(SAMPLES / "data-engineer.html")],
         ("validate",): [str(VALID_TTL)],
@@ -265,6 +269,9 @@ FILE_CASES = {
         ("missing", "out/none/x.ttl", ["-o", "{path}"], 2, ["cannot write the export", "file={path}"]),
     ],
 }
+
+
+FILE_CASES[("add",)] = FILE_CASES[("build",)]  # add reads its documents as build does
 
 
 def test_every_command_with_a_path_is_in_the_table():

@@ -146,7 +146,7 @@ TEMPLATE_TAGS = {"html", "head", "meta", "title", "link", "body", "header", "nav
                  "h3", "p", "code", "span", "section", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "q",
                  "strong", "details", "summary", "svg", "path", "rect", "text", "g", "line", "figure", "figcaption",
                  "br", "form", "label", "select", "option", "textarea", "button", "div", "pre", "dl", "dt", "dd", "small",
-                 "script"}
+                 "script", "input", "defs", "marker", "pattern"}
 
 
 def assert_no_injection(html: str, page: str, shown: list[str]) -> None:

@@ -42,6 +42,15 @@ def test_the_format_parameter_accepts_names_aliases_and_media_types_of_what_we_w
     assert formats.by_parameter("html") is None and formats.by_parameter("TTL") is None
 
 
+@pytest.mark.parametrize("value,results,graph", [
+    ("json", "json", "jsonld"), ("xml", "xml", "rdfxml"), ("application/json", "json", "jsonld"),
+    ("application/xml", "xml", "rdfxml"), ("text/xml", "xml", "rdfxml"), ("text/plain", "csv", "nt"),
+])
+def test_common_names_stand_for_the_format_of_each_kind(value, results, graph):
+    assert formats.by_parameter(value, formats.writing(formats.SOLUTIONS)).name == results
+    assert formats.by_parameter(value, formats.writing(formats.GRAPH)).name == graph
+
+
 def test_content_types_say_the_charset_of_text_only():
     assert formats.get("ttl").content_type == "text/turtle; charset=utf-8"
     assert formats.get("csv").content_type == "text/csv; charset=utf-8"
@@ -78,14 +87,14 @@ def test_each_kind_is_written_only_by_the_formats_that_say_so():
     assert formats.serialize_results(ox.Store().query("ASK {}"), formats.get("tsv")) == b"true"
 
 
-def test_the_compact_form_is_ours_and_the_default_is_oxigraphs():
+def test_the_compact_form_is_ours_and_the_default_is_oxigraphs_but_json_ld_has_one_form():
     turtle = formats.get("ttl")
     assert formats.serialize_graph([TRIPLE], turtle) == ox.serialize([TRIPLE], format=ox.RdfFormat.TURTLE)
     compact = formats.serialize_graph([TRIPLE], turtle, compact=True)
     assert compact.startswith(b"@prefix ") and b"skos:prefLabel" in compact
     jsonld = formats.get("jsonld")
-    assert b'"@context"' not in formats.serialize_graph([TRIPLE], jsonld)
-    assert formats.serialize_graph([TRIPLE], jsonld, compact=True).startswith(b'{"@context":')
+    assert formats.serialize_graph([TRIPLE], jsonld) == formats.serialize_graph([TRIPLE], jsonld, compact=True)
+    assert formats.serialize_graph([TRIPLE], jsonld).startswith(b'{"@context":')
 
 
 def test_quads_keep_their_graph_only_in_dataset_formats():

@@ -30,19 +30,25 @@ def linked(linked_store):
 
 
 def section(html: str, name: str) -> str:
-    start = html.index(f'<section id="{name}">')
-    return html[start:html.index("</section>", start)]
+    """The part of ``html`` from the section (or folded details) with id ``name`` to its end."""
+    start = html.index(f' id="{name}"')
+    ends = [i for i in (html.find("</section>", start), html.find("</details>", start)) if i >= 0]
+    return html[start:min(ends)]
 
 
 def test_the_role_page_ranks_skills_and_lists_python_with_its_support(client):
     response = client.get("/id/role/back-end-developer", headers=BROWSER)
     assert response.status_code == 200 and response.mimetype == "text/html"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept, Accept-Language"
     html = response.get_data(as_text=True)
-    assert "<h1>Back-end developer</h1>" in html and "Développeur back-end" in html
+    assert "<h1>Back-end developer</h1>" in html
+    french = client.get("/id/role/back-end-developer?lang=fr", headers=BROWSER).get_data(as_text=True)
+    assert '<html lang="fr">' in french and "<h1>Développeur back-end</h1>" in french
+    assert "<h1>Développeur back-end</h1>" in client.get(
+        "/id/role/back-end-developer", headers={**BROWSER, "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
     tools = section(html, "tools")
-    assert '<a href="/id/tool/python">Python</a> <span class="support" title="stated by 4 source documents">4</span>' in tools
-    blocks = {b.split("</h3>")[0]: b for b in tools.split("<h3>")[1:]}
+    assert '<a href="/id/tool/python">Python</a> <span class="support" title="Stated by 4 source documents.">4</span>' in tools
+    blocks = {b.split("</dt>")[0]: b for b in tools.split("<dt>")[1:]}
     assert '<a href="/id/tool/python">' in blocks["programming language"]
     assert '<a href="/id/tool/postgresql">' in blocks["database"]
     competencies = section(html, "competencies")
@@ -57,11 +63,12 @@ def test_the_role_page_shows_levels_career_and_salaries_as_svg(client, built_sto
     assert diplomas and all(f"<td>{d['eqfLevel']}</td>" in qualifications for d in diplomas)
     career = section(html, "career")
     related = rows(built_store, "role-career", role=BACKEND)
-    assert career.count('<rect class="node ') == len(related) + 1
-    assert '<svg class="career"' in career and '<a href="/id/role/tech-lead">' in career
+    drawn = set(re.findall(r'<a href="/id/(role/[^"]+)" class="(?:incoming|outgoing)">', career))
+    assert drawn == {r["other"].removeprefix(BASE) for r in related} and career.count('<rect class="node self"') == 1
+    assert '<svg class="career"' in career and '<a href="/id/role/tech-lead" class="outgoing">' in career
     salaries = section(html, "salaries")
     stated = rows(built_store, "role-salaries", role=BACKEND)
-    assert salaries.count('<g class="bar">') == len(stated) == 7
+    assert salaries.count('<g class="bar ') == len(stated) == 7
 
 
 def test_evidence_quotes_name_their_source_documents(client, built_store):
@@ -119,6 +126,40 @@ def test_an_unknown_iri_is_a_404_json_for_machines_and_html_for_browsers(client)
     assert machine.json["error"]["details"]["iri"] == BASE + "role/astronaut"
     browser = client.get("/id/role/astronaut", headers=BROWSER)
     assert browser.status_code == 404 and browser.mimetype == "text/html" and "role/astronaut" in browser.get_data(as_text=True)
+
+
+def test_what_no_document_states_any_more_is_410_gone_with_what_replaces_it(tmp_path):
+    import shutil
+
+    from conftest import CORPUS
+    from rolegraph.loader.build import add, build, documents, remove
+
+    store, path = tmp_path / "store", tmp_path / "docs" / "testeur-logiciel.md"
+    path.parent.mkdir()
+    shutil.copy(CORPUS / "testeur-logiciel.md", path)
+    build([path, CORPUS / "backend-developer.md"], store, BASE)
+    old = next(e for e in documents(store) if e.name == path.name)
+    path.write_text(path.read_text(encoding="utf-8") + "\nOutils : Jira.\n", encoding="utf-8")
+    add([path], store, BASE)
+    new = next(e for e in documents(store) if e.name == path.name)
+    remove([str(path)], store, BASE)
+    app = create_app({"store": str(store), "base_iri": BASE, "testing": True})
+    try:
+        client = app.test_client()
+        role = client.get("/id/role/test-engineer", headers={"Accept": "text/turtle"})
+        assert role.status_code == 410 and role.mimetype == "text/turtle"
+        graph = rdflib.Graph().parse(data=role.get_data(as_text=True), format="turtle")
+        assert (rdflib.URIRef(BASE + "role/test-engineer"), rdflib.OWL.deprecated, rdflib.Literal(True)) in graph
+        document = client.get("/id/" + old.iri[len(BASE):], headers={"Accept": "text/turtle"})
+        graph = rdflib.Graph().parse(data=document.get_data(as_text=True), format="turtle")
+        assert document.status_code == 410
+        assert (rdflib.URIRef(old.iri), rdflib.DCTERMS.isReplacedBy, rdflib.URIRef(new.iri)) in graph
+        page = client.get("/id/" + old.iri[len(BASE):], headers=BROWSER)
+        assert page.status_code == 410 and f'href="{new.iri}"' in page.get_data(as_text=True)
+        assert client.get("/id/role/back-end-developer", headers=BROWSER).status_code == 200  # still stated
+        assert client.get("/id/role/astronaut", headers=BROWSER).status_code == 404  # never ours
+    finally:
+        app.extensions["rolegraph.executor"].close()
 
 
 @pytest.mark.parametrize("path", [

@@ -35,7 +35,7 @@ def test_home_page_shows_counts_roles_sources_and_graphs(client, built_store):
     expected = {r["class"]: int(r["count"]) for r in rows(built_store, "counts")}
     assert len(counts) == len(expected) == 12 and sorted(map(int, counts.values())) == sorted(expected.values())
     assert counts["Role"] == "13" and counts["Evidence"] == "113"
-    assert '<strong class="count" id="total-triples">3506</strong>' in html
+    assert '<strong class="count" id="total-triples">4295</strong>' in html
     assert html.count('<a href="/id/document/') == 6
     assert "No taxonomy is imported yet" in html
 
@@ -53,8 +53,8 @@ def test_the_query_page_runs_a_query_and_offers_downloads(client):
         BASE + "tool/python")
     response = client.get("/query", query_string={"query": query})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "<th>label</th>" in html
-    assert '<span class="literal">Python</span><span class="lang">@en</span>' in html
+    assert response.status_code == 200 and '<th scope="col">label</th>' in html
+    assert '<span class="literal" lang="en">Python</span><span class="lang">@en</span>' in html
     downloads = re.findall(r'<a href="(/sparql\?[^"]+)">(\w+)</a>', html)
     assert [name for _, name in downloads] == ["csv", "tsv", "json", "xml"]
     csv = client.get(downloads[0][0].replace("&amp;", "&"))
@@ -77,6 +77,14 @@ def test_construct_ask_and_errors_on_the_query_page(client):
     assert wrong.status_code == 400 and 'id="query-error"' in wrong.get_data(as_text=True)
     update = client.get("/query", query_string={"query": "DROP ALL"})
     assert update.status_code == 400 and "not a SPARQL query" in update.get_data(as_text=True)
+
+
+def test_the_query_page_speaks_french(client):
+    html = client.get("/query", query_string={"lang": "fr", "query": "ASK { ?s ?p ?o }"}).get_data(as_text=True)
+    assert "<h1>Interroger le graphe</h1>" in html and '<p class="boolean">oui</p>' in html
+    assert "Les préfixes du projet sont déclarés pour vous (<span id=\"declared-prefixes\">" in html
+    assert 'à <a href="/api/queries">/api/queries</a> comme API JSON' in html
+    assert "Query the graph" not in html and "Named queries" not in html
 
 
 @pytest.mark.parametrize("path", HTML_PAGES)
@@ -164,3 +172,103 @@ def test_a_real_server_dereferences_iris_and_streams_exports(built_store):
     named = lambda quads: {q for q in quads if not any(isinstance(t, ox.BlankNode) for t in q)}  # noqa: E731
     assert len(exported) == len(stored) and named(exported) == named(stored)
     assert {q.graph_name for q in exported} == {q.graph_name for q in stored}
+
+
+def test_label_keys_fold_accents_case_ligatures_and_punctuation():
+    from rolegraph.core.keys import label_key
+
+    assert label_key("Développeuse Back-End") == "developpeuse back end"
+    assert label_key("  Œuvre’s  C++ / C# ") == "oeuvre's c++ c#"
+    assert label_key("---") == ""
+
+
+def test_search_finds_roles_skills_and_tools_by_any_label(client):
+    html = client.get("/search", query_string={"q": "DÉVELOPPEUSE back-end"}).get_data(as_text=True)
+    results = html[html.index('id="search-results"'):]
+    assert results.index('href="/id/role/back-end-developer"') < results.index("</ul>")
+    item = results[results.index('href="/id/role/back-end-developer"'):]
+    item = item[:item.index("</li>")]
+    assert "<q>développeuse back-end</q>" in item.lower()  # the label as written that matched, not its key
+    python = client.get("/search", query_string={"q": "python"}).get_data(as_text=True)
+    assert 'href="/id/tool/python"' in python
+    nothing = client.get("/search", query_string={"q": "zzzz"}).get_data(as_text=True)
+    assert 'id="search-results"' not in nothing and "zzzz" in nothing
+    assert "Type a word" in client.get("/search").get_data(as_text=True)
+
+
+def test_roles_for_label_compares_label_keys(client):
+    rows = client.get("/api/queries/roles-for-label", query_string={"label": "POSTGRÉSQL"}).json["rows"]
+    assert BASE + "role/back-end-developer" in {r["role"] for r in rows}
+    assert client.get("/api/queries/roles-for-label", query_string={"label": "!!"}).status_code == 400
+
+
+def test_the_query_page_keeps_select_order_and_unbound_cells(client):
+    query = ("SELECT ?z ?unbound ?a WHERE { VALUES ?a { 4 } BIND (rg:Role AS ?z) }")
+    html = client.get("/query", query_string={"query": query}).get_data(as_text=True)
+    head = re.findall(r'<th scope="col">(\w+)</th>', html)
+    assert head == ["z", "unbound", "a"]
+    row = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert row.count("<td>") == 3 and "<td></td>" in row and "^^" not in row
+    assert '<span class="literal typed" title="xsd:integer">4</span>' in row and ">rg:Role</a>" in row
+    assert not _examples_text(client).lstrip().upper().startswith("PREFIX")
+
+
+def _examples_text(client) -> str:
+    html = client.get("/query").get_data(as_text=True)
+    return html[html.index('<textarea id="query" name="query"'):].split(">", 1)[1].split("</textarea>")[0]
+
+
+def test_a_named_query_runs_from_its_form(client):
+    response = client.get("/query", query_string={"name": "role-tools", "role": BASE + "role/back-end-developer"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.findall(r'<th scope="col">(\w+)</th>', html) == ["category", "tool", "label", "labelFr", "support"]
+    assert '<details class="named" id="named-role-tools" open>' in html
+    wrong = client.get("/query", query_string={"name": "role-tools", "role": "not an iri"})
+    assert wrong.status_code == 400 and "parameter role" in wrong.get_data(as_text=True)
+
+
+def test_tool_category_other_and_plurals_read_right(client):
+    html = client.get("/id/role/back-end-developer").get_data(as_text=True)
+    assert "other training" not in html
+    one = client.get("/id/tool/mongodb").get_data(as_text=True)
+    assert "1 passage of the source documents" in one and "1 passages" not in one
+
+
+def test_salary_and_claim_pages_have_readable_titles(client, built_store):
+    store = open_read_only(built_store)
+    found = store.query("SELECT ?salary ?claim WHERE { ?claim <https://w3id.org/rolegraph/ontology#claimObject> ?salary . "
+                        "<%srole/back-end-developer> <https://w3id.org/rolegraph/ontology#hasSalary> ?salary } LIMIT 1" % BASE,
+                        use_default_graph_as_union=True)
+    (solution,) = list(found)
+    for iri in (solution["salary"].value, solution["claim"].value):
+        html = client.get("/id/" + iri.removeprefix(BASE)).get_data(as_text=True)
+        title = re.search(r"<title>(.*?) · rolegraph</title>", html).group(1)
+        assert not title.startswith("https://") and "/" not in title, title
+    assert "Back-end developer" in title
+
+
+def test_the_favicon_and_ontology_documentation(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")
+    assert client.get("/static/favicon.svg").status_code == 200
+    page = client.get("/ontology", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Content-Security-Policy" in page.headers
+    assert "<style" not in html and "/static/ontology.css" in html and "labelKey" in html
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle" and b"rg:labelKey" in turtle.data
+    assert rdflib.Graph().parse(data=turtle.data, format="turtle")
+
+
+def test_attribution_credits_each_taxonomy_once(linked_store):
+    app = create_app({"store": str(linked_store), "base_iri": BASE, "testing": True})
+    try:
+        client = app.test_client()
+        home = client.get("/").get_data(as_text=True)
+        assert home.count("This service uses the ESCO classification of the European Commission.") == 1
+        role = client.get("/id/role/back-end-developer").get_data(as_text=True)
+        assert "This service uses the ESCO classification of the European Commission." in role
+        assert "Licence Ouverte / Open Licence" in role
+    finally:
+        app.extensions["rolegraph.executor"].close()

@@ -59,3 +59,18 @@ def test_training_routes_and_providers():
     assert "Vocational training" in _trainings("On peut se former dans un centre de formation agréé.")
     assert "Online training" in _trainings("Many follow online training to stay current.", "en")
     assert "Le Wagon" in _trainings("Elle a suivi le bootcamp du Wagon, puis Le Wagon l'a recrutée.")
+
+
+def test_a_bare_degree_said_on_its_own_stays_beside_the_complete_one():
+    text = ("Requirements: a bachelor's degree.\n"
+            "Most applicants studied for a bachelor's degree in statistics at a university before applying.")
+    assert set(_diplomas(text, "en")) == {"Bachelor's degree", "Bachelor's degree in statistics"}
+    # in the sentence of the complete diploma, the bare degree is a part of it
+    found = _diplomas("Un BTS ou un DUT (Services Informatiques aux Organisations) suffit pour commencer.")
+    assert "BTS SIO" in found and "BTS" not in found
+
+
+def test_the_verb_to_master_is_not_a_degree():
+    text = "Engineers must master continuous delivery and learn to master one language in depth."
+    assert _diplomas(text, "en") == {}
+    assert set(_diplomas("A master's degree helps. So does a Master in data science.", "en")) >= {"Master's degree"}

@@ -82,8 +82,27 @@ def test_a_failing_change_publishes_nothing(tmp_path):
     assert store.generation == "000001" and values(store) == ["a"]
     with store.publishing() as writable:
         writable.update(insert("c"))
-    assert store.generation == "000002" and values(store) == ["a", "c"]  # its number is reused, its data is not
-    assert sorted(p.name for p in (tmp_path / "store" / GENERATIONS).iterdir()) == ["000001", "000002"]
+    # Its folder is gone and its number is not given again by this process, where a result of the failed
+    # change may still hold that database open; its data is not there.
+    assert store.generation == "000003" and values(store) == ["a", "c"]
+    assert sorted(p.name for p in (tmp_path / "store" / GENERATIONS).iterdir()) == [
+        "000001", "000001.state", "000003", "000003.state"]
+
+
+def test_a_failed_change_holds_nothing_open_for_the_next(tmp_path):
+    store = open_store(tmp_path / "store")
+    kept = []
+    with pytest.raises(RuntimeError, match="half-way"):
+        with store.publishing() as writable:
+            kept.append(writable)  # as the frames of a traceback keep it, until a garbage collection
+            results = writable.query("SELECT * { ?s ?p ?o }")
+            kept.append(results)  # a result still open on the database
+            raise RuntimeError("half-way")
+    with store.publishing() as writable:  # at once, in the same process
+        writable.update(insert("a"))
+    assert values(store) == ["a"]
+    with pytest.raises(StoreError, match="has ended"):
+        kept[0].update(insert("b"))
 
 
 def test_a_first_change_that_fails_leaves_the_store_unpublished(tmp_path):

@@ -3,6 +3,7 @@ exports of ../shared/reference (imported once per session, see conftest's ``taxo
 IRIs and structure of their files; small hand-written CSVs give the rows an import must skip and report."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rolegraph.loader.taxonomies.esco import import_esco
 from rolegraph.loader.taxonomies.rome import import_rome
 from rolegraph.core.vocabulary import sparql_prologue
 from rolegraph.core.errors import UsageError
-from rolegraph.core.store import current_generation, open_read_only
+from rolegraph.core.store import FORMAT_FILE, current_generation, open_read_only, state_folder
 
 BASE = "https://w3id.org/rolegraph/id/"
 ESCO_EN, ESCO_FR, ROME = f"{BASE}graph/esco-en", f"{BASE}graph/esco-fr", f"{BASE}graph/rome"
@@ -178,10 +179,13 @@ def test_imports_leave_other_graphs_untouched(imported):
 
 
 def copy_store(source: Path, target: Path) -> None:
-    """A store whose one generation is a copy of ``source``'s published one (the layout of rolegraph.core.store)."""
+    """A store whose one generation is a copy of ``source``'s published one, with its state and the store
+    format (the layout of rolegraph.core.store)."""
     generation = current_generation(source)
     (target / "generations").mkdir(parents=True)
     open_read_only(source).backup(str(target / "generations" / generation.name))
+    shutil.copytree(state_folder(generation), target / "generations" / state_folder(generation).name)
+    shutil.copy(source / FORMAT_FILE, target / FORMAT_FILE)
     (target / "current").symlink_to(Path("generations") / generation.name)
 
 

@@ -68,3 +68,33 @@ def test_teams_name_the_job_they_are_made_of():
 
 def test_teams_that_name_no_it_job_give_nothing():
     assert titles("les équipes commerciales et the sales team") == set()
+
+
+def test_the_grammar_is_read_from_its_file(tmp_path):
+    from rolegraph.loader.extract.titles import load_title_grammar
+    grammar = load_title_grammar()
+    assert grammar.fr_heads[next(t.key for t in tokenize("ingénieure"))] == "engineer"
+    assert grammar.team_roles["produit"] == "Product manager"
+    broken = tmp_path / "titles.toml"
+    broken.write_text("[domains]\n\"web\" = \"web\"\n", encoding="utf-8")
+    from rolegraph.core.errors import InputError
+    with pytest.raises(InputError, match=r"\[french_heads\]") as error:
+        load_title_grammar(str(broken))
+    assert error.value.details["file"] == str(broken)
+
+
+def test_fields_of_specialisation_name_their_roles():
+    text = "Later on she may specialise in application security, data engineering or DevOps, or in CI/CD."
+    assert {n for n, _ in titles(text)} == {"Application security engineer", "Data engineer", "DevOps engineer"}
+    assert {n for n, _ in titles("Il peut se spécialiser dans le cloud ou en cybersécurité.")} == \
+        {"Cloud engineer", "Security engineer"}
+
+
+@pytest.mark.parametrize("text", [
+    "He specialised in web development and testing.",            # a skill, not a field
+    "a course that lets you specialise in a field (the web, data)",  # the list does not follow the cue
+    "les développeurs sont spécialisés dans des tâches (back-end, front-end)",  # an adjective
+    "an IT specialist in cloud platforms",                         # a noun of the head, not the verb
+])
+def test_what_is_not_a_field_of_specialisation(text):
+    assert titles(text) == set()

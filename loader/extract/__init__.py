@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
-from .context import issuer_certifications, join_bracketed, outside
+from .context import join_bracketed, outside
 from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas
 from .roles import classify_relation, main_role_of, merge_aliases
@@ -129,13 +129,11 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         return item
 
     vendor_certs = lexicon.vendor_certifications()
-    issuer_certs = issuer_certifications(lexicon)
     for mention in mentions:
         entry = mention.entry
-        if entry.kind == "tool" and entry.id in vendor_certs and _in_certification_sentence(document, mention):
-            add("certification", vendor_certs[entry.id], mention)
-        elif entry.kind == "organisation" and entry.id in issuer_certs and _in_certification_sentence(document, mention):
-            add("certification", issuer_certs[entry.id], mention)
+        certification = vendor_certs.get((entry.kind, entry.id))
+        if certification and _in_certification_sentence(document, mention):
+            add("certification", certification, mention)
         elif entry.kind in ("role", "competency", "tool", "training", "certification", "employer"):
             add(entry.kind, entry, mention)
 

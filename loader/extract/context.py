@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from ..lexicon import Entry, Lexicon
 from .matcher import Mention
 
 #: What may stand between a name and its bracketed abbreviation: spaces and one opening bracket.
@@ -52,13 +51,6 @@ def _bracketed_partner(text: str, mentions: Sequence[Mention], i: int) -> int | 
             return k
         return None
     return None
-
-
-def issuer_certifications(lexicon: Lexicon) -> dict[str, Entry]:
-    """Organisation id → the generic certification that the issuer's name stands for in a sentence
-    about certifications (the entries' ``vendor_organisations``)."""
-    return {organisation: cert for cert in lexicon.of_kind("certification")
-            for organisation in cert.get("vendor_organisations", ())}
 
 
 def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]]) -> list[bool]:

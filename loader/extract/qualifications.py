@@ -53,6 +53,7 @@ def compose_diplomas(lexicon: Lexicon, document: Document, parts: list[Mention],
     from . import Item  # the item type lives with the extraction
 
     text = document.text
+    parts = [p for p in parts if not _verb_sense(text, p, document.language)]
     by_name = {e.name.lower(): e for e in lexicon.of_kind("diploma")}
     items: dict[str, Item] = {}
 
@@ -95,7 +96,7 @@ def compose_diplomas(lexicon: Lexicon, document: Document, parts: list[Mention],
                 attrs = dict(known.attrs) if known else {**entry.attrs, "degree": entry.id, "field": fld.entry.id}
                 add(known.id if known else f"{entry.id}-in-{fld.entry.id}", known.name if known else name,
                     attrs, start, end, known)
-    return _drop_subsumed(list(items.values()), lexicon)
+    return _drop_subsumed(text, list(items.values()), lexicon)
 
 
 def level_mentions(text: str) -> list[Mention]:
@@ -220,14 +221,34 @@ def _generic(entry: Entry) -> bool:
     return bool(entry.get("generic"))
 
 
-def _drop_subsumed(items: list, lexicon: Lexicon) -> list:
-    """A bare degree ("BTS") said next to a complete diploma of that degree ("BTS SIO") adds nothing."""
+def _sentence_of(text: str, offset: int) -> tuple[int, int]:
+    """The bounds of the sentence (or line) around ``offset``."""
+    start = max((m.end() for m in _BREAK.finditer(text, max(0, offset - 400), offset)), default=0)
+    found = _BREAK.search(text, offset)
+    return start, found.start() if found else len(text)
+
+
+def _drop_subsumed(text: str, items: list, lexicon: Lexicon) -> list:
+    """A bare degree ("BTS") said in the sentence of a complete diploma of that degree ("BTS ou DUT (SIO,
+    SN)") adds nothing there; said elsewhere on its own ("Requirements: bachelor's degree"), it is a diploma."""
     degrees = {e.id: e for e in lexicon.of_kind("degree")}
     kept = []
     for item in items:
         degree = degrees.get(item.id)
-        if degree and any(other is not item and fold(other.name).startswith(fold(degree.name) + " ")
-                          for other in items):
-            continue
+        if degree:
+            sentences = {_sentence_of(text, ev.start) for other in items if other is not item
+                         and fold(other.name).startswith(fold(degree.name) + " ") for ev in other.evidence}
+            item.evidence = [ev for ev in item.evidence if _sentence_of(text, ev.start) not in sentences]
+            if not item.evidence:
+                continue
         kept.append(item)
     return kept
+
+
+#: The English verb "to master" ("master authentication", "to master one stack"), not the degree.
+_DEGREE_AFTER_MASTER = re.compile(r"['’]s\b|\s+(?:degree|of|in|program|programme|studies)\b", re.I)
+
+
+def _verb_sense(text: str, mention: Mention, language: str | None) -> bool:
+    """Whether an English degree word is the verb of the same spelling."""
+    return language == "en" and mention.surface == "master" and not _DEGREE_AFTER_MASTER.match(text, mention.end)

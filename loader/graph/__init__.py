@@ -1,13 +1,18 @@
 """Extractions → one RDF graph: one node per canonical entity across documents, each fact about a
-role asserted as a plain triple and as an ``rg:Claim`` carrying its support count and evidence."""
+role asserted as a plain triple and as an ``rg:Claim`` carrying its support count and evidence.
+
+Two steps, so that a document can be added or removed without reading the others again: each
+document's ``Part`` (``document_part``), then the graph of a set of parts (``consolidate``)."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from rolegraph.core.keys import label_key
 from rolegraph.core.vocabulary import RG, bind_prefixes
 
 from ..extract import Evidence, Extraction, Item
@@ -29,14 +34,6 @@ TRAINING_TYPE = {"bootcamp", "course", "apprenticeship", "internship", "self-tau
 
 
 @dataclass
-class _Claim:
-    subject: URIRef
-    predicate: URIRef
-    obj: URIRef
-    evidence: dict[str, list[tuple[Evidence, URIRef]]] = field(default_factory=dict)
-
-
-@dataclass
 class BuiltGraph:
     graph: Graph
     #: focus node → "file.txt:120-135", so that validation findings point at the source text.
@@ -47,76 +44,137 @@ class BuiltGraph:
         return self.locations.get(str(node))
 
 
+@dataclass
+class Part:
+    """What one document contributes to the graph, the input of consolidation: kept per document in
+    the store, so that adding or removing a document never reads or extracts the others again."""
+
+    checksum: str
+    #: Triples only this document states: its node, its salary ranges, its evidence and the links from
+    #: each claim to that evidence.
+    own: set[tuple]
+    #: The description (labels, class, category…) of each entity it names, under the entity's IRI.
+    entities: dict[URIRef, set[tuple]]
+    #: The facts (subject, predicate, object) it states; each is a plain triple and an ``rg:Claim``.
+    claims: set[tuple[URIRef, URIRef, URIRef]]
+    locations: dict[str, str] = field(default_factory=dict)
+
+
 def build_graph(extractions: list[Extraction], base: str, lexicon: Lexicon | None = None) -> BuiltGraph:
     """The RDF graph of ``extractions``; deterministic: the same extractions give the same triples."""
     lexicon = lexicon or load_lexicon()
+    return consolidate([document_part(x, base, lexicon) for x in extractions], base)
+
+
+def consolidate(parts: list[Part], base: str) -> BuiltGraph:
+    """The graph of the documents whose ``parts`` are given, whatever their order: an entity is described
+    as the document with the smallest checksum describes it, and each fact's support counts the
+    documents that state it."""
     mint = Minter(base)
     graph = bind_prefixes(Graph())
-    claims: dict[tuple, _Claim] = {}
     locations: dict[str, str] = {}
-
-    def claim(subject: URIRef, predicate: URIRef, obj: URIRef, doc: URIRef, evidence: list[Evidence]):
+    support: Counter = Counter()
+    described: set[URIRef] = set()
+    for part in sorted(parts, key=lambda p: p.checksum):
+        for triple in part.own:
+            graph.add(triple)
+        for node, triples in part.entities.items():
+            if node not in described:
+                described.add(node)
+                for triple in triples:
+                    graph.add(triple)
+        support.update(part.claims)
+        for key, where in part.locations.items():
+            locations.setdefault(key, where)
+    for (subject, predicate, obj), count in sorted(support.items()):
         graph.add((subject, predicate, obj))
-        entry = claims.setdefault((subject, predicate, obj), _Claim(subject, predicate, obj))
-        kept = entry.evidence.setdefault(str(doc), [])
-        for ev in evidence:
-            wording = ev.quote.casefold()
-            if len(kept) < MAX_EVIDENCE_PER_DOCUMENT and all(wording != k.quote.casefold() for k, _ in kept):
-                kept.append((ev, doc))
-
-    for extraction in sorted(extractions, key=lambda x: x.document.checksum):
-        document = extraction.document
-        doc = mint.document(document.checksum)
-        locations[str(doc)] = document.name
-        _document(graph, doc, document)
-        if extraction.main_role is None:
-            continue
-        role = _entity(graph, mint, lexicon, extraction.main_role)
-        for item in extraction.competencies:
-            claim(role, RG.requiresCompetency, _entity(graph, mint, lexicon, item), doc, item.evidence)
-        for item in extraction.tools:
-            claim(role, RG.usesTool, _entity(graph, mint, lexicon, item), doc, item.evidence)
-        for item in (*extraction.diplomas, *extraction.trainings, *extraction.certifications):
-            claim(role, RG.accessibleThrough, _entity(graph, mint, lexicon, item), doc, item.evidence)
-        for item in extraction.employers:
-            claim(role, RG.employerType, RG[f"employer-{item.id}"], doc, item.evidence)
-        for item in extraction.related_roles:
-            claim(role, RELATION_PROPERTY[item.attrs["relation"]], _entity(graph, mint, lexicon, item),
-                  doc, item.evidence)
-        for index, salary in enumerate(extraction.salaries, 1):
-            node = mint.salary(document.checksum, index)
-            _salary(graph, node, salary, doc)
-            locations[str(node)] = f"{document.name}:{salary.start}-{salary.end}"
-            claim(role, RG.hasSalary, node, doc,
-                  [Evidence(salary.start, salary.end, salary.surface, document.section_at(salary.start), "salary/1")])
-
-    checksums = {str(mint.document(x.document.checksum)): x.document for x in extractions}
-    for (subject, predicate, obj), entry in sorted(claims.items()):
         node = mint.claim(subject, predicate, obj)
         graph.add((node, RDF.type, RG.Claim))
         graph.add((node, RG.claimSubject, subject))
         graph.add((node, RG.claimPredicate, predicate))
         graph.add((node, RG.claimObject, obj))
-        graph.add((node, RG.supportCount, Literal(len(entry.evidence))))
-        for doc, kept in entry.evidence.items():
-            document = checksums[doc]
-            for ev, doc_node in kept:
-                evidence = mint.evidence(node, document.checksum, ev.start, ev.end)
-                graph.add((node, RG.hasEvidence, evidence))
-                graph.add((evidence, RDF.type, RG.Evidence))
-                graph.add((evidence, RG.inDocument, doc_node))
-                graph.add((evidence, RG.startOffset, Literal(ev.start)))
-                graph.add((evidence, RG.endOffset, Literal(ev.end)))
-                graph.add((evidence, RG.quote, Literal(ev.quote)))
-                graph.add((evidence, RG.extractor, Literal(ev.extractor)))
-                if ev.section:
-                    graph.add((evidence, RG.section, Literal(ev.section)))
-                locations[str(evidence)] = f"{document.name}:{ev.start}-{ev.end}"
-                locations.setdefault(str(node), f"{document.name}:{ev.start}-{ev.end}")
-    return BuiltGraph(graph, locations, len(claims))
+        graph.add((node, RG.supportCount, Literal(count)))
+    return BuiltGraph(graph, locations, len(support))
 
 
-def _document(graph: Graph, node: URIRef, document) -> None:
+def part_triples(part: Part, base: str) -> set[tuple]:
+    """Every triple of the consolidated graph that ``part`` can add, remove or change: its own, its
+    entities' descriptions, and its facts with their claim nodes."""
+    mint = Minter(base)
+    triples = set(part.own)
+    for described in part.entities.values():
+        triples |= described
+    for subject, predicate, obj in part.claims:
+        node = mint.claim(subject, predicate, obj)
+        triples |= {(subject, predicate, obj), (node, RG.claimSubject, subject), (node, RG.claimObject, obj)}
+    return triples
+
+
+def document_part(extraction: Extraction, base: str, lexicon: Lexicon | None = None) -> Part:
+    """What the document of ``extraction`` contributes to the graph (see ``Part``)."""
+    lexicon = lexicon or load_lexicon()
+    mint = Minter(base)
+    document = extraction.document
+    part = Part(document.checksum, set(), {}, set())
+    own, locations = part.own, part.locations
+    evidence: dict[tuple, list[Evidence]] = {}
+    doc = mint.document(document.checksum)
+    locations[str(doc)] = document.name
+    _document(own, doc, document)
+
+    def entity(item: Item) -> URIRef:
+        node = mint.entity(item.kind, item.id)
+        if node not in part.entities:
+            part.entities[node] = set()
+            _entity(part.entities[node], node, mint, lexicon, item)
+        return node
+
+    def claim(subject: URIRef, predicate: URIRef, obj: URIRef, found: list[Evidence]) -> None:
+        kept = evidence.setdefault((subject, predicate, obj), [])
+        for ev in found:
+            wording = ev.quote.casefold()
+            if len(kept) < MAX_EVIDENCE_PER_DOCUMENT and all(wording != k.quote.casefold() for k in kept):
+                kept.append(ev)
+
+    if extraction.main_role is not None:
+        role = entity(extraction.main_role)
+        for item in extraction.competencies:
+            claim(role, RG.requiresCompetency, entity(item), item.evidence)
+        for item in extraction.tools:
+            claim(role, RG.usesTool, entity(item), item.evidence)
+        for item in (*extraction.diplomas, *extraction.trainings, *extraction.certifications):
+            claim(role, RG.accessibleThrough, entity(item), item.evidence)
+        for item in extraction.employers:
+            claim(role, RG.employerType, RG[f"employer-{item.id}"], item.evidence)
+        for item in extraction.related_roles:
+            claim(role, RELATION_PROPERTY[item.attrs["relation"]], entity(item), item.evidence)
+        for index, salary in enumerate(extraction.salaries, 1):
+            node = mint.salary(document.checksum, index)
+            _salary(own, node, salary, doc)
+            locations[str(node)] = f"{document.name}:{salary.start}-{salary.end}"
+            claim(role, RG.hasSalary, node,
+                  [Evidence(salary.start, salary.end, salary.surface, document.section_at(salary.start), "salary/1")])
+
+    for key, kept in sorted(evidence.items()):
+        part.claims.add(key)
+        node = mint.claim(*key)
+        for ev in kept:
+            passage = mint.evidence(node, document.checksum, ev.start, ev.end)
+            own.add((node, RG.hasEvidence, passage))
+            own.add((passage, RDF.type, RG.Evidence))
+            own.add((passage, RG.inDocument, doc))
+            own.add((passage, RG.startOffset, Literal(ev.start)))
+            own.add((passage, RG.endOffset, Literal(ev.end)))
+            own.add((passage, RG.quote, Literal(ev.quote)))
+            own.add((passage, RG.extractor, Literal(ev.extractor)))
+            if ev.section:
+                own.add((passage, RG.section, Literal(ev.section)))
+            locations[str(passage)] = f"{document.name}:{ev.start}-{ev.end}"
+            locations.setdefault(str(node), f"{document.name}:{ev.start}-{ev.end}")
+    return part
+
+
+def _document(graph: set, node: URIRef, document) -> None:
     graph.add((node, RDF.type, RG.SourceDocument))
     graph.add((node, RG.checksum, Literal(document.checksum)))
     graph.add((node, DCTERMS.language, Literal(document.language)))
@@ -127,20 +185,21 @@ def _document(graph: Graph, node: URIRef, document) -> None:
         graph.add((node, DCTERMS.title, Literal(document.title)))
 
 
-def _labels(graph: Graph, node: URIRef, en: str, fr: str | None, variants=()) -> None:
+def _labels(graph: set, node: URIRef, en: str, fr: str | None, variants=()) -> None:
     graph.add((node, SKOS.prefLabel, Literal(en, lang="en")))
     if fr:
         graph.add((node, SKOS.prefLabel, Literal(fr, lang="fr")))
     preferred = {en.lower(), (fr or "").lower()}
+    keys = {label_key(en), label_key(fr or "")}
     for text, language in variants:
         if text.lower() not in preferred and language in ("en", "fr"):
             graph.add((node, SKOS.altLabel, Literal(text, lang=language)))
+            keys.add(label_key(text))
+    for key in sorted(keys - {""}):
+        graph.add((node, RG.labelKey, Literal(key)))
 
 
-def _entity(graph: Graph, mint: Minter, lexicon: Lexicon, item: Item) -> URIRef:
-    node = mint.entity(item.kind, item.id)
-    if (node, RDF.type, None) in graph:
-        return node
+def _entity(graph: set, node: URIRef, mint: Minter, lexicon: Lexicon, item: Item) -> None:
     entry = item.entry
     if item.kind == "diploma" and entry is None:  # composed from a degree and a field
         degree, fld = lexicon.get("degree", item.attrs["degree"]), lexicon.get("field", item.attrs["field"])
@@ -171,10 +230,9 @@ def _entity(graph: Graph, mint: Minter, lexicon: Lexicon, item: Item) -> URIRef:
         graph.add((node, RG.issuedBy, organisation))
         graph.add((organisation, RDF.type, RG.Organisation))
         graph.add((organisation, SKOS.prefLabel, Literal(issuer.name, lang="en")))
-    return node
 
 
-def _salary(graph: Graph, node: URIRef, salary, doc: URIRef) -> None:
+def _salary(graph: set, node: URIRef, salary, doc: URIRef) -> None:
     graph.add((node, RDF.type, RG.SalaryRange))
     # A bound alone ("jusqu'à 65 000 €") is a range with only that bound.
     if salary.bound != "upper":

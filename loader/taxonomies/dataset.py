@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rolegraph.core.errors import require_regular
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import OX
+from rolegraph.queries.summary import store_summary
 
 from . import ImportResult, RowProblem
 
@@ -114,6 +115,7 @@ def replace_graph(store_path: Store | str | os.PathLike, graph_iri: str, *, sour
         description = _description(graph, source, version, folder, digest, data)
         writable.extend(description)
         after = then(writable) if then is not None else None
+        store_summary(writable)
     # Files in the order they were read, each file's records by line (some are reported after a later line).
     rank = {name: i for i, name in reversed(list(enumerate(p.file for p in problems)))}
     problems = sorted(problems, key=lambda p: (rank[p.file], p.line))

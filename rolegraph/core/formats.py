@@ -2,10 +2,17 @@
 parameter accepts, what each can write and how, for the SPARQL endpoint, the linked-data pages, the
 VoID description, the exports and the CLI.
 
-A graph is written in one of two forms. By default it is Oxigraph's own output, byte for byte what
-the Oxigraph server answers (the SPARQL protocol); ``compact=True`` writes our published form:
-Turtle and TriG with the project's prefixes, JSON-LD compacted with our ``@context`` by
-``rolegraph.core.jsonld``.
+Turtle and TriG are written in one of two forms: by default Oxigraph's own output, byte for byte what
+the Oxigraph server answers (the SPARQL endpoint), and with ``compact=True`` our published form, which
+starts with the project's prefixes (linked data, VoID, exports). JSON-LD has one form wherever rolegraph
+writes it: compacted with our ``@context`` (the one of /context.jsonld) by ``rolegraph.core.jsonld``.
+
+A client names a format by its media type (``Accept``) or by the ``format`` parameter. Some common
+names stand for a different format by kind of answer: ``application/json`` and ``json`` are SPARQL
+results JSON for solutions and JSON-LD for a graph, ``application/xml``, ``text/xml`` and ``xml`` are
+SPARQL results XML or RDF/XML, ``text/plain`` is CSV or N-Triples. Each row lists the further media types
+(``accepts``) and names (``aliases``) it answers to, so a place that offers the formats of one kind
+finds the one meant.
 """
 from __future__ import annotations
 
@@ -34,16 +41,28 @@ class Format:
     writes: frozenset[str]
     oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
     aliases: tuple[str, ...] = ()
+    #: Further media types a client may ask for this format with (answered as ``media_type``).
+    accepts: tuple[str, ...] = ()
     #: Whether the compact form starts with the project's ``@prefix`` lines.
     prefixed: bool = False
-    #: Writes the compact form instead of Oxigraph: chunks of text from triples or quads.
-    compact_writer: Callable[[Iterable], Iterator[str]] | None = None
+    #: Writes this format in every form instead of Oxigraph: chunks of text from triples or quads.
+    writer: Callable[[Iterable], Iterator[str]] | None = None
     #: Offered by /export and ``rolegraph export``.
     download: bool = False
 
     @property
     def keeps_graphs(self) -> bool:
         return DATASET in self.writes
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """Every media type this format is asked for with, its own first."""
+        return (self.media_type, *self.accepts)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every value of the ``format`` parameter that names this format: its name, aliases and media types."""
+        return (self.name, *self.aliases, *self.media_types) if self.writes else self.media_types
 
     @property
     def content_type(self) -> str:
@@ -56,24 +75,30 @@ _GRAPH, _DATASET, _RESULTS = frozenset({GRAPH}), frozenset({DATASET}), frozenset
 #: Every format. The endpoint prefers the formats of a kind in this order and lists them so; the linked
 #: data and the VoID description name their own offers with ``named``.
 FORMATS = (
-    Format("ttl", "text/turtle", _GRAPH, ox.RdfFormat.TURTLE, ("turtle", "n3"), prefixed=True, download=True),
-    Format("nt", "application/n-triples", _GRAPH, ox.RdfFormat.N_TRIPLES, ("ntriples",), download=True),
+    # Turtle is N3 too: an N3 client reads it.
+    Format("ttl", "text/turtle", _GRAPH, ox.RdfFormat.TURTLE, ("turtle", "n3"),
+           ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"),
+           prefixed=True, download=True),
+    Format("nt", "application/n-triples", _GRAPH, ox.RdfFormat.N_TRIPLES, ("ntriples",), ("text/plain",),
+           download=True),
     Format("nq", "application/n-quads", _DATASET, ox.RdfFormat.N_QUADS, download=True),
     Format("trig", "application/trig", _DATASET, ox.RdfFormat.TRIG, prefixed=True, download=True),
-    Format("jsonld", "application/ld+json", _GRAPH, ox.RdfFormat.JSON_LD, ("json-ld",),
-           compact_writer=jsonld.write, download=True),
+    Format("jsonld", "application/ld+json", _GRAPH, ox.RdfFormat.JSON_LD, ("json-ld", "json"),
+           ("application/json", "application/x-json+ld"), writer=jsonld.write, download=True),
     # One XML document cannot be written batch by batch, so RDF/XML is no download.
-    Format("rdfxml", "application/rdf+xml", _GRAPH, ox.RdfFormat.RDF_XML, ("rdf+xml", "rdf")),
-    Format("json", "application/sparql-results+json", _RESULTS, ox.QueryResultsFormat.JSON),
-    Format("xml", "application/sparql-results+xml", _RESULTS, ox.QueryResultsFormat.XML),
-    Format("csv", "text/csv", _RESULTS, ox.QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", _RESULTS, ox.QueryResultsFormat.TSV),
+    Format("rdfxml", "application/rdf+xml", _GRAPH, ox.RdfFormat.RDF_XML, ("rdf+xml", "rdf", "xml"),
+           ("application/xml", "text/xml")),
+    Format("json", "application/sparql-results+json", _RESULTS, ox.QueryResultsFormat.JSON, (),
+           ("application/json", "text/json")),
+    Format("xml", "application/sparql-results+xml", _RESULTS, ox.QueryResultsFormat.XML, (),
+           ("application/xml", "text/xml")),
+    Format("csv", "text/csv", _RESULTS, ox.QueryResultsFormat.CSV, (), ("text/plain",)),
+    Format("tsv", "text/tab-separated-values", _RESULTS, ox.QueryResultsFormat.TSV, (), ("text/tsv",)),
     # Pages for people, rendered from templates; the format parameter names only what we write.
     Format("html", "text/html", frozenset()),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
 _BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
-_PARAMETER = {alias: f for f in FORMATS if f.writes for alias in (f.name, *f.aliases)}
 #: What /export and ``rolegraph export`` offer, in the registry's order.
 DOWNLOADS = tuple(f for f in FORMATS if f.download)
 
@@ -108,14 +133,18 @@ def writing(kind: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if kind in f.writes)
 
 
-def by_parameter(value: str) -> Format | None:
-    """The format a ``format`` parameter names (a name, an alias or a media type), or ``None``."""
-    return _PARAMETER.get(value) or _BY_MEDIA_TYPE.get(value)
+def by_parameter(value: str, among: Iterable[Format] = FORMATS) -> Format | None:
+    """The format of ``among`` that a ``format`` parameter names, or ``None``: the one of that name,
+    else the first that has it as an alias or a media type it accepts (``json`` is SPARQL results
+    JSON, and JSON-LD among the graph formats)."""
+    among = tuple(among)
+    return next((f for f in among if f.writes and f.name == value), None) or \
+        next((f for f in among if value in f.names), None)
 
 
 def serialize_graph(items: Iterable[ox.Triple | ox.Quad], fmt: Format, *, compact: bool = False) -> bytes:
     """``items`` (triples, or quads: their graph names dropped unless ``fmt`` keeps graphs) in ``fmt``;
-    ``compact`` for our published form. A ``UsageError`` when ``fmt`` writes no graphs."""
+    ``compact`` for our published form (our prefixes first). A ``UsageError`` when ``fmt`` writes no graphs."""
     return b"".join(stream_graph(items, fmt, compact=compact))
 
 
@@ -124,8 +153,8 @@ def stream_graph(items: Iterable[ox.Triple | ox.Quad], fmt: Format, *, compact: 
     """``serialize_graph`` as chunks of bytes, written ``batch`` items at a time when given, so that a
     caller streams a dataset it never holds whole. Checks ``fmt`` before returning."""
     _check(fmt, DATASET if fmt.keeps_graphs else GRAPH)
-    if compact and fmt.compact_writer is not None:
-        return (text.encode("utf-8") for text in fmt.compact_writer(items))
+    if fmt.writer is not None:
+        return (text.encode("utf-8") for text in fmt.writer(items))
     return _oxigraph(items, fmt, PREFIXES if compact and fmt.prefixed else None, batch)
 
 

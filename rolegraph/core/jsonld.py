@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from rolegraph.core.errors import UsageError
 from rolegraph.core.vocabulary import OX, PREFIXES
 
 #: Literals whose datatype JSON-LD leaves implicit: a plain string, or a string with a language.
@@ -42,6 +43,9 @@ def _id(term) -> str:
 
 
 def _value(term) -> object:
+    if isinstance(term, ox.Triple):
+        raise UsageError(f"JSON-LD cannot write the triple term {term}: ask for Turtle or N-Triples",
+                         format="jsonld")
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}

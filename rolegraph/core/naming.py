@@ -20,6 +20,8 @@ DEFAULT_BASE = "https://w3id.org/rolegraph/id/"
 FICHES_GRAPH = "fiches"
 ONTOLOGY_GRAPH = "ontology"
 LINKS_GRAPH = "links"
+#: IRIs no document states any more, kept deprecated (``owl:deprecated``) so that they answer 410 Gone.
+RETIRED_GRAPH = "retired"
 #: The taxonomies' graphs: one per ESCO language (``esco_graph``), one for ROME.
 ESCO_GRAPH = "esco"
 ROME_GRAPH = "rome"

@@ -7,16 +7,20 @@ published atomically when its block succeeds, ``writing()`` to hold the write lo
 and the current ``generation``. ``EmbeddedStore``, an Oxigraph database on disk, is its first
 implementation; the functions below it are that implementation's layer over the folder.
 
-A store folder holds generations of an Oxigraph database and a ``current`` symlink to the
-published one::
+A store folder holds generations of an Oxigraph database, each with the files published with it
+(its ``state``: the document catalogue, each document's consolidation input, the counts), and a
+``current`` symlink to the published one::
 
     STORE/current -> generations/000007
-    STORE/generations/000006/  000007/
+    STORE/generations/000006/  000006.state/  000007/  000007.state/
+    STORE/format      the store format (``FORMAT``); a store without it was written by an earlier version
     STORE/lock
 
-A writer takes the lock, makes the next generation as a hard-link backup of the current one,
-changes it, and only then swaps ``current`` with an atomic rename. A build that fails or is
-killed leaves ``current`` on the previous generation, which readers keep serving.
+A writer takes the lock, makes the next generation as a hard-link backup of the current one (and
+hard links of its state files), changes it, and only then swaps ``current`` with an atomic rename.
+A build that fails or is killed leaves ``current`` on the previous generation, which readers keep
+serving. State files are never changed in place: a writer replaces a file by a new one, so a link
+shared with an older generation keeps that generation's content.
 """
 from __future__ import annotations
 
@@ -36,13 +40,16 @@ from .errors import StoreError, StoreLocked
 
 class Readable(Protocol):
     """What reading code may call on a snapshot or on a change being written; the methods are the
-    ones of ``pyoxigraph.Store``, with its arguments, results and exceptions."""
+    ones of ``pyoxigraph.Store``, with its arguments, results and exceptions, and ``state``."""
 
     def query(self, query: str, **options) -> Any: ...
     def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[ox.Quad]: ...
     def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
     def contains_named_graph(self, graph_name) -> bool: ...
     def dump(self, output=None, format=None, *, from_graph=None, **options) -> bytes | None: ...
+
+    def state(self, name: str) -> bytes | None:
+        """The file ``name`` ("documents.json", "parts/KEY") published with this generation, or None."""
 
 
 class Snapshot(Readable, Protocol):
@@ -56,10 +63,15 @@ class Writable(Readable, Protocol):
 
     def update(self, update: str, **options) -> None: ...
     def extend(self, quads) -> None: ...
+    def remove(self, quad) -> None: ...
     def bulk_extend(self, quads) -> None: ...
     def bulk_load(self, input=None, format=None, **options) -> None: ...
     def remove_graph(self, graph_name) -> None: ...
     def optimize(self) -> None: ...
+
+    def put_state(self, name: str, data: bytes | None) -> None:
+        """Publish ``data`` as the file ``name`` with this generation (``None`` removes it). Files of the
+        previous generation are carried over, except ``PER_GENERATION`` ones (the counts)."""
 
 
 class Store(Protocol):
@@ -71,10 +83,16 @@ class Store(Protocol):
     """
 
     location: str
+    #: The store format this version reads and writes (``rolegraph migrate`` brings older stores to it).
+    FORMAT: int
 
     @property
     def generation(self) -> str | None:
         """The name of the published generation, ``None`` when nothing was ever published."""
+
+    @property
+    def format(self) -> int | None:
+        """The store format on disk, ``None`` when nothing was ever published."""
 
     @property
     def published_at(self) -> float | None:
@@ -89,9 +107,18 @@ class Store(Protocol):
     def writing(self) -> AbstractContextManager[None]:
         """Hold the write lock for the block; one ``publishing`` block inside it uses that lock."""
 
-    def publishing(self) -> AbstractContextManager[Writable]:
-        """A change of the published graph, published atomically when the block succeeds; on any
-        exception nothing is published."""
+    def publishing(self, migrating: bool = False) -> AbstractContextManager[Writable]:
+        """A change of the published graph and its state, published atomically when the block
+        succeeds; on any exception nothing is published. Raises ``StoreError`` when the store has
+        another format, unless ``migrating`` (the block brings it to ``FORMAT``)."""
+
+
+#: The store format this version reads and writes; ``rolegraph migrate`` brings an older store to it.
+#: 1: generations without state (before the document catalogue); 2: generations with their state.
+FORMAT = 2
+FORMAT_FILE = "format"
+#: State files that describe one generation only: never carried over to the next one.
+PER_GENERATION = frozenset({"summary.json"})
 
 
 def open_store(source: Store | Mapping[str, Any] | str | os.PathLike) -> Store:
@@ -110,6 +137,8 @@ class EmbeddedStore:
     Open once per process: ``open()`` costs one ``readlink`` while the generation it opened is
     still the published one, and reopens when a newer one is published.
     """
+
+    FORMAT = FORMAT
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root)
@@ -132,23 +161,69 @@ class EmbeddedStore:
             snapshot = self._snapshot = _Snapshot(current, _read_only(self.root, current))
         return snapshot
 
+    @property
+    def format(self) -> int | None:
+        """The store format on disk (``FORMAT`` once written by this version), None when never published."""
+        return store_format(self.root)
+
     def query(self, query: str, **options) -> Any:
         return self.open().query(query, **options)
 
     def writing(self) -> AbstractContextManager[None]:
         return writing(self.root)
 
-    def publishing(self) -> AbstractContextManager[Writable]:
-        return publishing(self.root)
+    def publishing(self, migrating: bool = False) -> AbstractContextManager[Writable]:
+        return publishing(self.root, migrating)
 
 
 class _Snapshot:
-    """A generation open read-only: the read methods are the pyoxigraph store's own, nothing else."""
+    """A generation open read-only: the read methods are the pyoxigraph store's own, and its state."""
 
     def __init__(self, path: Path, store: ox.Store) -> None:
         self.path, self.generation = path, path.name
         self.query, self.quads_for_pattern, self.dump = store.query, store.quads_for_pattern, store.dump
         self.named_graphs, self.contains_named_graph = store.named_graphs, store.contains_named_graph
+
+    def state(self, name: str) -> bytes | None:
+        return _read_state(state_folder(self.path), name)
+
+
+class _Change:
+    """The next generation while a ``publishing`` block changes it: the methods of its
+    ``pyoxigraph.Store``, and the state files published with it, until the block ends.
+
+    Whatever still refers to the change after its block (the frames of a traceback do, until a garbage
+    collection) no longer holds the database open: RocksDB's lock on its folder is released when the
+    block ends, so the next change, which may reuse the folder's name, can open it at once.
+    """
+
+    def __init__(self, store: ox.Store, folder: Path) -> None:
+        self._store: ox.Store | None = store
+        self._folder = folder
+
+    def __getattr__(self, name: str) -> Any:
+        store = self.__dict__.get("_store")
+        if store is None:
+            raise StoreError("this change of the store has ended: use the store inside its publishing block")
+        return getattr(store, name)
+
+    def close(self) -> None:
+        self._store = None
+
+    def state(self, name: str) -> bytes | None:
+        return _read_state(self._folder, name)
+
+    def put_state(self, name: str, data: bytes | None) -> None:
+        if self._store is None:
+            raise StoreError("this change of the store has ended: use the store inside its publishing block")
+        path = _state_path(self._folder, name)
+        if data is None:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)  # a new inode: an older generation's link keeps its content
 
 
 # ---------------------------------------------------------------- the embedded store's folder
@@ -168,6 +243,49 @@ def current_generation(root: str | os.PathLike) -> Path | None:
     return target if target.is_dir() else None
 
 
+def state_folder(generation: Path) -> Path:
+    """The folder of the files published with the generation at ``generation``."""
+    return generation.with_name(generation.name + ".state")
+
+
+def _state_path(folder: Path, name: str) -> Path:
+    parts = Path(name).parts
+    if not parts or any(p in ("", ".", "..") for p in parts) or Path(name).is_absolute():
+        raise ValueError(f"not a state file name: {name!r}")
+    return folder.joinpath(*parts)
+
+
+def _read_state(folder: Path, name: str) -> bytes | None:
+    try:
+        return _state_path(folder, name).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def store_format(root: str | os.PathLike) -> int | None:
+    """The format of the store at ``root``: ``FORMAT_FILE``'s number, 1 for a store published before
+    formats were written, None for a store never published."""
+    try:
+        return int((Path(root) / FORMAT_FILE).read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        return 1 if current_generation(root) is not None else None
+    except ValueError as exc:
+        raise StoreError(f"store {root} has an unreadable {FORMAT_FILE} file: {exc}", store=str(root)) from exc
+
+
+def check_format(root: str | os.PathLike) -> None:
+    """Raise ``StoreError`` (naming the command that fixes it) unless this version can read the store."""
+    found = store_format(root)
+    if found is None or found == FORMAT:
+        return
+    if found < FORMAT:
+        raise StoreError(f"store {root} was written by an earlier rolegraph (store format {found}, this version "
+                         f"reads {FORMAT}); upgrade it with `rolegraph --store {root} migrate`",
+                         store=str(root), format=found, fix=f"rolegraph --store {root} migrate")
+    raise StoreError(f"store {root} was written by a newer rolegraph (store format {found}, this version reads "
+                     f"{FORMAT}); use that version, or rebuild the store with this one", store=str(root), format=found)
+
+
 def published_at(root: str | os.PathLike) -> float | None:
     """When the current generation was published (the time ``current`` was swapped), as a POSIX
     timestamp; ``None`` when nothing was published."""
@@ -183,6 +301,7 @@ def open_read_only(root: str | os.PathLike) -> ox.Store:
 def _read_only(root: str | os.PathLike, generation: Path | None) -> ox.Store:
     if generation is None:
         raise StoreError(f"no published graph in store {root}: run `rolegraph build` first", store=str(root))
+    check_format(root)
     try:
         return ox.Store.read_only(str(generation))
     except OSError as exc:
@@ -245,38 +364,89 @@ def _lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextmanager
-def publishing(root: str | os.PathLike) -> Iterator[ox.Store]:
-    """Yield a writable copy of the published graph; publish it atomically if the block succeeds.
+#: The last generation number this process gave a change of each store (resolved root → number).
+_numbered: dict[Path, int] = {}
 
-    Raises ``StoreLocked`` when another writer holds the store. On any exception the copy is
-    discarded and the published generation is untouched.
+
+@contextmanager
+def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Writable]:
+    """Yield a writable copy of the published graph and its state; publish both atomically if the
+    block succeeds.
+
+    Raises ``StoreLocked`` when another writer holds the store, ``StoreError`` when the store has
+    another format (unless ``migrating``: the block brings it to ``FORMAT``). On any exception the
+    copy is discarded and the published generation is untouched.
     """
     root = Path(root)
     with _locked_for_publishing(root):
+        if not migrating:
+            check_format(root)
         generations = root / GENERATIONS
         generations.mkdir(parents=True, exist_ok=True)
         _discard_unpublished(root)
         previous = current_generation(root)
         numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
-        target = generations / f"{max(numbers, default=0) + 1:06d}"
+        # Never a number this process used before: a database it opened there may still be open.
+        key = root.resolve()
+        number = _numbered[key] = max(max(numbers, default=0), _numbered.get(key, 0)) + 1
+        target = generations / f"{number:06d}"
+        state = state_folder(target)
         try:
             if previous is not None:
                 ox.Store.read_only(str(previous)).backup(str(target))
+                _link_state(state_folder(previous), state)
+            state.mkdir(exist_ok=True)
             store = ox.Store(str(target))
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(state, ignore_errors=True)
             raise StoreError(f"cannot prepare a new generation in {root}: {exc}", store=str(root)) from exc
+        change = _Change(store, state)
+        del store  # from here on the change holds the only reference to the database
         try:
-            yield store
-            store.flush()
+            yield change
+            change.flush()
         except BaseException:
-            store = None  # close the database before removing its folder
+            change.close()  # close the database before removing its folder
             shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(state, ignore_errors=True)
             raise
-        store = None
+        change.close()
+        _fsync_tree(state)
+        if store_format(root) != FORMAT:  # before the swap: a format file never names a store it cannot read
+            _write_format(root)
         _swap_current(root, target)
         _prune(root)
+
+
+def _link_state(source: Path, target: Path) -> None:
+    """Hard-link the state files of ``source`` into ``target``, leaving out ``PER_GENERATION`` ones."""
+    if not source.is_dir():
+        return
+    for folder, _dirs, files in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if relative == Path(".") and name in PER_GENERATION or name.startswith("."):
+                continue
+            os.link(Path(folder) / name, target / relative / name)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush the state files of a generation to disk before it is published."""
+    for path, _dirs, files in os.walk(folder):
+        for name in files:
+            descriptor = os.open(os.path.join(path, name), os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+
+
+def _write_format(root: Path) -> None:
+    temporary = root / f".{FORMAT_FILE}.{os.getpid()}"
+    temporary.write_text(f"{FORMAT}\n", encoding="ascii")
+    os.replace(temporary, root / FORMAT_FILE)
 
 
 def _swap_current(root: Path, target: Path) -> None:
@@ -297,7 +467,8 @@ def _discard_unpublished(root: Path) -> None:
     current = current_generation(root)
     floor = int(current.name) if current is not None else 0
     for path in (root / GENERATIONS).iterdir():
-        if path.name.isdigit() and int(path.name) > floor:
+        number = path.name.removesuffix(".state")
+        if number.isdigit() and int(number) > floor:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -309,3 +480,4 @@ def _prune(root: Path) -> None:
                    if p.name.isdigit() and int(p.name) < int(current.name))
     for number in older[:-KEEP_PREVIOUS] if KEEP_PREVIOUS else older:
         shutil.rmtree(root / GENERATIONS / f"{number:06d}", ignore_errors=True)
+        shutil.rmtree(root / GENERATIONS / f"{number:06d}.state", ignore_errors=True)

@@ -31,7 +31,7 @@ RG = ClosedNamespace(
         "collaboratesWith",
         # entity attributes
         "toolCategory", "educationLevel", "eqfLevel", "trainingType", "issuedBy",
-        "seniorityRank", "nextLevel",
+        "seniorityRank", "nextLevel", "labelKey",
         # salary attributes
         "minAmount", "maxAmount", "currency", "period", "basis", "seniority", "employmentType",
         "statedIn",
