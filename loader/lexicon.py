@@ -6,7 +6,6 @@ a reference to no entry raises ``InputError`` naming the file and line.
 """
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -149,6 +148,17 @@ def _entry(table: str, row: dict, where: tuple[str, int | None]) -> Entry:
 
 
 @lru_cache(maxsize=4)
+def read_grammar(name: str, what: str, path: str | None = None) -> tuple[str, dict]:
+    """The path and the tables of the grammar file ``name`` of the lexicon folder (or of ``path``);
+    an error names ``what`` it is and the file."""
+    file = path or str(LEXICON_DIR / name)
+    try:
+        with open(file, "rb") as handle:
+            return file, tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read the {what}: {exc}", file=file) from exc
+
+
 def load_lexicon(folder: str | None = None) -> Lexicon:
     """The lexicon of ``folder`` (data/lexicon by default), read once per process."""
     return Lexicon(read_entries(Path(folder) if folder else LEXICON_DIR))

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
 from rolegraph.core.errors import InputError
-from rolegraph.core.paths import LEXICON_DIR
 
 from ..labels import fold, label_key, stem
-from ..lexicon import Entry, Lexicon
+from ..lexicon import Entry, Lexicon, read_grammar
 from .cues import in_skill_context
 from .matcher import Mention
 from .phrases import Phrase, Word, candidates, words_of
@@ -114,12 +112,7 @@ class Grammar:
 @lru_cache(maxsize=2)
 def load_grammar(path: str | None = None) -> Grammar:
     """The composition grammar of ``path`` (data/lexicon/composition.toml by default), read once."""
-    file = path or str(LEXICON_DIR / "composition.toml")
-    try:
-        with open(file, "rb") as handle:
-            tables = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot read the composition grammar: {exc}", file=file) from exc
+    file, tables = read_grammar("composition.toml", "composition grammar", path)
     concepts = []
     for kind, name_key in (("action", "noun"), ("object", "name")):
         for row in tables.get(kind, ()):

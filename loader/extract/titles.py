@@ -11,16 +11,14 @@ All three read the token stream of ``matcher.tokenize``:
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
 from rolegraph.core.errors import InputError
-from rolegraph.core.paths import LEXICON_DIR
 
 from ..labels import fold, label_key, word_key
-from ..lexicon import Entry, Lexicon
+from ..lexicon import Entry, Lexicon, read_grammar
 from .matcher import Mention, Token, tokenize
 
 #: An inclusive or gendered ending glued to a word: "(e)", "(ne)s", "·se", "·e·s", ".e", "/trice", "-euse".
@@ -100,12 +98,7 @@ def _table(tables: dict, name: str, file: str) -> dict:
 @lru_cache(maxsize=2)
 def load_title_grammar(path: str | None = None) -> TitleGrammar:
     """The role-title grammar of ``path`` (data/lexicon/titles.toml by default), read once."""
-    file = path or str(LEXICON_DIR / "titles.toml")
-    try:
-        with open(file, "rb") as handle:
-            tables = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot read the role-title grammar: {exc}", file=file) from exc
+    file, tables = read_grammar("titles.toml", "role-title grammar", path)
     fr_heads = {word_key(fold(w)): head for head, words in _table(tables, "french_heads", file).items()
                 for w in words}
     en_heads = {}
