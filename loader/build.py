@@ -22,7 +22,7 @@ from .documents import Document, expand_paths, read_document
 from .extract import Extraction, extract
 from .graph import build_graph
 from .lexicon import load_lexicon
-from .link import LinkResult, relink
+from .link import LinkOptions, LinkResult, relink
 from .publish import publish
 from .vocabulary import extended_lexicon
 from .validate import ValidationReport, validate
@@ -83,17 +83,18 @@ def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None]
 
 def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
           progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
-          max_document_bytes: int | None = None) -> BuildResult:
+          max_document_bytes: int | None = None, link_options: LinkOptions | None = None) -> BuildResult:
     """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
     previous build (imported taxonomies are kept). Unreadable files (and files over
-    ``max_document_bytes``) are reported in the result. ``vocabularies`` ("esco", "rome") add the
+    ``max_document_bytes``) are reported in the result; ``link_options`` say which links to ESCO and
+    ROME are published (the confidence floor, the curated mappings). ``vocabularies`` ("esco", "rome") add the
     labels of taxonomies imported in ``store`` to the lexicon. Raises ``StoreLocked`` at once when
     another process writes the store: the lock is held from the first document read to the publication."""
     with open_store(store).writing():
-        return _build(paths, store, base_iri, progress, tuple(vocabularies), max_document_bytes)
+        return _build(paths, store, base_iri, progress, tuple(vocabularies), max_document_bytes, link_options)
 
 
-def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -> BuildResult:
+def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes, link_options) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     clock = started
@@ -131,7 +132,7 @@ def _build(paths, store, base_iri, progress, vocabularies, max_document_bytes) -
         raise error
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
                                 graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()},
-                        then=lambda written: relink(written, base_iri, lexicon))
+                        then=lambda written: relink(written, base_iri, lexicon, link_options))
     result.generation = published.generation
     result.links = published.then
     lap("publish")

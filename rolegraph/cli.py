@@ -75,14 +75,27 @@ def _lexicon(obj, vocabularies):
     lexicon = load_lexicon()
     return extended_lexicon(obj["store"], obj["base_iri"], lexicon, vocabularies) if vocabularies else lexicon
 
+def _link_options(command):
+    """The options that decide which links are published: ``--min-link-confidence`` and ``--mappings``."""
+    command = _option("mappings", "--mappings", type=click.Path(dir_okay=False))(command)
+    return _option("min_link_confidence", "--min-link-confidence", type=click.FloatRange(0, 1))(command)
+
+
+def _options_of(min_link_confidence, mappings):
+    from rolegraph.loader.link import LinkOptions
+
+    return LinkOptions(min_link_confidence, mappings or None)
+
+
 @main.command()
 @click.argument("docs", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 @_vocabulary
 @_option("max_document_bytes", "--max-document-bytes", type=click.IntRange(1))
+@_link_options
 @click.pass_obj
 @handled
-def build(obj, docs, as_json, vocabularies, max_document_bytes):
+def build(obj, docs, as_json, vocabularies, max_document_bytes, min_link_confidence, mappings):
     """Build the graph from DOCS (files or folders) and publish it to the store.
 
     The build replaces the previous one atomically; if it fails, the published graph is unchanged.
@@ -97,7 +110,8 @@ def build(obj, docs, as_json, vocabularies, max_document_bytes):
                            show_pos=True) as bar:
         try:
             result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1),
-                               vocabularies=vocabularies, max_document_bytes=max_document_bytes)
+                               vocabularies=vocabularies, max_document_bytes=max_document_bytes,
+                               link_options=_options_of(min_link_confidence, mappings))
         except ValidationFailed as error:
             summary = getattr(error, "result", None)
             if summary and as_json:
@@ -282,44 +296,72 @@ def _report_links(result) -> None:
     click.echo(f"{result.graph}: {len(result.links)} links; {counts}")
 
 
-def _relinker(base_iri: str):
+def _relinker(base_iri: str, options):
     """The step an import runs before publishing: links rebuilt against the new taxonomy."""
     from rolegraph.loader.lexicon import load_lexicon
     from rolegraph.loader.link import relink
 
-    return lambda store: relink(store, base_iri, load_lexicon())
+    return lambda store: relink(store, base_iri, load_lexicon(), options)
 
 
 @import_.command(name="esco")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@_link_options
 @click.pass_obj
 @handled
-def import_esco(obj, folder):
+def import_esco(obj, folder, min_link_confidence, mappings):
     """Import an ESCO CSV export (v1.1.x or v1.2.x, any language) into its own named graph."""
     from rolegraph.loader.taxonomies.esco import import_esco as run
 
-    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
+    options = _options_of(min_link_confidence, mappings)
+    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"], options)))
 
 
 @import_.command(name="rome")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@_link_options
 @click.pass_obj
 @handled
-def import_rome(obj, folder):
+def import_rome(obj, folder, min_link_confidence, mappings):
     """Import the ROME 4.0 CSV export (France Travail) into its own named graph."""
     from rolegraph.loader.taxonomies.rome import import_rome as run
 
-    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
+    options = _options_of(min_link_confidence, mappings)
+    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"], options)))
 
 
 @main.command()
+@_link_options
 @click.pass_obj
 @handled
-def link(obj):
-    """Rebuild the links from our entities to the imported ESCO and ROME (build and import do it too)."""
+def link(obj, min_link_confidence, mappings):
+    """Rebuild the links from our entities to the imported ESCO and ROME (build and import do it too):
+    those from --min-link-confidence published in graph/links, the others kept in graph/link-candidates;
+    the curated --mappings file wins over both."""
     from rolegraph.loader.link import link as run
 
-    _report_links(run(obj["store"], obj["base_iri"]))
+    _report_links(run(obj["store"], obj["base_iri"], options=_options_of(min_link_confidence, mappings)))
+
+
+@main.group()
+def mappings():
+    """Mappings to ESCO and ROME in SSSOM TSV, for curators."""
+
+
+@mappings.command(name="export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: standard output).")
+@click.pass_obj
+@handled
+def mappings_export(obj, output):
+    """Write every link and candidate of the store as SSSOM TSV: subject, predicate, object, labels,
+    confidence, justification; the comment says published, candidate or rejected, and the evidence."""
+    from rolegraph.loader.mappings import export_mappings
+
+    if output:
+        count = export_mappings(obj["store"], obj["base_iri"], output)
+        click.echo(f"{count} mappings written to {output}", err=True)
+    else:
+        export_mappings(obj["store"], obj["base_iri"], click.get_text_stream("stdout"))
 
 
 @main.command()

@@ -16,10 +16,12 @@ from rdflib import URIRef
 DEFAULT_BASE = "https://w3id.org/rolegraph/id/"
 
 #: Named graphs of a store: the facts from documents (replaced by each build), the ontology they are
-#: typed with, and the links to ESCO and ROME (rebuilt after each build and import).
+#: typed with, and the links to ESCO and ROME (rebuilt after each build and import): the published ones,
+#: and the candidates below ``min_link_confidence`` or rejected by a curator (SSSOM axioms only, no SKOS triple).
 FICHES_GRAPH = "fiches"
 ONTOLOGY_GRAPH = "ontology"
 LINKS_GRAPH = "links"
+CANDIDATES_GRAPH = "link-candidates"
 #: The taxonomies' graphs: one per ESCO language (``esco_graph``), one for ROME.
 ESCO_GRAPH = "esco"
 ROME_GRAPH = "rome"

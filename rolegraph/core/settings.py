@@ -33,6 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_document_bytes", "ROLEGRAPH_MAX_DOCUMENT_BYTES", 2_000_000,
             "Largest document file a build reads; bigger files are refused with an error naming them "
             "(a job profile is a few kB; 2 MB of dense text already took 55 s to build).", int),
+    Setting("min_link_confidence", "ROLEGRAPH_MIN_LINK_CONFIDENCE", 0.8,
+            "Confidence from which a link to ESCO or ROME is published in graph/links; the others stay "
+            "candidates in graph/link-candidates (confidences are calibrated on the reviewed sample).", float),
+    Setting("mappings", "ROLEGRAPH_MAPPINGS", None,
+            "Curated SSSOM TSV file whose acceptances and rejections win over the matcher at every build, "
+            "import and link (default: data/mappings/curated.sssom.tsv of the project)."),
     Setting("query_timeout", "ROLEGRAPH_QUERY_TIMEOUT", 10.0,
             "Seconds a SPARQL query may run before it is stopped.", float),
     Setting("max_rows", "ROLEGRAPH_MAX_ROWS", 10000,
