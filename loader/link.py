@@ -424,7 +424,7 @@ def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
     found = entities(store, base)
     matcher = linker(store, base, lexicon, _vocabulary(found))
     curation = curated_mappings(options.mappings, base)
-    if not matcher.present and not curation:
+    if not matcher.present:  # nothing imported: nothing to link to, curated or not
         return result
     every: list[Link] = []
     for entity in found:
