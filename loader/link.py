@@ -32,6 +32,7 @@ only, in ``<base>graph/link-candidates``, which curators query. A curated SSSOM 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import os
 import re
@@ -40,6 +41,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -51,7 +53,8 @@ from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
 from .taxonomies.context import Context, read_context
-from .taxonomies.labels import KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys, read_labels, union_query
+from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys, load_cached,
+                                read_labels, save_cached, taxonomy_checksums, union_query)
 
 #: Our classes → the nature used to choose comparable concepts.
 NATURES = {str(term): nature for term, nature in (
@@ -121,6 +124,7 @@ class LinkOptions:
 
     min_confidence: float = BY_NAME["min_link_confidence"].default
     mappings: str | os.PathLike | None = None
+    cache: str | os.PathLike | None = None  # folder where the taxonomies' tables are kept (a store's cache/)
 
 
 @dataclass
@@ -141,9 +145,9 @@ class LinkResult:
 class _Index:
     """Every label key of the concepts of one target kind → the concepts carrying it."""
 
-    def __init__(self, kind: TargetKind, vocabulary: set[str]) -> None:
+    def __init__(self, kind: TargetKind, vocabulary: set[str] | None) -> None:
         self.kind = kind
-        self.vocabulary = vocabulary  # the words of our labels: other keys can never match
+        self.vocabulary = vocabulary  # the words of our labels (other keys can never match), None: every key
         # key → concept → (weight, label, preferred)
         self.keys: dict[str, dict[str, tuple[float, str, bool]]] = defaultdict(dict)
         self.labels: dict[str, str] = {}
@@ -154,10 +158,11 @@ class _Index:
         if preferred and weight == 1.0:  # an official preferred label (a third party's weighs less)
             self.labels.setdefault(concept, label)
         for key, key_weight in label_keys(label, weight):
-            words = key.split()
-            known_words = sum(1 for w in words if w in self.vocabulary)
-            if known_words < len(words) and known_words < 2:
-                continue
+            if self.vocabulary is not None:
+                words = key.split()
+                known_words = sum(1 for w in words if w in self.vocabulary)
+                if known_words < len(words) and known_words < 2:
+                    continue
             known = self.keys[key].get(concept)
             if known is None or (preferred, key_weight) > (known[2], known[0]):
                 self.keys[key][concept] = (key_weight, label, preferred)
@@ -173,7 +178,7 @@ class _Index:
         return bool(self.labels)
 
 
-def _indexes(store: Readable, base: str, vocabulary: set[str]) -> dict[str, _Index]:
+def _indexes(store: Readable, base: str, vocabulary: set[str] | None) -> dict[str, _Index]:
     """One index per target kind present in the store, read in one pass over the label triples;
     labels that share too few words with ``vocabulary`` are left out."""
     indexes = {kind.name: _Index(kind, vocabulary) for kind in TARGET_KINDS}
@@ -401,16 +406,41 @@ class Linker:
                 links[(fiche, "rome-fiche")] = replace(chained, score=min(chained.score, found.score))
 
 
-def linker(store: Readable, base: str, lexicon: Lexicon | None = None, vocabulary: set[str] | None = None) -> Linker:
-    """The ``Linker`` of ``store``'s taxonomies; ``vocabulary`` (the words our labels can have) leaves out
-    labels that can never match (default: the words of the fiches graph's entities)."""
-    if vocabulary is None:
-        vocabulary = _vocabulary(entities(store, base))
-    return Linker(base, _indexes(store, base, vocabulary), read_context(store, base), _curated(lexicon, base))
+@dataclass
+class _Tables:
+    """What linking reads from the taxonomies alone: built once per set of imports (their checksums)."""
+
+    present: dict[str, _Index]
+    context: Context
 
 
-def _vocabulary(found: list[Entity]) -> set[str]:
-    return {word for e in found for text, _, _ in e.labels for key, _ in label_keys(text) for word in key.split()}
+_TABLES: dict[str, _Tables] = {}
+#: Part of the cache key: bump it when the tables' shape changes.
+TABLES_VERSION = "1"
+
+
+def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
+    """The label indexes and context of ``store``'s taxonomies: kept for the process, and as a file of
+    ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no label."""
+    digest = hashlib.sha256("\0".join((TABLES_VERSION, base, *taxonomy_checksums(store))).encode()).hexdigest()[:32]
+    if digest in _TABLES:
+        return _TABLES[digest]
+    path = Path(cache) / f"links-{digest}.pickle" if cache is not None else None
+    tables = load_cached(path, _Tables)
+    if tables is None:
+        context = read_context(store, base)
+        context.broader = {}  # only needed while reading
+        tables = _Tables(_indexes(store, base, None), context)
+        save_cached(path, tables)
+    _TABLES.clear()  # one store at a time: the tables are large
+    _TABLES[digest] = tables
+    return tables
+
+
+def linker(store: Readable, base: str, lexicon: Lexicon | None = None, cache: str | os.PathLike | None = None) -> Linker:
+    """The ``Linker`` of ``store``'s taxonomies (its tables cached in the folder ``cache``, if given)."""
+    tables = _tables(store, base, cache)
+    return Linker(base, tables.present, tables.context, _curated(lexicon, base))
 
 
 def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
@@ -422,7 +452,7 @@ def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
     options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
     found = entities(store, base)
-    matcher = linker(store, base, lexicon, _vocabulary(found))
+    matcher = linker(store, base, lexicon, options.cache)
     curation = curated_mappings(options.mappings, base)
     if not matcher.present:  # nothing imported: nothing to link to, curated or not
         return result
@@ -499,5 +529,9 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: 
 def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None,
          options: LinkOptions | None = None) -> LinkResult:
     """Rebuild the links graphs of the published store and publish them as a new generation."""
-    with open_store(store_path).publishing() as writable:
+    store = open_store(store_path)
+    options = options or LinkOptions()
+    if options.cache is None and getattr(store, "root", None) is not None:
+        options = replace(options, cache=Path(store.root) / "cache")
+    with store.publishing() as writable:
         return relink(writable, base, lexicon if lexicon is not None else load_lexicon(), options)

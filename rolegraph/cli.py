@@ -81,10 +81,13 @@ def _link_options(command):
     return _option("min_link_confidence", "--min-link-confidence", type=click.FloatRange(0, 1))(command)
 
 
-def _options_of(min_link_confidence, mappings):
+def _options_of(min_link_confidence, mappings, store=None):
+    """The link options of a command; the taxonomies' tables are cached in the store's ``cache/`` folder."""
+    import os
+
     from rolegraph.loader.link import LinkOptions
 
-    return LinkOptions(min_link_confidence, mappings or None)
+    return LinkOptions(min_link_confidence, mappings or None, os.path.join(store, "cache") if store else None)
 
 
 @main.command()
@@ -111,7 +114,7 @@ def build(obj, docs, as_json, vocabularies, max_document_bytes, min_link_confide
         try:
             result = run_build(files, obj["store"], obj["base_iri"], progress=lambda _path: bar.update(1),
                                vocabularies=vocabularies, max_document_bytes=max_document_bytes,
-                               link_options=_options_of(min_link_confidence, mappings))
+                               link_options=_options_of(min_link_confidence, mappings, obj["store"]))
         except ValidationFailed as error:
             summary = getattr(error, "result", None)
             if summary and as_json:
@@ -313,7 +316,7 @@ def import_esco(obj, folder, min_link_confidence, mappings):
     """Import an ESCO CSV export (v1.1.x or v1.2.x, any language) into its own named graph."""
     from rolegraph.loader.taxonomies.esco import import_esco as run
 
-    options = _options_of(min_link_confidence, mappings)
+    options = _options_of(min_link_confidence, mappings, obj["store"])
     _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"], options)))
 
 
@@ -326,7 +329,7 @@ def import_rome(obj, folder, min_link_confidence, mappings):
     """Import the ROME 4.0 CSV export (France Travail) into its own named graph."""
     from rolegraph.loader.taxonomies.rome import import_rome as run
 
-    options = _options_of(min_link_confidence, mappings)
+    options = _options_of(min_link_confidence, mappings, obj["store"])
     _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"], options)))
 
 
@@ -340,7 +343,7 @@ def link(obj, min_link_confidence, mappings):
     the curated --mappings file wins over both."""
     from rolegraph.loader.link import link as run
 
-    _report_links(run(obj["store"], obj["base_iri"], options=_options_of(min_link_confidence, mappings)))
+    _report_links(run(obj["store"], obj["base_iri"], options=_options_of(min_link_confidence, mappings, obj["store"])))
 
 
 @main.group()
