@@ -33,6 +33,7 @@ def test_rome_and_esco_gender_pairs_give_both_forms():
 def test_a_slash_inside_a_name_is_not_a_gender_pair():
     assert len(keys("HTTP/2")) == 1
     assert len(keys("SAP R/2")) == 1
+    assert len(keys("SQL/PSM")) == 1  # two acronyms: SQL/PSM is not SQL
 
 
 def test_a_bracketed_qualifier_is_optional_and_weighs_less():

@@ -58,8 +58,8 @@ def gender_forms(text: str) -> list[str]:
     if "/" not in text:
         return [text]
     left, right = (part.strip() for part in text.split("/", 1))
-    if not (_WORD.search(left) and _WORD.search(right)):
-        return [text]  # "HTTP/2", "SAP R/2", "CI/CD": not two forms of one name
+    if not (_WORD.search(left) and _WORD.search(right)) or left.isupper() or right.isupper():
+        return [text]  # "HTTP/2", "SAP R/2", "CI/CD", "SQL/PSM": not two forms of one name
     left_words, right_words = left.split(), right.split()
     if len(left_words) < len(right_words):
         # The complement after the feminine form belongs to both.
