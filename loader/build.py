@@ -29,7 +29,7 @@ from .documents import Document, expand_paths, read_document
 from .extract import extract
 from .graph import consolidate, document_part, part_triples
 from .lexicon import load_lexicon
-from .link import LinkResult, relink
+from .link import LinkOptions, LinkResult, relink
 from .publish import publish
 from .retired import retired_graph
 from .vocabulary import extended_lexicon
@@ -110,29 +110,33 @@ def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None]
 
 def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
           progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
-          max_document_bytes: int | None = None) -> BuildResult:
+          max_document_bytes: int | None = None, link_options: LinkOptions | None = None) -> BuildResult:
     """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
     previous document set (imported taxonomies are kept; ``add`` keeps the set and adds to it).
     Unreadable files (and files over ``max_document_bytes``) are reported in the result.
     ``vocabularies`` ("esco", "rome") add the labels of taxonomies imported in ``store`` to the
-    lexicon. Raises ``StoreLocked`` at once when another process writes the store: the lock is held
-    from the first document read to the publication."""
+    lexicon; ``link_options`` say which links to ESCO and ROME are published (the confidence floor, the
+    curated mappings). Raises ``StoreLocked`` at once when another process writes the store: the lock is
+    held from the first document read to the publication."""
     with open_store(store).writing():
-        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, replace=True)
+        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options,
+                       replace=True)
 
 
 def add(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
         progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
-        max_document_bytes: int | None = None) -> BuildResult:
+        max_document_bytes: int | None = None, link_options: LinkOptions | None = None) -> BuildResult:
     """Add the documents at ``paths`` to the published set, or update them: a document is known by its
     checksum and its source path, so the same content twice changes nothing and a changed file replaces
     its earlier version. The others are not read again: the graph is consolidated from the parts kept
     in the store. Publishes one new generation (none when nothing changed); errors as ``build``."""
     with open_store(store).writing():
-        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, replace=False)
+        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options,
+                       replace=False)
 
 
-def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAULT_BASE) -> BuildResult:
+def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
+           link_options: LinkOptions | None = None) -> BuildResult:
     """Remove documents from the published set, each named by its source path, its file name or its
     IRI, and publish the graph of the others as one new generation. Raises ``UsageError`` (nothing
     published) when a name matches no document, or several."""
@@ -148,6 +152,7 @@ def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAU
         catalogue.entries = [e for e in catalogue.entries if e.checksum not in gone]
         parts = read_parts(before, catalogue.entries)
         _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, load_lexicon(), {}, started,
+                                 link_options=link_options,
                                  changed=changed)
         return result
 
@@ -186,7 +191,8 @@ def _find(catalogue: Catalogue, name: str) -> Entry:
     return found[0]
 
 
-def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, replace: bool) -> BuildResult:
+def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, link_options,
+            replace: bool) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(replaced_set=replace)
     clock = started
@@ -241,12 +247,12 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
             result.added.append(document.name)
     lap("extract")
     _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started, lap,
-                             changed=None if replace else changed)
+                             link_options=link_options, changed=None if replace else changed)
     return result
 
 
 def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started,
-                             lap=None, changed=None) -> None:
+                             lap=None, link_options=None, changed=None) -> None:
     """Consolidate ``parts`` (key → part of each catalogue entry), validate and publish the graph, the
     retired IRIs and the catalogue; raises ``ValidationFailed`` (nothing published) on violations.
     With ``changed`` (the parts added and removed), only the focus nodes they touch are validated:
@@ -280,7 +286,7 @@ def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, 
 
     def then(written):
         write_catalogue(written, catalogue, parts)
-        return relink(written, base_iri, lexicon, incremental=changed is not None)
+        return relink(written, base_iri, lexicon, link_options, incremental=changed is not None)
 
     # A full build compacts the store; a small change leaves that to RocksDB, which would otherwise
     # rewrite every taxonomy triple into new files for a few changed ones.

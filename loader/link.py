@@ -1,49 +1,63 @@
-"""Links from our entities to ESCO and ROME: scored SKOS mappings found by multilingual label matching.
+"""Links from our entities to ESCO and ROME: scored SKOS mappings, each with the evidence it stands on.
 
 Every role, competency, tool and qualification of the fiches graph is compared with the concepts of
-the imported taxonomies whose nature fits (a role with occupations and appellations, never a tool with
-an occupation: the French ESCO label "docker" is a dock worker). Labels are normalised the way the
-extractor reads documents (case, accents, hyphens, plurals, stop words; ROME's "Développeur /
-Développeuse back-end" read as both forms; a qualifier in brackets optional). Each link is a plain
-SKOS mapping triple, so that SKOS-aware queries work, plus an SSSOM description on an ``owl:Axiom``
-(confidence, justification, the labels that matched), so that users can audit and filter links.
+the imported taxonomies that it can be (``_comparable``): a role with occupations, appellations and
+fiches; a competency with ESCO skills and knowledge and ROME compétences and savoirs; a tool with ESCO
+knowledge (never a skill/competence, never an occupation: the French ESCO label "docker" is a dock
+worker) and ROME savoirs; a qualification with the subjects it teaches. Labels are keyed the way the
+extractor reads documents (``taxonomies.labels``: case, accents, hyphens, plurals, stop words;
+"Développeur / Développeuse back-end" read as both forms; a bracketed qualifier optional). Around the
+label, the concept's own context counts (``taxonomies.context``): its ISCO group, its broader concepts,
+its skill type, the ROME domaine of its fiche.
 
-Predicates, most confident first:
-  exactMatch    a preferred label of one side equals a preferred or alternative label of the other, the
-                natures are the same and no other concept of that kind has the label
-  closeMatch    any other label equality, or a concept our curated lexicon names as the nearest
-  broadMatch    the concept's label is a strict part of ours ("data engineer" → "engineer" is not
-                enough: two words at least), or the ROME fiche of a matched appellation
-  relatedMatch  the labels share most of their words without one containing the other
+Each candidate gets an ``evidence`` class, and its confidence is that class's precision measured on the
+reviewed sample (``data/mappings/calibration.toml``, see tests/fixtures/links-review/):
 
-The links are the named graph ``<base>graph/links``, described as a ``void:Linkset`` and rebuilt whole
-after each build and each import, inside the same store generation.
+  exact          both preferred labels equal, the concept in our domain, no other concept of the kind as good
+  preferred      both preferred labels equal, but another concept too, or outside our domain     closeMatch
+  alternative    our preferred label is one of their alternative labels (or the reverse), in our domain
+  alternative-outside   the same, outside our domain                                              closeMatch
+  lexicon        a concept our curated lexicon names (exact when a preferred label equals too)    closeMatch
+  part, part-outside    the concept's label (two words at least) is a strict part of ours        broadMatch
+  overlap, overlap-outside   most words shared, only where nothing closer was found             relatedMatch
+  subject        a diploma and the subject it teaches                                           relatedMatch
+  chain          the ROME fiche of a matched appellation                                          broadMatch
+
+Word overlap alone never makes an exact or close match. Links whose confidence reaches
+``min_link_confidence`` are published as SKOS triples in ``<base>graph/links`` (with an SSSOM
+``owl:Axiom`` each: confidence, justification, the labels that matched); the others are kept, as axioms
+only, in ``<base>graph/link-candidates``, which curators query. A curated SSSOM file
+(``loader.mappings``) wins over all of it: its acceptances are published, its rejections never are.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 import os
 import re
+import tomllib
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, graph_iri, rome_iri
-from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node, sparql_prologue
+from rolegraph.core.naming import CANDIDATES_GRAPH, ENTITY_PATHS, FICHES_GRAPH, LINKS_GRAPH, Minter, graph_iri, rome_iri
+from rolegraph.core.settings import BY_NAME
 from rolegraph.core.store import Readable, Store, Writable, open_store
-
-from rolegraph.core.naming import ENTITY_PATHS, Minter
+from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node
 
 from rolegraph.queries.summary import store_summary
 
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
-from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys,
-                                read_labels, union_query)
-
+from .taxonomies.context import Context, read_context
+from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys, load_cached,
+                                read_labels, save_cached, taxonomy_checksums, union_query)
 
 #: Our classes → the nature used to choose comparable concepts.
 NATURES = {str(term): nature for term, nature in (
@@ -52,49 +66,93 @@ NATURES = {str(term): nature for term, nature in (
     (RG.Training, "qualification"), (RG.Certification, "qualification"),
 )}
 
-
-
-EXACT_THRESHOLD = 0.95
-AMBIGUITY_PENALTY = 0.9
-CURATED_SCORE = {"esco-occupation": 0.9, "rome-appellation": 0.9, "rome-fiche": 0.9}
-CURATED_DEFAULT = 0.85
-CHAIN_FACTOR = 0.95
+#: evidence class → the predicate it gives and its confidence before any sample was reviewed (the
+#: calibration file, measured on the reviewed sample, replaces these).
+EVIDENCE = {
+    "exact": ("exactMatch", 0.95),
+    "preferred": ("closeMatch", 0.7),
+    "preferred-outside": ("closeMatch", 0.5),
+    "alternative": ("closeMatch", 0.8),
+    "alternative-outside": ("closeMatch", 0.4),
+    "lexicon": ("closeMatch", 0.9),
+    "lexicon-exact": ("exactMatch", 0.95),
+    "part": ("broadMatch", 0.6),
+    "part-outside": ("broadMatch", 0.2),
+    "overlap": ("relatedMatch", 0.4),
+    "overlap-outside": ("relatedMatch", 0.1),
+    "subject": ("relatedMatch", 0.5),
+    "chain": ("broadMatch", 0.9),
+    "curated": ("closeMatch", 1.0),
+}
 MAX_BROAD, MAX_RELATED = 3, 2
 RELATED_JACCARD = 0.5
 _FICHE_CODE = re.compile(r"^[A-N]\d{4}$")
 
 
+@lru_cache(maxsize=1)
+def calibration() -> dict[str, float]:
+    """Evidence class → confidence: the reviewed sample's precision of that class
+    (``data/mappings/calibration.toml``), else the prior of ``EVIDENCE``."""
+    confidences = {name: prior for name, (_, prior) in EVIDENCE.items()}
+    try:
+        text = resources.files("rolegraph.data").joinpath("mappings/calibration.toml").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return confidences
+    for name, value in tomllib.loads(text).get("confidence", {}).items():
+        if name in confidences:
+            confidences[name] = float(value)
+    return confidences
+
+
 @dataclass(frozen=True)
 class Link:
     subject: str
-    predicate: str  # "exactMatch", "closeMatch", "broadMatch", "relatedMatch"
+    predicate: str  # "exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"
     target: str
     kind: str
-    score: float
+    score: float  # the confidence
     justification: str  # a semapv term
     subject_label: str
     object_label: str
+    evidence: str = ""  # the class of EVIDENCE the confidence comes from
+    rank: float = 0.0  # how well the labels match, within a class (orders candidates)
+    published: bool = True
+    negated: bool = False  # a curator's rejection (SSSOM predicate_modifier Not)
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """What decides which links are published: the confidence floor, and a curated SSSOM file (None: the
+    ``data/mappings/`` file of the project when there is one)."""
+
+    min_confidence: float = BY_NAME["min_link_confidence"].default
+    mappings: str | os.PathLike | None = None
+    cache: str | os.PathLike | None = None  # folder where the taxonomies' tables are kept (a store's cache/)
 
 
 @dataclass
 class LinkResult:
     graph: str
-    links: list[Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # the published ones
+    candidates: list[Link] = field(default_factory=list)  # below the floor, or rejected by a curator
     problems: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        """Links per taxonomy and predicate, e.g. {"esco exactMatch": 12}."""
+        """Published links per taxonomy and predicate, e.g. {"esco exactMatch": 12}, and the candidates."""
         counter = Counter(f"{KIND_BY_NAME[l.kind].taxonomy} {l.predicate}" for l in self.links)
+        if self.candidates:
+            counter["candidates"] = len(self.candidates)
         return dict(sorted(counter.items()))
 
 
 class _Index:
     """Every label key of the concepts of one target kind → the concepts carrying it."""
 
-    def __init__(self, kind: TargetKind, vocabulary: set[str]) -> None:
+    def __init__(self, kind: TargetKind, vocabulary: set[str] | None) -> None:
         self.kind = kind
-        self.vocabulary = vocabulary  # the words of our labels: other keys can never match
-        self.keys: dict[str, dict[str, tuple[float, str]]] = defaultdict(dict)
+        self.vocabulary = vocabulary  # the words of our labels (other keys can never match), None: every key
+        # key → concept → (weight, label, preferred)
+        self.keys: dict[str, dict[str, tuple[float, str, bool]]] = defaultdict(dict)
         self.labels: dict[str, str] = {}
         self.words: dict[str, set[str]] = defaultdict(set)
         self.broader: dict[str, list[str]] = defaultdict(list)
@@ -103,13 +161,14 @@ class _Index:
         if preferred and weight == 1.0:  # an official preferred label (a third party's weighs less)
             self.labels.setdefault(concept, label)
         for key, key_weight in label_keys(label, weight):
-            words = key.split()
-            known_words = sum(1 for w in words if w in self.vocabulary)
-            if known_words < len(words) and known_words < 2:
-                continue
+            if self.vocabulary is not None:
+                words = key.split()
+                known_words = sum(1 for w in words if w in self.vocabulary)
+                if known_words < len(words) and known_words < 2:
+                    continue
             known = self.keys[key].get(concept)
-            if known is None or key_weight > known[0]:
-                self.keys[key][concept] = (key_weight, label)
+            if known is None or (preferred, key_weight) > (known[2], known[0]):
+                self.keys[key][concept] = (key_weight, label, preferred)
 
     def finish(self) -> None:
         for key in self.keys:
@@ -122,7 +181,7 @@ class _Index:
         return bool(self.labels)
 
 
-def _indexes(store: Readable, base: str, vocabulary: set[str]) -> dict[str, _Index]:
+def _indexes(store: Readable, base: str, vocabulary: set[str] | None) -> dict[str, _Index]:
     """One index per target kind present in the store, read in one pass over the label triples;
     labels that share too few words with ``vocabulary`` are left out."""
     indexes = {kind.name: _Index(kind, vocabulary) for kind in TARGET_KINDS}
@@ -138,28 +197,33 @@ def _indexes(store: Readable, base: str, vocabulary: set[str]) -> dict[str, _Ind
 
 
 @dataclass
-class _Entity:
+class Entity:
+    """One of our entities as linking reads it: its IRI, nature and labels (text, weight, preferred)."""
+
     iri: str
     nature: str
-    labels: list[tuple[str, float, bool]] = field(default_factory=list)  # text, weight, preferred
+    labels: list[tuple[str, float, bool]] = field(default_factory=list)
     pref: str = ""
 
 
-def _entities(store: Readable, base: str) -> list[_Entity]:
+def entities(store: Readable, base: str) -> list[Entity]:
+    """The entities of the fiches graph that linking compares, by IRI."""
     text = """SELECT ?e ?class ?p ?l ?fiches WHERE {
       GRAPH ?fiches { ?e a ?class ; ?p ?l }
       VALUES ?p { skos:prefLabel skos:altLabel }
     }"""
-    found: dict[str, _Entity] = {}
+    found: dict[str, Entity] = {}
     for row in union_query(store, text, fiches=node(graph_iri(base, FICHES_GRAPH))):
         nature = NATURES.get(row["class"].value)
         if nature is None:
             continue
-        entity = found.setdefault(row["e"].value, _Entity(row["e"].value, nature))
+        entity = found.setdefault(row["e"].value, Entity(row["e"].value, nature))
         preferred = row["p"].value == PREF
         entity.labels.append((row["l"].value, LABEL_WEIGHTS[row["p"].value], preferred))
         if preferred and (not entity.pref or row["l"].language == "en"):
             entity.pref = row["l"].value
+    for entity in found.values():
+        entity.labels.sort()
     return sorted(found.values(), key=lambda e: e.iri)
 
 
@@ -178,35 +242,55 @@ def _curated(lexicon: Lexicon | None, base: str) -> dict[str, list[str]]:
     return curated
 
 
-def _match(entity: _Entity, index: _Index) -> list[Link]:
-    """Label equality (exactMatch when both labels are preferred ones and no other concept of the kind
-    has as good a match, closeMatch otherwise), else containment and overlap (``_partial``)."""
-    best: dict[str, tuple[float, str, str]] = {}  # concept → score, our label, their label
+def _comparable(entity: Entity, index: _Index, concept: str, context: Context) -> bool:
+    """Whether ``concept`` is the kind of thing ``entity`` can be: a tool is ESCO knowledge (a technology),
+    never a skill/competence."""
+    if entity.nature == "tool" and index.kind.name == "esco-skill":
+        return context.is_knowledge(concept)
+    return True
+
+
+def _make(entity: Entity, index: _Index, concept: str, evidence: str, rank: float, ours: str, theirs: str,
+          justification: str = "LexicalMatching") -> Link:
+    predicate = EVIDENCE[evidence][0]
+    return Link(entity.iri, predicate, concept, index.kind.name, calibration()[evidence], justification, ours, theirs,
+                evidence, round(rank, 4))
+
+
+def _match(entity: Entity, index: _Index, context: Context) -> list[Link]:
+    """Label equality: exact when both labels are preferred ones, the concept is in our domain and no other
+    concept of the kind is as good; close otherwise. Without equality, containment and overlap (``_partial``)."""
+    best: dict[str, tuple[float, bool, str, str]] = {}  # concept → rank, both preferred, our label, theirs
     for text, weight, preferred in entity.labels:
         for key, key_weight in label_keys(text, weight):
-            for concept, (their_weight, their_label) in index.keys.get(key, {}).items():
-                if their_weight < 1.0 and (not preferred or (len(key) <= 4 and " " not in key)):
-                    # Two alternative labels ("connectors"), or a short acronym ("ADR") that is not the
-                    # concept's own name, are too often homonyms.
+            for concept, (their_weight, their_label, their_preferred) in index.keys.get(key, {}).items():
+                if not (preferred or their_preferred):
+                    continue  # two alternative labels ("connectors") are too often homonyms
+                if not their_preferred and len(key) <= 4 and " " not in key:
+                    continue  # a short acronym ("ADR") that is not the concept's own name
+                if not _comparable(entity, index, concept, context):
                     continue
-                score = round(key_weight * their_weight, 4)
-                if concept not in best or score > best[concept][0]:
-                    best[concept] = (score, text, their_label)
+                both = preferred and their_preferred
+                rank = key_weight * their_weight
+                if concept not in best or (both, rank) > best[concept][:2][::-1]:
+                    best[concept] = (rank, both, text, their_label)
     if not best:
-        return _partial(entity, index)
-    top = max(score for score, _, _ in best.values())
-    ambiguous = sum(1 for score, _, _ in best.values() if score == top) > 1
+        return _partial(entity, index, context)
+    preferred_matches = [c for c, (_, both, _, _) in best.items() if both]
+    domain = [c for c in preferred_matches if context.in_domain(c, entity.nature)]
     links = []
-    for concept, (score, ours, theirs) in best.items():
-        exact = score == 1.0 and not ambiguous and index.kind.natures[entity.nature]
-        if ambiguous:
-            score = round(score * AMBIGUITY_PENALTY, 4)
-        links.append(Link(entity.iri, "exactMatch" if exact else "closeMatch", concept, index.kind.name,
-                          score, "LexicalMatching", ours, theirs))
+    for concept, (rank, both, ours, theirs) in best.items():
+        inside = context.in_domain(concept, entity.nature)
+        if both:
+            exact = inside and len(domain) == 1 and index.kind.natures[entity.nature]
+            evidence = "exact" if exact else "preferred" if inside else "preferred-outside"
+        else:
+            evidence = "alternative" if inside else "alternative-outside"
+        links.append(_make(entity, index, concept, evidence, rank, ours, theirs))
     return links
 
 
-def _partial(entity: _Entity, index: _Index) -> list[Link]:
+def _partial(entity: Entity, index: _Index, context: Context) -> list[Link]:
     """Containment of the concept's label in one of our preferred labels (broad), else word overlap
     (related)."""
     preferred = [(text, set(label_key(text, "word-set").split())) for text, _, is_preferred in entity.labels if is_preferred]
@@ -214,15 +298,18 @@ def _partial(entity: _Entity, index: _Index) -> list[Link]:
     for text, ours in preferred:
         for size in range(len(ours) - 1, 1, -1):
             for part in itertools.combinations(sorted(ours), size):
-                for concept, (their_weight, their_label) in index.keys.get(" ".join(part), {}).items():
-                    score = round(0.7 * size / len(ours) * their_weight, 4)
-                    if score > broad.get(concept, (0.0,))[0]:
-                        broad[concept] = (score, text, their_label)
+                for concept, (their_weight, their_label, _) in index.keys.get(" ".join(part), {}).items():
+                    if not _comparable(entity, index, concept, context):
+                        continue
+                    rank = size / len(ours) * their_weight
+                    if rank > broad.get(concept, (0.0,))[0]:
+                        broad[concept] = (rank, text, their_label)
     if broad:
         # A diploma is not a narrower kind of the subject it teaches ("BTS in computer science" →
         # "computer science"): for qualifications, containment only relates the two.
-        predicate = "relatedMatch" if entity.nature == "qualification" else "broadMatch"
-        return _ranked(entity, index, predicate, broad, MAX_BROAD)
+        kind = (lambda c: "subject") if entity.nature == "qualification" else (
+            lambda c: "part" if context.in_domain(c, entity.nature) else "part-outside")
+        return _ranked(entity, index, kind, broad, MAX_BROAD)
     related: dict[str, tuple[float, str, str]] = {}
     for text, ours in preferred:
         candidates: Counter = Counter(key for word in ours for key in index.words.get(word, ()))
@@ -230,176 +317,279 @@ def _partial(entity: _Entity, index: _Index) -> list[Link]:
             jaccard = shared / len(ours | set(key.split()))
             if shared < 2 or jaccard < RELATED_JACCARD:
                 continue
-            for concept, (their_weight, their_label) in index.keys[key].items():
-                score = round(0.5 * jaccard * their_weight, 4)
-                if score > related.get(concept, (0.0,))[0]:
-                    related[concept] = (score, text, their_label)
-    return _ranked(entity, index, "relatedMatch", related, MAX_RELATED)
+            for concept, (their_weight, their_label, _) in index.keys[key].items():
+                if not _comparable(entity, index, concept, context):
+                    continue
+                rank = jaccard * their_weight
+                if rank > related.get(concept, (0.0,))[0]:
+                    related[concept] = (rank, text, their_label)
+    kind = (lambda c: "subject") if entity.nature == "qualification" else (
+        lambda c: "overlap" if context.in_domain(c, entity.nature) else "overlap-outside")
+    return _ranked(entity, index, kind, related, MAX_RELATED)
 
 
-def _ranked(entity: _Entity, index: _Index, predicate: str, found: dict, most: int) -> list[Link]:
-    """The ``most`` best of ``found`` (concept → score, our label, their label) as links."""
-    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:most]
-    return [Link(entity.iri, predicate, concept, index.kind.name, score, "LexicalMatching", ours, theirs)
-            for concept, (score, ours, theirs) in ranked]
+def _ranked(entity: Entity, index: _Index, evidence, found: dict, most: int) -> list[Link]:
+    """The ``most`` best of ``found`` (concept → rank, our label, their label), those in our domain first."""
+    ranked = sorted(found.items(), key=lambda item: (-calibration()[evidence(item[0])], -item[1][0], item[0]))[:most]
+    return [_make(entity, index, concept, evidence(concept), rank, ours, theirs)
+            for concept, (rank, ours, theirs) in ranked]
+
+
+@dataclass
+class Linker:
+    """What linking reads from a store once (the label indexes, the taxonomies' context), to link any
+    number of entities."""
+
+    base: str
+    present: dict[str, _Index]
+    context: Context
+    curated: dict[str, list[str]]
+
+    def link(self, entity: Entity, problems: list[str] | None = None) -> list[Link]:
+        """Every candidate link of ``entity``, most confident first within each kind."""
+        links: dict[tuple[str, str], Link] = {}
+        for index in self.present.values():
+            if entity.nature not in index.kind.natures:
+                continue
+            for found in _match(entity, index, self.context):
+                links[(found.target, found.kind)] = found
+        taxonomies = {KIND_BY_NAME[name].taxonomy for name in self.present}
+        for target in self.curated.get(entity.iri, ()):
+            self._add_curated(entity, target, links, problems if problems is not None else [], taxonomies)
+        self._add_chained(entity, links)
+        # Loose overlaps are only worth showing where nothing closer was found.
+        close = {l.kind for l in links.values() if l.predicate in ("exactMatch", "closeMatch")}
+        kept = [l for l in links.values() if not (l.predicate == "relatedMatch" and l.kind in close)]
+        return sorted(kept, key=lambda l: (l.kind, -l.score, -l.rank, l.target))
+
+    def _add_curated(self, entity: Entity, target: str, links: dict, problems: list[str], taxonomies: set[str]) -> None:
+        """A concept our lexicon names: confirms a lexical link (exact when both preferred labels are equal),
+        or adds it as the nearest concept, closeMatch (a ROME fiche as broadMatch: our roles are finer)."""
+        for name, index in self.present.items():
+            if target in index.labels and index.kind.natures.get(entity.nature) is not None \
+                    and _comparable(entity, index, target, self.context):
+                break
+        else:
+            taxonomy = "esco" if target.startswith(str(ESCO_ID)) else "rome"
+            if taxonomy in taxonomies:
+                problems.append(f"{entity.iri}: the lexicon names {target}, which is not a comparable "
+                                f"concept of the imported {taxonomy.upper()}")
+            return
+        known = links.get((target, name))
+        if name == "rome-fiche":
+            evidence = "chain"
+        elif known is not None and known.evidence in ("exact", "preferred", "preferred-outside") \
+                and index.kind.natures[entity.nature] \
+                and not any(l.kind == name and l.predicate == "exactMatch" and l.target != target for l in links.values()):
+            evidence = "lexicon-exact"
+        else:
+            evidence = "lexicon"
+        ours, theirs = (known.subject_label, known.object_label) if known else (entity.pref, index.labels[target])
+        links[(target, name)] = _make(entity, index, target, evidence, known.rank if known else 1.0, ours, theirs,
+                                      "ManualMappingCuration")
+        if evidence == "lexicon-exact":  # the curated one is the kind's only exact match
+            for key, other in list(links.items()):
+                if other.kind == name and other.predicate == "exactMatch" and other.target != target:
+                    links[key] = replace(other, predicate="closeMatch", evidence="preferred",
+                                         score=calibration()["preferred"])
+
+    def _add_chained(self, entity: Entity, links: dict) -> None:
+        """The fiche of each matched ROME appellation, as a broader concept of the role."""
+        appellations, fiches = self.present.get("rome-appellation"), self.present.get("rome-fiche")
+        if appellations is None or fiches is None:
+            return
+        for found in [l for l in links.values() if l.kind == "rome-appellation"
+                      and l.predicate in ("exactMatch", "closeMatch")]:
+            for fiche in appellations.broader.get(found.target, ()):
+                if (fiche, "rome-fiche") in links or fiche not in fiches.labels:
+                    continue
+                chained = _make(entity, fiches, fiche, "chain", found.rank, found.subject_label, fiches.labels[fiche],
+                                "MappingChaining")
+                # a chain is no surer than the appellation it comes from
+                links[(fiche, "rome-fiche")] = replace(chained, score=min(chained.score, found.score))
+
+
+@dataclass
+class _Tables:
+    """What linking reads from the taxonomies alone: built once per set of imports (their checksums)."""
+
+    present: dict[str, _Index]
+    context: Context
+
+
+_TABLES: dict[str, _Tables] = {}
+#: Part of the cache key: bump it when the tables' shape changes.
+TABLES_VERSION = "1"
+
+
+def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
+    """The label indexes and context of ``store``'s taxonomies: kept for the process, and as a file of
+    ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no label."""
+    digest = hashlib.sha256("\0".join((TABLES_VERSION, base, *taxonomy_checksums(store))).encode()).hexdigest()[:32]
+    if digest in _TABLES:
+        return _TABLES[digest]
+    path = Path(cache) / f"links-{digest}.pickle" if cache is not None else None
+    tables = load_cached(path, _Tables)
+    if tables is None:
+        context = read_context(store, base)
+        context.broader = {}  # only needed while reading
+        tables = _Tables(_indexes(store, base, None), context)
+        save_cached(path, tables)
+    _TABLES.clear()  # one store at a time: the tables are large
+    _TABLES[digest] = tables
+    return tables
+
+
+def linker(store: Readable, base: str, lexicon: Lexicon | None = None, cache: str | os.PathLike | None = None) -> Linker:
+    """The ``Linker`` of ``store``'s taxonomies (its tables cached in the folder ``cache``, if given)."""
+    tables = _tables(store, base, cache)
+    return Linker(base, tables.present, tables.context, _curated(lexicon, base))
 
 
 def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
-               only: set[str] | None = None) -> LinkResult:
+               options: LinkOptions | None = None, only: set[str] | None = None) -> LinkResult:
     """Every link from the entities of the fiches graph (those of ``only``, when given) to the taxonomies
-    imported in ``store``. An entity's links depend on its own labels only, so a subset links as the
-    whole would."""
+    imported in ``store``, split into published links and candidates by ``options`` (the floor, then the
+    curated mappings). An entity's links depend on its own labels only, so a subset links as the whole would."""
+    from .mappings import apply_curation, curated_mappings
+
+    options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
-    entities = [e for e in _entities(store, base) if only is None or e.iri in only]
-    if not entities:
+    found = [e for e in entities(store, base) if only is None or e.iri in only]
+    curation = curated_mappings(options.mappings, base)
+    if not found:
         return result
-    vocabulary = {word for e in entities for text, _, _ in e.labels for key, _ in label_keys(text)
-                  for word in key.split()}
-    present = _indexes(store, base, vocabulary)
-    if not present:
+    matcher = linker(store, base, lexicon, options.cache)
+    if not matcher.present:  # nothing imported: nothing to link to, curated or not
         return result
-    curated = _curated(lexicon, base)
-    taxonomies = {KIND_BY_NAME[name].taxonomy for name in present}
-    for entity in entities:
-        links: dict[tuple[str, str], Link] = {}
-        for name, index in present.items():
-            if entity.nature not in index.kind.natures:
-                continue
-            for link in _match(entity, index):
-                links[(link.target, link.kind)] = link
-        for target in curated.get(entity.iri, ()):
-            _add_curated(entity, target, present, links, result, taxonomies)
-        _add_chained(entity, present, links)
-        # Loose overlaps are only worth showing where nothing closer was found.
-        close = {l.kind for l in links.values() if l.predicate in ("exactMatch", "closeMatch")}
-        links = {k: l for k, l in links.items() if not (l.predicate == "relatedMatch" and l.kind in close)}
-        result.links.extend(sorted(links.values(), key=lambda l: (l.kind, -l.score, l.target)))
+    every: list[Link] = []
+    for entity in found:
+        every.extend(matcher.link(entity, result.problems))
+    every = [replace(l, published=l.score >= options.min_confidence) for l in every]
+    every = apply_curation(every, curation, {e.iri: e for e in found}, matcher, result.problems)
+    result.links = [l for l in every if l.published]
+    result.candidates = [l for l in every if not l.published]
     return result
 
 
-def _add_curated(entity: _Entity, target: str, present: dict[str, _Index], links: dict, result: LinkResult,
-                 taxonomies: set[str]) -> None:
-    """A concept our lexicon names: confirms a lexical link, or adds the nearest concept as closeMatch
-    (a ROME fiche as broadMatch: our roles are finer than fiches)."""
-    for name, index in present.items():
-        if target in index.labels and index.kind.natures.get(entity.nature) is not None:
-            break
-    else:
-        taxonomy = "esco" if target.startswith(str(ESCO_ID)) else "rome"
-        if taxonomy in taxonomies:
-            result.problems.append(f"{entity.iri}: the lexicon names {target}, which is not a comparable "
-                                   f"concept of the imported {taxonomy.upper()}")
-        return
-    known = links.get((target, name))
-    if known is not None:
-        # A curator's choice that a label also supports: exact if the label equality is a strong one.
-        exact = known.predicate == "exactMatch" or (
-            known.predicate == "closeMatch" and known.score >= EXACT_THRESHOLD and index.kind.natures[entity.nature]
-            and not any(l.kind == name and l.predicate == "exactMatch" for l in links.values()))
-        links[(target, name)] = Link(known.subject, "exactMatch" if exact else known.predicate, target, name,
-                                     max(known.score, EXACT_THRESHOLD), "ManualMappingCuration",
-                                     known.subject_label, known.object_label)
-        return
-    predicate = "broadMatch" if name == "rome-fiche" else "closeMatch"
-    links[(target, name)] = Link(entity.iri, predicate, target, name, CURATED_SCORE.get(name, CURATED_DEFAULT),
-                                 "ManualMappingCuration", entity.pref, index.labels[target])
+def _axiom(link: Link, graph: ox.NamedNode) -> list[ox.Quad]:
+    subject, target = ox.NamedNode(link.subject), ox.NamedNode(link.target)
+    axiom = ox.BlankNode()
+    facts = [
+        (OX.RDF.type, OX.OWL.Axiom),
+        (OX.OWL.annotatedSource, subject),
+        (OX.OWL.annotatedProperty, OX.SKOS[link.predicate]),
+        (OX.OWL.annotatedTarget, target),
+        (OX.SSSOM.confidence, ox.Literal(f"{link.score:.4f}", datatype=OX.XSD.decimal)),
+        (OX.SSSOM.mapping_justification, OX.SEMAPV[link.justification]),
+        (OX.SSSOM.subject_label, ox.Literal(link.subject_label)),
+        (OX.SSSOM.object_label, ox.Literal(link.object_label)),
+    ]
+    if link.evidence:
+        facts.append((OX.SSSOM.comment, ox.Literal(link.evidence)))
+    if link.negated:
+        facts.append((OX.SSSOM.predicate_modifier, ox.Literal("Not")))
+    return [ox.Quad(axiom, p, o, graph) for p, o in facts]
 
 
-def _add_chained(entity: _Entity, present: dict[str, _Index], links: dict) -> None:
-    """The fiche of each matched ROME appellation, as a broader concept of the role."""
-    appellations, fiches = present.get("rome-appellation"), present.get("rome-fiche")
-    if appellations is None or fiches is None:
-        return
-    for link in [l for l in links.values() if l.kind == "rome-appellation"
-                 and l.predicate in ("exactMatch", "closeMatch")]:
-        for fiche in appellations.broader.get(link.target, ()):
-            if (fiche, "rome-fiche") in links or fiche not in fiches.labels:
-                continue
-            links[(fiche, "rome-fiche")] = Link(entity.iri, "broadMatch", fiche, "rome-fiche",
-                                                round(link.score * CHAIN_FACTOR, 4), "MappingChaining",
-                                                link.subject_label, fiches.labels[fiche])
-
-
-def link_quads(result: LinkResult, sources: list[str]) -> list[ox.Quad]:
-    """The links graph: SKOS triples, their SSSOM axioms and the linkset description."""
+def link_quads(result: LinkResult, sources: list[str], candidates_graph: str | None = None) -> list[ox.Quad]:
+    """The links graph (SKOS triples, their SSSOM axioms and the linkset description) and, when
+    ``candidates_graph`` is given, the candidates' axioms in that graph (no SKOS triple: never shown as links)."""
     graph = ox.NamedNode(result.graph)
-    a = OX.RDF.type
     quads = []
     for link in result.links:
-        subject, target = ox.NamedNode(link.subject), ox.NamedNode(link.target)
-        predicate = OX.SKOS[link.predicate]
-        quads.append(ox.Quad(subject, predicate, target, graph))
-        axiom = ox.BlankNode()
-        facts = [
-            (a, OX.OWL.Axiom),
-            (OX.OWL.annotatedSource, subject),
-            (OX.OWL.annotatedProperty, predicate),
-            (OX.OWL.annotatedTarget, target),
-            (OX.SSSOM.confidence, ox.Literal(f"{link.score:.4f}", datatype=OX.XSD.decimal)),
-            (OX.SSSOM.mapping_justification, OX.SEMAPV[link.justification]),
-            (OX.SSSOM.subject_label, ox.Literal(link.subject_label)),
-            (OX.SSSOM.object_label, ox.Literal(link.object_label)),
-        ]
-        quads.extend(ox.Quad(axiom, p, o, graph) for p, o in facts)
+        quads.append(ox.Quad(ox.NamedNode(link.subject), OX.SKOS[link.predicate], ox.NamedNode(link.target), graph))
+        quads.extend(_axiom(link, graph))
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     description = [
-        (a, OX.VOID.Linkset),
+        (OX.RDF.type, OX.VOID.Linkset),
         (OX.DCTERMS.title, ox.Literal("Links from rolegraph entities to ESCO and ROME")),
         (OX.DCTERMS.modified, ox.Literal(now, datatype=OX.XSD.dateTime)),
         (OX.VOID.triples, ox.Literal(str(len(result.links)), datatype=OX.XSD.integer)),
         *((OX.VOID.target, ox.NamedNode(source)) for source in sources),
     ]
     quads.extend(ox.Quad(graph, p, o, graph) for p, o in description)
+    if candidates_graph and result.candidates:
+        candidates = ox.NamedNode(candidates_graph)
+        for link in result.candidates:
+            quads.extend(_axiom(link, candidates))
+        quads.append(ox.Quad(candidates, OX.DCTERMS.title, ox.Literal(
+            "Candidate links from rolegraph entities to ESCO and ROME, not published"), candidates))
     return quads
 
 
-#: The state file holding the links of a generation and what each entity's links were found from, so
-#: that after a change of documents only the entities whose labels changed are linked again.
+#: The state file holding the links and candidates of a generation, what each entity's links were found
+#: from and the options they were published with, so that after a change of documents only the entities
+#: whose labels changed are linked again.
 LINKS_STATE = "links.json"
 
 
-def _signature(entity: _Entity) -> str:
+def _signature(entity: Entity) -> str:
     return json.dumps([entity.nature, entity.pref, sorted(entity.labels)], ensure_ascii=False)
 
 
-def _sources(store: Readable, lexicon: Lexicon | None, base: str) -> str:
-    """What every entity's links also depend on: the imported datasets (their identifiers) and the
-    concepts our lexicon names."""
+def _mappings_checksum(options: LinkOptions) -> str | None:
+    """The checksum of the curated file ``options`` name (the project's when they name none)."""
+    from .mappings import _default_file
+
+    file = Path(options.mappings) if options.mappings is not None else _default_file()
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest() if file is not None else None
+    except OSError:
+        return None  # find_links names the file in its error
+
+
+def _sources(store: Readable, lexicon: Lexicon | None, base: str, options: LinkOptions) -> str:
+    """What every entity's links also depend on: the imported datasets (their identifiers), the concepts
+    our lexicon names, the confidence floor and the curated mappings (their content) of ``options``."""
     imported = sorted((row["g"].value, row["id"].value) for row in union_query(
         store, "SELECT ?g ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } }"))
-    return json.dumps([imported, sorted(_curated(lexicon, base).items())])
+    return json.dumps([imported, sorted(_curated(lexicon, base).items()),
+                       [options.min_confidence, _mappings_checksum(options), calibration()]])
 
 
-def relink(store: Writable, base: str, lexicon: Lexicon | None = None, incremental: bool = False) -> LinkResult:
-    """Rebuild the links graph inside ``store`` (a writable generation being prepared). ``incremental``:
-    when the imports and the lexicon are those the stored links were found with, only the entities that
-    are new or whose labels changed are linked again, the others keep their links."""
-    entities = {e.iri: _signature(e) for e in _entities(store, base)}
-    sources = _sources(store, lexicon, base)
+def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: LinkOptions | None = None,
+           incremental: bool = False) -> LinkResult:
+    """Rebuild the links and candidates graphs inside ``store`` (a writable generation being prepared).
+    ``incremental``: when the imports, the lexicon and the link options are those the stored links were
+    found with, only the entities that are new or whose labels changed are linked again, the others keep
+    their links and candidates."""
+    options = options or LinkOptions()
+    signatures = {e.iri: _signature(e) for e in entities(store, base)}
+    sources = _sources(store, lexicon, base, options)
     stored = store.state(LINKS_STATE) if incremental else None
     previous = json.loads(stored) if stored is not None else None
     if not isinstance(previous, dict) or previous.get("sources") != sources:
-        result = find_links(store, base, lexicon)
+        result = find_links(store, base, lexicon, options)
     else:
-        same = {iri for iri, signature in entities.items() if previous["entities"].get(iri) == signature}
-        result = find_links(store, base, lexicon, only=set(entities) - same)
+        same = {iri for iri, signature in signatures.items() if previous["entities"].get(iri) == signature}
+        result = find_links(store, base, lexicon, options, only=set(signatures) - same)
         kept = [Link(**row) for row in previous["links"] if row["subject"] in same]
-        result.links = sorted(kept + result.links, key=lambda l: (l.subject, l.kind, -l.score, l.target))
-    store.put_state(LINKS_STATE, json.dumps({"sources": sources, "entities": entities,
-                                             "links": [asdict(l) for l in result.links]}, ensure_ascii=False).encode("utf-8"))
-    graph = ox.NamedNode(result.graph)
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    if result.links:
+        order = lambda l: (l.subject, l.kind, -l.score, -l.rank, l.target)
+        result.links = sorted([l for l in kept if l.published] + result.links, key=order)
+        result.candidates = sorted([l for l in kept if not l.published] + result.candidates, key=order)
+    store.put_state(LINKS_STATE, json.dumps({"sources": sources, "entities": signatures,
+                                             "links": [asdict(l) for l in result.links + result.candidates]},
+                                            ensure_ascii=False).encode("utf-8"))
+    graph, candidates = ox.NamedNode(result.graph), ox.NamedNode(str(graph_iri(base, CANDIDATES_GRAPH)))
+    for old in (graph, candidates):
+        if store.contains_named_graph(old):
+            store.remove_graph(old)
+    if result.links or result.candidates:
         described = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a void:Dataset } }"
         sources = sorted({row["g"].value for row in union_query(store, described)} - {result.graph})
-        store.extend(link_quads(result, [str(graph_iri(base, FICHES_GRAPH)), *sources]))
+        store.extend(link_quads(result, [str(graph_iri(base, FICHES_GRAPH)), *sources], candidates.value))
     return result
 
 
-def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None) -> LinkResult:
-    """Rebuild the links graph of the published store and publish it as a new generation."""
-    with open_store(store_path).publishing() as writable:
-        result = relink(writable, base, lexicon if lexicon is not None else load_lexicon())
+def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None,
+         options: LinkOptions | None = None) -> LinkResult:
+    """Rebuild the links graphs of the published store and publish them as a new generation."""
+    store = open_store(store_path)
+    options = options or LinkOptions()
+    if options.cache is None and getattr(store, "root", None) is not None:
+        options = replace(options, cache=Path(store.root) / "cache")
+    with store.publishing() as writable:
+        result = relink(writable, base, lexicon if lexicon is not None else load_lexicon(), options)
         store_summary(writable)
         return result

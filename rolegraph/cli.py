@@ -195,18 +195,31 @@ def _report_build(run, obj, as_json) -> None:
         _report_links(result.links)
 
 
+def _link_options(command):
+    """The options that decide which links are published: ``--min-link-confidence`` and ``--mappings``."""
+    command = _option("mappings", "--mappings")(command)
+    return _option("min_link_confidence", "--min-link-confidence")(command)
+
+
+def _options_of(min_link_confidence, mappings, store=None):
+    """The link options of a command; the taxonomies' tables are cached in the store's ``cache/`` folder."""
+    from rolegraph.loader.link import LinkOptions
+
+    return LinkOptions(min_link_confidence, mappings or None, os.path.join(store, "cache") if store else None)
+
+
 def _reads_documents(command):
     """The arguments and options of a command that reads DOCS (build, add), and its error handling."""
     for decorate in reversed((main.command(), click.argument("docs", nargs=-1, required=True, type=click.Path()),
                               _summary_json, _vocabulary,
-                              _option("max_document_bytes", "--max-document-bytes"),
+                              _option("max_document_bytes", "--max-document-bytes"), _link_options,
                               click.pass_obj, handled)):
         command = decorate(command)
     return command
 
 
 @_reads_documents
-def build(obj, docs, as_json, vocabularies, max_document_bytes):
+def build(obj, docs, as_json, vocabularies, max_document_bytes, min_link_confidence, mappings):
     """Build the graph from DOCS (files or folders) and publish it to the store, REPLACING the
     document set: documents built before and not in DOCS leave the graph (`rolegraph add` keeps them).
 
@@ -217,11 +230,12 @@ def build(obj, docs, as_json, vocabularies, max_document_bytes):
     from rolegraph.loader.build import build as run_build
 
     _run_with_progress(run_build, docs, obj, as_json, vocabularies=vocabularies,
-                       max_document_bytes=max_document_bytes)
+                       max_document_bytes=max_document_bytes,
+                       link_options=_options_of(min_link_confidence, mappings, obj["store"]))
 
 
 @_reads_documents
-def add(obj, docs, as_json, vocabularies, max_document_bytes):
+def add(obj, docs, as_json, vocabularies, max_document_bytes, min_link_confidence, mappings):
     """Add DOCS (files or folders) to the documents of the store, or update them, and publish the graph.
 
     A document is known by its checksum and its source path: the same content again changes nothing
@@ -231,7 +245,8 @@ def add(obj, docs, as_json, vocabularies, max_document_bytes):
     from rolegraph.loader.build import add as run_add
 
     _run_with_progress(run_add, docs, obj, as_json, vocabularies=vocabularies,
-                       max_document_bytes=max_document_bytes)
+                       max_document_bytes=max_document_bytes,
+                       link_options=_options_of(min_link_confidence, mappings, obj["store"]))
 
 
 @main.command()
@@ -245,7 +260,8 @@ def remove(obj, docs, as_json):
     What no document states any more answers 410 Gone at its IRI."""
     from rolegraph.loader.build import remove as run_remove
 
-    _report_build(lambda: run_remove(docs, obj["store"], obj["base_iri"]), obj, as_json)
+    options = _options_of(obj["min_link_confidence"], obj["mappings"], obj["store"])
+    _report_build(lambda: run_remove(docs, obj["store"], obj["base_iri"], link_options=options), obj, as_json)
 
 
 @main.command()
@@ -450,44 +466,72 @@ def _report_links(result) -> None:
     click.echo(f"{result.graph}: {len(result.links)} links; {counts}")
 
 
-def _relinker(base_iri: str):
+def _relinker(base_iri: str, options):
     """The step an import runs before publishing: links rebuilt against the new taxonomy."""
     from rolegraph.loader.lexicon import load_lexicon
     from rolegraph.loader.link import relink
 
-    return lambda store: relink(store, base_iri, load_lexicon())
+    return lambda store: relink(store, base_iri, load_lexicon(), options)
 
 
 @import_.command(name="esco")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@_link_options
 @click.pass_obj
 @handled
-def import_esco(obj, folder):
+def import_esco(obj, folder, min_link_confidence, mappings):
     """Import an ESCO CSV export (v1.1.x or v1.2.x, any language) into its own named graph."""
     from rolegraph.loader.taxonomies.esco import import_esco as run
 
-    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
+    options = _options_of(min_link_confidence, mappings, obj["store"])
+    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"], options)))
 
 
 @import_.command(name="rome")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@_link_options
 @click.pass_obj
 @handled
-def import_rome(obj, folder):
+def import_rome(obj, folder, min_link_confidence, mappings):
     """Import the ROME 4.0 CSV export (France Travail) into its own named graph."""
     from rolegraph.loader.taxonomies.rome import import_rome as run
 
-    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"])))
+    options = _options_of(min_link_confidence, mappings, obj["store"])
+    _report_import(run(obj["store"], folder, obj["base_iri"], then=_relinker(obj["base_iri"], options)))
 
 
 @main.command()
+@_link_options
 @click.pass_obj
 @handled
-def link(obj):
-    """Rebuild the links from our entities to the imported ESCO and ROME (build and import do it too)."""
+def link(obj, min_link_confidence, mappings):
+    """Rebuild the links from our entities to the imported ESCO and ROME (build and import do it too):
+    those from --min-link-confidence published in graph/links, the others kept in graph/link-candidates;
+    the curated --mappings file wins over both."""
     from rolegraph.loader.link import link as run
 
-    _report_links(run(obj["store"], obj["base_iri"]))
+    _report_links(run(obj["store"], obj["base_iri"], options=_options_of(min_link_confidence, mappings, obj["store"])))
+
+
+@main.group()
+def mappings():
+    """Mappings to ESCO and ROME in SSSOM TSV, for curators."""
+
+
+@mappings.command(name="export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: standard output).")
+@click.pass_obj
+@handled
+def mappings_export(obj, output):
+    """Write every link and candidate of the store as SSSOM TSV: subject, predicate, object, labels,
+    confidence, justification; the comment says published, candidate or rejected, and the evidence."""
+    from rolegraph.loader.mappings import export_mappings
+
+    if output:
+        count = export_mappings(obj["store"], obj["base_iri"], output)
+        click.echo(f"{count} mappings written to {output}", err=True)
+    else:
+        export_mappings(obj["store"], obj["base_iri"], click.get_text_stream("stdout"))
 
 
 @main.command()

@@ -125,7 +125,7 @@ def _authorise() -> None:
 def service_description() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in an RDF format the client accepts."""
     endpoint_iri = ox.NamedNode(request.base_url)
-    service = ox.BlankNode()
+    service = ox.BlankNode("service")  # a fixed label: the same bytes (and Content-Length) for HEAD and GET
     triples = [
         ox.Triple(service, OX.RDF.type, OX.SD.Service),
         ox.Triple(service, OX.SD.endpoint, endpoint_iri),

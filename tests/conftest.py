@@ -263,6 +263,25 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.slow)
 
 
+DEV_DOCS = SHARED / "eval" / "dev" / "docs"
+
+
+@pytest.fixture(scope="session")
+def reviewed_store(tmp_path_factory, taxonomies) -> Path:
+    """The seeds and the development documents of ../shared built into a copy of the ``taxonomies`` store, so
+    linked to the real ESCO and ROME exports: the build whose links the reviewed sample judges (skips,
+    naming the folder, without the seeds, the development set or the real exports)."""
+    from rolegraph.loader.build import build
+
+    reason = real_exports_missing() or next((missing(f) for f in (SEEDS, DEV_DOCS) if not f.is_dir()), None)
+    if reason:
+        pytest.skip(reason)
+    store = tmp_path_factory.mktemp("reviewed") / "store"
+    shutil.copytree(taxonomies.store, store, symlinks=True)
+    build([SEEDS, DEV_DOCS], store, BASE)
+    return store
+
+
 @pytest.fixture(scope="session")
 def taxonomy_store(taxonomies) -> Path:
     """The store of ``taxonomies``: our documents linked to the imported ESCO and ROME."""

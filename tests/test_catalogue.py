@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from conftest import BASE, CORPUS, SAMPLES
 from rolegraph.cli import main
 from rolegraph.core.errors import UsageError
-from rolegraph.core.naming import FICHES_GRAPH, LINKS_GRAPH, RETIRED_GRAPH, graph_iri
+from rolegraph.core.naming import CANDIDATES_GRAPH, FICHES_GRAPH, LINKS_GRAPH, RETIRED_GRAPH, graph_iri
 from rolegraph.core.store import current_generation, open_read_only
 from rolegraph.loader.build import add, build, documents, remove
 
@@ -31,7 +31,7 @@ def graph(store: Path, name: str) -> rdflib.Graph:
 
 
 def same_graphs(store: Path, reference: Path) -> bool:
-    return all(isomorphic(graph(store, name), graph(reference, name)) for name in (FICHES_GRAPH, LINKS_GRAPH))
+    return all(isomorphic(graph(store, name), graph(reference, name)) for name in (FICHES_GRAPH, LINKS_GRAPH, CANDIDATES_GRAPH))
 
 
 def copy(name: str, folder: Path) -> Path:
@@ -210,3 +210,21 @@ def test_an_import_that_did_not_relink_makes_the_next_add_link_every_entity(tmp_
     from rolegraph.loader.link import link
     link(reference, BASE)
     assert len(graph(reference, LINKS_GRAPH)) > 0 and same_graphs(store, reference)
+
+
+def test_an_add_with_other_link_options_relinks_every_entity_as_a_fresh_link_would(tmp_path):
+    from rolegraph.loader.link import LinkOptions, link
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    imported(store)  # linked with the default options
+    published, candidates = len(graph(store, LINKS_GRAPH)), len(graph(store, CANDIDATES_GRAPH))
+    strict = LinkOptions(min_confidence=0.99)
+    add([SAMPLES / "data-engineer.html"], store, BASE, link_options=strict)
+    reference = tmp_path / "reference"
+    build([CORPUS, SAMPLES / "data-engineer.html"], reference, BASE)
+    imported(reference)
+    link(reference, BASE, options=strict)
+    assert same_graphs(store, reference)
+    # the unchanged entities' links were judged again by the stricter floor
+    assert len(graph(store, LINKS_GRAPH)) < published and len(graph(store, CANDIDATES_GRAPH)) > candidates

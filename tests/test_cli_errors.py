@@ -61,6 +61,7 @@ def good_args(words: tuple[str, ...], folder) -> list[str]:
         ("serve",): [],
         ("query",): ["counts"],
         ("export",): [],
+        ("mappings", "export"): [],
     }[words]
 
 
@@ -190,7 +191,11 @@ def write_bad(folder, kind: str, name: str):
                    ".pdf": b"%PDF-1.7\n1 0 obj <<",
                    ".csv": b"conceptUri,preferredLabel\n\"https://example.org/a,\"unclosed\n",
                    ".json": b'{"doc": "data-engineer.html",\n  "main_role": \n',
-                   ".toml": b'[[role]]\nid = "a"\nname = "A\n'}.get(path.suffix),
+                   ".toml": b'[[role]]\nid = "a"\nname = "A\n',
+                   ".tsv": b"#mapping_set_id: https://example.org/curated\n"  # a curated SSSOM file, line 4 wrong
+                           b"subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+                           b"rolegraph:role/x\tskos:closeMatch\tesco:skill/y\tsemapv:ManualMappingCuration\n"
+                           b"rolegraph:role/x\tskos:sameAs\tesco:skill/y\tsemapv:ManualMappingCuration\n"}.get(path.suffix),
     }.get(kind)
     if kind == "fifo":
         os.mkfifo(path)
@@ -268,10 +273,29 @@ FILE_CASES = {
     ("export",): [
         ("missing", "out/none/x.ttl", ["-o", "{path}"], 2, ["cannot write the export", "file={path}"]),
     ],
+    ("mappings", "export"): [
+        ("missing", "out/none/x.sssom.tsv", ["-o", "{path}"], 2, ["cannot write the mappings file", "file={path}"]),
+    ],
+    ("link",): [
+        ("missing", "gone.sssom.tsv", ["--mappings", "{path}"], 2, ["mappings file {path} does not exist"]),
+        ("broken", "curated.sssom.tsv", ["--mappings", "{path}"], 2, ["{path}:4: predicate_id", "line=4"]),
+    ],
 }
 
 
+#: The curated mappings file of the commands that link (build, add, link, import esco, import rome).
+MAPPINGS_CASES = [
+    ("missing", "gone.sssom.tsv", [str(SAMPLES), "--mappings", "{path}"], 2, ["mappings file {path} does not exist"]),
+    ("broken", "curated.sssom.tsv", [str(SAMPLES), "--mappings", "{path}"], 2, ["{path}:4: predicate_id", "line=4"]),
+    ("empty", "empty.sssom.tsv", [str(SAMPLES), "--mappings", "{path}"], 2, ["{path}", "SSSOM"]),
+]
+FILE_CASES[("build",)] = FILE_CASES[("build",)] + MAPPINGS_CASES
 FILE_CASES[("add",)] = FILE_CASES[("build",)]  # add reads its documents as build does
+FILE_CASES[("import", "rome")] = FILE_CASES[("import", "rome")] + [
+    (kind, name, [str(FIXTURES / "rome"), *args[1:]], code, named) for kind, name, args, code, named in MAPPINGS_CASES]
+FILE_CASES[("import", "esco")] = FILE_CASES[("import", "esco")] + [
+    (kind, name, [str(FIXTURES / "esco" / "v1.2.0" / "en"), *args[1:]], code, named)
+    for kind, name, args, code, named in MAPPINGS_CASES]
 
 
 def test_every_command_with_a_path_is_in_the_table():
@@ -295,7 +319,8 @@ def test_a_bad_file_is_named(runner, tmp_path, built_store, words, kind, name, a
     (tmp_path / "gold").mkdir()  # evaluate's folder of gold annotations
     path = write_bad(tmp_path, kind, name)
     fill = lambda text: text.replace("{path}", str(path)).replace("{folder}", str(tmp_path))  # noqa: E731
-    store = built_store if words == ("export",) else tmp_path / "store"  # export only reads it
+    # export only reads the store; link would publish to it, but a bad mappings file stops it first
+    store = built_store if words in (("export",), ("mappings", "export"), ("link",)) else tmp_path / "store"
     result = runner.invoke(main, ["--store", str(store), *words, *map(fill, args)], catch_exceptions=False)
     assert_clean(result, code, *map(fill, named))
 

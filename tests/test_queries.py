@@ -245,7 +245,9 @@ def test_role_esco_skill_coverage_against_software_and_web_developer(taxonomy_st
         status.setdefault(row["status"][2:], set()).add(row.get("itemLabel") or row["escoLabel"])
     # Python is in the fiches and an optional skill of ESCO's software developer
     assert "Python" in status["in the fiches, optional in ESCO"]
-    assert "Debugging" in status["in the fiches, essential in ESCO"]
+    # only published links count: Debugging's link to ESCO ("debug software", named by our lexicon) is a
+    # candidate below min_link_confidence until a curator accepts it
+    assert "Debugging" in status["in the fiches, no ESCO skill"]
     assert "Docker" in status["in the fiches, no ESCO skill"]
     # the ESCO essentials no fiche mentions, e.g. "use software design patterns"
     assert "use software design patterns" in status["essential in ESCO, not in the fiches"]

@@ -1,5 +1,7 @@
 """Settings are parsed by their form: a value of the wrong form is a SettingError naming the variable, the
 value and the form expected, and never a ValueError from deep inside."""
+import os
+
 import pytest
 
 from rolegraph.core.errors import SettingError, UsageError
@@ -8,6 +10,7 @@ from rolegraph.core.settings import BY_NAME, SETTINGS, defaults
 #: A value of the wrong form for every setting (tests/test_cli_errors.py walks the commands with them).
 BAD = {
     "store": __file__, "base_iri": "not an iri", "max_document_bytes": "0", "query_timeout": "nan",
+    "min_link_confidence": "1.5", "mappings": os.path.dirname(__file__),
     "max_rows": "abc", "update_token": "two words", "allow_service": "maybe", "query_workers": "-2",
     "max_worker_rss_mb": "-1", "max_request_bytes": "1e6", "result_cache_mb": "inf",
 }

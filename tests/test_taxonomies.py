@@ -87,7 +87,7 @@ def imported(request) -> Imported:
     if reason := real_exports_missing():
         pytest.skip(reason)
     session = request.getfixturevalue("taxonomies")
-    graphs = {FICHES, f"{BASE}graph/ontology", f"{BASE}graph/links", ESCO_EN, ESCO_FR, ROME}
+    graphs = {FICHES, f"{BASE}graph/ontology", f"{BASE}graph/links", f"{BASE}graph/link-candidates", ESCO_EN, ESCO_FR, ROME}
     return Imported(session.store, session.exports, session.esco_en, session.esco_fr, session.rome,
                     {FICHES: session.fiches}, graphs, EXPECTED["reference"])
 

@@ -58,8 +58,8 @@ def gender_forms(text: str) -> list[str]:
     if "/" not in text:
         return [text]
     left, right = (part.strip() for part in text.split("/", 1))
-    if not (_WORD.search(left) and _WORD.search(right)):
-        return [text]  # "HTTP/2", "SAP R/2", "CI/CD": not two forms of one name
+    if not (_WORD.search(left) and _WORD.search(right)) or left.isupper() or right.isupper():
+        return [text]  # "HTTP/2", "SAP R/2", "CI/CD", "SQL/PSM": not two forms of one name
     left_words, right_words = left.split(), right.split()
     if len(left_words) < len(right_words):
         # The complement after the feminine form belongs to both.
@@ -290,30 +290,32 @@ def index_for(store_path: Store | str | os.PathLike, base: str, kinds=SKILL_KIND
         return _CACHE[key]
     root = getattr(store, "root", None)
     path = Path(root) / "cache" / f"labels-{key}.pickle" if root is not None else None
-    index = _load(path)
+    index = load_cached(path, LabelIndex)
     if index is None:
         index = build_index(snapshot, base, kinds)
-        _save(path, index)
+        save_cached(path, index)
     _CACHE.clear()  # one store at a time: the index is large
     _CACHE[key] = index
     return index
 
 
-def _load(path: Path | None) -> LabelIndex | None:
+def load_cached(path: Path | None, kind: type):
+    """The object of type ``kind`` that ``save_cached`` wrote at ``path``, or None."""
     try:
-        with open(path, "rb") as handle:  # our own file, written by _save below
-            index = pickle.load(handle)
-    except (TypeError, OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        with open(path, "rb") as handle:  # our own file, written by save_cached below
+            found = pickle.load(handle)
+    except (TypeError, OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError):
         return None
-    return index if isinstance(index, LabelIndex) else None
+    return found if isinstance(found, kind) else None
 
 
-def _save(path: Path | None, index: LabelIndex) -> None:
+def save_cached(path: Path | None, index: object) -> None:
+    """Write ``index`` at ``path`` (named ``<name>-<key>.pickle``), replacing the other keys of that name."""
     if path is None:
         return
     try:
         path.parent.mkdir(exist_ok=True)
-        for old in path.parent.glob("labels-*.pickle"):
+        for old in path.parent.glob(path.name.split("-", 1)[0] + "-*.pickle"):
             old.unlink(missing_ok=True)  # an index of earlier imports is never read again
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with open(temporary, "wb") as handle:

@@ -16,12 +16,14 @@ from rdflib import URIRef
 DEFAULT_BASE = "https://w3id.org/rolegraph/id/"
 
 #: Named graphs of a store: the facts from documents (replaced by each build), the ontology they are
-#: typed with, and the links to ESCO and ROME (rebuilt after each build and import).
+#: typed with, and the links to ESCO and ROME (rebuilt after each build and import): the published ones,
+#: and the candidates below ``min_link_confidence`` or rejected by a curator (SSSOM axioms only, no SKOS triple).
 FICHES_GRAPH = "fiches"
 ONTOLOGY_GRAPH = "ontology"
 LINKS_GRAPH = "links"
 #: IRIs no document states any more, kept deprecated (``owl:deprecated``) so that they answer 410 Gone.
 RETIRED_GRAPH = "retired"
+CANDIDATES_GRAPH = "link-candidates"
 #: The taxonomies' graphs: one per ESCO language (``esco_graph``), one for ROME.
 ESCO_GRAPH = "esco"
 ROME_GRAPH = "rome"

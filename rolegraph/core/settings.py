@@ -71,6 +71,19 @@ def _folder(text: str) -> str:
     return text
 
 
+def _file(text: str) -> str:
+    if not text or "\0" in text or os.path.isdir(text):
+        raise ValueError(text)
+    return text
+
+
+def _confidence(text: str) -> float:
+    value = float(text.strip())
+    if not 0 <= value <= 1:  # also refuses nan
+        raise ValueError(text)
+    return value
+
+
 def _token(text: str) -> str:
     if any(c.isspace() or not c.isprintable() for c in text):
         raise ValueError(text)
@@ -80,6 +93,8 @@ def _token(text: str) -> str:
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 TEXT = Form("text", str)
 FOLDER = Form("the path of a folder (not of a file)", _folder, "directory")
+FILE = Form("the path of a file (not of a folder)", _file, "file")
+CONFIDENCE = Form("a number from 0 to 1", _confidence, "number")
 IRI = Form("an absolute IRI, such as https://example.org/id/", _iri, "iri")
 FLAG = Form("one of " + ", ".join(_TRUE + _FALSE), _flag, "boolean")
 TOKEN = Form("text without spaces or control characters", _token, secret=True)
@@ -113,6 +128,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_document_bytes", "ROLEGRAPH_MAX_DOCUMENT_BYTES", 2_000_000,
             "Largest document file a build reads; bigger files are refused with an error naming them "
             "(a job profile is a few kB; 2 MB of dense text already took 55 s to build).", _count(1)),
+    Setting("min_link_confidence", "ROLEGRAPH_MIN_LINK_CONFIDENCE", 0.8,
+            "Confidence from which a link to ESCO or ROME is published in graph/links; the others stay "
+            "candidates in graph/link-candidates (confidences are calibrated on the reviewed sample).", CONFIDENCE),
+    Setting("mappings", "ROLEGRAPH_MAPPINGS", None,
+            "Curated SSSOM TSV file whose acceptances and rejections win over the matcher at every build, "
+            "import and link (default: data/mappings/curated.sssom.tsv of the project).", FILE),
     Setting("query_timeout", "ROLEGRAPH_QUERY_TIMEOUT", 10.0,
             "Seconds a SPARQL query may run before it is stopped.", _number(0, above=True)),
     Setting("max_rows", "ROLEGRAPH_MAX_ROWS", 10000,

@@ -1,0 +1,82 @@
+"""Mappings in SSSOM TSV: the export reads back in the SSSOM readers, a curated file wins over the matcher,
+and a bad curated file is refused naming its file and line."""
+import shutil
+
+import pytest
+
+from conftest import BASE
+from rolegraph.cli import main
+from rolegraph.loader.mappings import curated_mappings, stored_mappings
+
+HEADER = ("#curie_map:\n#  esco: http://data.europa.eu/esco/\n#  rolegraph: https://w3id.org/rolegraph/id/\n"
+          "#  semapv: https://w3id.org/semapv/vocab/\n#  skos: http://www.w3.org/2004/02/skos/core#\n"
+          "#mapping_set_id: https://example.org/curated.sssom.tsv\n"
+          "subject_id\tpredicate_id\tpredicate_modifier\tobject_id\tmapping_justification\n")
+BACK_END = BASE + "role/back-end-developer"
+
+
+@pytest.fixture()
+def store_copy(taxonomy_store, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(taxonomy_store, copy, symlinks=True)
+    return copy
+
+
+def test_the_export_loads_in_the_sssom_reader(runner, taxonomy_store, tmp_path):
+    import sssom_pydantic
+
+    out = tmp_path / "links.sssom.tsv"
+    result = runner.invoke(main, ["--store", str(taxonomy_store), "mappings", "export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    mappings, _converter, _set = sssom_pydantic.read(out)
+    stored = stored_mappings(taxonomy_store, BASE)
+    assert len(mappings) == len(stored) > 0
+    assert {m.predicate.curie for m in mappings} <= {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch",
+                                                    "skos:relatedMatch"}
+    assert all(m.confidence is not None for m in mappings)
+    sssom = pytest.importorskip("sssom.parsers", reason="the sssom package is not installed")
+    assert len(sssom.parse_sssom_table(out).df) == len(mappings)
+
+
+def test_a_rejection_removes_a_link_and_an_acceptance_adds_one(runner, store_copy, tmp_path):
+    before = [r for r in stored_mappings(store_copy, BASE) if r["subject"] == BACK_END and r["published"]]
+    rejected = before[0]["object"]
+    extra = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"  # software developer
+    extra = extra if extra != rejected else before[1]["object"]
+    assert rejected != extra
+    file = tmp_path / "curated.sssom.tsv"
+    compact = lambda iri: iri.replace(BASE, "rolegraph:").replace("http://data.europa.eu/esco/", "esco:")  # noqa: E731
+    file.write_text(HEADER + f"rolegraph:role/back-end-developer\tskos:{before[0]['predicate']}\tNot\t{compact(rejected)}"
+                    "\tsemapv:ManualMappingCuration\n"
+                    f"rolegraph:role/back-end-developer\tskos:relatedMatch\t\t{compact(extra)}\tsemapv:ManualMappingCuration\n",
+                    encoding="utf-8")
+    result = runner.invoke(main, ["--store", str(store_copy), "link", "--mappings", str(file)])
+    assert result.exit_code == 0, result.output
+    after = {(r["object"], r["published"], r["negated"], r["predicate"]) for r in stored_mappings(store_copy, BASE)
+             if r["subject"] == BACK_END}
+    assert (rejected, True) not in {(o, p) for o, p, _, _ in after}
+    assert any(o == rejected and n for o, _, n, _ in after)  # kept, as rejected, among the candidates
+    assert (extra, True, False, "relatedMatch") in after
+
+
+@pytest.mark.parametrize("row, says", [
+    ("rolegraph:role/x\tskos:sameAs\t\tesco:skill/y\tsemapv:ManualMappingCuration\n", "predicate_id"),
+    ("rolegraph:role/x\tskos:closeMatch\t\tesco:skill/y\tsemapv:LexicalMatching\n", "ManualMappingCuration"),
+    ("rolegraph:role/x\tskos:closeMatch\tMaybe\tesco:skill/y\tsemapv:ManualMappingCuration\n", "predicate_modifier"),
+    ("nowhere:x\tskos:closeMatch\t\tesco:skill/y\tsemapv:ManualMappingCuration\n", ""),
+])
+def test_a_bad_row_is_refused_naming_the_file_and_line(runner, store_copy, tmp_path, row, says):
+    file = tmp_path / "bad.sssom.tsv"
+    good = "rolegraph:role/x\tskos:closeMatch\t\tesco:skill/z\tsemapv:ManualMappingCuration\n"
+    file.write_text(HEADER + good + row, encoding="utf-8")
+    line = HEADER.count("\n") + 2
+    result = runner.invoke(main, ["--store", str(store_copy), "link", "--mappings", str(file)])
+    assert result.exit_code == 2, result.output
+    assert f"{file}:{line}:" in result.output and says in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_curated_file_of_the_project_reads():
+    found = curated_mappings(None, BASE)
+    assert all(not c.negated or c.predicate for c in found)
+    assert {c.subject for c in found} <= {BACK_END}
