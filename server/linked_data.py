@@ -18,13 +18,14 @@ from rolegraph.core.naming import graph_iri, iri_at
 from rolegraph.core.vocabulary import OX, RG
 from rolegraph.core.errors import NotFound
 from rolegraph.core.jsonld import compact
+from rolegraph.queries.summary import plain
 
 from . import charts, cors
-from .api import _plain
 from . import i18n
 from .html import base_iri, notation_label, term_label
 from .negotiation import choose
 from .sparql import construct, select
+from .sparql import values as sparql_values  # `values` names the bindings below
 
 blueprint = Blueprint("linked_data", __name__)
 cors.allow(blueprint)  # also for the route at the base's own path, an endpoint of this blueprint's name
@@ -82,7 +83,7 @@ def _graph(iri: str) -> dict | None:
         return None
     for row in select(queries.get("graphs").text):
         if row["graph"].value == iri:
-            return {key: _plain(value) for key, value in row.items()}
+            return {key: plain(value) for key, value in row.items()}
     return None
 
 
@@ -123,7 +124,7 @@ def serialize(triples: list[ox.Triple], fmt: formats.Format) -> bytes:
 
 def rows(name: str, **values: str) -> list[dict]:
     """A named query's solutions as plain Python values (numbers as numbers)."""
-    return [{k: _plain(v) for k, v in row.items()} for row in select(queries.get(name).bind(values))]
+    return sparql_values(queries.get(name).bind(values))
 
 
 def page(iri: str, triples: list[ox.Triple], graph: dict | None) -> dict:
@@ -206,7 +207,7 @@ def _links(iri: str) -> list[dict]:
                                       "definition": None, "definition_rank": 9,
                                       "taxonomy": row["taxonomy"].value if "taxonomy" in row else None,
                                       "code": row["code"].value if "code" in row else None,
-                                      "confidence": _plain(row["confidence"]) if "confidence" in row else None,
+                                      "confidence": plain(row["confidence"]) if "confidence" in row else None,
                                       "justification": row["justification"].value if "justification" in row else None})
         for name in ("label", "definition"):
             value = row.get(name)

@@ -14,10 +14,9 @@ from rolegraph.core.vocabulary import PREFIXES, sparql_prologue
 from rolegraph.queries.lexer import query_form
 
 from . import i18n
-from .api import _plain
 from .executor import Job
 from .html import term_label
-from .sparql import ask, construct, execute, select
+from .sparql import ask, construct, execute, values
 from .void import summary
 
 blueprint = Blueprint("pages", __name__)
@@ -35,7 +34,7 @@ def home():
     facts = summary()
     for row in facts["counts"]:
         row["label"] = term_label(row["class"])
-    roles = i18n.localise([{k: _plain(v) for k, v in row.items()} for row in select(queries.get("roles").text)])
+    roles = i18n.localise(values(queries.get("roles").text))
     return render_template("home.html", facts=facts, roles=roles, taxonomies=taxonomies_of(facts["datasets"]))
 
 
@@ -59,8 +58,7 @@ def search():
     text = request.args.get("q", "").strip()
     matches: list[dict] = []
     if label_key(text):
-        matches = [{k: _plain(v) for k, v in row.items()}
-                   for row in select(queries.get("search").bind({"text": text}))][:MAX_MATCHES]
+        matches = values(queries.get("search").bind({"text": text}))[:MAX_MATCHES]
         i18n.localise(matches)
         for row in matches:
             row["kindLabel"] = i18n.text(f"kind.{row['kind']}")

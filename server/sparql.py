@@ -16,6 +16,7 @@ from rolegraph.core import formats
 from rolegraph.core.vocabulary import OX
 from rolegraph.core.errors import Forbidden, Unauthorized
 from rolegraph.core.store import Store
+from rolegraph.queries.summary import plain
 
 from . import cors, guard, protocol, updates
 from .executor import Job, Result
@@ -52,6 +53,12 @@ def select(query: str) -> list[dict]:
     variables left out); what pages and the JSON API use instead of iterating results themselves."""
     result = execute(Job(query))
     return [{n: t for n, t in zip(result.variables, row) if t is not None} for row in result.rows]
+
+
+def values(query: str) -> list[dict]:
+    """The solutions of a SELECT ``query`` as {variable name: plain JSON value} (numbers as numbers, other
+    terms as their lexical form; unbound variables left out): what pages and descriptions show."""
+    return [{name: plain(term) for name, term in row.items()} for row in select(query)]
 
 
 def construct(query: str) -> list[ox.Triple]:

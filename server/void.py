@@ -26,10 +26,9 @@ from rolegraph.core import formats
 from rolegraph.core.export import FORMATS
 
 from . import cors
-from .api import _plain
 from .html import base_iri
 from .negotiation import choose
-from .sparql import select, store
+from .sparql import store, values
 
 blueprint = Blueprint("void", __name__)
 cors.allow(blueprint)
@@ -38,7 +37,7 @@ OFFERS = formats.named("ttl", "jsonld", "nt")
 
 
 def _rows(name: str) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in select(queries.get(name).text)]
+    return values(queries.get(name).text)
 
 
 def summary() -> dict:

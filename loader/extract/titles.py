@@ -197,7 +197,7 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
             _english(grammar, tokens, i, add)
         if key in grammar.fr_heads or key in grammar.fr_project_heads:
             _french(grammar, tokens, i, add)
-        if _SPECIALISE.match(fold(text[token.start:token.end])):
+        if key.startswith("speciali") and _SPECIALISE.match(fold(text[token.start:token.end])):
             _specialisations(grammar, text, tokens, i, add)
         if key == "head" and i + 2 < len(tokens) and tokens[i + 1].key == "" and fold(text[tokens[i + 1].start:
                                                                                       tokens[i + 1].end]) == "of":
