@@ -1,0 +1,44 @@
+"""Unknown product names read as tools from the enumeration they stand in."""
+from rolegraph.loader.documents import assemble
+from rolegraph.loader.extract import extract
+from rolegraph.loader.extract.enumerations import LISTED_PREFIX
+
+
+def doc(text: str):
+    return assemble("t.txt", "text/plain", text.encode(), [("paragraph", line) for line in text.split("\n")], None, "utf-8")
+
+
+def listed(text: str) -> list[tuple[str, str]]:
+    return [(t.name, t.attrs["category"]) for t in extract(doc(text)).tools if t.id.startswith(LISTED_PREFIX)]
+
+
+def test_an_unknown_name_among_known_tools_is_a_tool_of_their_category():
+    text = "Au quotidien, elle travaille avec des cadriciels tels que Django, Flask, Quarkalo ou encore Brindle."
+    assert listed(text) == [("Quarkalo", "framework"), ("Brindle", "framework")]
+    found = extract(doc(text))
+    assert [t.surfaces for t in found.tools if t.name == "Brindle"] == [["Brindle"]]
+
+
+def test_a_bracketed_list_counts_on_its_own():
+    assert listed("Our stack for scans (Trivy, SonarQube, Zorbex) is reviewed monthly.") == [("Zorbex", "devops")]
+
+
+def test_a_clause_that_announces_tools_admits_names_that_are_no_word():
+    text = "Outillage : détection de secrets (Vexlint, GrumbleScan)."
+    assert [name for name, _ in listed(text)] == ["Vexlint", "GrumbleScan"]
+    # an ordinary word is not taken for a product on the strength of the cue alone
+    assert listed("Outillage : détection de secrets (Vexlint, Lanterne).") == []
+
+
+def test_prose_and_lists_of_other_things_give_no_tools():
+    assert listed("Elle aime la Bretagne, la Normandie et la Provence.") == []
+    assert listed("Our teams in Lyon, Nantes and Lille use Python and Java.") == []
+    assert listed("Skills: Python, Java, Improve Everything, 960") == []
+    # lowercase words and long items are not product names
+    assert listed("We use Python, Java, various scripts and a handful of internal utilities.") == []
+
+
+def test_a_name_the_lexicon_knows_keeps_its_entry():
+    found = extract(doc("Langages : Python, Java, Kotlin."))
+    assert not [t for t in found.tools if t.id.startswith(LISTED_PREFIX)]
+    assert {"Python", "Java", "Kotlin"} <= {t.name for t in found.tools}
