@@ -14,6 +14,7 @@ from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
 from .context import join_bracketed, outside
+from .coordination import coordinated_roles
 from .enumerations import listed_tools
 from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas
@@ -112,6 +113,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
     mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
+    mentions += coordinated_roles(text, tokens, mentions, matcher, document.language)
     mentions += listed_tools(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
 
     def evidence(mention: Mention) -> Evidence:
