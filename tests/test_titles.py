@@ -98,3 +98,21 @@ def test_fields_of_specialisation_name_their_roles():
 ])
 def test_what_is_not_a_field_of_specialisation(text):
     assert titles(text) == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Most careers climb from Junior to Senior, then Lead/Staff or Principal.",
+     {("Tech lead", "Lead"), ("Staff engineer", "Staff"), ("Principal engineer", "Principal")}),
+    ("On passe de junior à confirmé, puis senior, et enfin architecte.", {("Software architect", "architecte")}),
+])
+def test_a_bare_rank_in_a_ladder_of_grades_is_its_role(text, expected):
+    assert titles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The staff is friendly and the lead time is short.",  # no grades around the ranks
+    "A senior lead engineer reviews the code.",           # one grade, and the rank qualifies a title
+    "Junior, senior: every principal reason is listed.",  # the rank is no step of the list
+])
+def test_ranks_outside_a_ladder_are_no_roles(text):
+    assert not {name for name, _ in titles(text)} & {"Tech lead", "Staff engineer", "Principal engineer"}

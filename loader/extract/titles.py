@@ -17,7 +17,7 @@ from typing import Sequence
 
 from rolegraph.core.errors import InputError
 
-from ..labels import fold, label_key, word_key
+from ..labels import fold, label_key, word_key, word_keys
 from ..lexicon import Entry, Lexicon, read_grammar
 from .matcher import Mention, Token, tokenize
 
@@ -86,6 +86,8 @@ class TitleGrammar:
     team_domains: dict[tuple[str, ...], str]  # title domains and the team's own domain words
     team_roles: dict[str, str]          # a team's domain name → the English name of its role
     longest: int                        # the most words of a domain phrase
+    grades: frozenset[str]              # seniority grades of a career ladder ("junior", "confirmé")
+    ranks: dict[str, str]               # a bare rank of a ladder → the English name of its role
 
 
 def _table(tables: dict, name: str, file: str) -> dict:
@@ -108,9 +110,11 @@ def load_title_grammar(path: str | None = None) -> TitleGrammar:
     domains = _phrase_keys(_table(tables, "domains", file))
     teams = _table(tables, "teams", file)
     team_domains = {**domains, **_phrase_keys({w: w for w in teams.get("domains", ())})}
+    ladder = _table(tables, "ladder", file)
     return TitleGrammar(fr_heads, _keys(_table(tables, "french_project_heads", file).get("words", ())), en_heads,
                         domains, _keys(teams.get("words", ())), team_domains, dict(teams.get("roles", {})),
-                        max(len(k) for k in team_domains))
+                        max(len(k) for k in team_domains), _keys(ladder.get("grades", ())),
+                        {" ".join(word_keys(rank)): name for rank, name in ladder.get("ranks", {}).items()})
 
 
 def _domain_at(tokens: Sequence[Token], i: int, table: dict, longest: int) -> tuple[str, int] | None:
@@ -204,7 +208,43 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
             domain = _domain_at(tokens, i + 2, grammar.domains, grammar.longest) if tokens[i + 1].soft and tokens[i + 2].soft else None
             if domain is not None:
                 add(f"Head of {domain[0]}", i, domain[1])
+    _ladders(grammar, tokens, add)
     return found
+
+
+#: Words that join the steps of a career ladder ("from Junior to Senior, then Lead", "confirmé puis lead");
+#: stop words ("à", "de") join them too.
+_STEP_WORDS = frozenset({"then", "puis", "ensuite", "and", "et", "or", "ou", "enfin", "finally", "to", "from", "vers"})
+#: Punctuation that separates the steps of a ladder.
+_STEP_MARK = re.compile(r"[,/()→>]")
+
+
+def _ladders(grammar: TitleGrammar, tokens: Sequence[Token], add) -> None:
+    """The ranks named alone in an enumeration of seniority grades: each stands for its role."""
+    clause: list[int] = []
+    for i, token in enumerate([*tokens, Token("", 0, 0, ".", False)]):
+        if clause and re.search(r"[.!?;:\n]", token.gap_before):
+            _ladder(grammar, tokens, clause, add)
+            clause = []
+        clause.append(i)
+
+
+def _ladder(grammar: TitleGrammar, tokens: Sequence[Token], clause: list[int], add) -> None:
+    def joiner(k: int) -> bool:
+        return not tokens[clause[k]].key or tokens[clause[k]].key in _STEP_WORDS
+
+    def alone(k: int) -> bool:
+        before = k == 0 or joiner(k - 1) or bool(_STEP_MARK.search(tokens[clause[k]].gap_before))
+        after = k + 1 == len(clause) or joiner(k + 1) or bool(_STEP_MARK.search(tokens[clause[k + 1]].gap_before))
+        return before and after and not joiner(k)
+
+    steps = [clause[k] for k in range(len(clause)) if alone(k)]
+    if sum(tokens[i].key in grammar.grades for i in steps) < 2:
+        return
+    for i in steps:
+        name = grammar.ranks.get(tokens[i].key)
+        if name:
+            add(name, i, i, known_only=True)
 
 
 def _english(grammar: TitleGrammar, tokens: Sequence[Token], i: int, add) -> None:
