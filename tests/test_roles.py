@@ -56,3 +56,14 @@ def test_relations_are_classified(tmp_path):
     assert relations["Software architect"] == "progression"
     assert relations["Security engineer"] == "specialisation"
     assert relations[next(n for n in relations if "project manager" in n)] == "collaborator"
+
+
+def test_a_lone_head_is_the_generic_role_unless_it_is_the_subjects_own(tmp_path):
+    about_dba = doc(tmp_path, "Le métier d'administrateur de bases de données\n\n"
+                              "L'administrateur de bases de données conseille les développeurs sur leurs requêtes.\n")
+    assert about_dba.main_role.name == "Database administrator"
+    assert [(r.name, r.surfaces) for r in about_dba.related_roles] == [("Software developer", ["développeurs"])]
+    about_web = doc(tmp_path, "Web developer\n\nA web developer builds sites. Most developers work in agencies.\n")
+    assert about_web.main_role.name == "Web developer"
+    assert about_web.related_roles == []
+    assert "developers" in about_web.main_role.surfaces

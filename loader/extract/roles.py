@@ -6,8 +6,9 @@ from collections import Counter
 from typing import Callable
 
 from ..documents import Document
-from ..labels import fold, word_keys
+from ..labels import fold, word_key, word_keys
 from .sections import section_kind
+from .titles import load_title_grammar
 
 #: Sentence cues of each relation, folded; the first relation whose cue is in the sentence wins.
 RELATION_CUES: tuple[tuple[str, str], ...] = (
@@ -52,7 +53,8 @@ def merge_aliases(document: Document, main, roles: list) -> list:
 
     A role is another name of the subject when it follows an alias cue just after a mention of the
     subject ("le technicien helpdesk, appelé également technicien support"), or when each of its
-    mentions is a longer wording of the subject's name ("machine learning software engineer").
+    mentions is a longer wording of the subject's name ("machine learning software engineer") or the
+    subject's head alone ("the developers" in a document about back-end developers).
     """
     folded = fold(document.text)
     cue_ends = []
@@ -62,12 +64,21 @@ def merge_aliases(document: Document, main, roles: list) -> list:
             stop = re.compile(r"[.!?\n]").search(folded, cue.end())
             cue_ends.append((cue.end(), stop.start() if stop else len(folded)))
     main_words = set(word_keys(main.name))
+    grammar = load_title_grammar()
+
+    def names_subject(quote: str) -> bool:
+        """A longer wording of the subject's name, or its head alone ("développeurs" for a web developer)."""
+        keys = word_keys(quote)
+        if len(keys) == 1 and keys[0] in grammar.lone_heads:
+            return word_key(grammar.english_head(keys[0]) or "") in main_words
+        return main_words <= set(keys)
+
     others = []
     for role in roles:
         if role is main:
             continue
         renames = any(start <= ev.start < end for ev in role.evidence for start, end in cue_ends)
-        wordings = [ev for ev in role.evidence if main_words <= set(word_keys(ev.quote))
+        wordings = [ev for ev in role.evidence if names_subject(ev.quote)
                     and not set(word_keys(role.name)) <= set(word_keys(ev.quote))]
         if renames or len(wordings) == len(role.evidence):
             main.evidence.extend(role.evidence)

@@ -88,6 +88,11 @@ class TitleGrammar:
     longest: int                        # the most words of a domain phrase
     grades: frozenset[str]              # seniority grades of a career ladder ("junior", "confirmé")
     ranks: dict[str, str]               # a bare rank of a ladder → the English name of its role
+    lone_heads: dict[str, str]          # a head's key, French or English, alone → the English name of its role
+
+    def english_head(self, key: str) -> str | None:
+        """The English head a head word's key stands for ("developpeur" → "developer")."""
+        return self.en_heads.get(key) or self.fr_heads.get(key)
 
 
 def _table(tables: dict, name: str, file: str) -> dict:
@@ -114,7 +119,13 @@ def load_title_grammar(path: str | None = None) -> TitleGrammar:
     return TitleGrammar(fr_heads, _keys(_table(tables, "french_project_heads", file).get("words", ())), en_heads,
                         domains, _keys(teams.get("words", ())), team_domains, dict(teams.get("roles", {})),
                         max(len(k) for k in team_domains), _keys(ladder.get("grades", ())),
-                        {" ".join(word_keys(rank)): name for rank, name in ladder.get("ranks", {}).items()})
+                        {" ".join(word_keys(rank)): name for rank, name in ladder.get("ranks", {}).items()},
+                        _lone_heads(_table(tables, "lone_heads", file), en_heads, fr_heads))
+
+
+def _lone_heads(table: dict, en_heads: dict[str, str], fr_heads: dict[str, str]) -> dict[str, str]:
+    """Each key of an English or French head word whose English head is in ``table`` → the role named there."""
+    return {key: table[head] for heads in (en_heads, fr_heads) for key, head in heads.items() if head in table}
 
 
 def _domain_at(tokens: Sequence[Token], i: int, table: dict, longest: int) -> tuple[str, int] | None:
@@ -209,6 +220,9 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
             if domain is not None:
                 add(f"Head of {domain[0]}", i, domain[1])
     _ladders(grammar, tokens, add)
+    for i, token in enumerate(tokens):
+        if token.key in grammar.lone_heads:
+            add(grammar.lone_heads[token.key], i, i, known_only=True)
     return found
 
 
