@@ -47,6 +47,8 @@ def test_a_figure_restated_in_a_summary_counts_once():
     "Le groupe réalise un chiffre d'affaires de 40 millions d'euros.",
     "The company raised $30 million and pays well.",
     "Le salaire n'est pas précisé ; les frais d'inscription sont de 450 €.",
+    "Certifications visées : Cloud Basics (120$), puis Security Expert (~350$).",
+    "The exam voucher for the first level is $250.",
 ])
 def test_prices_and_revenue_are_not_pay(text):
     assert find_salaries(text) == []
@@ -55,6 +57,7 @@ def test_prices_and_revenue_are_not_pay(text):
 def test_a_pay_word_nearer_than_a_price_word_keeps_the_figure():
     text = "Après une formation au prix modique, le salaire atteint 32 000 € par an."
     assert [s.min for s in find_salaries(text)] == [32000]
+    assert [s.min for s in find_salaries("Avec une certification, le salaire monte à 48 000 € par an.")] == [48000]
 
 
 def test_each_end_of_a_range_takes_its_own_level():

@@ -52,12 +52,13 @@ _CURRENCIES = (("CHF", ("chf", "franc")), ("CAD", ("cad", "ca$", "c$", "canad"))
 # A figure followed by a scale word is a company's revenue or a market's size, never pay.
 _SCALE = re.compile(r"^\s*(?:de\s+|d['’]\s*)?(?:millions?|milliards?|billions?|trillions?|bn\b|mds?\b|m€|md€|m\$|m£|mn\b)",
                     re.IGNORECASE)
-# Words that make an amount a price or a sum of money other than pay (training fees, revenue, funding).
+# Words that make an amount a price or a sum of money other than pay (training and exam fees, revenue, funding).
 _NOT_PAY_CUES = re.compile(
     r"(co[uû]te?s?\b|co[uû]t\b|prix|tarifs?\b|frais|budget|financement|financ[ée]e?s?\b|chiffre d['’]affaires|"
     r"lev[ée]e de fonds|investissement|subvention|abonnement|licence|inscription|"
     r"\bcosts?\b|price[sd]?\b|fees?\b|tuition|revenue|turnover|funding|raised|budget|subscription|"
-    r"licen[cs]e|investment|valuation|market (?:size|value)|worth|\bprimes?\b|bonus|int[ée]ressement)", re.IGNORECASE)
+    r"licen[cs]e|investment|valuation|market (?:size|value)|worth|\bprimes?\b|bonus|int[ée]ressement|"
+    r"certifications?\b|certifs?\b|examens?\b|exams?\b|vouchers?\b)", re.IGNORECASE)
 _SALARY_CUES = re.compile(
     r"(salaire|rémunération|remuneration|rétribution|retribution|gagne|payé|brut|net\b|tjm|taux journalier|"
     r"salary|salaries|pay\b|paid|earn|income|compensation|wage|rate)", re.IGNORECASE)
