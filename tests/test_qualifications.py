@@ -74,3 +74,22 @@ def test_the_verb_to_master_is_not_a_degree():
     text = "Engineers must master continuous delivery and learn to master one language in depth."
     assert _diplomas(text, "en") == {}
     assert set(_diplomas("A master's degree helps. So does a Master in data science.", "en")) >= {"Master's degree"}
+
+
+def test_a_skill_named_as_the_field_of_a_degree_is_that_degree_s_field(tmp_path):
+    found = _extract("Some of them go on to a master's in network administration after a few years.")
+    assert [(d.name, d.attrs["level"]) for d in found.diplomas] == [("Master's degree in network administration", "bac+5")]
+    assert "Network administration" not in {c.name for c in found.competencies}  # it is the diploma's, not a skill
+    # a skill further away is no field of the degree
+    later = _extract("A master's degree helps; network administration is learnt on the job.")
+    assert [d.name for d in later.diplomas] == ["Master's degree"]
+
+
+def test_a_diploma_with_a_field_read_from_a_skill_builds_into_the_graph(tmp_path):
+    from rolegraph.loader.build import build
+    document = tmp_path / "fiche.txt"
+    document.write_text("Administrateur réseaux\n\nIl a souvent un master en administration réseau.\n", encoding="utf-8")
+    assert [d.name for d in extract(read_document(document)).diplomas] == ["Master's degree in network administration"]
+    result = build([document], tmp_path / "store")
+    assert result.report.conforms and result.generation is not None
+    assert result.entities.get("Diploma") == 1

@@ -17,7 +17,7 @@ from .context import join_bracketed, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_tools
 from .matcher import Matcher, Mention, Token, resolve, tokenize
-from .qualifications import compose_diplomas
+from .qualifications import compose_diplomas, skill_fields
 from .roles import classify_relation, main_role_of, merge_aliases
 from .salary import Salary, find_salaries
 from .skills import refine as refine_skills
@@ -141,6 +141,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         elif entry.kind in ("role", "competency", "tool", "training", "certification", "employer"):
             add(entry.kind, entry, mention)
 
+    degree_parts = sorted(degree_parts + skill_fields(text, degree_parts, mentions), key=lambda m: (m.start, -m.end))
     diplomas = compose_diplomas(lexicon, document, degree_parts,
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 

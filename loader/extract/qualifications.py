@@ -94,9 +94,34 @@ def compose_diplomas(lexicon: Lexicon, document: Document, parts: list[Mention],
                 name = f"{entry.name} in {fld.entry.name}"
                 known = by_name.get(name.lower())
                 attrs = dict(known.attrs) if known else {**entry.attrs, "degree": entry.id, "field": fld.entry.id}
-                add(known.id if known else f"{entry.id}-in-{fld.entry.id}", known.name if known else name,
-                    attrs, start, end, known)
+                entry_id = known.id if known else f"{entry.id}-in-{fld.entry.id.removeprefix(SKILL_FIELD)}"
+                if known is None and fld.entry.id.startswith(SKILL_FIELD):
+                    # a field the lexicon does not list: the diploma is its own entry, named in English only
+                    known = Entry("diploma", entry_id, name, (), (), attrs=attrs)
+                add(entry_id, known.name if known else name, attrs, start, end, known)
     return _drop_subsumed(text, list(items.values()), lexicon)
+
+
+#: The id prefix of a field of study read from a skill's name, not from the lexicon's fields.
+SKILL_FIELD = "skill-"
+#: Words between a degree and a skill that is its field ("a master's in database administration").
+_SKILL_FIELD_GLUE = re.compile(r"^\s*(?:in|en|of|de|d['’]|du|des|with a (?:major|focus) in|majoring in)\s*$", re.I)
+
+
+def skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """Field mentions for the skills named as the field of a degree right before them, when the lexicon
+    has no field of study by that name ("a master's in database administration")."""
+    heads = [p for p in parts if p.entry.kind == "degree"]
+    fields = [(p.start, p.end) for p in parts if p.entry.kind == "field"]
+    found = []
+    for mention in mentions:
+        if mention.entry.kind != "competency" or any(s < mention.end and mention.start < e for s, e in fields):
+            continue
+        if any(0 <= mention.start - h.end <= 30 and _SKILL_FIELD_GLUE.match(text[h.end:mention.start]) for h in heads):
+            name = mention.entry.name[:1].lower() + mention.entry.name[1:]
+            entry = Entry("field", SKILL_FIELD + mention.entry.id, name, (), ())
+            found.append(Mention(entry, mention.start, mention.end, mention.surface))
+    return found
 
 
 def level_mentions(text: str) -> list[Mention]:
