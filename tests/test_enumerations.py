@@ -1,4 +1,4 @@
-"""Unknown product names read as tools from the enumeration they stand in."""
+"""Unknown names read as tools or certifications from the enumeration they stand in."""
 from rolegraph.loader.documents import assemble
 from rolegraph.loader.extract import extract
 from rolegraph.loader.extract.enumerations import LISTED_PREFIX
@@ -42,3 +42,15 @@ def test_a_name_the_lexicon_knows_keeps_its_entry():
     found = extract(doc("Langages : Python, Java, Kotlin."))
     assert not [t for t in found.tools if t.id.startswith(LISTED_PREFIX)]
     assert {"Python", "Java", "Kotlin"} <= {t.name for t in found.tools}
+
+
+def test_an_unknown_name_in_a_list_of_certifications_is_a_certification():
+    found = extract(doc("Key certifications: CBAP (the reference), PMI-QRX, Zentral Pro, and many more."))
+    names = {c.name for c in found.certifications if c.id.startswith(LISTED_PREFIX)}
+    assert names == {"PMI-QRX", "Zentral Pro"}  # an issuer's name inside a longer one does not hide it
+    assert not [t for t in found.tools if t.id.startswith(LISTED_PREFIX)]
+
+
+def test_the_name_of_a_bracketed_group_is_no_item_of_the_list():
+    text = "Outillage : QLX (Zorbex, Vexlint), YMR (Trivy, Grumblex)."
+    assert [name for name, _ in listed(text)] == ["Zorbex", "Vexlint", "Grumblex"]

@@ -15,7 +15,7 @@ from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
 from .context import join_bracketed, outside
 from .coordination import coordinated_roles
-from .enumerations import listed_tools
+from .enumerations import listed_names
 from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas, skill_fields
 from .roles import classify_relation, main_role_of, merge_aliases
@@ -114,7 +114,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
     mentions += coordinated_roles(text, tokens, mentions, matcher, document.language)
-    mentions += listed_tools(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
+    mentions += listed_names(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
 
     def evidence(mention: Mention) -> Evidence:
         return Evidence(mention.start, mention.end, mention.surface, document.section_at(mention.start))

@@ -1,13 +1,13 @@
-"""Tools named in a list of tools: an unknown product name read from the list it stands in.
+"""Tools and certifications named in a list of them: an unknown name read from the list it stands in.
 
-No lexicon names every product. A name the lexicon does not know is still read as a tool where it
-stands as one item of an enumeration whose other items are tools ("Hadoop, Hive, Spark, Storm ou
-encore Pig"; "SAST (Semgrep, CodeQL, SonarQube)"), or of an enumeration in a clause that announces
-tools ("outils : …", "tooling: …"), and where it is shaped like a product name: one to three words,
+No lexicon names every product or certification. A name the lexicon does not know is still read as a
+tool (or a certification) where it stands as one item of an enumeration whose other items are tools
+("Hadoop, Hive, Spark, Storm ou encore Pig"; "SAST (Semgrep, CodeQL, SonarQube)"), or of an enumeration
+in a clause that announces them ("outils : …", "Key certifications: …"), and where it is shaped like a name: one to three words,
 each written with a capital or a digit, none of them a grammatical word and not all of them words
 of the language. The enumeration starts at the words that introduce it ("tels que", "such as"). In a clause that only
 announces tools, with fewer tools known around it, a name must also be no word of the language
-("Gitleaks", "CodeQL", not "Improve"). Its category is the one most of its neighbours share.
+("Gitleaks", "CodeQL", not "Improve"). A tool's category is the one most of its neighbours share.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ..lexicon import Entry
 from .matcher import Mention
 from .words import is_common_word
 
-#: The prefix of the id of a tool read from its list, not from the lexicon.
+#: The prefix of the id of a tool or certification read from its list, not from the lexicon.
 LISTED_PREFIX = "listed-"
 #: Where a clause that may hold an enumeration ends: sentence ends (not the dot of ".NET" or
 #: "Node.js"), semicolons, colons and line breaks.
@@ -31,9 +31,12 @@ _SEPARATOR = re.compile(r"\s*(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\
 #: Words that introduce the items of an enumeration; an item starts after them.
 _INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|incl\.|e\.g\.|"
                     r"par exemple|ex\.|type|de type)\s+", re.IGNORECASE)
-#: Words (folded) of a clause that announce tools.
-_TOOL_CUE = re.compile(r"\b(outil|outillage|logiciel|tool|software|stack|framework|cadriciel|librair|librar|"
-                       r"plateforme|platform|solution)")
+#: Words (folded) of a clause that announce the names of each kind an enumeration may list.
+CUES = {
+    "tool": re.compile(r"\b(outil|outillage|logiciel|tool|software|stack|librair|librar|"
+                       r"plateforme|platform|solution)"),
+    "certification": re.compile(r"\b(certif|accredit)"),
+}
 #: Words that end an enumeration without being one of its items.
 _TRAILING = re.compile(r"\s*(?:etc\.?|\.\.\.|…)\s*$", re.IGNORECASE)
 #: A word of a product name: letters, digits and the marks product names use inside.
@@ -48,14 +51,14 @@ _COMMON = frozenset(fold(w) for w in (
 MAX_WORDS = 3
 
 
-def listed_tools(text: str, mentions: Sequence[Mention]) -> list[Mention]:
-    """New tool mentions for the unknown product names that stand in an enumeration of tools in
-    ``text``, given the lexicon's ``mentions`` there (sorted by offset)."""
+def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """New tool and certification mentions for the unknown names that stand in an enumeration of
+    them in ``text``, given the lexicon's ``mentions`` there (sorted by offset)."""
     found: list[Mention] = []
     spans = [(m.start, m.end, m) for m in mentions]
     for start, end in _clauses(text):
-        for group_start, group_end in _groups(text, start, end):
-            found += _read_enumeration(text, group_start, group_end, spans)
+        for pieces in _groups(text, start, end):
+            found += _read_enumeration(text, pieces, spans)
     return found
 
 
@@ -69,25 +72,28 @@ def _clauses(text: str) -> Iterable[tuple[int, int]]:
         yield start, len(text)
 
 
-def _groups(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """The bracketed groups of a clause, then the clause with them left out (as one span with
-    holes: its pieces between groups)."""
+def _groups(text: str, start: int, end: int) -> Iterable[list[tuple[int, int]]]:
+    """The bracketed groups of a clause, each one piece, then the clause with them left out: its
+    pieces between the groups ("CBAP (the reference), PMI-PBA" lists CBAP and PMI-PBA)."""
     depth, opened, outer = 0, start, start
+    outside: list[tuple[int, int]] = []
     for i in range(start, end):
         char = text[i]
         if char in "([":
             if depth == 0:
                 if i > outer:
-                    yield outer, i
+                    outside.append((outer, i))
                 opened = i + 1
             depth += 1
         elif char in ")]" and depth:
             depth -= 1
             if depth == 0:
-                yield opened, i
+                yield [(opened, i)]
                 outer = i + 1
     if depth == 0 and outer < end:
-        yield outer, end
+        outside.append((outer, end))
+    if outside:
+        yield outside
 
 
 def _items(text: str, start: int, end: int, spans) -> list[tuple[int, int]]:
@@ -120,31 +126,44 @@ def _items(text: str, start: int, end: int, spans) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _read_enumeration(text: str, start: int, end: int, spans) -> list[Mention]:
-    tools: list[Entry] = []
+def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans) -> list[Mention]:
+    known: dict[str, list[Entry]] = {kind: [] for kind in CUES}
     unknown: list[tuple[int, int]] = []
     items = 0
-    for s, e in _items(text, start, end, spans):
+    for s, e in (item for start, end in pieces for item in _items(text, start, end, spans)):
+        if _labels_a_list(text, e):
+            continue  # "SAST (Semgrep, CodeQL)": the name of the group, not one of its items
         covering = [m for ms, me, m in spans if ms < e and me > s]
+        if all(m.entry.kind == "organisation" for m in covering) and not _covers(text, s, e, covering):
+            covering = []  # "PMI-PBA": an issuer's name inside a longer one
         if not covering:
             if len(text[s:e].split()) > MAX_WORDS:
                 continue  # prose around the enumeration ("En termes d'infrastructure, …")
             if _product_shaped(text[s:e]):
                 unknown.append((s, e))
-        elif all(m.entry.kind == "tool" for m in covering) and _covers(text, s, e, covering):
-            tools.append(covering[0].entry)
+        else:
+            kinds = {m.entry.kind for m in covering}
+            if len(kinds) == 1 and kinds <= set(known) and _covers(text, s, e, covering):
+                known[covering[0].entry.kind].append(covering[0].entry)
         items += 1
     if not unknown or items < 2:
         return []
-    among_tools = len(tools) >= 2 and len(tools) * 2 >= items
-    if not among_tools:
-        if not _TOOL_CUE.search(fold(_line_before(text, start))):
+    kind = max(known, key=lambda k: len(known[k]))
+    if not (len(known[kind]) >= 2 and len(known[kind]) * 2 >= items):
+        line = fold(_sentence_before(text, pieces[0][0]))
+        announced = [k for k, cue in CUES.items() if cue.search(line)]
+        if len(announced) != 1 or any(_is_word(text[s:e]) for s, e in unknown):
             return []
-        if any(_is_word(text[s:e]) for s, e in unknown):
-            return []
-    category = Counter(t.attrs.get("category", "other") for t in tools).most_common(1)
-    category_name = category[0][0] if category else "other"
-    return [Mention(_entry(text[s:e], category_name), s, e, text[s:e]) for s, e in unknown]
+        kind = announced[0]
+    category = Counter(t.attrs.get("category", "other") for t in known["tool"]).most_common(1)
+    attrs = {"category": category[0][0] if category else "other"} if kind == "tool" else {}
+    return [Mention(_entry(kind, text[s:e], attrs), s, e, text[s:e]) for s, e in unknown]
+
+
+def _labels_a_list(text: str, end: int) -> bool:
+    """Whether the item ending at ``end`` is followed by a bracketed list of its own."""
+    after = re.match(r"\s*\(([^()]*)\)", text[end:end + 300])
+    return bool(after and re.search(r"[,/]", after.group(1)))
 
 
 def _covers(text: str, start: int, end: int, mentions: list[Mention]) -> bool:
@@ -155,10 +174,14 @@ def _covers(text: str, start: int, end: int, mentions: list[Mention]) -> bool:
     return not re.search(r"\w", rest)
 
 
-def _line_before(text: str, start: int) -> str:
-    """The words of the line before ``start``, up to the enumeration: where a cue would announce it."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return text[line_start:start]
+#: Where the sentence before an enumeration starts: a line break or a sentence end.
+_SENTENCE_START = re.compile(r"\n|[.!?]\s")
+
+
+def _sentence_before(text: str, start: int) -> str:
+    """The words of the sentence before ``start``, up to the enumeration: where a cue would announce it."""
+    begin = max((m.end() for m in _SENTENCE_START.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
+    return text[begin:start]
 
 
 def _product_shaped(name: str) -> bool:
@@ -181,6 +204,6 @@ def _is_word(name: str) -> bool:
     return " " not in name and is_common_word(name)
 
 
-def _entry(name: str, category: str) -> Entry:
+def _entry(kind: str, name: str, attrs: dict) -> Entry:
     slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
-    return Entry("tool", LISTED_PREFIX + slug, name, (name,), (), exact_case=True, attrs={"category": category})
+    return Entry(kind, LISTED_PREFIX + slug, name, (name,), (), exact_case=True, attrs=attrs)
