@@ -11,6 +11,7 @@ announces tools, with fewer tools known around it, a name must also be no word o
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from typing import Iterable, Sequence
@@ -55,11 +56,31 @@ def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """New tool and certification mentions for the unknown names that stand in an enumeration of
     them in ``text``, given the lexicon's ``mentions`` there (sorted by offset)."""
     found: list[Mention] = []
-    spans = [(m.start, m.end, m) for m in mentions]
+    spans = _Spans(mentions)
+    folded = fold(text)
     for start, end in _clauses(text):
+        listed = [m for m in spans.overlapping(start, end) if m.entry.kind in CUES]
+        if not listed and not any(cue.search(folded, max(0, start - 300), end) for cue in CUES.values()):
+            continue  # neither a name of a listed kind nor a cue: nothing to read here
         for pieces in _groups(text, start, end):
             found += _read_enumeration(text, pieces, spans)
     return found
+
+
+class _Spans:
+    """The mentions of a text, found by the range they overlap without a scan of them all."""
+
+    #: Longer than any mention, in characters: how far back a mention overlapping a range may start.
+    REACH = 300
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        first = bisect.bisect_left(self.starts, start - self.REACH)
+        last = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[first:last] if m.end > start]
 
 
 def _clauses(text: str) -> Iterable[tuple[int, int]]:
@@ -96,9 +117,9 @@ def _groups(text: str, start: int, end: int) -> Iterable[list[tuple[int, int]]]:
         yield outside
 
 
-def _items(text: str, start: int, end: int, spans) -> list[tuple[int, int]]:
+def _items(text: str, start: int, end: int, spans: _Spans) -> list[tuple[int, int]]:
     """The items of ``text[start:end]`` split at separators that no mention straddles."""
-    inside = [(s, e) for s, e, _ in spans if s < end and e > start]
+    inside = [(m.start, m.end) for m in spans.overlapping(start, end)]
     items, cursor = [], start
     for match in _SEPARATOR.finditer(text, start, end):
         if any(s < match.start() < e or s < match.end() - 1 < e for s, e in inside):
@@ -126,14 +147,14 @@ def _items(text: str, start: int, end: int, spans) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans) -> list[Mention]:
+def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: _Spans) -> list[Mention]:
     known: dict[str, list[Entry]] = {kind: [] for kind in CUES}
     unknown: list[tuple[int, int]] = []
     items = 0
     for s, e in (item for start, end in pieces for item in _items(text, start, end, spans)):
         if _labels_a_list(text, e):
             continue  # "SAST (Semgrep, CodeQL)": the name of the group, not one of its items
-        covering = [m for ms, me, m in spans if ms < e and me > s]
+        covering = spans.overlapping(s, e)
         if all(m.entry.kind == "organisation" for m in covering) and not _covers(text, s, e, covering):
             covering = []  # "PMI-PBA": an issuer's name inside a longer one
         if not covering:

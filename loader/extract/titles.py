@@ -244,6 +244,9 @@ def _ladders(grammar: TitleGrammar, tokens: Sequence[Token], add) -> None:
 
 
 def _ladder(grammar: TitleGrammar, tokens: Sequence[Token], clause: list[int], add) -> None:
+    if sum(tokens[i].key in grammar.grades for i in clause) < 2:
+        return  # fewer than two grades: no ladder, whatever stands alone
+
     def joiner(k: int) -> bool:
         return not tokens[clause[k]].key or tokens[clause[k]].key in _STEP_WORDS
 
