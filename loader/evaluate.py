@@ -141,16 +141,16 @@ def _items(document: dict, category: str) -> list[dict]:
     return list(value or [])
 
 
-def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str) -> Score:
+def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str, surfaces: bool = True) -> Score:
     """Pair each predicted item with one gold item at most (salaries by amounts, currency and period;
-    the rest by name, then by a shared surface); the unpaired are errors."""
+    the rest by name, then by a shared surface unless ``surfaces`` is off); the unpaired are errors."""
     if category == "salaries":
         def key(s):
             return (float(s["min"]), float(s["max"]), s["currency"], s["period"])
         predicted, gold = [key(s) for s in predicted], [key(s) for s in gold]
         find, shown = (lambda p, remaining: p if p in remaining else None), (lambda k: k)
     else:
-        find, shown = _same_item, (lambda item: item["name"])
+        find, shown = (_same_item if surfaces else _same_name), (lambda item: item["name"])
     score, remaining = Score(), list(gold)
     for p in predicted:
         match = find(p, remaining)
@@ -165,10 +165,14 @@ def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str
     return score
 
 
-def _same_item(item: dict, remaining: list[dict]) -> dict | None:
+def _same_name(item: dict, remaining: list[dict]) -> dict | None:
     name = normalise(item["name"])
+    return next((g for g in remaining if normalise(g["name"]) == name), None)
+
+
+def _same_item(item: dict, remaining: list[dict]) -> dict | None:
     surfaces = {normalise(s) for s in _surfaces(item)}
-    return next((g for g in remaining if normalise(g["name"]) == name), None) or \
+    return _same_name(item, remaining) or \
         next((g for g in remaining if surfaces & {normalise(s) for s in _surfaces(g)}), None)
 
 
@@ -177,8 +181,9 @@ def _surfaces(item: dict) -> list[str]:
     return [surface] if isinstance(surface, str) else list(surface)
 
 
-def evaluate(predictions: list[dict], gold_dir: str | Path) -> Evaluation:
-    """Score ``predictions`` (extraction JSON objects) against the gold files named after each document."""
+def evaluate(predictions: list[dict], gold_dir: str | Path, surfaces: bool = True) -> Evaluation:
+    """Score ``predictions`` (extraction JSON objects) against the gold files named after each document;
+    with ``surfaces`` off, on canonical names alone (no credit for a shared surface form)."""
     gold_dir = Path(gold_dir)
     per_category = {c: Score() for c in CATEGORIES}
     per_document = []
@@ -199,7 +204,7 @@ def evaluate(predictions: list[dict], gold_dir: str | Path) -> Evaluation:
             raise InputError(f"malformed gold annotation: a JSON object expected, not {type(gold).__name__}",
                              file=str(gold_path), line=1)
         document = DocumentScore(predicted["doc"], gold.get("lang") or predicted.get("lang") or "unknown",
-                                 {c: score_items(_items(predicted, c), _items(gold, c), predicted["doc"], c)
+                                 {c: score_items(_items(predicted, c), _items(gold, c), predicted["doc"], c, surfaces)
                                   for c in CATEGORIES})
         for category, score in document.per_category.items():
             per_category[category].add(score)

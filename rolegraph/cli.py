@@ -332,10 +332,12 @@ def extract(obj, files, as_json, vocabularies):
 @click.option("--errors", is_flag=True, help="List every missed and extra item.")
 @click.option("--per-doc", "per_doc", is_flag=True, help="Also print each document's language and micro scores.")
 @click.option("--doc", "only", metavar="NAME", help="List the missed and extra items of this document only (its file name).")
+@click.option("--names-only", "names_only", is_flag=True,
+              help="Match on canonical names alone, without credit for a shared surface form.")
 @_vocabulary
 @click.pass_obj
 @handled
-def evaluate(obj, gold, docs, as_json, errors, per_doc, only, vocabularies):
+def evaluate(obj, gold, docs, as_json, errors, per_doc, only, names_only, vocabularies):
     """Score extraction of DOCS against gold annotations: precision, recall, F1 per category and per
     language (the gold's "lang")."""
     from rolegraph.loader.build import read_all
@@ -346,7 +348,7 @@ def evaluate(obj, gold, docs, as_json, errors, per_doc, only, vocabularies):
     for failure in failures:
         click.echo(f"skipped: {failure}", err=True)
     lexicon = _lexicon(obj, vocabularies)
-    result = run_evaluate([run_extract(d, lexicon).to_json() for d in documents], gold)
+    result = run_evaluate([run_extract(d, lexicon).to_json() for d in documents], gold, surfaces=not names_only)
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.table())
     if per_doc and not as_json:
         click.echo(result.document_table())

@@ -26,6 +26,8 @@ def test_scoring_rules_names_surfaces_and_salaries():
     predicted = [{"name": "Backend engineer", "surface": ["développeur back-end"]}, {"name": "Tester", "surface": ["QA"]}]
     score = score_items(predicted, gold, "d", "related_roles")
     assert (score.tp, score.fp, score.fn) == (1, 1, 1)
+    names_only = score_items(predicted, gold, "d", "related_roles", surfaces=False)
+    assert (names_only.tp, names_only.fp, names_only.fn) == (0, 2, 2)  # "Backend engineer" is not the gold's name
     salaries = score_items([{"min": 1, "max": 2, "currency": "EUR", "period": "day"}],
                            [{"min": 1, "max": 2, "currency": "EUR", "period": "month"}], "d", "salaries")
     assert (salaries.tp, salaries.fp, salaries.fn) == (0, 1, 1)
@@ -75,7 +77,7 @@ def test_the_cli_lists_the_errors_of_one_document(tmp_path, monkeypatch, runner)
     predictions = _gold_and_predictions(tmp_path)
     real = module.evaluate
     # The documents are stand-ins: the extraction step is replaced by the predictions above.
-    monkeypatch.setattr(module, "evaluate", lambda _found, gold: real(predictions, gold))
+    monkeypatch.setattr(module, "evaluate", lambda _found, gold, surfaces=True: real(predictions, gold, surfaces))
     doc = tmp_path / "un.md"
     doc.write_text("Git.", encoding="utf-8")
     result = runner.invoke(main, ["evaluate", "--gold", str(tmp_path), str(doc), "--doc", "un.md", "--per-doc"])
