@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 from rolegraph.core.errors import NOT_REGULAR, InputError
 from rolegraph.core.settings import BY_NAME
 
+from .boilerplate import main_blocks
 from .language import READ, detect_language
 
 #: Files larger than this are refused with a clear error rather than read (the text of a job
@@ -273,7 +274,7 @@ def _read_markdown(data, path):
 def _read_html(data, path):
     text, encoding = decode(data, path)
     blocks, title = _html_blocks(text)
-    return blocks, title, encoding
+    return main_blocks(text, blocks), title, encoding
 
 
 def _read_pdf(data, path):

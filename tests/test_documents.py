@@ -77,3 +77,32 @@ def test_directories_are_walked_recursively_skipping_other_files(write, tmp_path
     write("a/b/notes.docx", "x")
     write("a/.hidden.txt", "x")
     assert [p.name for p in expand_paths([tmp_path / "a"])] == ["one.txt", "two.html"]
+
+
+BOILERPLATE_PAGE = """<!doctype html><html lang="fr"><head><title>Fiche : technicienne réseau</title></head><body>
+<div class="cookies"><p>Ce site dépose des traceurs pour compter ses visites. Les acceptez-vous ?</p><button>Oui</button></div>
+<div class="share"><a href="#">Partager sur LinkedIn</a> <a href="#">Envoyer à un ami</a></div>
+<article><h1>Technicienne réseau</h1>
+<p>La technicienne réseau câble, configure et dépanne le réseau d'un site, des baies de brassage aux bornes wifi.</p>
+<h2>Missions</h2><ul><li>Installer les commutateurs et les points d'accès.</li>
+<li>Suivre les incidents dans l'outil de tickets GLPI et les résoudre.</li></ul>
+<h2>Salaire</h2><p>Elle débute vers 2 100 € brut par mois, et gagne davantage avec quelques années de métier.</p></article>
+<div class="newsletter"><h3>Inscrivez-vous à la lettre du mardi</h3>
+<p>Chaque semaine, nos annonces pour des profils Python, Kotlin et Scala dans toute la France.</p></div>
+<aside><h3>Sur le même sujet</h3><ul><li><a href="/x">Devenir développeuse Kotlin en un an, c'est possible</a></li>
+<li><a href="/y">Combien gagne un architecte cloud en 2026 ?</a></li></ul></aside>
+</body></html>"""
+
+
+def test_a_web_page_keeps_its_main_content_and_drops_its_boilerplate(write):
+    doc = read_document(write("page.html", BOILERPLATE_PAGE))
+    assert doc.text.startswith("Technicienne réseau\nLa technicienne réseau câble")
+    for boilerplate in ("traceurs", "Partager", "Inscrivez-vous", "Python", "Sur le même sujet", "architecte cloud"):
+        assert boilerplate not in doc.text
+    assert [b.kind for b in doc.blocks][:5] == ["heading", "paragraph", "heading", "item", "item"]
+    assert doc.section_at(doc.text.index("GLPI")) == "Missions"
+
+
+def test_a_page_the_extractor_cannot_read_is_read_whole(write):
+    doc = read_document(write("court.html", "<p>Testeur QA</p><p>Selenium</p>"))
+    assert doc.text == "Testeur QA\nSelenium"
