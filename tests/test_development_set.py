@@ -20,8 +20,8 @@ from conftest import BASE, GOLD, SEEDS, SHARED, missing
 DEV = SHARED / "eval" / "dev"
 ISSUE_FLOORS = {"main_role": 1.0, "skills": 0.76, "related_roles": 0.80, "tools": 0.93, "certifications": 0.90,
                 "diplomas": 0.88, "trainings": 0.75, "salaries": 0.95, "micro fr": 0.84, "micro en": 0.84}
-REACHED = {"main_role": 1.0, "skills": 0.68, "related_roles": 0.79, "tools": 0.95, "certifications": 0.87,
-           "diplomas": 0.85, "trainings": 0.78, "salaries": 0.93, "micro fr": 0.78, "micro en": 0.80}
+REACHED = {"main_role": 1.0, "skills": 0.69, "related_roles": 0.86, "tools": 0.95, "certifications": 0.89,
+           "diplomas": 0.88, "trainings": 0.78, "salaries": 1.0, "micro fr": 0.79, "micro en": 0.82}
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,12 @@ def development(tmp_path_factory, taxonomy_store):
     scores = {name: round(score.f1, 3) for name, score in result.per_category.items()}
     scores.update({f"micro {language}": round(score.f1, 3) for language, score in result.language_micro().items()})
     return result, scores
+
+
+def test_what_is_reached_keeps_the_floors_it_passed():
+    # a category that has reached its floor is held at least there
+    assert {name: floor for name, floor in ISSUE_FLOORS.items() if REACHED[name] >= floor} == {
+        "main_role": 1.0, "related_roles": 0.80, "tools": 0.93, "diplomas": 0.88, "trainings": 0.75, "salaries": 0.95}
 
 
 def test_no_category_or_language_falls_below_what_is_reached(development):
