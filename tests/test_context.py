@@ -37,3 +37,10 @@ def test_a_skill_named_only_inside_a_diploma_belongs_to_the_diploma():
 def test_common_words_come_from_the_language_word_list():
     assert is_common_word("Salaries", "en") and is_common_word("salaires", "fr")
     assert not is_common_word("Kubernets", "en") and not is_common_word("", None)
+
+
+def test_a_vendor_named_right_before_its_product_certifies_the_product():
+    assert [c.name for c in extract(doc("Elle prépare la certification Oracle Java cette année.")).certifications] == [
+        "Java certification"]
+    apart = extract(doc("Elle a obtenu une certification Oracle. Elle code en Java."))
+    assert [c.name for c in apart.certifications] == ["Oracle certification"]

@@ -133,8 +133,11 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         return item
 
     vendor_certs = lexicon.vendor_certifications()
+    qualified = _issuers_of_products(text, mentions, vendor_certs)
     for mention in mentions:
         entry = mention.entry
+        if id(mention) in qualified:
+            continue
         certification = vendor_certs.get((entry.kind, entry.id))
         if certification and _in_certification_sentence(document, mention):
             add("certification", certification, mention)
@@ -227,6 +230,20 @@ def _sentence_of(document: Document, offset: int) -> tuple[int, str]:
             return start + found, piece
         cursor = found + len(piece)
     return start, block
+
+
+def _issuers_of_products(text: str, mentions: list[Mention], vendor_certs: dict) -> set[int]:
+    """The mentions (by id) of a vendor named right before one of its products that has a certification
+    of its own: "la certification Oracle Java" is the Java certification, not also Oracle's."""
+    def vendor(mention: Mention) -> bool:
+        entry = mention.entry
+        return (entry.kind == "organisation" and (entry.kind, entry.id) in vendor_certs) or \
+            (entry.kind == "certification" and bool(entry.get("issuer")) and bool(entry.get("vendor_organisations")))
+
+    ordered = sorted(mentions, key=lambda m: m.start)
+    return {id(first) for first, second in zip(ordered, ordered[1:])
+            if vendor(first) and second.entry.kind == "tool" and ("tool", second.entry.id) in vendor_certs
+            and 0 < second.start - first.end <= 1 and not text[first.end:second.start].strip()}
 
 
 def _in_certification_sentence(document: Document, mention: Mention) -> bool:
