@@ -41,7 +41,11 @@ def serve(settings: dict, host: str, port: int, threads: int) -> None:
     # The server process starts afresh rather than forked: a process forked after this one opened
     # the store inherits RocksDB's state without its threads, and its first write would hang.
     multiprocessing.set_start_method("spawn", force=True)
-    server = Server("rolegraph", address=host, port=port, interface=Interfaces.WSGI, workers=1,
-                    blocking_threads=threads, backlog=1024, log_level=LogLevels.error,
-                    respawn_failed_workers=True)
-    server.serve(target_loader=partial(load_app, settings))
+    http_server(host, port, threads).serve(target_loader=partial(load_app, settings))
+
+
+def http_server(host: str, port: int, threads: int) -> Server:
+    """The granian server as production runs it (one front process, ``threads`` request threads), not
+    started; ``.serve(target_loader=...)`` runs it. The benchmarks serve a bare WSGI app with the same."""
+    return Server("rolegraph", address=host, port=port, interface=Interfaces.WSGI, workers=1,
+                  blocking_threads=threads, backlog=1024, log_level=LogLevels.error, respawn_failed_workers=True)
