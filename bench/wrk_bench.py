@@ -88,10 +88,11 @@ def accept(text: str) -> str:
     return TURTLE if compare.is_construct(text) else JSON_RESULTS
 
 
-def wrk(url: str, clients: int, seconds: float, timeout: float = 30, media: str = JSON_RESULTS) -> dict:
+def wrk(url: str, clients: int, seconds: float, timeout: float = 30, media: str = JSON_RESULTS,
+        threads: int = 2) -> dict:
     """One wrk run of ``clients`` connections for ``seconds`` on ``url`` (a GET whose query string holds the
-    query), asking for SPARQL JSON: requests/s, latency percentiles in ms, errors (non-2xx answers included)."""
-    command = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout",
+    query), asking for ``media``: requests/s, latency percentiles in ms, errors (non-2xx answers included)."""
+    command = ["wrk", "-t", str(min(threads, clients)), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout",
                f"{timeout:g}s", "-s", str(LUA), "-H", f"Accept: {media}", url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout + 30)
     line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("{")), None)
@@ -194,16 +195,7 @@ def mixed(server: Running, texts: dict[str, str], seconds: float) -> dict:
     outcome: dict = {}
 
     def run(kind: str, text: str, clients: int) -> None:
-        command = ["wrk", "-t", "1", "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s", "-s", str(LUA),
-                   "-H", f"Accept: {JSON_RESULTS}", server.url(text)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-        line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("{")), "{}")
-        raw = json.loads(line)
-        errors = sum(raw.get(k, 0) for k in ("connect", "read", "write", "status", "timeout"))
-        outcome[kind] = {"clients": clients, "requests": raw.get("requests", 0),
-                         "requests_per_s": round(raw.get("requests", 0) / seconds, 2),
-                         "mean_ms": round(raw.get("mean_us", 0) / 1000, 1), "p99_ms": raw.get("p99_us", 0) / 1000,
-                         "max_ms": raw.get("max_us", 0) / 1000, "errors": errors}
+        outcome[kind] = wrk(server.url(text), clients, seconds, threads=1)
 
     threads = [threading.Thread(target=run, args=(kind, HEAVY if kind == "heavy" else texts["role-tools"], clients))
                for kind, clients in MIXED.items()]

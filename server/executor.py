@@ -60,9 +60,12 @@ TRIM_EVERY = 1.0
 MAIN_STACK_RESERVE = 2 << 20
 #: Seconds after which a running query is in the slow lane, the nice value of its worker there, and how
 #: many slow queries per worker of the pool may hold a worker of their own.
-SLOW_AFTER = 0.05
-SLOW_NICE = 15
+SLOW_AFTER = 0.25
+SLOW_NICE = 10
 SLOW_LANE = 2
+#: Seconds an extra worker started for the slow lane stays after the lane last changed: starting one
+#: opens the store and warms its caches again, not to be paid at every heavy query of a steady mix.
+SLOW_LINGER = 5.0
 
 
 def stack_needed(text: str) -> int:
@@ -219,13 +222,7 @@ def release_free_memory() -> bool:
     return bool(_TRIM(0)) if _TRIM is not None else False
 
 
-def resident_mb(pid: int) -> float | None:
-    """Resident memory of process ``pid`` in MB, from /proc (``None`` where there is no /proc)."""
-    try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
-    except (OSError, ValueError, IndexError):
-        return None
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def on_own_stack(text: str, function):
@@ -273,12 +270,26 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, location), daemon=True, name="rolegraph-query")
         self.process.start()
         child.close()
+        self._statm: int | None = None
+
+    def resident_mb(self) -> float | None:
+        """The worker's resident memory in MB, re-reading its /proc statm file kept open (one system
+        call per answer rather than three); ``None`` where there is no /proc."""
+        try:
+            if self._statm is None:
+                self._statm = os.open(f"/proc/{self.process.pid}/statm", os.O_RDONLY)
+            return int(os.pread(self._statm, 128, 0).split()[1]) * PAGE / (1 << 20)
+        except (OSError, ValueError, IndexError):
+            return None
 
     def stop(self, kill: bool) -> None:
         if kill and self.process.is_alive():
             self.process.kill()  # SIGKILL: pyoxigraph gives no other way to stop a query
         self.connection.close()
         self.process.join(timeout=5)
+        if self._statm is not None:
+            os.close(self._statm)
+            self._statm = None
 
 
 class Executor:
@@ -300,6 +311,8 @@ class Executor:
         self.slow_lane = SLOW_LANE * self.size
         self._slow = 0  # workers evaluating a query in the slow lane
         self._waiting = 0  # requests waiting for an idle worker
+        self.linger = SLOW_LINGER
+        self._lane_changed = 0.0  # when a query last entered or left the slow lane (monotonic)
         self._context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported pyoxigraph and this module already: a
         # replacement then starts in tens of milliseconds rather than hundreds.
@@ -370,7 +383,7 @@ class Executor:
     def _too_big(self, worker: _Worker) -> bool:
         if self.max_rss_mb <= 0:
             return False
-        rss = resident_mb(worker.process.pid)
+        rss = worker.resident_mb()
         return rss is not None and rss > self.max_rss_mb
 
     def _to_slow_lane(self, worker: _Worker) -> None:
@@ -381,6 +394,7 @@ class Executor:
                 return
             self._slow += 1
             worker.slow = True
+            self._lane_changed = time.monotonic()
             fresh = None
             if self._waiting:  # someone waits for a worker now: start it (else the next query does)
                 fresh = _Worker(self._context, self.location)
@@ -406,11 +420,14 @@ class Executor:
             if worker.slow:
                 worker.slow = False
                 self._slow -= 1
+                self._lane_changed = time.monotonic()
 
     def _surplus(self) -> bool:
-        """Whether the pool holds more workers than it needs now (extra ones started for a slow lane)."""
+        """Whether the pool holds more workers than it needs (extra ones started for a slow lane that
+        has not changed for ``linger`` seconds)."""
         with self._lock:
-            return len(self._workers) > self.size + self._slow
+            return (len(self._workers) > self.size + self._slow
+                    and time.monotonic() - self._lane_changed >= self.linger)
 
     def _retire(self, worker: _Worker) -> None:
         worker.stop(kill=True)

@@ -26,7 +26,7 @@ from .negotiation import choose
 
 #: Parameters a fast request may carry: the query and its dataset.
 PARAMETERS = {"query", *protocol.DATASET["query"]}
-#: Distinct Accept headers whose choice of formats is remembered.
+#: Distinct Accept headers (and hosts) whose choice of formats (and base URL) is remembered.
 REMEMBERED = 256
 
 
@@ -50,6 +50,7 @@ class QueryFastPath:
         self.max_rows = settings["max_rows"]
         self.allow_service = settings["allow_service"]
         self._media: dict[str, tuple[str | None, str | None]] = {}
+        self._bases: dict[tuple, str] = {}
         self.headers = [("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"),
                         *cors.headers(expose=(sparql.TRUNCATED_HEADER,))]
 
@@ -60,7 +61,7 @@ class QueryFastPath:
         if text is None:
             return self.following(environ, start_response)
         solutions_media, graph_media = self._formats(environ.get("HTTP_ACCEPT", ""))
-        base_iri = get_current_url(environ, strip_querystring=True)
+        base_iri = self._base(environ)
         job = Job(text, graphs, named, solutions_media, graph_media, serialise=True, max_rows=self.max_rows,
                   base_iri=base_iri)
         try:
@@ -102,6 +103,18 @@ class QueryFastPath:
         if len(queries) != 1 or not queries[0].strip() or not parameters.keys() <= PARAMETERS:
             return None, (), ()
         return queries[0], *(tuple(parameters.get(name, ())) for name in protocol.DATASET["query"])
+
+    def _base(self, environ: dict) -> str:
+        """The request's URL without its query string (Flask's ``request.base_url``), remembered per host."""
+        key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+               environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME", ""))
+        known = self._bases.get(key)
+        if known is None:
+            known = get_current_url(environ, strip_querystring=True)
+            if len(self._bases) >= REMEMBERED:
+                self._bases.clear()
+            self._bases[key] = known
+        return known
 
     def _formats(self, accept: str) -> tuple[str | None, str | None]:
         """The media types the client gets for solutions and for graphs (``None``: none acceptable)."""

@@ -169,8 +169,10 @@ class EmbeddedStore:
         return published_at(self.root)
 
     def open(self) -> Snapshot:
-        current = current_generation(self.root)
         snapshot = self._snapshot
+        if snapshot is not None and snapshot.generation == self.generation:
+            return snapshot
+        current = current_generation(self.root)
         if snapshot is None or snapshot.path != current:
             snapshot = self._snapshot = _Snapshot(current, _read_only(self.root, current))
         return snapshot
