@@ -2,11 +2,12 @@
 parameters) and an ``application/sparql-query`` POST, the bulk of an endpoint's traffic.
 
 Flask's request context, routing and response hooks cost more than a small query itself; this WSGI
-middleware reads such a request, checks it with the same guard, runs it in the same executor with the
-same row cap and answers with the headers ``/sparql`` gives (a test compares the two). Anything else,
-or anything unusual about one of these (another parameter, a body too large, bytes that are not
-UTF-8, a ``format`` parameter …) goes on to the Flask app, which answers or refuses it. Errors of
-the query itself are turned into the one error shape by the Flask app's own handler.
+middleware reads such a request, checks and runs it through the same seam as every query
+(``sparql.execute_in``: the guard, the executor, the row cap) and answers with the headers
+``/sparql`` gives (a test compares the two). Anything else, or anything unusual about one of these
+(another parameter, a body too large, bytes that are not UTF-8, a ``format`` parameter …) goes on
+to the Flask app, which answers or refuses it. Errors of the query itself are turned into the one
+error shape by the Flask app's own handler.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from werkzeug.wsgi import get_current_url
 from rolegraph.core import formats
 from rolegraph.core.errors import RolegraphError, UsageError
 
-from . import cors, guard, protocol, sparql
+from . import cors, protocol, sparql
 from .executor import Job
 from .negotiation import choose
 
@@ -48,7 +49,6 @@ class QueryFastPath:
         settings = flask_app.config["ROLEGRAPH"]
         self.max_bytes = int(settings["max_request_bytes"])
         self.max_rows = settings["max_rows"]
-        self.allow_service = settings["allow_service"]
         self._media: dict[str, tuple[str | None, str | None]] = {}
         self._bases: dict[tuple, str] = {}
         self.headers = [("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"),
@@ -65,8 +65,7 @@ class QueryFastPath:
         job = Job(text, graphs, named, solutions_media, graph_media, serialise=True, max_rows=self.max_rows,
                   base_iri=base_iri)
         try:
-            guard.check(text, self.allow_service)
-            result = self.flask_app.extensions["rolegraph.executor"].run(job)
+            result = sparql.execute_in(self.flask_app, job)
         except RolegraphError as error:
             return self._error(error, environ, start_response)
         if result.body is None:  # no accepted format for this kind of result: Flask says 406
@@ -81,10 +80,10 @@ class QueryFastPath:
     def _read(self, environ: dict) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         """The query and dataset of a plain query request; ``None`` as the query for anything else."""
         method = environ.get("REQUEST_METHOD")
-        raw = environ.get("QUERY_STRING", "").encode("latin-1")
-        if len(raw) > self.max_bytes:
-            return None, (), ()
         try:
+            raw = environ.get("QUERY_STRING", "").encode("latin-1")  # PEP 3333: bytes as latin-1
+            if len(raw) > self.max_bytes:
+                return None, (), ()
             parameters = protocol.decode_parameters(raw, "the query string")
             if method == "POST":
                 if environ.get("CONTENT_TYPE", "").strip().lower() != protocol.QUERY or "query" in parameters:
