@@ -225,9 +225,10 @@ def measure(name: str, args, store: str, texts: dict[str, str], tmp: Path) -> di
                       f"  p99 {row['p99_ms']:.3f} ms  errors {row['errors']}", flush=True)
         if name == "bare-route":
             return result
+        # The 25 queries before the mixed workload, whose heavy queries may still be running when it ends.
+        result["queries"] = per_query(server, texts, args.query_seconds, args.timeout)
         result["mixed"] = mixed(server, texts, args.mixed_seconds)
         print(f"  {name:18} mixed {result['mixed']}", flush=True)
-        result["queries"] = per_query(server, texts, args.query_seconds, args.timeout)
         return result
     finally:
         server.stop()
