@@ -15,6 +15,7 @@ from rolegraph.core.store import open_store
 from . import api, errors, export, html, i18n, linked_data, ontology, pages, sparql, void
 from .cache import ResponseCache
 from .executor import Executor
+from .fastpath import QueryFastPath
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -44,8 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(void.blueprint)
     app.register_blueprint(ontology.blueprint)
     linked_data.register(app)
-    # Outermost: replays answers of the published generation and logs every request.
-    app.wsgi_app = ResponseCache(app.wsgi_app, store, int(settings["result_cache_mb"] * 1e6),
+    # Plain query requests skip Flask; outermost, the cache replays answers of the published generation
+    # and logs every request.
+    app.wsgi_app = ResponseCache(QueryFastPath(app, app.wsgi_app), store, int(settings["result_cache_mb"] * 1e6),
                                  settings["max_request_bytes"])
     return app
 

@@ -17,11 +17,18 @@ MAX_AGE = 600
 def allow(blueprint: Blueprint, expose: tuple[str, ...] = ()) -> None:
     """Answer every request of ``blueprint`` with the CORS headers (``expose``: its own extra headers)."""
 
+    fixed = headers(expose)
+
     @blueprint.after_request
     def _headers(response: Response) -> Response:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = ", ".join(ALLOWED_HEADERS)
-        response.headers["Access-Control-Expose-Headers"] = ", ".join((*expose, *EXPOSED_HEADERS))
-        response.headers["Access-Control-Max-Age"] = str(MAX_AGE)
+        for name, value in fixed:
+            response.headers[name] = value
         return response
+
+
+def headers(expose: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The CORS response headers (``expose``: extra headers a client may read)."""
+    return [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", ", ".join(ALLOWED_HEADERS)),
+            ("Access-Control-Expose-Headers", ", ".join((*expose, *EXPOSED_HEADERS))),
+            ("Access-Control-Max-Age", str(MAX_AGE))]

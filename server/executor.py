@@ -20,6 +20,12 @@ hands those free pages back to the system (``release_free_memory``) when it is i
 once a second under steady load. A worker whose resident memory passes ``max_rss_mb`` when its
 answer arrives (the last query's working memory still counted) is retired and replaced, as a bound
 on whatever grows.
+
+Fairness: a query still running after ``SLOW_AFTER`` seconds moves to the slow lane: its worker's CPU
+priority drops (nice ``SLOW_NICE``) and the pool may start one more worker for the others, up to
+``SLOW_LANE`` × ``workers`` slow ones at a time. Heavy queries then share the CPUs among themselves
+while short ones keep their workers and get the CPU first. A slow worker gets its priority back when
+its answer arrives (or, where raising a priority is not allowed, is replaced).
 """
 from __future__ import annotations
 
@@ -52,6 +58,14 @@ TRIM_IDLE = 0.02
 TRIM_EVERY = 1.0
 #: Stack kept for the frames below a query evaluated on a worker's main thread.
 MAIN_STACK_RESERVE = 2 << 20
+#: Seconds after which a running query is in the slow lane, the nice value of its worker there, and how
+#: many slow queries per worker of the pool may hold a worker of their own.
+SLOW_AFTER = 0.25
+SLOW_NICE = 10
+SLOW_LANE = 2
+#: Seconds an extra worker started for the slow lane stays after the lane last changed: starting one
+#: opens the store and warms its caches again, not to be paid at every heavy query of a steady mix.
+SLOW_LINGER = 5.0
 
 
 def stack_needed(text: str) -> int:
@@ -208,13 +222,7 @@ def release_free_memory() -> bool:
     return bool(_TRIM(0)) if _TRIM is not None else False
 
 
-def resident_mb(pid: int) -> float | None:
-    """Resident memory of process ``pid`` in MB, from /proc (``None`` where there is no /proc)."""
-    try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
-    except (OSError, ValueError, IndexError):
-        return None
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def on_own_stack(text: str, function):
@@ -257,16 +265,31 @@ def _answer(store: Store, job: Job) -> tuple:
 
 class _Worker:
     def __init__(self, context, location: str) -> None:
+        self.slow = False
         self.connection, child = context.Pipe(duplex=True)
         self.process = context.Process(target=_serve, args=(child, location), daemon=True, name="rolegraph-query")
         self.process.start()
         child.close()
+        self._statm: int | None = None
+
+    def resident_mb(self) -> float | None:
+        """The worker's resident memory in MB, re-reading its /proc statm file kept open (one system
+        call per answer rather than three); ``None`` where there is no /proc."""
+        try:
+            if self._statm is None:
+                self._statm = os.open(f"/proc/{self.process.pid}/statm", os.O_RDONLY)
+            return int(os.pread(self._statm, 128, 0).split()[1]) * PAGE / (1 << 20)
+        except (OSError, ValueError, IndexError):
+            return None
 
     def stop(self, kill: bool) -> None:
         if kill and self.process.is_alive():
             self.process.kill()  # SIGKILL: pyoxigraph gives no other way to stop a query
         self.connection.close()
         self.process.join(timeout=5)
+        if self._statm is not None:
+            os.close(self._statm)
+            self._statm = None
 
 
 class Executor:
@@ -285,6 +308,11 @@ class Executor:
         self.timeout = float(timeout)
         self.max_rss_mb = float(max_rss_mb)
         self.recycled = 0  # workers replaced for their memory
+        self.slow_lane = SLOW_LANE * self.size
+        self._slow = 0  # workers evaluating a query in the slow lane
+        self._waiting = 0  # requests waiting for an idle worker
+        self.linger = SLOW_LINGER
+        self._lane_changed = 0.0  # when a query last entered or left the slow lane (monotonic)
         self._context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported pyoxigraph and this module already: a
         # replacement then starts in tens of milliseconds rather than hundreds.
@@ -305,7 +333,10 @@ class Executor:
                 self._replace(worker)
                 worker = self._take()
                 worker.connection.send(job)
-            if not worker.connection.poll(self.timeout):
+            started = time.monotonic()
+            if not worker.connection.poll(min(SLOW_AFTER, self.timeout)):
+                self._to_slow_lane(worker)
+            if not worker.connection.poll(max(0.0, self.timeout - (time.monotonic() - started))):
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
                                    "narrow it (LIMIT, more specific patterns) or ask for less",
@@ -318,6 +349,10 @@ class Executor:
             self._replace(worker)  # idle: killing it loses nothing
             with self._lock:
                 self.recycled += 1
+        elif worker.slow and not self._back_from_slow_lane(worker):
+            self._replace(worker)
+        elif self._surplus():
+            self._retire(worker)
         else:
             self._idle.put(worker)
         if status == "error":
@@ -332,27 +367,80 @@ class Executor:
         with self._lock:
             if self._closed:
                 raise Busy("the query workers are shut down")
-            if len(self._workers) < self.size:
+            if len(self._workers) < self.size + self._slow:
                 worker = _Worker(self._context, self.location)
                 self._workers.add(worker)
                 return worker
+            self._waiting += 1  # under the same lock: a query turning slow now sees us waiting
         try:
             return self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise Busy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def _too_big(self, worker: _Worker) -> bool:
         if self.max_rss_mb <= 0:
             return False
-        rss = resident_mb(worker.process.pid)
+        rss = worker.resident_mb()
         return rss is not None and rss > self.max_rss_mb
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start its replacement (which opens the store while idle)."""
+    def _to_slow_lane(self, worker: _Worker) -> None:
+        """``worker``'s query has run past ``SLOW_AFTER``: lower its priority and, while the slow lane
+        has room, let the pool start another worker for the other queries."""
+        with self._lock:
+            if self._slow >= self.slow_lane or self._closed:
+                return
+            self._slow += 1
+            worker.slow = True
+            self._lane_changed = time.monotonic()
+            fresh = None
+            if self._waiting:  # someone waits for a worker now: start it (else the next query does)
+                fresh = _Worker(self._context, self.location)
+                self._workers.add(fresh)
+        if fresh is not None:
+            self._idle.put(fresh)
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
+        except OSError:
+            pass
+
+    def _back_from_slow_lane(self, worker: _Worker) -> bool:
+        """Leave the slow lane; whether ``worker`` has its priority back (raising one may not be allowed)."""
+        self._leave_slow_lane(worker)
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    def _leave_slow_lane(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker.slow:
+                worker.slow = False
+                self._slow -= 1
+                self._lane_changed = time.monotonic()
+
+    def _surplus(self) -> bool:
+        """Whether the pool holds more workers than it needs (extra ones started for a slow lane that
+        has not changed for ``linger`` seconds)."""
+        with self._lock:
+            return (len(self._workers) > self.size + self._slow
+                    and time.monotonic() - self._lane_changed >= self.linger)
+
+    def _retire(self, worker: _Worker) -> None:
         worker.stop(kill=True)
         with self._lock:
             self._workers.discard(worker)
-            if self._closed:
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start its replacement (which opens the store while idle)."""
+        self._leave_slow_lane(worker)
+        worker.stop(kill=True)
+        with self._lock:
+            self._workers.discard(worker)
+            if self._closed or len(self._workers) >= self.size + self._slow:
                 return
             fresh = _Worker(self._context, self.location)
             self._workers.add(fresh)

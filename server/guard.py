@@ -48,6 +48,12 @@ def nesting(text: str, limit: int = MAX_NESTING) -> tuple[int, int | None]:
 def check(text: str, allow_service: bool) -> None:
     """Raise ``QueryError`` when ``text`` nests deeper than ``MAX_NESTING``, and ``QueryRefused``
     when it uses SERVICE or LOAD and the server does not allow them."""
+    # Lexing costs more than evaluating a small query: only a text that could break a rule is lexed.
+    # Nesting counts brackets and "!", so it cannot pass their number; a keyword is a word of its own
+    # (a name or an IRI such as sparql-service-description holds it between letters, digits or "-").
+    could_nest = sum(text.count(c) for c in "({[!") > MAX_NESTING
+    if not could_nest and (allow_service or not _may_name_remote(text.upper())):
+        return
     deepest, beyond = nesting(text)
     if beyond is not None:
         raise QueryError(f"the query nests {deepest} levels deep; this endpoint evaluates at most {MAX_NESTING}",
@@ -58,6 +64,21 @@ def check(text: str, allow_service: bool) -> None:
         if word in REMOTE_KEYWORDS:
             raise QueryRefused(f"{word} is not allowed on this endpoint: it would make the server fetch other URLs",
                                keyword=word, position=_position(text, offset))
+
+
+def _may_name_remote(folded: str) -> bool:
+    """Whether the upper-cased text holds a remote keyword as a word of its own (not between letters,
+    digits, "_" or "-"); an exact check is the lexer's."""
+    for word in REMOTE_KEYWORDS:
+        start = folded.find(word)
+        while start >= 0:
+            end = start + len(word)
+            before = folded[start - 1] if start else " "
+            after = folded[end] if end < len(folded) else " "
+            if not (before.isalnum() or before in "_-" or after.isalnum() or after in "_-"):
+                return True
+            start = folded.find(word, end)
+    return False
 
 
 def _position(text: str, offset: int) -> str:

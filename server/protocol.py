@@ -42,7 +42,7 @@ class Operation:
 def read(request: Request) -> Operation:
     """The operation ``request`` asks for; ``UsageError``/``QueryError`` (400) or 415 when it is not a
     well-formed protocol request."""
-    parameters = _parameters(request.query_string, "the query string")
+    parameters = decode_parameters(request.query_string, "the query string")
     if request.method in ("GET", "HEAD"):
         if "update" in parameters:
             raise UsageError("an update cannot be sent with GET: POST it as application/sparql-update or as a form "
@@ -58,14 +58,14 @@ def read(request: Request) -> Operation:
         _check_charset(request)
         media = request.mimetype
         if media == FORM:
-            for name, values in _parameters(request.get_data(), "the form body").items():
+            for name, values in decode_parameters(request.get_data(), "the form body").items():
                 parameters.setdefault(name, []).extend(values)
         elif media in (QUERY, UPDATE):
             name = "query" if media == QUERY else "update"
             if "query" in parameters or "update" in parameters:
                 raise UsageError(f"a {media} request carries its {name} as the body, not as a parameter",
                                  parameter="query" if "query" in parameters else "update")
-            parameters[name] = [_utf8(request.get_data(), "the request body", None)]
+            parameters[name] = [utf8(request.get_data(), "the request body", None)]
         else:
             raise UnsupportedMediaType(
                 f"POST a query as {QUERY} or an update as {UPDATE}, or either as {FORM} "
@@ -100,19 +100,19 @@ def _check_charset(request: Request) -> None:
         raise UnsupportedMediaType(f"this endpoint reads UTF-8 only; the request says charset={charset}")
 
 
-def _parameters(raw: bytes, where: str) -> dict[str, list[str]]:
+def decode_parameters(raw: bytes, where: str) -> dict[str, list[str]]:
     """The name → values of a query string or form body, each decoded as strict UTF-8."""
     parameters: dict[str, list[str]] = {}
     for pair in raw.split(b"&"):
         if not pair:
             continue
         name, _, value = pair.partition(b"=")
-        key = _utf8(unquote_to_bytes(name.replace(b"+", b" ")), where, None)
-        parameters.setdefault(key, []).append(_utf8(unquote_to_bytes(value.replace(b"+", b" ")), where, key))
+        key = utf8(unquote_to_bytes(name.replace(b"+", b" ")), where, None)
+        parameters.setdefault(key, []).append(utf8(unquote_to_bytes(value.replace(b"+", b" ")), where, key))
     return parameters
 
 
-def _utf8(data: bytes, where: str, parameter: str | None) -> str:
+def utf8(data: bytes, where: str, parameter: str | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

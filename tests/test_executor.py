@@ -276,3 +276,37 @@ def test_releasing_free_memory_returns_freed_heap_pages():
     assert before - _anonymous_mb(os.getpid()) > freed / 2
     for block in kept:
         libc.free(block)
+
+
+def test_a_slow_query_leaves_the_other_queries_a_worker_and_yields_the_cpu(built_store):
+    from rolegraph.server.executor import SLOW_NICE
+
+    executor = Executor(str(built_store), workers=1, timeout=3.0)
+    executor.linger = 0  # the extra worker may leave as soon as the slow lane is empty
+    try:
+        executor.run(Job(DOCUMENTS))
+        slow_pid = executor.pids[0]
+        outcome = []
+        runaway = threading.Thread(target=lambda: outcome.append(_raised(executor, Job(ENDLESS))))
+        runaway.start()
+        time.sleep(0.5)
+        assert os.getpriority(os.PRIO_PROCESS, slow_pid) == SLOW_NICE  # in the slow lane
+        started = time.monotonic()
+        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"  # on a worker of its own, at once
+        assert time.monotonic() - started < 1.5
+        assert slow_pid not in executor.pids or runaway.is_alive()
+        runaway.join()
+        assert isinstance(outcome[0], QueryTimeout)  # the limit still stops it
+        assert len(executor.pids) <= 2 and slow_pid not in executor.pids
+        assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
+        assert len(executor.pids) == 1  # the extra worker leaves once the slow lane is empty
+    finally:
+        executor.close()
+
+
+def _raised(executor, job):
+    try:
+        executor.run(job)
+    except Exception as exc:  # noqa: BLE001 — the test looks at which
+        return exc
+    return None

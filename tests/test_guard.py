@@ -58,3 +58,19 @@ def test_nesting_counts_brackets_and_negations_but_not_inside_literals_iris_or_c
     with pytest.raises(QueryError) as caught:
         check(deep, allow_service=True)  # allowing SERVICE does not lift the limit
     assert caught.value.details == {"position": f"1:{6 + MAX_NESTING}", "limit": MAX_NESTING}
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * {}.service<http://example.org/>{}",
+    "SELECT * { ?s ?p ?o }\n# a comment\nSERVICE <http://example.org/> {}",
+    "SELECT * {(SERVICE)}",
+    "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> SELECT * { SERVICE <http://example.org/> {} }",
+])
+def test_a_keyword_next_to_punctuation_is_seen_whatever_else_the_text_names(text):
+    with pytest.raises(QueryRefused):
+        check(text, allow_service=False)
+
+
+def test_names_holding_a_keyword_between_letters_or_dashes_pass_without_lexing():
+    check("PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> SELECT ?x { ?x sd:endpoint ?e . "
+          "?x <http://example.org/download> ?y }", allow_service=False)

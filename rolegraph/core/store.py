@@ -144,19 +144,35 @@ class EmbeddedStore:
         self.root = Path(root)
         self.location = str(root)
         self._snapshot: _Snapshot | None = None
+        self._current = os.path.join(self.location, CURRENT)
+        self._known: tuple[str, str] | None = None  # (link target, generation name) last seen
 
     @property
     def generation(self) -> str | None:
+        # What current_generation says, in one readlink while the link is unchanged: the answer cache
+        # asks at every request (a generation is never removed while it is the published one).
+        try:
+            target = os.readlink(self._current)
+        except OSError:  # not a link: nothing published
+            return None
+        known = self._known
+        if known is not None and known[0] == target:
+            return known[1]
         current = current_generation(self.root)
-        return current.name if current is not None else None
+        name = current.name if current is not None else None
+        if name is not None:
+            self._known = (target, name)
+        return name
 
     @property
     def published_at(self) -> float | None:
         return published_at(self.root)
 
     def open(self) -> Snapshot:
-        current = current_generation(self.root)
         snapshot = self._snapshot
+        if snapshot is not None and snapshot.generation == self.generation:
+            return snapshot
+        current = current_generation(self.root)
         if snapshot is None or snapshot.path != current:
             snapshot = self._snapshot = _Snapshot(current, _read_only(self.root, current))
         return snapshot
