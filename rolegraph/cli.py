@@ -587,6 +587,58 @@ def _can_listen(host: str, port: int) -> None:
 
 
 @main.command()
+@click.option("--query-endpoint", "query_url", required=True, type=EndpointType(),
+              help="The store's SPARQL query endpoint (Oxigraph server: /query; Virtuoso: /sparql).")
+@click.option("--update-endpoint", "update_url", required=True, type=EndpointType(),
+              help="The store's SPARQL update endpoint (Oxigraph server: /update; Virtuoso: /sparql-auth).")
+@click.option("--graph-store", "graph_store", type=EndpointType(),
+              help="The store's Graph Store Protocol endpoint (Oxigraph server: /store; Virtuoso: "
+                   "/sparql-graph-crud-auth); without it graphs are sent as SPARQL Update batches.")
+@click.option("--graph", "only", type=IriType(), help="Push only this named graph.")
+@_option("push_user", "--user")
+@_option("push_password", "--password")
+@_option("push_token", "--token")
+@_option("push_auth", "--auth")
+@_option("push_timeout", "--timeout")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+@handled
+def push(obj, query_url, update_url, graph_store, only, push_user, push_password, push_token, push_auth,
+         push_timeout, as_json):
+    """Publish the built dataset to an external SPARQL store, graph by graph, then its status graph.
+
+    Unchanged graphs are not sent again; the store switches versions in one last update request.
+    Exit 3 when the store cannot be reached, refuses the credentials or does not answer in time.
+    """
+    from .core.remote import Credentials, Endpoint
+    from .loader.push import push as push_graphs
+
+    credentials = Credentials(push_user, push_password, push_token, push_auth)
+    endpoint = Endpoint(query_url, update_url, graph_store, credentials, push_timeout)
+
+    def progress(graph, index, total):
+        click.echo(f"[{index}/{total}] {graph.graph}: {graph.triples} triples in {graph.seconds:.2f} s", err=True)
+
+    result = push_graphs(obj, endpoint, obj["base_iri"], only, progress=progress)
+    summary = {"version": result.version, "graphs": len(result.graphs), "sent": len(result.sent),
+               "triples": result.triples, "seconds": round(result.seconds, 3),
+               "triples_per_second": round(result.rate), "dropped": result.dropped,
+               "mismatches": {g: {"local": l, "store": r} for g, (l, r) in result.mismatches.items()}}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        unchanged = len(result.graphs) - len(result.sent)
+        click.echo(f"pushed version {result.version}: {len(result.sent)} graphs sent ({unchanged} unchanged), "
+                   f"{result.triples} triples in {result.seconds:.2f} s ({result.rate:.0f} triples/s)"
+                   + (f"; dropped {', '.join(result.dropped)}" if result.dropped else ""))
+    if result.mismatches:
+        from .core.errors import StoreError
+
+        raise StoreError("after the push the store's triple counts differ from the local ones: " + "; ".join(
+            f"{g}: {l} here, {r} there" for g, (l, r) in result.mismatches.items()))
+
+
+@main.command()
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query.")
 @click.option("--sparql", "text", help="Run this SPARQL text instead of a named query.")
