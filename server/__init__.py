@@ -20,7 +20,8 @@ from .executor import Executor
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` keys are the setting names of ``rolegraph.core.settings`` (``store``,
     ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``,
-    ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``). Query
+    ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``, ``backend``:
+    an external SPARQL store to serve from instead of the embedded one). Query
     worker processes start on the first query; ``app.extensions["rolegraph.executor"].close()``
     stops them."""
     app = Flask(__name__)
@@ -29,8 +30,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["ROLEGRAPH"] = settings
     app.config["TESTING"] = bool(settings.get("testing", False))
     store = app.extensions["rolegraph.store"] = open_store(settings)
-    app.extensions["rolegraph.executor"] = Executor(store.location, settings["query_workers"], settings["query_timeout"],
-                                                    settings["max_worker_rss_mb"])
+    if settings.get("backend"):  # an external SPARQL store: queries go to it over HTTP (server/remote.py)
+        from .remote import RemoteExecutor
+
+        app.extensions["rolegraph.executor"] = RemoteExecutor(store, settings["query_timeout"])
+    else:
+        app.extensions["rolegraph.executor"] = Executor(store.location, settings["query_workers"],
+                                                        settings["query_timeout"], settings["max_worker_rss_mb"])
     # A path with "//" (or an encoded slash the HTTP server decoded) is not one of ours: 404, not a redirect.
     app.url_map.merge_slashes = False
     _request_limits(app, settings["max_request_bytes"])

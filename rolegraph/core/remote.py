@@ -244,3 +244,124 @@ def status_triples(base: str, version: str, graphs: dict[str, dict], when: float
         lines.append(f'<{iri}> <{VOID}triples> {int(facts["triples"])} .')
         lines.append(f'<{iri}> <{RG_CHECKSUM}> {json.dumps(facts["checksum"])} .')
     return "\n".join(lines)
+
+
+def credentials_from(settings, prefix: str) -> Credentials:
+    """The credentials of the settings ``{prefix}_user``, ``_password``, ``_token`` and ``_auth``."""
+    return Credentials(settings.get(f"{prefix}_user"), settings.get(f"{prefix}_password"),
+                       settings.get(f"{prefix}_token"), settings.get(f"{prefix}_auth"))
+
+
+class RemoteStore:
+    """The ``Store`` interface over an external SPARQL store that ``rolegraph push`` fills: read-only.
+
+    Its ``generation`` is the version its status graph names (read at most once per ``STATUS_SECONDS``),
+    so that answers cached for one version are dropped when a push publishes the next one. What it
+    serves is the graphs the status graph lists: staging graphs of a push under way stay out of sight.
+    """
+
+    #: How long a read of the status graph is reused: the delay before a server sees a new push.
+    STATUS_SECONDS = 1.0
+
+    def __init__(self, endpoint: Endpoint, base: str) -> None:
+        from .store import FORMAT
+
+        self.endpoint, self.base = endpoint, normal_base(base)
+        self.location = shown(endpoint.query_url)
+        self.FORMAT = FORMAT
+        self._status: tuple[float, dict] | None = None
+
+    def status(self) -> dict:
+        """The store's status graph (``read_status``), re-read after ``STATUS_SECONDS``."""
+        cached = self._status
+        now = time.monotonic()
+        if cached is None or now - cached[0] > self.STATUS_SECONDS:
+            cached = self._status = (now, read_status(self.endpoint, self.base))
+        return cached[1]
+
+    @property
+    def generation(self) -> str | None:
+        return self.status()["version"]
+
+    @property
+    def format(self) -> int | None:
+        return self.FORMAT if self.generation is not None else None
+
+    @property
+    def published_at(self) -> float | None:
+        modified = self.status()["modified"]
+        if not modified:
+            return None
+        import calendar
+        return float(calendar.timegm(time.strptime(modified[:19], "%Y-%m-%dT%H:%M:%S")))
+
+    @property
+    def pushing(self) -> str | None:
+        """When the push under way into the store started (its status graph says so), or None."""
+        return self.status()["pushing"]
+
+    def graphs(self) -> list[str]:
+        """The graphs the store serves: those of the last complete push."""
+        return sorted(self.status()["graphs"])
+
+    def open(self) -> "RemoteSnapshot":
+        generation = self.generation
+        if generation is None:
+            raise StoreError(f"nothing was pushed to the store at {self.location}: run `rolegraph push` first",
+                             store=self.location)
+        return RemoteSnapshot(self, generation)
+
+    def query(self, query: str, **options) -> Any:
+        raise StoreError("a remote store is queried through the server's executor, not in process")
+
+    def writing(self):
+        raise _refused()
+
+    def publishing(self, migrating: bool = False):
+        raise _refused()
+
+
+def _refused() -> StoreError:
+    from .errors import Forbidden
+
+    return Forbidden("updates are refused on a remote backend: `rolegraph push` is the way to write to it")
+
+
+class RemoteSnapshot:
+    """The version a remote store serves, read graph by graph (what exports stream); no state files."""
+
+    def __init__(self, store: RemoteStore, generation: str) -> None:
+        self.store, self.generation = store, generation
+
+    def state(self, name: str) -> bytes | None:
+        return None
+
+    def named_graphs(self):
+        import pyoxigraph as ox
+        return iter([ox.NamedNode(g) for g in self.store.graphs()])
+
+    def contains_named_graph(self, graph_name) -> bool:
+        return getattr(graph_name, "value", str(graph_name)) in self.store.status()["graphs"]
+
+    def quads_for_pattern(self, subject, predicate, object, graph_name=None):
+        """The quads of one served graph, or of all of them; only the graph may be given."""
+        import pyoxigraph as ox
+
+        if subject is not None or predicate is not None or object is not None:
+            raise StoreError("a remote store lists whole graphs only")
+        graphs = [graph_name.value] if graph_name is not None else self.store.graphs()
+        for graph in graphs:
+            body = self.store.endpoint.send(
+                self.store.endpoint.query_url,
+                urllib.parse.urlencode({"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples"},
+                method="POST", what="export query").body
+            node = ox.NamedNode(graph)
+            for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, node)
+
+    def query(self, query: str, **options) -> Any:
+        raise StoreError("a remote store is queried through the server's executor, not in process")
+
+    def dump(self, *args, **kwargs):
+        raise StoreError("a remote store is exported graph by graph (quads_for_pattern)")
