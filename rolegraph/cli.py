@@ -543,9 +543,10 @@ def mappings_export(obj, output):
               help="Request threads of the production server (requests in flight at once).")
 @_option("query_workers", "--workers")
 @_option("query_timeout", "--timeout")
+@_option("backend", "--backend")
 @click.pass_obj
 @handled
-def serve(obj, host, port, production, threads, query_workers, query_timeout):
+def serve(obj, host, port, production, threads, query_workers, query_timeout, backend):
     """Serve the store over HTTP: SPARQL at /sparql, named queries at /api/queries, health at /healthz.
 
     Queries run in --workers processes, each stopped after --timeout seconds. Without
@@ -553,10 +554,11 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     """
     from .core.store import open_store
 
-    open_store(obj).open()  # fail now, clearly, if nothing was built
+    settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout, "backend": backend}
+    served = open_store(settings)
+    served.open()  # fail now, clearly, if nothing was built (or pushed to the --backend store)
     _can_listen(host, port)
-    settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout}
-    click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql "
+    click.echo(f"serving {served.location} on http://{host}:{port}/sparql "
                f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)
     if not production:
         from rolegraph.server import create_app

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestURITooLarge
 from rolegraph.core.settings import defaults
 from rolegraph.core.store import open_store
 
-from . import api, errors, export, html, i18n, linked_data, ontology, pages, sparql, void
+from . import api, errors, export, graph_store, html, i18n, linked_data, ontology, pages, sparql, void
 from .cache import ResponseCache
 from .executor import Executor
 
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.register(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(export.blueprint)
+    app.register_blueprint(graph_store.blueprint)
     app.register_blueprint(void.blueprint)
     app.register_blueprint(ontology.blueprint)
     linked_data.register(app)
