@@ -96,7 +96,7 @@ class RemoteExecutor:
                 result = Result("triples", generation)
                 result.triples = [ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(body, format=rdf_format)]
         except SyntaxError as exc:  # the Oxigraph server ends a timed-out answer early, with status 200
-            raise _timeout(self.timeout, f"the store's answer was cut short ({exc})") from None
+            raise _timeout(self.timeout, f"the store's answer was cut short, with status 200 ({exc})") from None
         items = result.rows if result.kind == "solutions" else result.triples
         if limit is not None and len(items) > limit:
             del items[limit:]
@@ -124,8 +124,8 @@ class RemoteExecutor:
 
 
 def _timeout(seconds: float, why: str) -> QueryTimeout:
-    return QueryTimeout(f"the query ran longer than the {seconds:g} s limit: {why}; narrow it (LIMIT, more "
-                        "specific patterns) or ask for less", seconds=seconds)
+    return QueryTimeout(f"the query was stopped at a time limit ({seconds:g} s here, or the store's own): {why}; "
+                        "narrow it (LIMIT, more specific patterns) or ask for less", seconds=seconds)
 
 
 def _query_error(error: StoreError, seconds: float) -> Exception:
