@@ -28,9 +28,9 @@ log = logging.getLogger(__name__)
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 #: Formats whose answers are parsed and passed through as the store sent them; for the others the
-#: store is asked for JSON results or N-Triples and the answer is serialised here.
-PASSED_THROUGH = frozenset({JSON_RESULTS, "application/sparql-results+xml", "text/tab-separated-values",
-                            N_TRIPLES, "text/turtle", "application/rdf+xml"})
+#: store is asked for JSON results or N-Triples and the answer is serialised here. Only these two:
+#: stores write the others in dialects (Virtuoso's TSV cells and Turtle do not parse as the standards say).
+PASSED_THROUGH = frozenset({JSON_RESULTS, N_TRIPLES})
 #: Virtuoso's header for an answer cut at its ResultSetMaxRows.
 MAX_ROWS_HEADER = "x-sparql-maxrows"
 
@@ -42,6 +42,7 @@ class RemoteExecutor:
         self.store, self.timeout = store, float(timeout)
         self.location = store.location
         self.capped = 0  # answers the store cut at its own row cap
+        self._empty = ox.Store()
 
     def close(self) -> None:
         """Nothing to stop: each query is one HTTP request."""
@@ -55,12 +56,12 @@ class RemoteExecutor:
         fields = [("query", job.query)]
         fields += [("default-graph-uri", g) for g in (job.default_graphs or served)]
         fields += [("named-graph-uri", g) for g in (job.named_graphs or served)]
-        wanted = [m for m in (job.solutions_media, job.graph_media) if m] if job.serialise else []
-        accept = [m for m in wanted if m in PASSED_THROUGH] + [f"{JSON_RESULTS};q=0.9", f"{N_TRIPLES};q=0.8"]
+        # One kind of answer asked for: a store may answer a CONSTRUCT in JSON results (Virtuoso does).
+        accept = N_TRIPLES if self._kind(job.query) == "triples" else JSON_RESULTS
         endpoint = self.store.endpoint
         try:
             answer = endpoint.send(endpoint.query_url, urllib.parse.urlencode(fields).encode("utf-8"),
-                                   {"Content-Type": "application/x-www-form-urlencoded", "Accept": ", ".join(accept)},
+                                   {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                                    method="POST", timeout=self.timeout, what="query")
         except StoreError as error:
             raise _query_error(error, self.timeout) from None
@@ -76,6 +77,17 @@ class RemoteExecutor:
         if job.serialise:
             self._serialise(job, result, answer.body, media)
         return result
+
+    def _kind(self, query: str) -> str:
+        """``triples`` for a CONSTRUCT or DESCRIBE, else ``solutions``: what the query gives on an empty
+        in-memory store (no data to evaluate; a syntax error is a ``QueryError``, as the embedded store's)."""
+        try:
+            results = self._empty.query(query)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except OSError:
+            return "solutions"
+        return "triples" if isinstance(results, ox.QueryTriples) else "solutions"
 
     def _parse(self, job: Job, body: bytes, media: str, generation: str) -> Result:
         """The store's answer as terms, cut at ``max_rows``; an answer that does not parse was cut short."""
