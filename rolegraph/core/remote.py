@@ -99,11 +99,11 @@ class Endpoint:
     # ------------------------------------------------------------------ SPARQL through SPARQLWrapper
 
     def _wrapper(self, url: str, timeout: float | None = None):
-        from SPARQLWrapper import BASIC, DIGEST, POST, POSTDIRECTLY, SPARQLWrapper
+        from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 
         wrapper = SPARQLWrapper(url, updateEndpoint=url)
         wrapper.setMethod(POST)
-        wrapper.setRequestMethod(POSTDIRECTLY)
+        wrapper.setRequestMethod(URLENCODED)  # a form: Virtuoso never answers a query POSTed directly
         wrapper.setTimeout(max(1, round(timeout or self.timeout)))
         credentials = self.credentials
         if credentials.scheme == "bearer":

@@ -98,7 +98,20 @@ CONFIDENCE = Form("a number from 0 to 1", _confidence, "number")
 IRI = Form("an absolute IRI, such as https://example.org/id/", _iri, "iri")
 FLAG = Form("one of " + ", ".join(_TRUE + _FALSE), _flag, "boolean")
 TOKEN = Form("text without spaces or control characters", _token, secret=True)
-SECRET = Form("text", str, secret=True)
+def _printable(text: str) -> str:
+    if not text or any(not c.isprintable() for c in text):
+        raise ValueError(text)
+    return text
+
+
+def _user(text: str) -> str:
+    if ":" in _printable(text):  # HTTP Basic joins user and password with a colon
+        raise ValueError(text)
+    return text
+
+
+SECRET = Form("text without control characters", _printable, secret=True)
+USER = Form("text without a colon or control characters", _user)
 
 
 def _url(text: str) -> str:
@@ -177,7 +190,7 @@ SETTINGS: tuple[Setting, ...] = (
             "SPARQL query endpoint of an external store to serve from instead of the embedded store "
             "(filled by `rolegraph push`); updates are refused on it.", URL),
     Setting("backend_user", "ROLEGRAPH_BACKEND_USER", None,
-            "User the server sends to the --backend store (HTTP Basic, or Digest with backend_auth).", TEXT),
+            "User the server sends to the --backend store (HTTP Basic, or Digest with backend_auth).", USER),
     Setting("backend_password", "ROLEGRAPH_BACKEND_PASSWORD", None,
             "Password of backend_user at the --backend store; never shown in logs or errors.", SECRET),
     Setting("backend_token", "ROLEGRAPH_BACKEND_TOKEN", None,
@@ -186,7 +199,7 @@ SETTINGS: tuple[Setting, ...] = (
             "How the server authenticates at the --backend store: basic, digest or bearer "
             "(default: bearer with a token, basic with a user).", AUTH),
     Setting("push_user", "ROLEGRAPH_PUSH_USER", None,
-            "User `rolegraph push` sends to the external store (HTTP Basic, or Digest with push_auth).", TEXT),
+            "User `rolegraph push` sends to the external store (HTTP Basic, or Digest with push_auth).", USER),
     Setting("push_password", "ROLEGRAPH_PUSH_PASSWORD", None,
             "Password of push_user; never shown in logs or errors.", SECRET),
     Setting("push_token", "ROLEGRAPH_PUSH_TOKEN", None,
