@@ -28,8 +28,9 @@ from rolegraph.core.naming import CANDIDATES_GRAPH, LINKS_GRAPH, graph_iri, norm
 from rolegraph.core.remote import PROV, Endpoint, read_status, status_graph, status_triples
 from rolegraph.core.store import Store, open_store
 
-#: Largest body of one INSERT DATA request when the store has no Graph Store Protocol endpoint.
-BATCH_BYTES = 4_000_000
+#: Largest body of one INSERT DATA request when the store has no Graph Store Protocol endpoint (Virtuoso's
+#: SPARQL compiler runs out of memory on 4 MB).
+BATCH_BYTES = 500_000
 #: Graphs that say things about the entities of the others: pushed after them.
 LINK_GRAPHS = (LINKS_GRAPH, CANDIDATES_GRAPH)
 

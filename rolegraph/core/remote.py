@@ -166,11 +166,34 @@ class Endpoint:
         if self.credentials.scheme == "bearer":
             headers["Authorization"] = f"Bearer {self.credentials.token}"
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        if data and self.credentials.scheme == "digest":
+            self._sign(request, url, method, timeout)
 
         def call() -> Answer:
             with self._opener.open(request, timeout=timeout or self.timeout) as response:
                 return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
         return self._call(call, url, what)
+
+    def _sign(self, request: urllib.request.Request, url: str, method: str, timeout: float | None) -> None:
+        """Add a Digest ``Authorization`` to ``request`` from the challenge of a bodiless request first:
+        a store that answers 401 before reading a large body (Virtuoso) would break the pipe otherwise."""
+        probe = urllib.request.Request(url, data=b"" if method in ("PUT", "POST") else None, method="HEAD"
+                                       if method not in ("PUT", "POST") else method)
+        try:
+            urllib.request.build_opener().open(probe, timeout=timeout or self.timeout).close()
+            return  # no challenge: nothing to sign
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("www-authenticate", "")
+            exc.close()
+            if exc.code != 401 or not challenge.lower().startswith("digest "):
+                return
+        except Exception:  # noqa: BLE001 - the request itself will report what is wrong
+            return
+        handler = next(h for h in self._opener.handlers if isinstance(h, urllib.request.HTTPDigestAuthHandler))
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+        authorization = handler.get_authorization(request, fields)
+        if authorization:
+            request.add_unredirected_header("Authorization", f"Digest {authorization}")
 
     # ------------------------------------------------------------------ errors
 
