@@ -60,9 +60,9 @@ class RemoteExecutor:
         accept = N_TRIPLES if self._kind(job.query) == "triples" else JSON_RESULTS
         endpoint = self.store.endpoint
         try:
-            answer = endpoint.send(endpoint.query_url, urllib.parse.urlencode(fields).encode("utf-8"),
+            answer = endpoint.post(endpoint.query_url, urllib.parse.urlencode(fields).encode("utf-8"),
                                    {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-                                   method="POST", timeout=self.timeout, what="query")
+                                   timeout=self.timeout)
         except StoreError as error:
             raise _query_error(error, self.timeout) from None
         media = answer.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -49,3 +49,10 @@ def test_skolem_iris_follow_the_content_not_the_parser_s_labels():
     assert len(names) == 7  # five bracketed nodes and the two cells of the list
     changed = _skolem(_parsed(text.replace(":q 2", ":q 4")))
     assert len(names & {t for triple in changed for t in triple}) == len(names) - 1
+
+
+def test_look_alike_parents_keep_their_look_alike_children_whatever_the_parse_order():
+    text = """@prefix : <https://example.org/> .
+        :a :p [ :q [ :r 1 ] ], [ :q [ :r 1 ] ] ."""
+    results = {frozenset(_skolem(_parsed(text))) for _ in range(20)}
+    assert len(results) == 1

@@ -9,6 +9,7 @@ import json
 import shutil
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from serving import HOST, free_port, rolegraph_serve, start
 from rolegraph import queries
 from rolegraph.cli import main
 from rolegraph.core.errors import StoreError
-from rolegraph.core.remote import Endpoint, read_status
+from rolegraph.core.remote import Endpoint, RemoteStore, read_status
 from rolegraph.loader.push import push
 from rolegraph.server import create_app
 
@@ -210,6 +211,7 @@ def test_a_push_cut_half_way_leaves_one_whole_version_served(tmp_path, built_sto
         v2 = local_counts(mixed_store)
         assert v2 != v1
         assert {g: n for g, n in served_quads(endpoint).items() if g in v2} == v2
+        time.sleep(RemoteStore.STATUS_SECONDS + 0.2)  # the server re-reads the status graph
         assert "pushing_since" not in app.test_client().get("/healthz").get_json()
 
 

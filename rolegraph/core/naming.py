@@ -155,15 +155,24 @@ def skolemise(triples, prefix: str, is_blank: Callable[[Any], bool], key: Callab
 
     for node in outgoing:
         describe(node, frozenset())
+    # Named from the top down: a node's context names its blank parents by their final IRIs, so that two
+    # look-alike parents' look-alike children follow their parents' names at every build.
     names: dict[Any, str] = {}
     seen: dict[str, int] = {}
-    for node in sorted(outgoing, key=lambda n: (memo[n], _context(n, incoming, memo, is_blank, key))):
-        digest = _digest(memo[node], _context(node, incoming, memo, is_blank, key))
-        seen[digest] = seen.get(digest, 0) + 1
-        names[node] = prefix + digest + ("" if seen[digest] == 1 else f"-{seen[digest]}")
+    pending = set(outgoing)
+
+    def context(node) -> str:
+        return "|".join(sorted(f"{names.get(s, memo.get(s)) if is_blank(s) else key(s)} {key(p)}"
+                               for s, p in incoming.get(node, ())))
+
+    while pending:
+        ready = [n for n in pending if all(not is_blank(s) or s in names for s, _ in incoming.get(n, ()))]
+        ready = ready or list(pending)  # a cycle of blank nodes: named by their content
+        for node in sorted(ready, key=lambda n: (memo[n], context(n))):
+            digest = _digest(memo[node], context(node))
+            seen[digest] = seen.get(digest, 0) + 1
+            names[node] = prefix + digest + ("" if seen[digest] == 1 else f"-{seen[digest]}")
+        pending.difference_update(ready)
     iris = {node: make(name) for node, name in names.items()}
     return [(iris.get(s, s), p, iris.get(o, o)) for s, p, o in triples]
 
-
-def _context(node, incoming, memo, is_blank, key) -> str:
-    return "|".join(sorted(f"{memo[s] if is_blank(s) else key(s)} {key(p)}" for s, p in incoming.get(node, ())))

@@ -13,8 +13,12 @@ pushed), when, and each graph with its triple count and checksum. A push in prog
 """
 from __future__ import annotations
 
+import base64
+import http.client
+import io
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -95,6 +99,7 @@ class Endpoint:
         self.credentials = credentials or Credentials()
         self.timeout = timeout
         self._opener = self._make_opener()
+        self._local = threading.local()  # each thread's kept-alive connections
 
     # ------------------------------------------------------------------ SPARQL through SPARQLWrapper
 
@@ -174,6 +179,54 @@ class Endpoint:
                 return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
         return self._call(call, url, what)
 
+    def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float | None = None,
+             what: str = "query") -> Answer:
+        """POST ``body`` on a connection this thread keeps alive to the store (what a query of the server
+        costs is then the store's time, not a TCP handshake); Digest goes through ``send``. A kept-alive
+        connection the store closed meanwhile is replaced once: a query may be sent again."""
+        if self.credentials.scheme == "digest":
+            return self.send(url, body, headers, "POST", timeout, what)
+        headers = dict(headers)
+        credentials = self.credentials
+        if credentials.scheme == "bearer":
+            headers["Authorization"] = f"Bearer {credentials.token}"
+        elif credentials.scheme == "basic":
+            pair = f"{credentials.user}:{credentials.password or ''}".encode("utf-8")
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        parts = urllib.parse.urlsplit(url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        pool = self._local.__dict__.setdefault("connections", {})
+        seconds = timeout or self.timeout
+        for attempt in (1, 2):
+            connection = pool.get(parts.netloc)
+            fresh = connection is None
+            if fresh:
+                kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+                connection = pool[parts.netloc] = kind(parts.hostname, parts.port, timeout=seconds)
+            try:
+                connection.timeout = seconds
+                if connection.sock is not None:
+                    connection.sock.settimeout(seconds)
+                connection.request("POST", path, body, headers)
+                response = connection.getresponse()
+                data = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                connection.close()
+                pool.pop(parts.netloc, None)
+                if attempt == 1 and not fresh:
+                    continue
+                raise self.failure(exc, url, what) from None
+            except Exception as exc:  # noqa: BLE001 - every transport failure becomes one clear StoreError
+                connection.close()
+                pool.pop(parts.netloc, None)
+                raise self.failure(exc, url, what) from None
+            answer_headers = {k.lower(): v for k, v in response.getheaders()}
+            if response.status >= 400:
+                error = urllib.error.HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(data))
+                raise self.failure(error, url, what)
+            return Answer(response.status, answer_headers, data)
+        raise AssertionError("unreachable")
+
     def _sign(self, request: urllib.request.Request, url: str, method: str, timeout: float | None) -> None:
         """Add a Digest ``Authorization`` to ``request`` from the challenge of a bodiless request first:
         a store that answers 401 before reading a large body (Virtuoso) would break the pipe otherwise."""
@@ -217,8 +270,9 @@ class Endpoint:
         elif isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
             message = f"the store at {where} did not answer this {what} within {self.timeout:g} s"
             kind = "timeout"
-        elif isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
-            message = f"cannot reach the store at {where}: {exc.reason}"
+        elif isinstance(exc, (urllib.error.URLError, ConnectionError, socket.gaierror)) \
+                and not isinstance(exc, urllib.error.HTTPError):
+            message = f"cannot reach the store at {where}: {getattr(exc, 'reason', exc)}"
             kind = "unreachable"
         else:
             detail = ""
