@@ -13,6 +13,7 @@ Virtuoso returns partial "anytime" answers with ``X-SQL-State: S1TAT`` (a ``Quer
 from __future__ import annotations
 
 import logging
+import re
 import urllib.parse
 
 import pyoxigraph as ox
@@ -31,6 +32,9 @@ N_TRIPLES = "application/n-triples"
 #: store is asked for JSON results or N-Triples and the answer is serialised here. Only these two:
 #: stores write the others in dialects (Virtuoso's TSV cells and Turtle do not parse as the standards say).
 PASSED_THROUGH = frozenset({JSON_RESULTS, N_TRIPLES})
+#: The query form after the prologue: comments, ``BASE <…>`` and ``PREFIX p: <…>`` declarations skipped.
+_FORM = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+                   re.IGNORECASE)
 #: Virtuoso's header for an answer cut at its ResultSetMaxRows.
 MAX_ROWS_HEADER = "x-sparql-maxrows"
 
@@ -42,7 +46,6 @@ class RemoteExecutor:
         self.store, self.timeout = store, float(timeout)
         self.location = store.location
         self.capped = 0  # answers the store cut at its own row cap
-        self._empty = ox.Store()
 
     def close(self) -> None:
         """Nothing to stop: each query is one HTTP request."""
@@ -78,16 +81,12 @@ class RemoteExecutor:
             self._serialise(job, result, answer.body, media)
         return result
 
-    def _kind(self, query: str) -> str:
-        """``triples`` for a CONSTRUCT or DESCRIBE, else ``solutions``: what the query gives on an empty
-        in-memory store (no data to evaluate; a syntax error is a ``QueryError``, as the embedded store's)."""
-        try:
-            results = self._empty.query(query)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except OSError:
-            return "solutions"
-        return "triples" if isinstance(results, ox.QueryTriples) else "solutions"
+    @staticmethod
+    def _kind(query: str) -> str:
+        """``triples`` for a CONSTRUCT or DESCRIBE, else ``solutions``: the first keyword after the
+        prologue (PREFIX and BASE declarations, comments)."""
+        return "triples" if _FORM.match(query) and _FORM.match(query)[1].upper() in ("CONSTRUCT", "DESCRIBE") \
+            else "solutions"
 
     def _parse(self, job: Job, body: bytes, media: str, generation: str) -> Result:
         """The store's answer as terms, cut at ``max_rows``; an answer that does not parse was cut short."""

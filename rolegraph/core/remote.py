@@ -340,12 +340,10 @@ class RemoteStore:
     #: How long a read of the status graph is reused: the delay before a server sees a new push.
     STATUS_SECONDS = 1.0
 
-    def __init__(self, endpoint: Endpoint, base: str) -> None:
-        from .store import FORMAT
-
+    def __init__(self, endpoint: Endpoint, base: str, store_format: int) -> None:
         self.endpoint, self.base = endpoint, normal_base(base)
         self.location = shown(endpoint.query_url)
-        self.FORMAT = FORMAT
+        self.FORMAT = store_format  # what a push writes is what this version reads
         self._status: tuple[float, dict] | None = None
 
     def status(self) -> dict:

@@ -135,7 +135,7 @@ def open_store(source: Store | Mapping[str, Any] | str | os.PathLike) -> Store:
 
             endpoint = Endpoint(source["backend"], credentials=credentials_from(source, "backend"),
                                 timeout=float(source.get("query_timeout") or 60))
-            return RemoteStore(endpoint, source["base_iri"])
+            return RemoteStore(endpoint, source["base_iri"], FORMAT)
         source = source["store"]
     if isinstance(source, (str, os.PathLike)):
         return EmbeddedStore(source)
