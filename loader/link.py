@@ -46,7 +46,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rolegraph.core.naming import CANDIDATES_GRAPH, ENTITY_PATHS, FICHES_GRAPH, LINKS_GRAPH, Minter, graph_iri, rome_iri
+from rolegraph.core.naming import (CANDIDATES_GRAPH, ENTITY_PATHS, FICHES_GRAPH, LINKS_GRAPH, Minter, axiom_iri,
+                                   graph_iri, rome_iri)
 from rolegraph.core.settings import BY_NAME
 from rolegraph.core.store import Readable, Store, Writable, open_store
 from rolegraph.core.vocabulary import ESCO_ID, OX, RG, node
@@ -474,7 +475,9 @@ def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
 
 def _axiom(link: Link, graph: ox.NamedNode) -> list[ox.Quad]:
     subject, target = ox.NamedNode(link.subject), ox.NamedNode(link.target)
-    axiom = ox.BlankNode()
+    # A stable IRI, not a blank node: the published graphs have none (``naming.skolemise``).
+    axiom = ox.NamedNode(axiom_iri(graph.value, link.subject, link.predicate, link.target, link.justification,
+                                   link.negated))
     facts = [
         (OX.RDF.type, OX.OWL.Axiom),
         (OX.OWL.annotatedSource, subject),

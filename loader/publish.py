@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+
+from rolegraph.core.naming import skolem_prefix, skolemise
 
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import node
@@ -24,9 +26,21 @@ def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
     target = node(iri)
     if store.contains_named_graph(target):
         store.remove_graph(target)
-    data = graph.serialize(format="nt", encoding="utf-8")
+    data = skolemised(iri, graph).serialize(format="nt", encoding="utf-8")
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     return len(graph)
+
+
+def skolemised(iri: URIRef, graph: Graph) -> Graph:
+    """``graph`` with its blank nodes (the ontology's restrictions and lists) replaced by stable IRIs
+    under the graph's IRI (``naming.skolemise``): a published graph has no blank node, so that a copy
+    pushed to another store is the same graph and compares as such."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    result = Graph()
+    for triple in skolemise(graph, skolem_prefix(str(iri)), lambda t: isinstance(t, BNode), lambda t: t.n3(), URIRef):
+        result.add(triple)
+    return result
 
 
 def _term(term):

@@ -545,9 +545,10 @@ def mappings_export(obj, output):
               help="Request threads of the production server (requests in flight at once).")
 @_option("query_workers", "--workers")
 @_option("query_timeout", "--timeout")
+@_option("backend", "--backend")
 @click.pass_obj
 @handled
-def serve(obj, host, port, production, threads, query_workers, query_timeout):
+def serve(obj, host, port, production, threads, query_workers, query_timeout, backend):
     """Serve the store over HTTP: SPARQL at /sparql, named queries at /api/queries, health at /healthz.
 
     Queries run in --workers processes, each stopped after --timeout seconds. Without
@@ -555,10 +556,11 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout):
     """
     from .core.store import open_store
 
-    open_store(obj).open()  # fail now, clearly, if nothing was built
+    settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout, "backend": backend}
+    served = open_store(settings)
+    served.open()  # fail now, clearly, if nothing was built (or pushed to the --backend store)
     _can_listen(host, port)
-    settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout}
-    click.echo(f"serving {obj['store']} on http://{host}:{port}/sparql "
+    click.echo(f"serving {served.location} on http://{host}:{port}/sparql "
                f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)
     if not production:
         from rolegraph.server import create_app
@@ -586,6 +588,58 @@ def _can_listen(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", parameter="port") from exc
+
+
+@main.command()
+@click.option("--query-endpoint", "query_url", required=True, type=EndpointType(),
+              help="The store's SPARQL query endpoint (Oxigraph server: /query; Virtuoso: /sparql).")
+@click.option("--update-endpoint", "update_url", required=True, type=EndpointType(),
+              help="The store's SPARQL update endpoint (Oxigraph server: /update; Virtuoso: /sparql-auth).")
+@click.option("--graph-store", "graph_store", type=EndpointType(),
+              help="The store's Graph Store Protocol endpoint (Oxigraph server: /store; Virtuoso: "
+                   "/sparql-graph-crud-auth); without it graphs are sent as SPARQL Update batches.")
+@click.option("--graph", "only", type=IriType(), help="Push only this named graph.")
+@_option("push_user", "--user")
+@_option("push_password", "--password")
+@_option("push_token", "--token")
+@_option("push_auth", "--auth")
+@_option("push_timeout", "--timeout")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+@handled
+def push(obj, query_url, update_url, graph_store, only, push_user, push_password, push_token, push_auth,
+         push_timeout, as_json):
+    """Publish the built dataset to an external SPARQL store, graph by graph, then its status graph.
+
+    Unchanged graphs are not sent again; the store switches versions in one last update request.
+    Exit 3 when the store cannot be reached, refuses the credentials or does not answer in time.
+    """
+    from .core.remote import Credentials, Endpoint
+    from .loader.push import push as push_graphs
+
+    credentials = Credentials(push_user, push_password, push_token, push_auth)
+    endpoint = Endpoint(query_url, update_url, graph_store, credentials, push_timeout)
+
+    def progress(graph, index, total):
+        click.echo(f"[{index}/{total}] {graph.graph}: {graph.triples} triples in {graph.seconds:.2f} s", err=True)
+
+    result = push_graphs(obj, endpoint, obj["base_iri"], only, progress=progress)
+    summary = {"version": result.version, "graphs": len(result.graphs), "sent": len(result.sent),
+               "triples": result.triples, "seconds": round(result.seconds, 3),
+               "triples_per_second": round(result.rate), "dropped": result.dropped,
+               "mismatches": {g: {"local": l, "store": r} for g, (l, r) in result.mismatches.items()}}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        unchanged = len(result.graphs) - len(result.sent)
+        click.echo(f"pushed version {result.version}: {len(result.sent)} graphs sent ({unchanged} unchanged), "
+                   f"{result.triples} triples in {result.seconds:.2f} s ({result.rate:.0f} triples/s)"
+                   + (f"; dropped {', '.join(result.dropped)}" if result.dropped else ""))
+    if result.mismatches:
+        from .core.errors import StoreError
+
+        raise StoreError("after the push the store's triple counts differ from the local ones: " + "; ".join(
+            f"{g}: {l} here, {r} there" for g, (l, r) in result.mismatches.items()))
 
 
 @main.command()

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestURITooLarge
 from rolegraph.core.settings import defaults
 from rolegraph.core.store import open_store
 
-from . import api, errors, export, html, i18n, linked_data, ontology, pages, sparql, void
+from . import api, errors, export, graph_store, html, i18n, linked_data, ontology, pages, sparql, void
 from .cache import ResponseCache
 from .executor import Executor
 from .fastpath import QueryFastPath
@@ -21,7 +21,8 @@ from .fastpath import QueryFastPath
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` keys are the setting names of ``rolegraph.core.settings`` (``store``,
     ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``,
-    ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``). Query
+    ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``, ``backend``:
+    an external SPARQL store to serve from instead of the embedded one). Query
     worker processes start on the first query; ``app.extensions["rolegraph.executor"].close()``
     stops them."""
     app = Flask(__name__)
@@ -30,8 +31,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["ROLEGRAPH"] = settings
     app.config["TESTING"] = bool(settings.get("testing", False))
     store = app.extensions["rolegraph.store"] = open_store(settings)
-    app.extensions["rolegraph.executor"] = Executor(store.location, settings["query_workers"], settings["query_timeout"],
-                                                    settings["max_worker_rss_mb"])
+    if settings.get("backend"):  # an external SPARQL store: queries go to it over HTTP (server/remote.py)
+        from .remote import RemoteExecutor
+
+        app.extensions["rolegraph.executor"] = RemoteExecutor(store, settings["query_timeout"])
+    else:
+        app.extensions["rolegraph.executor"] = Executor(store.location, settings["query_workers"],
+                                                        settings["query_timeout"], settings["max_worker_rss_mb"])
     # A path with "//" (or an encoded slash the HTTP server decoded) is not one of ours: 404, not a redirect.
     app.url_map.merge_slashes = False
     _request_limits(app, settings["max_request_bytes"])
@@ -42,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.register(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(export.blueprint)
+    app.register_blueprint(graph_store.blueprint)
     app.register_blueprint(void.blueprint)
     app.register_blueprint(ontology.blueprint)
     linked_data.register(app)

@@ -18,7 +18,10 @@ cors.allow(blueprint, expose=(TRUNCATED_HEADER,))
 @blueprint.route("/healthz")
 def health():
     snapshot = store().open()  # raises StoreError (503) when nothing is published
-    return jsonify({"status": "ok", "version": __version__, "generation": snapshot.generation})
+    body = {"status": "ok", "version": __version__, "generation": snapshot.generation}
+    if store().pushing:  # an external store's status graph says a push into it has not ended
+        body["pushing_since"] = store().pushing
+    return jsonify(body)
 
 
 @blueprint.route("/api/queries")

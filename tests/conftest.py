@@ -159,7 +159,8 @@ PREFIX semapv: <https://w3id.org/semapv/vocab/>
 INSERT DATA {{
   GRAPH <{BASE}graph/links> {{
     <{BASE}role/back-end-developer> skos:closeMatch <{ESCO_DEVELOPER}> ; skos:relatedMatch <{ROME_FICHE}> .
-    [] a owl:Axiom ; owl:annotatedSource <{BASE}role/back-end-developer> ; owl:annotatedProperty skos:closeMatch ;
+    <{BASE}graph/links/genid/back-end-developer-close> a owl:Axiom ;
+       owl:annotatedSource <{BASE}role/back-end-developer> ; owl:annotatedProperty skos:closeMatch ;
        owl:annotatedTarget <{ESCO_DEVELOPER}> ; sssom:confidence 0.87 ;
        sssom:mapping_justification semapv:LexicalMatching .
   }}

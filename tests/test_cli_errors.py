@@ -59,6 +59,7 @@ def good_args(words: tuple[str, ...], folder) -> list[str]:
         ("import", "rdf"): [str(VALID_TTL)],
         ("link",): [],
         ("serve",): [],
+        ("push",): ["--query-endpoint", "http://127.0.0.1:9/query", "--update-endpoint", "http://127.0.0.1:9/update"],
         ("query",): ["counts"],
         ("export",): [],
         ("mappings", "export"): [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Any, Callable
 
 from rdflib import URIRef
 
@@ -102,3 +103,76 @@ class Minter:
 
     def evidence(self, claim: str, checksum: str, start: int, end: int) -> URIRef:
         return URIRef(f"{self.base}evidence/{_digest(claim, checksum, str(start), str(end))}")
+
+
+#: Path segment, under a graph's IRI, of the IRIs that stand for its blank nodes (RDF 1.1 §3.5).
+SKOLEM_PATH = "genid"
+
+
+def skolem_prefix(graph: str) -> str:
+    """Where the skolem IRIs of the named graph ``graph`` (its IRI, under the base) are minted:
+    ``{base}graph/{name}/genid/``, so that a graph's blank nodes never meet another graph's."""
+    return f"{graph}/{SKOLEM_PATH}/"
+
+
+def axiom_iri(graph: str, subject: str, predicate: str, target: str, justification: str, negated: bool) -> str:
+    """The IRI of the SSSOM axiom that describes one mapping in the links graph ``graph``: the same
+    mapping has the same IRI at every link run."""
+    return skolem_prefix(graph) + _digest(subject, predicate, target, justification, "Not" if negated else "")
+
+
+def skolemise(triples, prefix: str, is_blank: Callable[[Any], bool], key: Callable[[Any], str],
+              make: Callable[[str], Any]) -> list[tuple]:
+    """``triples`` with every blank node replaced by the IRI ``prefix`` + a digest of what the graph
+    says about it, so that the same graph gives the same IRIs at every build whatever labels the parser
+    gave its blank nodes. ``is_blank``, ``key`` (the term's N-Triples form) and ``make`` (an IRI term
+    from text) adapt it to rdflib or pyoxigraph terms.
+
+    A blank node's digest covers its outgoing triples, nested blank nodes by their own digests (OWL
+    restrictions and RDF lists are trees), then the triples that point at it; two nodes still alike are
+    told apart by their order, which cannot matter since they are interchangeable."""
+    triples = list(triples)
+    outgoing: dict[Any, list] = {}
+    incoming: dict[Any, list] = {}
+    for s, p, o in triples:
+        if is_blank(s):
+            outgoing.setdefault(s, []).append((p, o))
+        if is_blank(o):
+            incoming.setdefault(o, []).append((s, p))
+            outgoing.setdefault(o, [])
+    memo: dict[Any, str] = {}
+
+    def describe(node, visiting: frozenset) -> str:
+        if node in memo:
+            return memo[node]
+        if node in visiting:  # a cycle of blank nodes: its members are told apart by the incoming pass
+            return "_:cycle"
+        inner = visiting | {node}
+        text = "|".join(sorted(f"{key(p)} {describe(o, inner) if is_blank(o) else key(o)}"
+                               for p, o in outgoing.get(node, ())))
+        memo[node] = _digest(text, size=64)
+        return memo[node]
+
+    for node in outgoing:
+        describe(node, frozenset())
+    # Named from the top down: a node's context names its blank parents by their final IRIs, so that two
+    # look-alike parents' look-alike children follow their parents' names at every build.
+    names: dict[Any, str] = {}
+    seen: dict[str, int] = {}
+    pending = set(outgoing)
+
+    def context(node) -> str:
+        return "|".join(sorted(f"{names.get(s, memo.get(s)) if is_blank(s) else key(s)} {key(p)}"
+                               for s, p in incoming.get(node, ())))
+
+    while pending:
+        ready = [n for n in pending if all(not is_blank(s) or s in names for s, _ in incoming.get(n, ()))]
+        ready = ready or list(pending)  # a cycle of blank nodes: named by their content
+        for node in sorted(ready, key=lambda n: (memo[n], context(n))):
+            digest = _digest(memo[node], context(node))
+            seen[digest] = seen.get(digest, 0) + 1
+            names[node] = prefix + digest + ("" if seen[digest] == 1 else f"-{seen[digest]}")
+        pending.difference_update(ready)
+    iris = {node: make(name) for node, name in names.items()}
+    return [(iris.get(s, s), p, iris.get(o, o)) for s, p, o in triples]
+

@@ -98,6 +98,40 @@ CONFIDENCE = Form("a number from 0 to 1", _confidence, "number")
 IRI = Form("an absolute IRI, such as https://example.org/id/", _iri, "iri")
 FLAG = Form("one of " + ", ".join(_TRUE + _FALSE), _flag, "boolean")
 TOKEN = Form("text without spaces or control characters", _token, secret=True)
+def _printable(text: str) -> str:
+    if not text or any(not c.isprintable() for c in text):
+        raise ValueError(text)
+    return text
+
+
+def _user(text: str) -> str:
+    if ":" in _printable(text):  # HTTP Basic joins user and password with a colon
+        raise ValueError(text)
+    return text
+
+
+SECRET = Form("text without control characters", _printable, secret=True)
+USER = Form("text without a colon or control characters", _user)
+
+
+def _url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+        raise ValueError(text)
+    return text
+
+
+def _auth(text: str) -> str:
+    word = text.strip().lower()
+    if word not in ("basic", "digest", "bearer"):
+        raise ValueError(text)
+    return word
+
+
+URL = Form("the http or https URL of a SPARQL endpoint, such as http://127.0.0.1:7878/query", _url, "url")
+AUTH = Form("one of basic, digest, bearer", _auth, "scheme")
 
 
 @dataclass(frozen=True)
@@ -152,6 +186,29 @@ SETTINGS: tuple[Setting, ...] = (
             "well below); 0 turns it off.", _number(0)),
     Setting("max_request_bytes", "ROLEGRAPH_MAX_REQUEST_BYTES", 1_000_000,
             "Largest request body, and largest query string of a GET, the server reads (413/414 beyond).", _count(1)),
+    Setting("backend", "ROLEGRAPH_BACKEND", None,
+            "SPARQL query endpoint of an external store to serve from instead of the embedded store "
+            "(filled by `rolegraph push`); updates are refused on it.", URL),
+    Setting("backend_user", "ROLEGRAPH_BACKEND_USER", None,
+            "User the server sends to the --backend store (HTTP Basic, or Digest with backend_auth).", USER),
+    Setting("backend_password", "ROLEGRAPH_BACKEND_PASSWORD", None,
+            "Password of backend_user at the --backend store; never shown in logs or errors.", SECRET),
+    Setting("backend_token", "ROLEGRAPH_BACKEND_TOKEN", None,
+            "Bearer token the server sends to the --backend store; never shown in logs or errors.", TOKEN),
+    Setting("backend_auth", "ROLEGRAPH_BACKEND_AUTH", None,
+            "How the server authenticates at the --backend store: basic, digest or bearer "
+            "(default: bearer with a token, basic with a user).", AUTH),
+    Setting("push_user", "ROLEGRAPH_PUSH_USER", None,
+            "User `rolegraph push` sends to the external store (HTTP Basic, or Digest with push_auth).", USER),
+    Setting("push_password", "ROLEGRAPH_PUSH_PASSWORD", None,
+            "Password of push_user; never shown in logs or errors.", SECRET),
+    Setting("push_token", "ROLEGRAPH_PUSH_TOKEN", None,
+            "Bearer token `rolegraph push` sends to the external store; never shown in logs or errors.", TOKEN),
+    Setting("push_auth", "ROLEGRAPH_PUSH_AUTH", None,
+            "How `rolegraph push` authenticates: basic, digest or bearer (default: bearer with a token, "
+            "basic with a user; Virtuoso's graph store accepts only digest).", AUTH),
+    Setting("push_timeout", "ROLEGRAPH_PUSH_TIMEOUT", 300.0,
+            "Seconds `rolegraph push` waits for one answer of the external store.", _number(0, above=True)),
     Setting("result_cache_mb", "ROLEGRAPH_RESULT_CACHE_MB", 64.0,
             "Memory for serialised query results, reused until the next build is published; 0 turns it off.",
             _number(0)),

@@ -98,6 +98,11 @@ class Store(Protocol):
     def published_at(self) -> float | None:
         """When the published generation was published (POSIX time), ``None`` when nothing was."""
 
+    @property
+    def pushing(self) -> str | None:
+        """When a push into this store that has not ended started (an external store's status graph
+        says so), else None."""
+
     def open(self) -> Snapshot:
         """The published generation, read-only; the same snapshot until a newer one is published."""
 
@@ -122,9 +127,15 @@ PER_GENERATION = frozenset({"summary.json"})
 
 
 def open_store(source: Store | Mapping[str, Any] | str | os.PathLike) -> Store:
-    """The store that ``source`` names: the settings (their ``store``), a store folder, or a ``Store``
-    (returned as it is). Nothing is read until it is used."""
+    """The store that ``source`` names: the settings (their ``backend`` when set, else their ``store``),
+    a store folder, or a ``Store`` (returned as it is). Nothing is read until it is used."""
     if isinstance(source, Mapping):
+        if source.get("backend"):  # an external SPARQL store that `rolegraph push` fills
+            from .remote import Endpoint, RemoteStore, credentials_from
+
+            endpoint = Endpoint(source["backend"], credentials=credentials_from(source, "backend"),
+                                timeout=float(source.get("query_timeout") or 60))
+            return RemoteStore(endpoint, source["base_iri"], FORMAT)
         source = source["store"]
     if isinstance(source, (str, os.PathLike)):
         return EmbeddedStore(source)
@@ -167,6 +178,10 @@ class EmbeddedStore:
     @property
     def published_at(self) -> float | None:
         return published_at(self.root)
+
+    @property
+    def pushing(self) -> str | None:
+        return None  # only a store that `rolegraph push` writes to is ever mid-push
 
     def open(self) -> Snapshot:
         snapshot = self._snapshot
