@@ -21,7 +21,8 @@ reviewed sample (``data/mappings/calibration.toml``, see tests/fixtures/links-re
   part, part-outside    the concept's label (two words at least) is a strict part of ours        broadMatch
   overlap, overlap-outside   most words shared, only where nothing closer was found             relatedMatch
   subject        a diploma and the subject it teaches                                           relatedMatch
-  chain          the ROME fiche of a matched appellation                                          broadMatch
+  chain          the ROME fiche of a closely matched appellation                                  broadMatch
+  chain-exact    the ROME fiche of an exactly matched appellation, as sure as that match          broadMatch
 
 Word overlap alone never makes an exact or close match. Links whose confidence reaches
 ``min_link_confidence`` are published as SKOS triples in ``<base>graph/links`` (with an SSSOM
@@ -83,6 +84,7 @@ EVIDENCE = {
     "overlap-outside": ("relatedMatch", 0.1),
     "subject": ("relatedMatch", 0.5),
     "chain": ("broadMatch", 0.9),
+    "chain-exact": ("broadMatch", 0.9),
     "curated": ("closeMatch", 1.0),
 }
 MAX_BROAD, MAX_RELATED = 3, 2
@@ -401,13 +403,17 @@ class Linker:
             return
         for found in [l for l in links.values() if l.kind == "rome-appellation"
                       and l.predicate in ("exactMatch", "closeMatch")]:
+            exact = found.predicate == "exactMatch"
             for fiche in appellations.broader.get(found.target, ()):
-                if (fiche, "rome-fiche") in links or fiche not in fiches.labels:
-                    continue
-                chained = _make(entity, fiches, fiche, "chain", found.rank, found.subject_label, fiches.labels[fiche],
-                                "MappingChaining")
-                # a chain is no surer than the appellation it comes from
-                links[(fiche, "rome-fiche")] = replace(chained, score=min(chained.score, found.score))
+                known = links.get((fiche, "rome-fiche"))
+                if fiche not in fiches.labels or known is not None and not (exact and known.score < found.score):
+                    continue  # a fiche found otherwise (named by the lexicon) is kept, unless this chain is surer
+                chained = _make(entity, fiches, fiche, "chain-exact" if exact else "chain", found.rank,
+                                found.subject_label, fiches.labels[fiche], "MappingChaining")
+                # The fiche of an appellation that is our entity is broader than it exactly as surely as the
+                # appellation is it; a chain through a close appellation is no surer than either step.
+                score = found.score if exact else min(chained.score, found.score)
+                links[(fiche, "rome-fiche")] = replace(chained, score=score)
 
 
 @dataclass

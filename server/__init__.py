@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestURITooLarge
 from rolegraph.core.settings import defaults
 from rolegraph.core.store import open_store
 
-from . import api, errors, export, graph_store, html, i18n, linked_data, ontology, pages, sparql, void
+from . import api, errors, export, graph_store, html, i18n, linked_data, ontology, pages, reconcile, sparql, void
 from .cache import ResponseCache
 from .executor import Executor
 from .fastpath import QueryFastPath
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(graph_store.blueprint)
     app.register_blueprint(void.blueprint)
     app.register_blueprint(ontology.blueprint)
+    app.register_blueprint(reconcile.blueprint)
     linked_data.register(app)
     # Plain query requests skip Flask; outermost, the cache replays answers of the published generation
     # and logs every request.

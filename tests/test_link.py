@@ -226,3 +226,23 @@ def test_pages_and_named_queries_show_only_published_links(reviewed_store):
     assert shown == {m["c"] for m in published(reviewed_store, BASE + "role/site-reliability-engineer")}
     kept = candidates(reviewed_store, BASE + "role/site-reliability-engineer")
     assert "construction engineer" in {m.get("label") for m in kept} and not shown & {m["c"] for m in kept}
+
+
+def test_without_a_curated_file_the_fiche_of_an_exact_appellation_is_published_as_broad(reviewed_store, tmp_path):
+    """The back-end developer is ROME appellation 200151 "Développeur / Développeuse back-end": its fiche M1855
+    is broader than the role as surely as the appellation is the role, with no curator's word."""
+    from rolegraph.loader.link import LinkOptions, calibration, find_links
+    from rolegraph.loader.lexicon import load_lexicon
+
+    empty = tmp_path / "empty.sssom.tsv"
+    empty.write_text("#mapping_set_id: https://example.org/empty.sssom.tsv\n"
+                     "subject_id\tpredicate_id\tobject_id\tmapping_justification\n", encoding="utf-8")
+    result = find_links(open_read_only(reviewed_store), BASE, load_lexicon(), LinkOptions(mappings=empty))
+    role = BASE + "role/back-end-developer"
+    published = {(l.predicate, l.target.rsplit("/", 1)[-1]): l for l in result.links if l.subject == role}
+    appellation, fiche = published[("exactMatch", "200151")], published[("broadMatch", "M1855")]
+    assert fiche.evidence == "chain-exact" and fiche.justification == "MappingChaining"
+    assert fiche.score == appellation.score >= LinkOptions().min_confidence
+    # a chain through an appellation that is only close stays as unsure as the "chain" class
+    chains = [l for l in result.links + result.candidates if l.evidence == "chain"]
+    assert chains and all(l.score <= calibration()["chain"] for l in chains)
