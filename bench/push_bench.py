@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from serving import HOST, free_port, rolegraph_serve, start  # noqa: E402
 
-from rolegraph.core.settings import BY_NAME  # noqa: E402
 from rolegraph.core.naming import DEFAULT_BASE  # noqa: E402
 from rolegraph.core.remote import Credentials, Endpoint, read_status  # noqa: E402
 from rolegraph.loader.push import push  # noqa: E402
@@ -81,9 +80,7 @@ def main() -> None:
         with start([oxigraph, "serve", "--location", str(work / "ox"), "--bind", f"{HOST}:{port}"],
                    f"http://{HOST}:{port}", health="/query?query=ASK%7B%7D") as server:
             for name, graph_store in (("oxigraph_gsp", f"{server.url}/store"), ("oxigraph_update", None)):
-                # the push setting's default wait: a full store's last update moves 1.7 M triples at once
-                endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update", graph_store,
-                                    timeout=BY_NAME["push_timeout"].default)
+                endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update", graph_store)
                 _drop(endpoint, store)
                 results[name] = timed_push(store, endpoint)
                 print(name, results[name], flush=True)

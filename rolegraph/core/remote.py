@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import StoreError, UsageError
+from .settings import BY_NAME
 from .naming import graph_iri, normal_base
 
 #: The name of the status graph among the graphs of a store (``naming.graph_iri``).
@@ -88,16 +89,17 @@ class Answer:
 
 class Endpoint:
     """The SPARQL endpoints of one store: ``query``, ``update`` (None: read-only) and ``graph_store``
-    (None: graphs are written with SPARQL Update), reached with ``credentials`` within ``timeout`` seconds."""
+    (None: graphs are written with SPARQL Update), reached with ``credentials`` within ``timeout`` seconds
+    (by default the ``push_timeout`` setting's: a full store's last update takes minutes)."""
 
     def __init__(self, query: str, update: str | None = None, graph_store: str | None = None,
-                 credentials: Credentials | None = None, timeout: float = 60.0) -> None:
+                 credentials: Credentials | None = None, timeout: float | None = None) -> None:
         for name, url in (("query endpoint", query), ("update endpoint", update), ("graph store", graph_store)):
             if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise UsageError(f"the {name} {shown(url)!r} is not an http(s) URL", endpoint=shown(url))
         self.query_url, self.update_url, self.graph_store_url = query, update, graph_store
         self.credentials = credentials or Credentials()
-        self.timeout = timeout
+        self.timeout = BY_NAME["push_timeout"].default if timeout is None else timeout
         self._opener = self._make_opener()
         self._local = threading.local()  # each thread's kept-alive connections
 
