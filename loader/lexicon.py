@@ -159,6 +159,7 @@ def read_grammar(name: str, what: str, path: str | None = None) -> tuple[str, di
         raise InputError(f"cannot read the {what}: {exc}", file=file) from exc
 
 
+@lru_cache(maxsize=4)
 def load_lexicon(folder: str | None = None) -> Lexicon:
     """The lexicon of ``folder`` (data/lexicon by default), read once per process."""
     return Lexicon(read_entries(Path(folder) if folder else LEXICON_DIR))
