@@ -21,6 +21,7 @@ from .qualifications import compose_diplomas, skill_fields
 from .roles import classify_relation, main_role_of, merge_aliases
 from .salary import Salary, find_salaries
 from .skills import refine as refine_skills
+from .spans import Spans
 from .titles import title_mentions, ungendered
 
 EXTRACTOR = "lexicon/1"
@@ -173,17 +174,18 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
 
 def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mention]:
     """Titles built by the grammar where the lexicon names no role over the same words."""
-    roles = [(m.start, m.end) for m in candidates if m.entry.kind == "role"]
-    return [t for t in titles if not any(s <= t.start and t.end <= e for s, e in roles)]
+    roles = Spans(m for m in candidates if m.entry.kind == "role")
+    return [t for t in titles if not roles.containing(t.start, t.end)]
 
 
 def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int]]) -> None:
     """Forget the tools and skills named only inside a longer entity ("Master en cybersécurité")."""
     if not longer:
         return
+    spans = Spans(set(longer))
     for key, item in list(items.items()):
         if item.kind in ("tool", "competency"):
-            keep = outside([(ev.start, ev.end) for ev in item.evidence], longer)
+            keep = outside([(ev.start, ev.end) for ev in item.evidence], spans)
             item.evidence = [ev for ev, kept in zip(item.evidence, keep) if kept]
             if not item.evidence:
                 del items[key]

@@ -11,6 +11,7 @@ import re
 from typing import Iterable, Sequence
 
 from .matcher import Mention
+from .spans import Spans
 
 #: What may stand between a name and its bracketed abbreviation: spaces and one opening bracket.
 _OPEN = re.compile(r"^[ \t\u00a0]*[(\[][ \t\u00a0]*$")
@@ -53,9 +54,8 @@ def _bracketed_partner(text: str, mentions: Sequence[Mention], i: int) -> int | 
     return None
 
 
-def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]]) -> list[bool]:
+def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]] | Spans) -> list[bool]:
     """For each (start, end) of ``evidence_spans``, whether it lies outside every span of ``longer``
     that strictly contains it (a span equal to a longer one is not inside it)."""
-    spans = sorted(set(longer))
-    return [not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
-            for start, end in evidence_spans]
+    spans = longer if isinstance(longer, Spans) else Spans(set(longer))
+    return [not spans.containing(start, end, strictly=True) for start, end in evidence_spans]

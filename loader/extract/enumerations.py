@@ -11,7 +11,6 @@ announces tools, with fewer tools known around it, a name must also be no word o
 """
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from typing import Iterable, Sequence
@@ -19,6 +18,7 @@ from typing import Iterable, Sequence
 from ..labels import fold
 from ..lexicon import Entry
 from .matcher import Mention
+from .spans import Spans
 from .words import is_common_word
 
 #: The prefix of the id of a tool or certification read from its list, not from the lexicon.
@@ -56,7 +56,7 @@ def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """New tool and certification mentions for the unknown names that stand in an enumeration of
     them in ``text``, given the lexicon's ``mentions`` there (sorted by offset)."""
     found: list[Mention] = []
-    spans = _Spans(mentions)
+    spans = Spans(mentions)
     folded = fold(text)
     for start, end in _clauses(text):
         listed = [m for m in spans.overlapping(start, end) if m.entry.kind in CUES]
@@ -65,22 +65,6 @@ def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         for pieces in _groups(text, start, end):
             found += _read_enumeration(text, pieces, spans)
     return found
-
-
-class _Spans:
-    """The mentions of a text, found by the range they overlap without a scan of them all."""
-
-    #: Longer than any mention, in characters: how far back a mention overlapping a range may start.
-    REACH = 300
-
-    def __init__(self, mentions: Sequence[Mention]) -> None:
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-
-    def overlapping(self, start: int, end: int) -> list[Mention]:
-        first = bisect.bisect_left(self.starts, start - self.REACH)
-        last = bisect.bisect_left(self.starts, end)
-        return [m for m in self.mentions[first:last] if m.end > start]
 
 
 def _clauses(text: str) -> Iterable[tuple[int, int]]:
@@ -117,7 +101,7 @@ def _groups(text: str, start: int, end: int) -> Iterable[list[tuple[int, int]]]:
         yield outside
 
 
-def _items(text: str, start: int, end: int, spans: _Spans) -> list[tuple[int, int]]:
+def _items(text: str, start: int, end: int, spans: Spans) -> list[tuple[int, int]]:
     """The items of ``text[start:end]`` split at separators that no mention straddles."""
     inside = [(m.start, m.end) for m in spans.overlapping(start, end)]
     items, cursor = [], start
@@ -147,7 +131,7 @@ def _items(text: str, start: int, end: int, spans: _Spans) -> list[tuple[int, in
     return trimmed
 
 
-def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: _Spans) -> list[Mention]:
+def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: Spans) -> list[Mention]:
     known: dict[str, list[Entry]] = {kind: [] for kind in CUES}
     unknown: list[tuple[int, int]] = []
     items = 0

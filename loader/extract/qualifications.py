@@ -4,6 +4,7 @@ two levels, "a degree in computer science or a related field such as mathematics
 "BTS SIO" one complete diploma."""
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable
 
@@ -11,6 +12,7 @@ from ..documents import Document
 from ..labels import fold
 from ..lexicon import Entry, Lexicon
 from .matcher import Mention
+from .spans import Spans
 
 #: A French study level: "bac+5", "Bac + 2", "niveau BAC +4", "BAC+4/5" (two levels in one).
 _BAC_LEVEL = re.compile(r"(?:\b(?:de\s+)?niveau\s+)?\bbac\s*\+\s*(\d)((?:\s*/\s*\d)*)(?![\d,.]\d)", re.I)
@@ -111,13 +113,14 @@ _SKILL_FIELD_GLUE = re.compile(r"^\s*(?:in|en|of|de|d['’]|du|des|with a (?:maj
 def skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
     """Field mentions for the skills named as the field of a degree right before them, when the lexicon
     has no field of study by that name ("a master's in database administration")."""
-    heads = [p for p in parts if p.entry.kind == "degree"]
-    fields = [(p.start, p.end) for p in parts if p.entry.kind == "field"]
+    heads = Spans((p for p in parts if p.entry.kind == "degree"), lambda p: (p.end, p.end))
+    fields = Spans(p for p in parts if p.entry.kind == "field")
     found = []
     for mention in mentions:
-        if mention.entry.kind != "competency" or any(s < mention.end and mention.start < e for s, e in fields):
+        if mention.entry.kind != "competency" or fields.overlapping(mention.start, mention.end):
             continue
-        if any(0 <= mention.start - h.end <= 30 and _SKILL_FIELD_GLUE.match(text[h.end:mention.start]) for h in heads):
+        if any(_SKILL_FIELD_GLUE.match(text[h.end:mention.start])
+               for h in heads.overlapping(mention.start - 31, mention.start + 1)):
             name = mention.entry.name[:1].lower() + mention.entry.name[1:]
             entry = Entry("field", SKILL_FIELD + mention.entry.id, name, (), ())
             found.append(Mention(entry, mention.start, mention.end, mention.surface))
@@ -153,17 +156,23 @@ def _qualification_context(text: str, offset: int) -> bool:
     return any(cue in window for cue in _QUALIFICATION_CUES)
 
 
+#: The longest gap, in characters, between a diploma and the level said after it.
+_MAX_LEVEL_GAP = 40
+
+
 def _absorb_levels(text: str, levels: list[Mention], named: list[Mention]) -> tuple[list[Mention], dict]:
     """Levels said right after a named diploma ("Master (bac+5)", "School of IT (Bac+3 to Bac+5)") are that
     diploma's level, not diplomas of their own: they are dropped and widen the diploma's span."""
     absorbed: dict[tuple[int, int], int] = {}
     dropped: set[int] = set()
+    levels = sorted(levels, key=lambda m: m.start)
+    starts = [m.start for m in levels]
     for diploma in named:
         cursor, last = diploma.end, None
-        for level in levels:
-            if level.start < cursor:
-                continue
+        for level in levels[bisect.bisect_left(starts, cursor):]:
             gap = text[cursor:level.start]
+            if len(gap) > _MAX_LEVEL_GAP:
+                break  # no bracket nor two joining words are that long: the rest of the text is no glue
             glue = _glue_words(gap)
             if last is None and re.fullmatch(r"[ \t]*[(\[–-]?[ \t]*", gap) or \
                     last is not None and glue is not None and glue <= _HEAD_GLUE and len(glue) <= 2 and "\n" not in gap:
