@@ -30,16 +30,16 @@ sys.path.insert(0, str(ROOT))
 
 def measure(stage: str, corpus: Path, store: Path) -> dict:
     """Run one stage in this process and report its figures (called in a child process)."""
-    from rolegraph.loader.build import build, read_all
+    from rolegraph.loader.build import build
+    from rolegraph.loader.documents import read_document
     from rolegraph.loader.extract import extract
 
     files = sorted(corpus.iterdir())
     size = sum(p.stat().st_size for p in files)
     started = time.perf_counter()
-    if stage == "extract":
-        documents, _ = read_all(files)
-        for document in documents:
-            extract(document)
+    if stage == "extract":  # one document at a time, as a stream of documents would be read
+        for path in files:
+            extract(read_document(path))
         extra = {}
     else:
         result = build(files, store)
