@@ -36,7 +36,7 @@ def measure(stage: str, corpus: Path, store: Path) -> dict:
 
     files = sorted(corpus.iterdir())
     size = sum(p.stat().st_size for p in files)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if stage == "extract":  # one document at a time, as a stream of documents would be read
         for path in files:
             extract(read_document(path))
@@ -44,10 +44,12 @@ def measure(stage: str, corpus: Path, store: Path) -> dict:
     else:
         result = build(files, store)
         extra = {"triples": result.triples, "facts": result.facts, "violations": len(result.report.violations)}
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"stage": stage, "documents": len(files), "megabytes": round(size / 1e6, 3), "seconds": round(seconds, 3),
             "documents_per_s": round(len(files) / seconds, 1), "mb_per_s": round(size / 1e6 / seconds, 3),
+            # CPU time too: on a shared machine the wall-clock rate measures the neighbours as well
+            "cpu_seconds": round(cpu_seconds, 3), "mb_per_cpu_s": round(size / 1e6 / cpu_seconds, 3),
             "peak_rss_mb": round(peak_mb, 1), **extra}
 
 
@@ -118,7 +120,7 @@ def living_step(step: str, corpus: Path, store: Path, reference: Path) -> dict:
         client.get("/")
         extra = {"first_ms": round(first * 1000, 1), "second_ms": round((time.perf_counter() - again) * 1000, 1)}
         app.extensions["rolegraph.executor"].close()
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"stage": f"living {step}", "seconds": round(seconds, 3), "peak_rss_mb": round(peak_mb, 1), **extra}
 
@@ -196,7 +198,8 @@ def main() -> None:
                 print(json.dumps(row), flush=True)
     extracted = [r for r in rows if r["stage"] == "extract"][-1]
     scaled = [r for r in rows if r["stage"] == "scaling"][-1]
-    targets = {"extract_mb_per_s": extracted["mb_per_s"], "size_ratio_2mb_vs_2kb": scaled["ratio"],
+    targets = {"extract_mb_per_s": extracted["mb_per_s"], "extract_mb_per_cpu_s": extracted["mb_per_cpu_s"],
+               "size_ratio_2mb_vs_2kb": scaled["ratio"],
                "peak_rss_mb": extracted["peak_rss_mb"], "documents": extracted["documents"]}
     print("targets (>= 1.5 MB/s, ratio >= 0.8, < 300 MB for 10k docs):", json.dumps(targets), flush=True)
     result = {"targets": targets, "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),

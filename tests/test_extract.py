@@ -49,3 +49,19 @@ def test_json_follows_the_evaluation_schema():
     assert all(set(t) == {"name", "surface", "category"} for t in data["tools"])
     assert data["salaries"][0] == {"min": 2200, "max": 2600, "currency": "EUR", "period": "month",
                                    "basis": "gross", "level": "junior", "surface": "entre 2 200 € et 2 600 €"}
+
+
+def _headed(*blocks):
+    from rolegraph.loader.documents import assemble
+    text = "\n".join(t for _, t in blocks)
+    return assemble("t.txt", "text/plain", text.encode(), list(blocks), None, "utf-8")
+
+
+def test_what_a_list_of_sources_names_is_no_skill_of_the_job():
+    found = extract(_headed(("heading", "Skills"), ("paragraph", "Statistics and SQL are used every day."),
+                            ("heading", "Sources"), ("paragraph", "Journal of Applied Statistics; PostgreSQL manual")))
+    assert [ev.section for c in found.competencies if c.name == "Statistics" for ev in c.evidence] == ["Skills"]
+    assert [t.name for t in found.tools if t.name == "PostgreSQL"] == []
+    # a heading that only starts with the word is an ordinary section
+    found = extract(_headed(("heading", "Sources of data we maintain"), ("paragraph", "PostgreSQL clusters.")))
+    assert [t.name for t in found.tools] == ["PostgreSQL"]

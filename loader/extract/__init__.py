@@ -20,6 +20,7 @@ from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas, skill_fields
 from .roles import classify_relation, main_role_of, merge_aliases
 from .salary import Salary, find_salaries
+from .sections import section_kind
 from .skills import refine as refine_skills
 from .spans import Spans
 from .titles import title_mentions, ungendered
@@ -137,7 +138,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     qualified = _issuers_of_products(text, mentions, vendor_certs)
     for mention in mentions:
         entry = mention.entry
-        if id(mention) in qualified:
+        if id(mention) in qualified or _cited(document, mention):
             continue
         certification = vendor_certs.get((entry.kind, entry.id))
         if certification and _in_certification_sentence(document, mention):
@@ -170,6 +171,11 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         employers=_ordered(i for (k, _), i in items.items() if k == "employer"),
         salaries=salaries,
     )
+
+
+def _cited(document: Document, mention: Mention) -> bool:
+    """A skill or tool named in the page's list of sources ("Sources: Bureau of Labor Statistics")."""
+    return mention.entry.kind in ("competency", "tool") and section_kind(document.section_at(mention.start)) == "sources"
 
 
 def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mention]:

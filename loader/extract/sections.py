@@ -7,6 +7,9 @@ from ..labels import fold
 
 #: Section kind → words of headings that announce it (folded: lower case, no accents). First match wins.
 KINDS: tuple[tuple[str, str], ...] = (
+    # a list of the page's sources cites them: nothing named there is a requirement of the job
+    ("sources", r"^\W*(sources?|references?)\s*(:|$)|^\W*(bibliograph|further reading|en savoir plus|"
+                r"pour aller plus loin|liens? utiles?|useful links)"),
     ("related", r"connexe|related|similar|voisin|proche|cross-cutting|transverse|interlocut|collabor|work with"),
     ("salary", r"salaire|remuneration|retribution|salary|salaries|pay\b|compensation|combien gagne|earn"),
     ("career", r"evolution|carriere|perspective|debouche|career|prospect|progression|developments?\b|grow"),
