@@ -162,3 +162,19 @@ def test_a_build_publishes_no_blank_node_and_the_same_quads_each_time(tmp_path, 
     assert axioms and all("/genid/" in q.subject.value for q in axioms)
     for q in first | linked:
         assert not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode), q
+
+
+def test_pay_stated_as_the_minimum_wage_is_a_valid_range_stated_as_it(tmp_path):
+    page = tmp_path / "technicien.md"
+    page.write_text("# Technicienne support\n\nElle aide les utilisateurs au quotidien.\n\n## Salaire\n\n"
+                    "Pour un premier poste, la rémunération reste proche du SMIC, puis 2 400 € brut par mois.\n",
+                    encoding="utf-8")
+    build([page], tmp_path / "store", BASE)
+    found = rows(open_read_only(tmp_path / "store"), """PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+            SELECT ?min (COALESCE(STR(?w), "-") AS ?wage) (COALESCE(STR(?a), "-") AS ?approximate) WHERE {
+              ?s a rg:SalaryRange ; rg:minAmount ?min .
+              OPTIONAL { ?s rg:statedAs ?w } OPTIONAL { ?s rg:approximate ?a } } ORDER BY ?min""")
+    from rolegraph.loader.extract.salary import minimum_wages
+    smic = {w.id: w.amount for w in minimum_wages()}["smic"]
+    assert [(float(m), w, a) for m, w, a in found] == [
+        (smic, "https://w3id.org/rolegraph/ontology#wage-smic", "true"), (2400.0, "-", "-")]

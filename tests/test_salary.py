@@ -121,3 +121,30 @@ def test_in_the_graph_a_bound_alone_has_only_that_bound(tmp_path):
     assert [(None if low is None else float(low), None if high is None else float(high)) for low, high in bounds] \
         in ([(None, 68000.0), (2800.0, None)], [(2800.0, None), (None, 68000.0)])
     assert validate(built.graph).violations == []
+
+
+def test_pay_stated_as_the_minimum_wage_takes_its_latest_amount():
+    from rolegraph.loader.extract.salary import minimum_wages
+    smic = {w.id: w for w in minimum_wages()}["smic"]
+    [near] = find_salaries("Pour un premier poste, la rémunération reste proche du SMIC.")
+    assert (near.min, near.max, near.currency, near.period, near.basis) == (smic.amount, smic.amount, "EUR", "month", "gross")
+    assert (near.reference, near.approximate, near.surface) == ("smic", True, "proche du SMIC")
+    [twice] = find_salaries("Avec de l'expérience, une technicienne gagne 1,5 fois le SMIC.")
+    assert (twice.min, twice.reference, twice.approximate, twice.level) == (round(smic.amount * 1.5, 2), "smic", False, "experienced")
+    # the law quoted about something else, and a sentence that gives the amount in money, state no second figure
+    assert find_salaries("La prime de transport est indexée sur le SMIC.") == []
+    assert [s.min for s in find_salaries("Le salaire de départ est de 1 950 € brut par mois, au-dessus du SMIC.")] == [1950]
+
+
+def test_every_minimum_wage_of_the_data_is_a_term_of_the_ontology():
+    from rdflib import Graph, URIRef
+    from rolegraph.core.paths import TBOX_FILES
+    from rolegraph.loader.extract.salary import minimum_wages
+    graph = Graph()
+    for path in TBOX_FILES:
+        graph.parse(path)
+    shapes = (TBOX_FILES[0].parent / "shapes" / "violations.ttl").read_text()
+    for wage in minimum_wages():
+        term = URIRef(f"https://w3id.org/rolegraph/ontology#wage-{wage.id}")
+        assert (term, None, None) in graph, wage.id
+        assert f"rg:wage-{wage.id}" in shapes, wage.id

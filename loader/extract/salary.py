@@ -4,7 +4,11 @@ period, gross/net basis, seniority and employment type read from the surrounding
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rolegraph.core.paths import MINIMUM_WAGES_FILE
 
 from ..labels import fold
 
@@ -79,6 +83,10 @@ class Salary:
     # "upper" for "jusqu'à 65 000 €" (a maximum only), "lower" for "à partir de 30 000 €" (a minimum only),
     # "both" otherwise; min and max still both hold the figure, as the evaluation's schema writes a bound alone.
     bound: str = "both"
+    # the statutory minimum wage the figure was stated as ("smic" for "proche du SMIC"), and whether
+    # the text says "about" it; the amounts are then that wage's latest amount, times the multiple stated
+    reference: str | None = None
+    approximate: bool = False
 
     def to_json(self) -> dict:
         def number(x: float):
@@ -146,7 +154,73 @@ def find_salaries(text: str) -> list[Salary]:
         if not _DIGIT.search(sentence.group()):
             continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
-    return _unique(found)
+    found += _minimum_wage_figures(text)
+    return _unique(sorted(found, key=lambda s: s.start))
+
+
+@dataclass(frozen=True)
+class MinimumWage:
+    id: str
+    name: str
+    currency: str
+    period: str
+    basis: str
+    amount: float  # the latest amount in force
+    pattern: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def minimum_wages() -> tuple[MinimumWage, ...]:
+    """The statutory minimum wages of data/wages/minimum-wages.toml, each with its latest amount."""
+    with open(MINIMUM_WAGES_FILE, "rb") as handle:
+        table = tomllib.load(handle)
+    wages = []
+    for wage in table["wage"]:
+        names = "|".join(re.escape(n) for n in sorted(wage["names"], key=len, reverse=True))
+        pattern = re.compile(
+            rf"(?P<cue>{_ABOUT}\s+)?(?:(?:du|au|le|de|d'|l')\s*)?(?:(?P<times>\d+(?:[.,]\d+)?)\s*(?:fois\s+(?:le\s+)?)?)?"
+            rf"\b(?:{names})\b")
+        latest = max(wage["amounts"], key=lambda a: a["from"])
+        wages.append(MinimumWage(wage["id"], wage["name"], wage["currency"], wage["period"], wage["basis"],
+                                 float(latest["amount"]), pattern))
+    return tuple(wages)
+
+
+#: Words (folded) that make a figure approximate: "proche du SMIC", "autour du SMIC", "environ 1,2 SMIC".
+_ABOUT = r"(?:proche|autour|aux alentours|environ|a peine (?:au-dessus|plus)|legerement (?:au-dessus|superieur))"
+#: A sentence where the minimum wage is pay, not a rule quoted about something else ("indexé sur le SMIC").
+_WAGE_AS_PAY = re.compile(r"salaire|remuneration|gagne|paye|debut|commence|embauche|junior|debutant|proche|autour|"
+                          r"niveau|equivalent|fois|rémunéré|remunere")
+
+
+#: Words before a minimum wage that compare a figure with it rather than state pay as it.
+_COMPARED = re.compile(r"(?:dessus|dessous|dela|plus que|moins que|superieure?s? (?:a|au)|inferieure?s? (?:a|au)|"
+                       r"depasse|above|below|more than|less than)\W*(?:du|au|le|de|l')?\s*$")
+
+
+def _minimum_wage_figures(text: str) -> list[Salary]:
+    """Pay stated as a statutory minimum wage, or a multiple of it ("un salaire proche du SMIC",
+    "1,5 fois le SMIC"), not where a figure is only compared with it ("au-dessus du SMIC")."""
+    folded = fold(text)  # same length and offsets as the text
+    results = []
+    for wage in minimum_wages():
+        for match in wage.pattern.finditer(folded):
+            sentence = next(s for s in _SENTENCE.finditer(folded, max(0, folded.rfind("\n", 0, match.start()) + 1))
+                            if s.end() >= match.end())
+            if not _WAGE_AS_PAY.search(sentence.group()):
+                continue
+            if _COMPARED.search(folded[max(sentence.start(), match.start() - 30):match.start()]):
+                continue  # "1 950 €, au-dessus du SMIC": the minimum wage is what a figure is compared with
+            times = float(match.group("times").replace(",", ".")) if match.group("times") else 1.0
+            if not 1.0 <= times <= 5.0:
+                continue
+            amount = round(wage.amount * times, 2)
+            start = match.start("cue") if match.group("cue") else match.start()
+            surface = text[start:match.end()]
+            level = _nearest(LEVELS, sentence.group(), match.start() - sentence.start(), match.end() - sentence.start())
+            results.append(Salary(amount, amount, wage.currency, wage.period, wage.basis, level or "unknown",
+                                  "salaried", start, match.end(), surface, "both", wage.id, bool(match.group("cue"))))
+    return results
 
 
 def _in_sentence(text: str, offset: int, sentence: str, previous: Salary | None) -> list[Salary]:

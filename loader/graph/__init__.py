@@ -244,6 +244,10 @@ def _salary(graph: set, node: URIRef, salary, doc: URIRef) -> None:
     graph.add((node, RG.basis, RG[f"basis-{salary.basis}"]))
     graph.add((node, RG.employmentType, RG[f"employment-{salary.employment}"]))
     graph.add((node, RG.statedIn, doc))
+    if salary.reference:
+        graph.add((node, RG.statedAs, RG[f"wage-{salary.reference}"]))
+    if salary.approximate:
+        graph.add((node, RG.approximate, Literal(True)))
     seniority = {"junior": "seniority-junior", "experienced": "seniority-confirmed", "senior": "seniority-senior"}
     if salary.level in seniority:
         graph.add((node, RG.seniority, RG[seniority[salary.level]]))

@@ -24,5 +24,6 @@ CHECKS_DIR = ONTOLOGY_DIR / "checks"
 DATA_DIR = _folder("rolegraph.data")
 LEXICON_DIR = DATA_DIR / "lexicon"
 SAMPLES_DIR = DATA_DIR / "samples"
+MINIMUM_WAGES_FILE = DATA_DIR / "wages" / "minimum-wages.toml"
 
 QUERIES_DIR = _folder("rolegraph.queries")

@@ -23,7 +23,7 @@ RG = ClosedNamespace(
         "Entity", "Role", "Competency", "Skill", "Knowledge", "SoftSkill", "Tool",
         "Qualification", "Diploma", "Training", "Certification", "Organisation",
         "VocabularyTerm", "SeniorityLevel", "ToolCategory", "EducationLevel", "TrainingType",
-        "EmployerType", "SalaryPeriod", "SalaryBasis", "EmploymentType",
+        "EmployerType", "SalaryPeriod", "SalaryBasis", "EmploymentType", "MinimumWage",
         "SalaryRange", "SourceDocument", "Claim", "Evidence",
         # role facts
         "roleProperty", "requiresCompetency", "usesTool", "accessibleThrough", "hasSalary",
@@ -34,7 +34,7 @@ RG = ClosedNamespace(
         "seniorityRank", "nextLevel", "labelKey",
         # salary attributes
         "minAmount", "maxAmount", "currency", "period", "basis", "seniority", "employmentType",
-        "statedIn",
+        "statedIn", "statedAs", "approximate",
         # provenance
         "checksum", "fileName", "mediaType", "characterCount",
         "claimSubject", "claimPredicate", "claimObject", "supportCount", "hasEvidence",
@@ -52,7 +52,7 @@ RG = ClosedNamespace(
         "employer-startup", "employer-esn", "employer-freelance",
         "SalaryScheme", "period-hour", "period-day", "period-month", "period-year",
         "basis-gross", "basis-net", "basis-unknown",
-        "employment-salaried", "employment-freelance",
+        "employment-salaried", "employment-freelance", "wage-smic",
     ],
 )
 
