@@ -1,11 +1,11 @@
 """Push throughput (triples/s) to an Oxigraph server and to Virtuoso, and the latency of
 ``serve --backend`` against the same Oxigraph server queried directly, as a ratio in one run.
 
-    python bench/push_bench.py [--store PATH] [--repeat 200]
+    python bench/push_bench.py [--store PATH] [--repeat 200] [--out FILE] [--batch-bytes N]
 
 Without ``--store`` the seeds and our samples are built into a temporary store (``--store`` takes a
 full store, e.g. one with ESCO and ROME imported). Virtuoso is measured when ``virtuoso-t`` is
-installed. Results go to bench/results/push.json.
+installed. Results go to bench/results/push.json (``--out``).
 """
 from __future__ import annotations
 
@@ -28,14 +28,14 @@ from serving import HOST, free_port, rolegraph_serve, start  # noqa: E402
 
 from rolegraph.core.naming import DEFAULT_BASE  # noqa: E402
 from rolegraph.core.remote import Credentials, Endpoint, read_status  # noqa: E402
-from rolegraph.loader.push import push  # noqa: E402
+from rolegraph.loader.push import BATCH_BYTES, push  # noqa: E402
 
 CHEAP = ["ASK { ?s a <https://w3id.org/rolegraph/ontology#Role> }",
          "SELECT ?r WHERE { ?r a <https://w3id.org/rolegraph/ontology#Role> } LIMIT 10"]
 
 
-def timed_push(store, endpoint) -> dict:
-    result = push(store, endpoint, DEFAULT_BASE)
+def timed_push(store, endpoint, batch_bytes: int) -> dict:
+    result = push(store, endpoint, DEFAULT_BASE, batch_bytes=batch_bytes)
     return {"graphs": len(result.graphs), "triples": result.triples, "seconds": round(result.seconds, 3),
             "triples_per_second": round(result.rate), "mismatches": len(result.mismatches)}
 
@@ -65,6 +65,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", help="a built store (default: seeds and samples built here)")
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "push.json"), help="where the results go")
+    parser.add_argument("--batch-bytes", type=int, default=BATCH_BYTES, help="largest request of a push")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="push-bench-"))
     results: dict = {}
@@ -82,7 +84,7 @@ def main() -> None:
             for name, graph_store in (("oxigraph_gsp", f"{server.url}/store"), ("oxigraph_update", None)):
                 endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update", graph_store)
                 _drop(endpoint, store)
-                results[name] = timed_push(store, endpoint)
+                results[name] = timed_push(store, endpoint, args.batch_bytes)
                 print(name, results[name], flush=True)
             serve_port = free_port()
             with start(rolegraph_serve(store, serve_port, "--backend", f"{server.url}/query", "--threads", "2")
@@ -109,13 +111,13 @@ def main() -> None:
                     endpoint = Endpoint(f"{v.url}/sparql", f"{v.url}/sparql-auth", graph_store, credentials, 600)
                     _drop(endpoint, store)
                     try:
-                        results[name] = timed_push(store, endpoint)
+                        results[name] = timed_push(store, endpoint, args.batch_bytes)
                     except Exception as error:  # noqa: BLE001 - recorded: a bench reports, never hides
                         results[name] = {"error": str(error)}
                     print(name, results[name], flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = ROOT / "bench" / "results" / "push.json"
+    out = Path(args.out)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"written to {out}")
 
