@@ -151,6 +151,7 @@ def push(store: Store | str | os.PathLike, endpoint: Endpoint, base: str, only: 
                       f'"{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}')
     endpoint.update(" ;\n".join(operations))
     staged: list[str] = []
+    publishing = False
     try:
         for index, graph in enumerate(sending, 1):
             began = time.monotonic()
@@ -170,10 +171,17 @@ def push(store: Store | str | os.PathLike, endpoint: Endpoint, base: str, only: 
         operations += [f"DROP SILENT GRAPH <{g}>" for g in result.dropped]
         operations += [f"DROP SILENT GRAPH <{records}>", f"DROP SILENT GRAPH <{status}>",
                        f"INSERT DATA {{ GRAPH <{status}> {{ {status_triples(base, result.version, recorded)} }} }}"]
+        publishing = True
         endpoint.update(" ;\n".join(operations))
     except StoreError as error:
         done = ", ".join(staged) if staged else "none"
-        raise StoreError(f"{error.message}. The push stopped before publishing: the store still serves version "
+        hint = ""
+        if error.details.get("reason") == "log-full":
+            hint = (". That last request moves every staged graph in one transaction: raise Virtuoso's "
+                    "TransactionAfterImageLimit ([Parameters] of virtuoso.ini) above the size of the graphs pushed"
+                    if publishing else ". Lower --batch-bytes (ROLEGRAPH_PUSH_BATCH_BYTES, now "
+                    f"{batch_bytes}), or raise Virtuoso's TransactionAfterImageLimit ([Parameters] of virtuoso.ini)")
+        raise StoreError(f"{error.message}{hint}. The push stopped before publishing: the store still serves version "
                          f"{remote['version'] or '(none)'}; graphs staged: {done}. Run the push again to complete it.",
                          **error.details, staged=staged) from None
     result.mismatches = _check(endpoint, result.graphs)

@@ -295,26 +295,24 @@ class Endpoint:
             message = f"the store at {where} refused this {what}" + (f" (HTTP {status})" if status else "") + \
                 (f": {detail}" if detail else "")
             kind = next((k for k, codes in TRANSIENT.items() if any(c in detail for c in codes)), "refused")
-            if kind == "log-full":
-                message += (". The store's transaction log cannot hold a write this big: lower --batch-bytes "
-                            "(ROLEGRAPH_PUSH_BATCH_BYTES), or raise Virtuoso's TransactionAfterImageLimit "
-                            "([Parameters] of virtuoso.ini)")
         for secret in self.credentials.secrets():
             message = message.replace(secret, "***")
         return StoreError(message, endpoint=where, reason=kind)
 
 
-#: Store refusals told apart by the codes in their text: ``deadlock`` (Virtuoso's SR172, SQL state
-#: 40001: the write may be sent again) and ``log-full`` (Virtuoso's SR325: the write outgrew the
-#: transaction log's limit, and only a smaller write or another setting of the store helps).
+#: Store refusals told apart by the codes in their text (the ``reason`` of the ``StoreError``):
+#: ``deadlock`` (Virtuoso's SR172, SQL state 40001: the write may be sent again) and ``log-full``
+#: (Virtuoso's SR325: the write outgrew the transaction log's limit, TransactionAfterImageLimit).
 TRANSIENT = {"deadlock": ("SR172", "Virtuoso 40001", "Error 40001"), "log-full": ("SR325",)}
 _TAG = re.compile(r"<(script|style|title|head)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 
 
 def refusal(text: str, limit: int = 300) -> str:
-    """The store's refusal ``text`` (plain text, or an HTML error page) as one line of at most ``limit``
-    characters: tags dropped, blank space collapsed."""
-    line = " ".join(html.unescape(_TAG.sub(" ", text)).split())
+    """The store's refusal ``text`` (plain text, or an HTML error page, whose tags are dropped) as one
+    line of at most ``limit`` characters."""
+    if re.match(r"\s*<(!DOCTYPE|html)\b", text, re.IGNORECASE):
+        text = html.unescape(_TAG.sub(" ", text))
+    line = " ".join(text.split())
     return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
