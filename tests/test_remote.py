@@ -22,7 +22,7 @@ from serving import HOST, free_port, rolegraph_serve, start
 from rolegraph import queries
 from rolegraph.cli import main
 from rolegraph.core.errors import StoreError
-from rolegraph.core.remote import Endpoint, RemoteStore, read_status, status_graph
+from rolegraph.core.remote import Endpoint, RemoteStore, read_status, refusal, status_graph
 from rolegraph.core.store import open_store
 from rolegraph.loader.push import push, read_staged
 from rolegraph.server import create_app
@@ -370,3 +370,40 @@ def test_a_push_killed_with_sigkill_leaves_one_whole_version(tmp_path, built_sto
         assert {g: served.get(g, 0) for g in v2} == v2 and v2 != v1
         assert not read_status(endpoint, BASE)["pushing"]
         assert not any(g.startswith(staging) for g in served)  # every staging graph moved into place
+
+
+VIRTUOSO_DEADLOCK = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html>\n  <head>\n    <title>SPARQL Graph '
+                     'Protocol request failed</title>\n  </head>\n  <body>\n    <h1>HTTP/1.1 500 Request Failed</h1>\n'
+                     '    <h3>Error 40001</h3>\n<xmp>SR172: Transaction deadlocked</xmp></body></html>')
+
+
+def test_a_refusal_is_one_line_and_keeps_iris():
+    assert refusal(VIRTUOSO_DEADLOCK) == "HTTP/1.1 500 Request Failed Error 40001 SR172: Transaction deadlocked"
+    assert refusal("Virtuoso 37000 Error\n\nSPARQL query:\nMOVE <urn:a> TO <urn:b>") == \
+        "Virtuoso 37000 Error SPARQL query: MOVE <urn:a> TO <urn:b>"
+    assert len(refusal("x " * 1000)) == 300
+
+
+def test_a_deadlocked_staging_write_is_sent_again(monkeypatch):
+    from rolegraph.loader import push as pushing
+
+    monkeypatch.setattr(pushing, "BACKOFF", 0.0)
+    calls = []
+
+    def deadlocking(times: int, reason: str = "deadlock"):
+        def write():
+            calls.append(reason)
+            if len(calls) <= times:
+                raise StoreError("the store refused this PUT: SR172: Transaction deadlocked", reason=reason)
+        return write
+
+    pushing._retrying(deadlocking(2))
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(StoreError, match=f"sent {pushing.ATTEMPTS} times"):
+        pushing._retrying(deadlocking(99))
+    assert len(calls) == pushing.ATTEMPTS
+    calls.clear()
+    with pytest.raises(StoreError):
+        pushing._retrying(deadlocking(1, reason="refused"))  # any other refusal: sent once
+    assert calls == ["refused"]
