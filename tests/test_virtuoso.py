@@ -30,6 +30,8 @@ KNOWN_DIFFERENCES = {
 PATHS = ("SELECT ?g ?a ?b WHERE { GRAPH ?g { ?a (<http://www.w3.org/2000/01/rdf-schema#subClassOf>|"
          "<https://w3id.org/rolegraph/ontology#progressesTo>)+ ?b } }")
 
+#: Its own settings; TransactionAfterImageLimit (50 MB by default) bounds the changes of one transaction,
+#: and a push's last request moves every graph in one: the full store (1.2 M triples) needs more.
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
 ErrorLogFile = {d}/virtuoso.log
@@ -46,6 +48,7 @@ DisableUnixSocket = 1
 CaseMode = 2
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
+TransactionAfterImageLimit = 1500000000
 DirsAllowed = .
 [HTTPServer]
 ServerPort = {http}
@@ -155,7 +158,7 @@ def small_log(tmp_path_factory):
     folder: Path = tmp_path_factory.mktemp("virtuoso-small-log")
     port = free_port()
     ini = INI.format(d=folder, sql=free_port(), http=port).replace(
-        "[Parameters]\n", "[Parameters]\nTransactionAfterImageLimit = 100000\n")
+        "TransactionAfterImageLimit = 1500000000", "TransactionAfterImageLimit = 100000")
     (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
     with start([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")], f"http://{HOST}:{port}",
                health="/sparql?query=ASK%7B%7D", cwd=folder, timeout=90) as server:
