@@ -179,3 +179,5 @@ def test_a_write_past_the_transaction_log_limit_names_the_settings(small_log, mi
     assert moving.exit_code == 3, moving.output
     assert "That last request moves every staged graph" in moving.output and "Lower --batch-bytes" not in moving.output
     assert "still serves version (none)" in moving.output
+    again = _push(small_log, mixed_store, *options, "--batch-bytes", "20000")  # every graph was staged whole
+    assert again.exit_code == 3 and again.output.count("staged by the push that stopped, reused") == 2, again.output
