@@ -149,7 +149,7 @@ def push(store: Store | str | os.PathLike, endpoint: Endpoint, base: str, only: 
                   f"<{g.graph}> ?p ?o }} }}" for g in stale]
     operations.append(f'INSERT DATA {{ GRAPH <{status}> {{ <{status}#push> <{PROV}startedAtTime> '
                       f'"{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}')
-    endpoint.update(" ;\n".join(operations))
+    _retrying(lambda: endpoint.update(" ;\n".join(operations)))
     staged: list[str] = []
     publishing = False
     try:
@@ -175,18 +175,22 @@ def push(store: Store | str | os.PathLike, endpoint: Endpoint, base: str, only: 
         endpoint.update(" ;\n".join(operations))
     except StoreError as error:
         done = ", ".join(staged) if staged else "none"
-        hint = ""
-        if error.details.get("reason") == "log-full":
-            hint = (". That last request moves every staged graph in one transaction: raise Virtuoso's "
-                    "TransactionAfterImageLimit ([Parameters] of virtuoso.ini) above the size of the graphs pushed"
-                    if publishing else ". Lower --batch-bytes (ROLEGRAPH_PUSH_BATCH_BYTES, now "
-                    f"{batch_bytes}), or raise Virtuoso's TransactionAfterImageLimit ([Parameters] of virtuoso.ini)")
+        hint = _log_full(publishing, batch_bytes) if error.details.get("reason") == "log-full" else ""
         raise StoreError(f"{error.message}{hint}. The push stopped before publishing: the store still serves version "
                          f"{remote['version'] or '(none)'}; graphs staged: {done}. Run the push again to complete it.",
                          **error.details, staged=staged) from None
     result.mismatches = _check(endpoint, result.graphs)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _log_full(publishing: bool, batch_bytes: int) -> str:
+    """What to change when the store's transaction log refused a write (Virtuoso's SR325)."""
+    if publishing:
+        return (". That last request moves every staged graph in one transaction: raise Virtuoso's "
+                "TransactionAfterImageLimit ([Parameters] of virtuoso.ini) above the size of the graphs pushed")
+    return (f". Lower --batch-bytes (ROLEGRAPH_PUSH_BATCH_BYTES, now {batch_bytes}), or raise Virtuoso's "
+            "TransactionAfterImageLimit ([Parameters] of virtuoso.ini)")
 
 
 def _reusable(endpoint: Endpoint, base: str, sending: list[Pushed]) -> set[str]:
