@@ -1,6 +1,6 @@
 """The plain SPARQL query requests answered without Flask: ``GET /sparql?query=…`` (with its dataset
 parameters), an ``application/sparql-query`` POST and a form POST of the query (what most SPARQL
-clients send: SPARQLWrapper, Virtuoso's and YASGUI's forms), the bulk of an endpoint's traffic.
+clients and HTML forms send), the bulk of an endpoint's traffic.
 
 Flask's request context, routing and response hooks cost more than a small query itself; this WSGI
 middleware reads such a request, checks and runs it through the same seam as every query

@@ -294,7 +294,7 @@ class Endpoint:
             detail = refusal(detail)
             message = f"the store at {where} refused this {what}" + (f" (HTTP {status})" if status else "") + \
                 (f": {detail}" if detail else "")
-            kind = next((k for k, codes in TRANSIENT.items() if any(c in detail for c in codes)), "refused")
+            kind = next((k for k, codes in REFUSALS.items() if any(c in detail for c in codes)), "refused")
         for secret in self.credentials.secrets():
             message = message.replace(secret, "***")
         return StoreError(message, endpoint=where, reason=kind)
@@ -303,7 +303,7 @@ class Endpoint:
 #: Store refusals told apart by the codes in their text (the ``reason`` of the ``StoreError``):
 #: ``deadlock`` (Virtuoso's SR172, SQL state 40001: the write may be sent again) and ``log-full``
 #: (Virtuoso's SR325: the write outgrew the transaction log's limit, TransactionAfterImageLimit).
-TRANSIENT = {"deadlock": ("SR172", "Virtuoso 40001", "Error 40001"), "log-full": ("SR325",)}
+REFUSALS = {"deadlock": ("SR172", "Virtuoso 40001", "Error 40001"), "log-full": ("SR325",)}
 _TAG = re.compile(r"<(script|style|title|head)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 
 
