@@ -604,11 +604,12 @@ def _can_listen(host: str, port: int) -> None:
 @_option("push_token", "--token")
 @_option("push_auth", "--auth")
 @_option("push_timeout", "--timeout")
+@_option("push_batch_bytes", "--batch-bytes")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 @handled
 def push(obj, query_url, update_url, graph_store, only, push_user, push_password, push_token, push_auth,
-         push_timeout, as_json):
+         push_timeout, push_batch_bytes, as_json):
     """Publish the built dataset to an external SPARQL store, graph by graph, then its status graph.
 
     Unchanged graphs are not sent again; the store switches versions in one last update request.
@@ -621,10 +622,12 @@ def push(obj, query_url, update_url, graph_store, only, push_user, push_password
     endpoint = Endpoint(query_url, update_url, graph_store, credentials, push_timeout)
 
     def progress(graph, index, total):
-        click.echo(f"[{index}/{total}] {graph.graph}: {graph.triples} triples in {graph.seconds:.2f} s", err=True)
+        how = "staged by the push that stopped, reused" if graph.reused else f"{graph.seconds:.2f} s"
+        click.echo(f"[{index}/{total}] {graph.graph}: {graph.triples} triples ({how})", err=True)
 
-    result = push_graphs(obj, endpoint, obj["base_iri"], only, progress=progress)
+    result = push_graphs(obj, endpoint, obj["base_iri"], only, batch_bytes=push_batch_bytes, progress=progress)
     summary = {"version": result.version, "graphs": len(result.graphs), "sent": len(result.sent),
+               "reused": sum(g.reused for g in result.graphs),
                "triples": result.triples, "seconds": round(result.seconds, 3),
                "triples_per_second": round(result.rate), "dropped": result.dropped,
                "mismatches": {g: {"local": l, "store": r} for g, (l, r) in result.mismatches.items()}}

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+from rolegraph.core.errors import RolegraphError
 from rolegraph.core.store import Store
 
 
@@ -148,7 +149,12 @@ class ResponseCache:
         return (method, path, environ.get("QUERY_STRING", ""), body, *(environ.get(name, "") for name in VARYING))
 
     def _generation(self) -> str | None:
-        return self.store.generation
+        """The generation served, or None (nothing cached nor replayed) when the store cannot say: the
+        app then answers with that store's error (a remote store refusing our credentials: a 503)."""
+        try:
+            return self.store.generation
+        except RolegraphError:
+            return None
 
     @staticmethod
     def _keepable(status: str, headers: list) -> bool:

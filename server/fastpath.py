@@ -1,5 +1,6 @@
 """The plain SPARQL query requests answered without Flask: ``GET /sparql?query=…`` (with its dataset
-parameters) and an ``application/sparql-query`` POST, the bulk of an endpoint's traffic.
+parameters), an ``application/sparql-query`` POST and a form POST of the query (what most SPARQL
+clients and HTML forms send), the bulk of an endpoint's traffic.
 
 Flask's request context, routing and response hooks cost more than a small query itself; this WSGI
 middleware reads such a request, checks and runs it through the same seam as every query
@@ -86,14 +87,19 @@ class QueryFastPath:
                 return None, (), ()
             parameters = protocol.decode_parameters(raw, "the query string")
             if method == "POST":
-                if environ.get("CONTENT_TYPE", "").strip().lower() != protocol.QUERY or "query" in parameters:
+                media = environ.get("CONTENT_TYPE", "").strip().lower()
+                if media not in (protocol.QUERY, protocol.FORM) or "query" in parameters \
+                        or (media == protocol.FORM and parameters):
                     return None, (), ()
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 if not 0 < length <= self.max_bytes:
                     return None, (), ()
                 body = environ["wsgi.input"].read(length)
                 environ["wsgi.input"] = io.BytesIO(body)  # Flask reads the same bytes if it answers instead
-                parameters["query"] = [protocol.utf8(body, "the request body", None)]
+                if media == protocol.FORM:
+                    parameters = protocol.decode_parameters(body, "the request body")
+                else:
+                    parameters["query"] = [protocol.utf8(body, "the request body", None)]
             elif method not in ("GET", "HEAD"):
                 return None, (), ()
         except (UsageError, ValueError):

@@ -22,8 +22,9 @@ from serving import HOST, free_port, rolegraph_serve, start
 from rolegraph import queries
 from rolegraph.cli import main
 from rolegraph.core.errors import StoreError
-from rolegraph.core.remote import Endpoint, RemoteStore, read_status
-from rolegraph.loader.push import push
+from rolegraph.core.remote import Endpoint, RemoteStore, read_status, refusal, status_graph
+from rolegraph.core.store import open_store
+from rolegraph.loader.push import push, read_staged
 from rolegraph.server import create_app
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -267,3 +268,142 @@ def test_nothing_pushed_is_a_clear_store_error(tmp_path):
         with pytest.raises(StoreError, match="nothing was pushed"):
             create_app({"backend": f"{server.url}/query", "base_iri": BASE, "store": "/x"}).extensions[
                 "rolegraph.store"].open()
+
+
+def _served_counts(endpoint) -> dict[str, int]:
+    rows = endpoint.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {r["g"]: int(r["n"]) for r in rows}
+
+
+def _local_counts(store) -> dict[str, int]:
+    snapshot = open_store(store).open()
+    return {g.value: sum(1 for _ in snapshot.quads_for_pattern(None, None, None, g)) for g in snapshot.named_graphs()}
+
+
+def test_a_graph_bigger_than_batch_bytes_is_staged_in_pieces(tmp_path, mixed_store):
+    """A PUT then POSTs of at most 2,000 bytes (hundreds of requests): the store holds every triple,
+    where a second PUT in place of a POST would have kept only the last piece."""
+    with oxigraph(tmp_path / "db") as server:
+        endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
+        graph = max(_local_counts(mixed_store).items(), key=lambda item: item[1])[0]
+        body = open_store(mixed_store).open().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        assert len(body) > 100 * 2000
+        result = push(mixed_store, endpoint, BASE, batch_bytes=2000)
+        assert result.mismatches == {} and len(result.sent) == len(result.graphs)
+        served = _served_counts(endpoint)
+        assert {p.graph: served.get(p.graph, 0) for p in result.graphs} == _local_counts(mixed_store)
+
+
+def test_a_rerun_reuses_the_graphs_staged_whole(tmp_path, mixed_store):
+    """The first push stops after its first graph; the rerun does not send that graph again (its
+    staged record's checksum and count match), stages the other and publishes the build whole."""
+    with oxigraph(tmp_path / "db") as server:
+        endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
+        first: list[str] = []
+
+        def stopped(graph, index, total):
+            first.append(graph.graph)
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            push(mixed_store, endpoint, BASE, progress=stopped)
+        assert list(read_staged(endpoint, BASE)) == first
+        seen: list[tuple[str, bool]] = []
+        result = push(mixed_store, endpoint, BASE, progress=lambda g, i, n: seen.append((g.graph, g.reused)))
+        assert seen[0] == (first[0], True) and len(seen) > 1 and not any(reused for _, reused in seen[1:])
+        assert result.mismatches == {} and read_staged(endpoint, BASE) == {}
+        served = _served_counts(endpoint)
+        assert {p.graph: served.get(p.graph, 0) for p in result.graphs} == _local_counts(mixed_store)
+
+
+def test_a_staged_record_whose_graph_changed_is_staged_again(tmp_path, built_store, mixed_store):
+    """A record of another build's graph (another checksum) is not reused: that graph is staged again."""
+    with oxigraph(tmp_path / "db") as server:
+        endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update")
+
+        def stopped(graph, index, total):
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            push(built_store, endpoint, BASE, progress=stopped)
+        assert len(read_staged(endpoint, BASE)) == 1
+        result = push(mixed_store, endpoint, BASE)
+        assert not any(g.reused for g in result.graphs) and result.mismatches == {}
+
+
+def test_a_push_killed_with_sigkill_leaves_one_whole_version(tmp_path, built_store, mixed_store):
+    """``rolegraph push`` as its own process, killed with SIGKILL while it stages v2 in 1 kB pieces: the
+    store still serves v1, every graph of it whole; a rerun publishes v2, whole."""
+    import os
+    import signal
+    import subprocess
+
+    with oxigraph(tmp_path / "db") as server:
+        endpoint = Endpoint(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
+        push(built_store, endpoint, BASE)
+        v1 = _local_counts(built_store)
+        command = [sys.executable, "-m", "rolegraph", "--store", str(mixed_store), "--base-iri", BASE, "push",
+                   *endpoints(server), "--graph-store", f"{server.url}/store", "--batch-bytes", "1000"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        staging = f"{status_graph(BASE)}/staging/"
+        deadline = time.monotonic() + 60
+        try:
+            while not any(g.startswith(staging) for g in _served_counts(endpoint)):
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "the push staged nothing within 60 s"
+                time.sleep(0.02)
+        finally:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        assert process.returncode == -signal.SIGKILL  # killed, not finished
+        status = read_status(endpoint, BASE)
+        assert status["pushing"] and status["version"] == open_store(built_store).open().generation
+        served = _served_counts(endpoint)
+        assert {g: served.get(g, 0) for g in v1} == v1
+        app = create_app({"backend": f"{server.url}/query", "base_iri": BASE, "store": "/x"})
+        export = ox.parse(app.test_client().get("/export.nq").data, format=ox.RdfFormat.N_QUADS)
+        assert len(list(export)) == sum(v1.values())
+        rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+        v2 = _local_counts(mixed_store)
+        served = _served_counts(endpoint)
+        assert {g: served.get(g, 0) for g in v2} == v2 and v2 != v1
+        assert not read_status(endpoint, BASE)["pushing"]
+        assert not any(g.startswith(staging) for g in served)  # every staging graph moved into place
+
+
+VIRTUOSO_DEADLOCK = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html>\n  <head>\n    <title>SPARQL Graph '
+                     'Protocol request failed</title>\n  </head>\n  <body>\n    <h1>HTTP/1.1 500 Request Failed</h1>\n'
+                     '    <h3>Error 40001</h3>\n<xmp>SR172: Transaction deadlocked</xmp></body></html>')
+
+
+def test_a_refusal_is_one_line_and_keeps_iris():
+    assert refusal(VIRTUOSO_DEADLOCK) == "HTTP/1.1 500 Request Failed Error 40001 SR172: Transaction deadlocked"
+    assert refusal("Virtuoso 37000 Error\n\nSPARQL query:\nMOVE <urn:a> TO <urn:b>") == \
+        "Virtuoso 37000 Error SPARQL query: MOVE <urn:a> TO <urn:b>"
+    assert len(refusal("x " * 1000)) == 300
+
+
+def test_a_deadlocked_staging_write_is_sent_again(monkeypatch):
+    from rolegraph.loader import push as pushing
+
+    monkeypatch.setattr(pushing, "BACKOFF", 0.0)
+    calls = []
+
+    def deadlocking(times: int, reason: str = "deadlock"):
+        def write():
+            calls.append(reason)
+            if len(calls) <= times:
+                raise StoreError("the store refused this PUT: SR172: Transaction deadlocked", reason=reason)
+        return write
+
+    pushing._retrying(deadlocking(2))
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(StoreError, match=f"sent {pushing.ATTEMPTS} times"):
+        pushing._retrying(deadlocking(99))
+    assert len(calls) == pushing.ATTEMPTS
+    calls.clear()
+    with pytest.raises(StoreError):
+        pushing._retrying(deadlocking(1, reason="refused"))  # any other refusal: sent once
+    assert calls == ["refused"]

@@ -4,6 +4,7 @@ authentication, the detection of its silent row cap, and its answers against the
 with what differs said, not hidden."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -29,6 +30,8 @@ KNOWN_DIFFERENCES = {
 PATHS = ("SELECT ?g ?a ?b WHERE { GRAPH ?g { ?a (<http://www.w3.org/2000/01/rdf-schema#subClassOf>|"
          "<https://w3id.org/rolegraph/ontology#progressesTo>)+ ?b } }")
 
+#: Its own settings; TransactionAfterImageLimit (50 MB by default) bounds the changes of one transaction,
+#: and a push's last request moves every graph in one: the full store (1.2 M triples) needs more.
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
 ErrorLogFile = {d}/virtuoso.log
@@ -45,6 +48,7 @@ DisableUnixSocket = 1
 CaseMode = 2
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
+TransactionAfterImageLimit = 1500000000
 DirsAllowed = .
 [HTTPServer]
 ServerPort = {http}
@@ -136,3 +140,44 @@ def test_property_paths_inside_graph_differ_and_are_reported(pushed, built_store
     assert len(ours.get_json()["results"]["bindings"]) > 10
     theirs = served.get("/sparql", query_string={"query": PATHS}, headers={"Accept": "application/sparql-results+json"})
     assert theirs.status_code == 503 and b"Virtuoso 37000" in theirs.data
+
+
+def test_a_graph_bigger_than_batch_bytes_is_staged_in_pieces(virtuoso, mixed_store):
+    """One Graph Store PUT then POSTs of at most 20 kB each (Digest): every triple arrives (the push
+    checks each graph's count and exits 3 on a difference)."""
+    result = _push(virtuoso, mixed_store, "--graph-store", f"{virtuoso.url}/sparql-graph-crud-auth", "--user", "dba",
+                   "--password", "dba", "--auth", "digest", "--batch-bytes", "20000", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{"):])
+    assert summary["mismatches"] == {} and summary["triples"] > 5000
+
+
+@pytest.fixture(scope="module")
+def small_log(tmp_path_factory):
+    """A second Virtuoso whose transaction log holds at most 100 kB of changes per transaction."""
+    folder: Path = tmp_path_factory.mktemp("virtuoso-small-log")
+    port = free_port()
+    ini = INI.format(d=folder, sql=free_port(), http=port).replace(
+        "TransactionAfterImageLimit = 1500000000", "TransactionAfterImageLimit = 100000")
+    (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
+    with start([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")], f"http://{HOST}:{port}",
+               health="/sparql?query=ASK%7B%7D", cwd=folder, timeout=90) as server:
+        yield server
+
+
+def test_a_write_past_the_transaction_log_limit_names_the_settings(small_log, mixed_store):
+    """SR325 on a staging PUT of 8 MB: lower --batch-bytes; with small pieces, SR325 on the last request
+    (one transaction moving every graph): raise TransactionAfterImageLimit. One line, exit 3, nothing served."""
+    options = ("--graph-store", f"{small_log.url}/sparql-graph-crud-auth", "--user", "dba", "--password", "dba",
+               "--auth", "digest")
+    staging = _push(small_log, mixed_store, *options)
+    assert staging.exit_code == 3, staging.output
+    assert len(staging.output.strip().splitlines()) == 1 and "SR325" in staging.output
+    assert "Lower --batch-bytes" in staging.output and "TransactionAfterImageLimit" in staging.output
+    assert "graphs staged: none" in staging.output
+    moving = _push(small_log, mixed_store, *options, "--batch-bytes", "20000")
+    assert moving.exit_code == 3, moving.output
+    assert "That last request moves every staged graph" in moving.output and "Lower --batch-bytes" not in moving.output
+    assert "still serves version (none)" in moving.output
+    again = _push(small_log, mixed_store, *options, "--batch-bytes", "20000")  # every graph was staged whole
+    assert again.exit_code == 3 and again.output.count("staged by the push that stopped, reused") == 2, again.output

@@ -14,9 +14,11 @@ pushed), when, and each graph with its triple count and checksum. A push in prog
 from __future__ import annotations
 
 import base64
+import html
 import http.client
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -160,11 +162,18 @@ class Endpoint:
 
     def put(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
         """Replace the graph ``graph`` by ``data`` with one Graph Store Protocol PUT."""
+        self._graph_store("PUT", graph, data, media_type)
+
+    def append(self, graph: str, data: bytes, media_type: str = "application/n-triples") -> None:
+        """Add ``data`` to the graph ``graph`` with one Graph Store Protocol POST."""
+        self._graph_store("POST", graph, data, media_type)
+
+    def _graph_store(self, method: str, graph: str, data: bytes, media_type: str) -> None:
         if self.graph_store_url is None:
             raise StoreError("this store was given no graph store endpoint")
         separator = "&" if "?" in self.graph_store_url else "?"
         url = f"{self.graph_store_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
-        self.send(url, data, {"Content-Type": media_type}, method="PUT", what=f"PUT of graph <{graph}>")
+        self.send(url, data, {"Content-Type": media_type}, method=method, what=f"{method} of graph <{graph}>")
 
     def send(self, url: str, data: bytes | None, headers: dict[str, str], method: str = "GET",
              timeout: float | None = None, what: str = "request") -> Answer:
@@ -279,15 +288,32 @@ class Endpoint:
         else:
             detail = ""
             if isinstance(exc, urllib.error.HTTPError):
-                detail = exc.read()[:300].decode("utf-8", "replace")
+                detail = exc.read()[:2000].decode("utf-8", "replace")
             elif exc.args:
-                detail = str(exc.args[0])[:300]
+                detail = str(exc.args[0])[:2000]
+            detail = refusal(detail)
             message = f"the store at {where} refused this {what}" + (f" (HTTP {status})" if status else "") + \
-                (f": {detail.strip()}" if detail.strip() else "")
-            kind = "refused"
+                (f": {detail}" if detail else "")
+            kind = next((k for k, codes in REFUSALS.items() if any(c in detail for c in codes)), "refused")
         for secret in self.credentials.secrets():
             message = message.replace(secret, "***")
         return StoreError(message, endpoint=where, reason=kind)
+
+
+#: Store refusals told apart by the codes in their text (the ``reason`` of the ``StoreError``):
+#: ``deadlock`` (Virtuoso's SR172, SQL state 40001: the write may be sent again) and ``log-full``
+#: (Virtuoso's SR325: the write outgrew the transaction log's limit, TransactionAfterImageLimit).
+REFUSALS = {"deadlock": ("SR172", "Virtuoso 40001", "Error 40001"), "log-full": ("SR325",)}
+_TAG = re.compile(r"<(script|style|title|head)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+
+
+def refusal(text: str, limit: int = 300) -> str:
+    """The store's refusal ``text`` (plain text, or an HTML error page, whose tags are dropped) as one
+    line of at most ``limit`` characters."""
+    if re.match(r"\s*<(!DOCTYPE|html)\b", text, re.IGNORECASE):
+        text = html.unescape(_TAG.sub(" ", text))
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 def read_status(endpoint: Endpoint, base: str) -> dict:

@@ -209,6 +209,10 @@ SETTINGS: tuple[Setting, ...] = (
             "basic with a user; Virtuoso's graph store accepts only digest).", AUTH),
     Setting("push_timeout", "ROLEGRAPH_PUSH_TIMEOUT", 300.0,
             "Seconds `rolegraph push` waits for one answer of the external store.", _number(0, above=True)),
+    Setting("push_batch_bytes", "ROLEGRAPH_PUSH_BATCH_BYTES", 8_000_000,
+            "Largest piece of a graph `rolegraph push` sends in one request: a bigger graph is staged by "
+            "one Graph Store Protocol PUT and then POSTs (a store writing one huge request in one "
+            "transaction deadlocks or outgrows its log); SPARQL Update batches stay at most 500 kB.", _count(1000)),
     Setting("result_cache_mb", "ROLEGRAPH_RESULT_CACHE_MB", 64.0,
             "Memory for serialised query results, reused until the next build is published; 0 turns it off.",
             _number(0)),
