@@ -22,7 +22,10 @@ reviewed sample (``data/mappings/calibration.toml``, see tests/fixtures/links-re
   overlap, overlap-outside   most words shared, only where nothing closer was found             relatedMatch
   subject        a diploma and the subject it teaches                                           relatedMatch
   chain          the ROME fiche of a closely matched appellation                                  broadMatch
-  chain-exact    the ROME fiche of an exactly matched appellation, as sure as that match          broadMatch
+  chain-exact    the ROME fiche of an exactly matched appellation (its own calibration)         broadMatch
+  skills         a role's close match to an ESCO occupation (any close class above) whose own    closeMatch
+                 essential and optional skills include ``SHARED_SKILLS`` of the ESCO skills published
+                 for the competencies and tools our documents say the role needs
 
 Word overlap alone never makes an exact or close match. Links whose confidence reaches
 ``min_link_confidence`` are published as SKOS triples in ``<base>graph/links`` (with an SSSOM
@@ -85,9 +88,16 @@ EVIDENCE = {
     "subject": ("relatedMatch", 0.5),
     "chain": ("broadMatch", 0.9),
     "chain-exact": ("broadMatch", 0.9),
+    "skills": ("closeMatch", 0.8),
     "curated": ("closeMatch", 1.0),
 }
 MAX_BROAD, MAX_RELATED = 3, 2
+#: How many of an occupation's own skills must be among those published for a role's competencies and tools
+#: for the occupation's close match to count as "skills": the smallest count that leaves out every wrong
+#: close match of the reviewed sample's calibrate half (machine learning engineer → data scientist shares 1).
+SHARED_SKILLS = 3
+#: The evidence classes of a role's close match to an occupation that shared skills can confirm.
+CLOSE_CLASSES = ("preferred", "preferred-outside", "alternative", "alternative-outside", "lexicon")
 RELATED_JACCARD = 0.5
 _FICHE_CODE = re.compile(r"^[A-N]\d{4}$")
 
@@ -207,6 +217,7 @@ class Entity:
     nature: str
     labels: list[tuple[str, float, bool]] = field(default_factory=list)
     pref: str = ""
+    requires: list[str] = field(default_factory=list)  # a role's competencies and tools, by IRI
 
 
 def entities(store: Readable, base: str) -> list[Entity]:
@@ -225,8 +236,14 @@ def entities(store: Readable, base: str) -> list[Entity]:
         entity.labels.append((row["l"].value, LABEL_WEIGHTS[row["p"].value], preferred))
         if preferred and (not entity.pref or row["l"].language == "en"):
             entity.pref = row["l"].value
+    needs = "SELECT ?e ?c ?fiches WHERE { GRAPH ?fiches { ?e rg:requiresCompetency|rg:usesTool ?c } }"
+    for row in union_query(store, needs, fiches=node(graph_iri(base, FICHES_GRAPH))):
+        role, needed = found.get(row["e"].value), row["c"].value
+        if role is not None and needed in found and needed not in role.requires:
+            role.requires.append(needed)
     for entity in found.values():
         entity.labels.sort()
+        entity.requires.sort()
     return sorted(found.values(), key=lambda e: e.iri)
 
 
@@ -405,15 +422,17 @@ class Linker:
                       and l.predicate in ("exactMatch", "closeMatch")]:
             exact = found.predicate == "exactMatch"
             for fiche in appellations.broader.get(found.target, ()):
-                known = links.get((fiche, "rome-fiche"))
-                if fiche not in fiches.labels or known is not None and not (exact and known.score < found.score):
-                    continue  # a fiche found otherwise (named by the lexicon) is kept, unless this chain is surer
+                if fiche not in fiches.labels:
+                    continue
                 chained = _make(entity, fiches, fiche, "chain-exact" if exact else "chain", found.rank,
                                 found.subject_label, fiches.labels[fiche], "MappingChaining")
-                # The fiche of an appellation that is our entity is broader than it exactly as surely as the
-                # appellation is it; a chain through a close appellation is no surer than either step.
-                score = found.score if exact else min(chained.score, found.score)
-                links[(fiche, "rome-fiche")] = replace(chained, score=score)
+                # Each class has its own measured precision (the fiche of an exact appellation is far more
+                # often broader than that of a close one); a chain is no surer than its first step either.
+                chained = replace(chained, score=min(chained.score, found.score))
+                known = links.get((fiche, "rome-fiche"))
+                if known is not None and not (exact and known.score < chained.score):
+                    continue  # a fiche found otherwise (named by the lexicon) is kept, unless this chain is surer
+                links[(fiche, "rome-fiche")] = chained
 
 
 @dataclass
@@ -426,7 +445,7 @@ class _Tables:
 
 _TABLES: dict[str, _Tables] = {}
 #: Part of the cache key: bump it when the tables' shape changes.
-TABLES_VERSION = "1"
+TABLES_VERSION = "2"
 
 
 def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
@@ -462,21 +481,48 @@ def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
 
     options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
-    found = [e for e in entities(store, base) if only is None or e.iri in only]
+    known = {e.iri: e for e in entities(store, base)}
+    found = [e for iri, e in known.items() if only is None or iri in only]
     curation = curated_mappings(options.mappings, base)
     if not found:
         return result
     matcher = linker(store, base, lexicon, options.cache)
     if not matcher.present:  # nothing imported: nothing to link to, curated or not
         return result
+    # A role's links also read its competencies' and tools' links: those outside ``only`` are linked too,
+    # as evidence, and not returned.
+    needed = {iri for e in found for iri in e.requires} - {e.iri for e in found}
     every: list[Link] = []
-    for entity in found:
+    for entity in found + [known[iri] for iri in sorted(needed)]:
         every.extend(matcher.link(entity, result.problems))
     every = [replace(l, published=l.score >= options.min_confidence) for l in every]
-    every = apply_curation(every, curation, {e.iri: e for e in found}, matcher, result.problems)
+    every = apply_curation(every, curation, known, matcher, result.problems)
+    every = [l for l in _agree_on_skills(every, known, matcher.context, options.min_confidence)
+             if l.subject not in needed]
     result.links = [l for l in every if l.published]
     result.candidates = [l for l in every if not l.published]
     return result
+
+
+def _agree_on_skills(links: list[Link], entities: dict[str, Entity], context: Context, floor: float) -> list[Link]:
+    """``links`` where a role's close match to an ESCO occupation becomes the class "skills" when the
+    occupation's own skills include ``SHARED_SKILLS`` of the ESCO skills published (exact or close) for the
+    competencies and tools the role needs; a curator's verdict is left as it is."""
+    published: dict[str, set[str]] = defaultdict(set)
+    for l in links:
+        if l.published and l.kind == "esco-skill" and l.predicate in ("exactMatch", "closeMatch"):
+            published[l.subject].add(l.target)
+    confidence = calibration()["skills"]
+    agreed = []
+    for l in links:
+        entity = entities.get(l.subject)
+        if l.kind == "esco-occupation" and l.evidence in CLOSE_CLASSES and not l.negated and entity is not None:
+            needed = set().union(*(published[iri] for iri in entity.requires))
+            if len(needed & context.occupation_skills.get(l.target, frozenset())) >= SHARED_SKILLS \
+                    and confidence > l.score:
+                l = replace(l, evidence="skills", score=confidence, published=l.published or confidence >= floor)
+        agreed.append(l)
+    return agreed
 
 
 def _axiom(link: Link, graph: ox.NamedNode) -> list[ox.Quad]:
@@ -533,8 +579,10 @@ def link_quads(result: LinkResult, sources: list[str], candidates_graph: str | N
 LINKS_STATE = "links.json"
 
 
-def _signature(entity: Entity) -> str:
-    return json.dumps([entity.nature, entity.pref, sorted(entity.labels)], ensure_ascii=False)
+def _signature(entity: Entity, known: dict[str, Entity]) -> str:
+    """What ``entity``'s links are found from: its labels, and a role's competencies and tools with theirs."""
+    own = lambda e: [e.nature, e.pref, sorted(e.labels)]
+    return json.dumps([own(entity), [[iri, own(known[iri])] for iri in entity.requires]], ensure_ascii=False)
 
 
 def _mappings_checksum(options: LinkOptions) -> str | None:
@@ -564,7 +612,8 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: 
     found with, only the entities that are new or whose labels changed are linked again, the others keep
     their links and candidates."""
     options = options or LinkOptions()
-    signatures = {e.iri: _signature(e) for e in entities(store, base)}
+    known = {e.iri: e for e in entities(store, base)}
+    signatures = {iri: _signature(e, known) for iri, e in known.items()}
     sources = _sources(store, lexicon, base, options)
     stored = store.state(LINKS_STATE) if incremental else None
     previous = json.loads(stored) if stored is not None else None
