@@ -41,6 +41,7 @@ import itertools
 import json
 import os
 import re
+import sys
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
@@ -171,6 +172,7 @@ class _Index:
         self.broader: dict[str, list[str]] = defaultdict(list)
 
     def add(self, concept: str, label: str, weight: float, preferred: bool) -> None:
+        concept, label = sys.intern(concept), sys.intern(label)  # stored once in the cache file (save_cached)
         if preferred and weight == 1.0:  # an official preferred label (a third party's weighs less)
             self.labels.setdefault(concept, label)
         for key, key_weight in label_keys(label, weight):
@@ -179,6 +181,7 @@ class _Index:
                 known_words = sum(1 for w in words if w in self.vocabulary)
                 if known_words < len(words) and known_words < 2:
                     continue
+            key = sys.intern(key)
             known = self.keys[key].get(concept)
             if known is None or (preferred, key_weight) > (known[2], known[0]):
                 self.keys[key][concept] = (key_weight, label, preferred)
@@ -203,7 +206,7 @@ def _indexes(store: Readable, base: str, vocabulary: set[str] | None) -> dict[st
     appellations = indexes["rome-appellation"]
     scheme = node(rome_iri(base, "scheme", "appellation"))
     for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):
-        appellations.broader[concept.value].append(fiche.value)
+        appellations.broader[sys.intern(concept.value)].append(sys.intern(fiche.value))
     for index in indexes.values():
         index.finish()
     return {name: index for name, index in indexes.items() if index}
@@ -332,10 +335,15 @@ def _partial(entity: Entity, index: _Index, context: Context) -> list[Link]:
         return _ranked(entity, index, kind, broad, MAX_BROAD)
     related: dict[str, tuple[float, str, str]] = {}
     for text, ours in preferred:
-        candidates: Counter = Counter(key for word in ours for key in index.words.get(word, ()))
+        candidates: Counter = Counter()
+        for word in ours:
+            candidates.update(index.words.get(word, ()))
         for key, shared in candidates.items():
-            jaccard = shared / len(ours | set(key.split()))
-            if shared < 2 or jaccard < RELATED_JACCARD:
+            if shared < 2:
+                continue
+            # A key's words are distinct (word-set keys): the union is counted without splitting the key.
+            jaccard = shared / (len(ours) + key.count(" ") + 1 - shared)
+            if jaccard < RELATED_JACCARD:
                 continue
             for concept, (their_weight, their_label, _) in index.keys[key].items():
                 if not _comparable(entity, index, concept, context):
@@ -445,7 +453,7 @@ class _Tables:
 
 _TABLES: dict[str, _Tables] = {}
 #: Part of the cache key: bump it when the tables' shape changes.
-TABLES_VERSION = "2"
+TABLES_VERSION = "3"
 
 
 def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
@@ -476,14 +484,15 @@ def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
                options: LinkOptions | None = None, only: set[str] | None = None) -> LinkResult:
     """Every link from the entities of the fiches graph (those of ``only``, when given) to the taxonomies
     imported in ``store``, split into published links and candidates by ``options`` (the floor, then the
-    curated mappings). An entity's links depend on its own labels only, so a subset links as the whole would."""
+    curated mappings). An entity's links depend on its own labels, and a role's on its competencies' and tools'
+    too (linked for that, not returned), so a subset links as the whole would."""
     from .mappings import apply_curation, curated_mappings
 
     options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
     known = {e.iri: e for e in entities(store, base)}
     found = [e for iri, e in known.items() if only is None or iri in only]
-    curation = curated_mappings(options.mappings, base)
+    curation = curated_mappings(options.mappings, base, options.cache)
     if not found:
         return result
     matcher = linker(store, base, lexicon, options.cache)

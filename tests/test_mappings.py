@@ -97,3 +97,20 @@ def test_the_curated_file_of_the_project_reads():
     found = curated_mappings(None, BASE)
     assert all(not c.negated or c.predicate for c in found)
     assert {c.subject for c in found} <= {BACK_END}
+
+
+def test_the_curated_verdicts_are_read_again_when_the_file_changes_and_a_bad_file_is_never_cached(tmp_path):
+    from rolegraph.core.errors import InputError
+
+    cache, file = tmp_path / "cache", tmp_path / "curated.sssom.tsv"
+    accept = "rolegraph:role/x\tskos:closeMatch\t\tesco:skill/{}\tsemapv:ManualMappingCuration\n"
+    file.write_text(HEADER + accept.format("y"), encoding="utf-8")
+    first = curated_mappings(file, BASE, cache)
+    assert [v.target for v in first] == ["http://data.europa.eu/esco/skill/y"] and list(cache.glob("curated-*"))
+    assert curated_mappings(file, BASE, cache) == first
+    file.write_text(HEADER + accept.format("z"), encoding="utf-8")
+    assert [v.target for v in curated_mappings(file, BASE, cache)] == ["http://data.europa.eu/esco/skill/z"]
+    file.write_text(HEADER + "rolegraph:role/x\tskos:sameAs\t\tesco:skill/y\tsemapv:ManualMappingCuration\n", encoding="utf-8")
+    for _ in range(2):  # refused each time, naming the line
+        with pytest.raises(InputError, match=f"{file}:8: predicate_id"):
+            curated_mappings(file, BASE, cache)

@@ -16,6 +16,7 @@ a welfare clerk's task. Linking also asks whether the concept lives where IT rol
 """
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -73,7 +74,8 @@ def read_context(store: Readable, base: str) -> Context:
         for quad in store.quads_for_pattern(None, relation, None, None):
             if quad.subject.value.startswith(f"{ESCO_ID}occupation/"):
                 skills[quad.subject.value].add(quad.object.value)
-    context.occupation_skills = {occupation: frozenset(found) for occupation, found in skills.items()}
+    context.occupation_skills = {sys.intern(occupation): frozenset(map(sys.intern, found))
+                                 for occupation, found in skills.items()}
     for quad in store.quads_for_pattern(None, OX.ESCO.skillType, None, None):
         context.skill_type[quad.subject.value] = "knowledge" if quad.object.value == KNOWLEDGE else "skill"
     roots: set[str] = set()
@@ -104,6 +106,10 @@ def read_context(store: Readable, base: str) -> Context:
             context.ict.add(quad.object.value)
     for quad in store.quads_for_pattern(ox.NamedNode(rome_iri(base, "collection", CREDENTIALS)), OX.SKOS.member, None, None):
         context.credentials.add(quad.object.value)
+    # Interned: the linking tables hold the same IRIs, and their cache file then stores each once.
+    context.ict = set(map(sys.intern, context.ict))
+    context.credentials = set(map(sys.intern, context.credentials))
+    context.skill_type = {sys.intern(concept): kind for concept, kind in context.skill_type.items()}
     return context
 
 
