@@ -22,7 +22,10 @@ reviewed sample (``data/mappings/calibration.toml``, see tests/fixtures/links-re
   overlap, overlap-outside   most words shared, only where nothing closer was found             relatedMatch
   subject        a diploma and the subject it teaches                                           relatedMatch
   chain          the ROME fiche of a closely matched appellation                                  broadMatch
-  chain-exact    the ROME fiche of an exactly matched appellation, as sure as that match          broadMatch
+  chain-exact    the ROME fiche of an exactly matched appellation (its own calibration)         broadMatch
+  skills         a role's close match to an ESCO occupation (any close class above) whose own    closeMatch
+                 essential and optional skills include ``SHARED_SKILLS`` of the ESCO skills published
+                 for the competencies and tools our documents say the role needs
 
 Word overlap alone never makes an exact or close match. Links whose confidence reaches
 ``min_link_confidence`` are published as SKOS triples in ``<base>graph/links`` (with an SSSOM
@@ -38,6 +41,7 @@ import itertools
 import json
 import os
 import re
+import sys
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
@@ -85,9 +89,16 @@ EVIDENCE = {
     "subject": ("relatedMatch", 0.5),
     "chain": ("broadMatch", 0.9),
     "chain-exact": ("broadMatch", 0.9),
+    "skills": ("closeMatch", 0.8),
     "curated": ("closeMatch", 1.0),
 }
 MAX_BROAD, MAX_RELATED = 3, 2
+#: How many of an occupation's own skills must be among those published for a role's competencies and tools
+#: for the occupation's close match to count as "skills": the smallest count that leaves out every wrong
+#: close match of the reviewed sample's calibrate half (machine learning engineer → data scientist shares 1).
+SHARED_SKILLS = 3
+#: The evidence classes of a role's close match to an occupation that shared skills can confirm.
+CLOSE_CLASSES = ("preferred", "preferred-outside", "alternative", "alternative-outside", "lexicon")
 RELATED_JACCARD = 0.5
 _FICHE_CODE = re.compile(r"^[A-N]\d{4}$")
 
@@ -161,6 +172,7 @@ class _Index:
         self.broader: dict[str, list[str]] = defaultdict(list)
 
     def add(self, concept: str, label: str, weight: float, preferred: bool) -> None:
+        concept, label = sys.intern(concept), sys.intern(label)  # stored once in the cache file (save_cached)
         if preferred and weight == 1.0:  # an official preferred label (a third party's weighs less)
             self.labels.setdefault(concept, label)
         for key, key_weight in label_keys(label, weight):
@@ -169,6 +181,7 @@ class _Index:
                 known_words = sum(1 for w in words if w in self.vocabulary)
                 if known_words < len(words) and known_words < 2:
                     continue
+            key = sys.intern(key)
             known = self.keys[key].get(concept)
             if known is None or (preferred, key_weight) > (known[2], known[0]):
                 self.keys[key][concept] = (key_weight, label, preferred)
@@ -193,7 +206,7 @@ def _indexes(store: Readable, base: str, vocabulary: set[str] | None) -> dict[st
     appellations = indexes["rome-appellation"]
     scheme = node(rome_iri(base, "scheme", "appellation"))
     for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):
-        appellations.broader[concept.value].append(fiche.value)
+        appellations.broader[sys.intern(concept.value)].append(sys.intern(fiche.value))
     for index in indexes.values():
         index.finish()
     return {name: index for name, index in indexes.items() if index}
@@ -207,6 +220,7 @@ class Entity:
     nature: str
     labels: list[tuple[str, float, bool]] = field(default_factory=list)
     pref: str = ""
+    requires: list[str] = field(default_factory=list)  # a role's competencies and tools, by IRI
 
 
 def entities(store: Readable, base: str) -> list[Entity]:
@@ -225,8 +239,14 @@ def entities(store: Readable, base: str) -> list[Entity]:
         entity.labels.append((row["l"].value, LABEL_WEIGHTS[row["p"].value], preferred))
         if preferred and (not entity.pref or row["l"].language == "en"):
             entity.pref = row["l"].value
+    needs = "SELECT ?e ?c ?fiches WHERE { GRAPH ?fiches { ?e rg:requiresCompetency|rg:usesTool ?c } }"
+    for row in union_query(store, needs, fiches=node(graph_iri(base, FICHES_GRAPH))):
+        role, needed = found.get(row["e"].value), row["c"].value
+        if role is not None and needed in found and needed not in role.requires:
+            role.requires.append(needed)
     for entity in found.values():
         entity.labels.sort()
+        entity.requires.sort()
     return sorted(found.values(), key=lambda e: e.iri)
 
 
@@ -315,10 +335,15 @@ def _partial(entity: Entity, index: _Index, context: Context) -> list[Link]:
         return _ranked(entity, index, kind, broad, MAX_BROAD)
     related: dict[str, tuple[float, str, str]] = {}
     for text, ours in preferred:
-        candidates: Counter = Counter(key for word in ours for key in index.words.get(word, ()))
+        candidates: Counter = Counter()
+        for word in ours:
+            candidates.update(index.words.get(word, ()))
         for key, shared in candidates.items():
-            jaccard = shared / len(ours | set(key.split()))
-            if shared < 2 or jaccard < RELATED_JACCARD:
+            if shared < 2:
+                continue
+            # A key's words are distinct (word-set keys): the union is counted without splitting the key.
+            jaccard = shared / (len(ours) + key.count(" ") + 1 - shared)
+            if jaccard < RELATED_JACCARD:
                 continue
             for concept, (their_weight, their_label, _) in index.keys[key].items():
                 if not _comparable(entity, index, concept, context):
@@ -405,15 +430,17 @@ class Linker:
                       and l.predicate in ("exactMatch", "closeMatch")]:
             exact = found.predicate == "exactMatch"
             for fiche in appellations.broader.get(found.target, ()):
-                known = links.get((fiche, "rome-fiche"))
-                if fiche not in fiches.labels or known is not None and not (exact and known.score < found.score):
-                    continue  # a fiche found otherwise (named by the lexicon) is kept, unless this chain is surer
+                if fiche not in fiches.labels:
+                    continue
                 chained = _make(entity, fiches, fiche, "chain-exact" if exact else "chain", found.rank,
                                 found.subject_label, fiches.labels[fiche], "MappingChaining")
-                # The fiche of an appellation that is our entity is broader than it exactly as surely as the
-                # appellation is it; a chain through a close appellation is no surer than either step.
-                score = found.score if exact else min(chained.score, found.score)
-                links[(fiche, "rome-fiche")] = replace(chained, score=score)
+                # Each class has its own measured precision (the fiche of an exact appellation is far more
+                # often broader than that of a close one); a chain is no surer than its first step either.
+                chained = replace(chained, score=min(chained.score, found.score))
+                known = links.get((fiche, "rome-fiche"))
+                if known is not None and not (exact and known.score < chained.score):
+                    continue  # a fiche found otherwise (named by the lexicon) is kept, unless this chain is surer
+                links[(fiche, "rome-fiche")] = chained
 
 
 @dataclass
@@ -426,7 +453,7 @@ class _Tables:
 
 _TABLES: dict[str, _Tables] = {}
 #: Part of the cache key: bump it when the tables' shape changes.
-TABLES_VERSION = "1"
+TABLES_VERSION = "3"
 
 
 def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
@@ -457,26 +484,54 @@ def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
                options: LinkOptions | None = None, only: set[str] | None = None) -> LinkResult:
     """Every link from the entities of the fiches graph (those of ``only``, when given) to the taxonomies
     imported in ``store``, split into published links and candidates by ``options`` (the floor, then the
-    curated mappings). An entity's links depend on its own labels only, so a subset links as the whole would."""
+    curated mappings). An entity's links depend on its own labels, and a role's on its competencies' and tools'
+    too (linked for that, not returned), so a subset links as the whole would."""
     from .mappings import apply_curation, curated_mappings
 
     options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
-    found = [e for e in entities(store, base) if only is None or e.iri in only]
-    curation = curated_mappings(options.mappings, base)
+    known = {e.iri: e for e in entities(store, base)}
+    found = [e for iri, e in known.items() if only is None or iri in only]
+    curation = curated_mappings(options.mappings, base, options.cache)
     if not found:
         return result
     matcher = linker(store, base, lexicon, options.cache)
     if not matcher.present:  # nothing imported: nothing to link to, curated or not
         return result
+    # A role's links also read its competencies' and tools' links: those outside ``only`` are linked too,
+    # as evidence, and not returned.
+    needed = {iri for e in found for iri in e.requires} - {e.iri for e in found}
     every: list[Link] = []
-    for entity in found:
+    for entity in found + [known[iri] for iri in sorted(needed)]:
         every.extend(matcher.link(entity, result.problems))
     every = [replace(l, published=l.score >= options.min_confidence) for l in every]
-    every = apply_curation(every, curation, {e.iri: e for e in found}, matcher, result.problems)
+    every = apply_curation(every, curation, known, matcher, result.problems)
+    every = [l for l in _agree_on_skills(every, known, matcher.context, options.min_confidence)
+             if l.subject not in needed]
     result.links = [l for l in every if l.published]
     result.candidates = [l for l in every if not l.published]
     return result
+
+
+def _agree_on_skills(links: list[Link], entities: dict[str, Entity], context: Context, floor: float) -> list[Link]:
+    """``links`` where a role's close match to an ESCO occupation becomes the class "skills" when the
+    occupation's own skills include ``SHARED_SKILLS`` of the ESCO skills published (exact or close) for the
+    competencies and tools the role needs; a curator's verdict is left as it is."""
+    published: dict[str, set[str]] = defaultdict(set)
+    for l in links:
+        if l.published and l.kind == "esco-skill" and l.predicate in ("exactMatch", "closeMatch"):
+            published[l.subject].add(l.target)
+    confidence = calibration()["skills"]
+    agreed = []
+    for l in links:
+        entity = entities.get(l.subject)
+        if l.kind == "esco-occupation" and l.evidence in CLOSE_CLASSES and not l.negated and entity is not None:
+            needed = set().union(*(published[iri] for iri in entity.requires))
+            if len(needed & context.occupation_skills.get(l.target, frozenset())) >= SHARED_SKILLS \
+                    and confidence > l.score:
+                l = replace(l, evidence="skills", score=confidence, published=l.published or confidence >= floor)
+        agreed.append(l)
+    return agreed
 
 
 def _axiom(link: Link, graph: ox.NamedNode) -> list[ox.Quad]:
@@ -533,8 +588,10 @@ def link_quads(result: LinkResult, sources: list[str], candidates_graph: str | N
 LINKS_STATE = "links.json"
 
 
-def _signature(entity: Entity) -> str:
-    return json.dumps([entity.nature, entity.pref, sorted(entity.labels)], ensure_ascii=False)
+def _signature(entity: Entity, known: dict[str, Entity]) -> str:
+    """What ``entity``'s links are found from: its labels, and a role's competencies and tools with theirs."""
+    own = lambda e: [e.nature, e.pref, sorted(e.labels)]
+    return json.dumps([own(entity), [[iri, own(known[iri])] for iri in entity.requires]], ensure_ascii=False)
 
 
 def _mappings_checksum(options: LinkOptions) -> str | None:
@@ -564,7 +621,8 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: 
     found with, only the entities that are new or whose labels changed are linked again, the others keep
     their links and candidates."""
     options = options or LinkOptions()
-    signatures = {e.iri: _signature(e) for e in entities(store, base)}
+    known = {e.iri: e for e in entities(store, base)}
+    signatures = {iri: _signature(e, known) for iri, e in known.items()}
     sources = _sources(store, lexicon, base, options)
     stored = store.state(LINKS_STATE) if incremental else None
     previous = json.loads(stored) if stored is not None else None

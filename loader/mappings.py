@@ -12,6 +12,7 @@ names another one, and it wins at every build, import and link. A row the reader
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from dataclasses import dataclass, replace
@@ -23,6 +24,8 @@ from rolegraph.core.errors import InputError
 from rolegraph.core.naming import CANDIDATES_GRAPH, LINKS_GRAPH, graph_iri
 from rolegraph.core.store import Store, open_store
 from rolegraph.core.vocabulary import ESCO_ID, OX, sparql_prologue
+
+from .taxonomies.labels import load_cached, save_cached
 
 if TYPE_CHECKING:  # the link module imports this one
     from .link import Entity, Link, Linker
@@ -63,17 +66,34 @@ def _default_file() -> Path | None:
     return Path(str(path)) if path.is_file() else None
 
 
-def curated_mappings(path: str | os.PathLike | None, base: str) -> list[Curated]:
+def curated_mappings(path: str | os.PathLike | None, base: str, cache: str | os.PathLike | None = None) -> list[Curated]:
     """The verdicts of the curated SSSOM file at ``path`` (None: the project's ``data/mappings/`` file, if
-    any). Raises ``InputError`` naming the file and line of the first row that is not a valid verdict."""
-    from sssom_pydantic.io import ParseError, read_unprocessed_iterable, record_to_semantic_mapping
-
+    any). Raises ``InputError`` naming the file and line of the first row that is not a valid verdict. With a
+    ``cache`` folder, the verdicts of a file read before (same path, same content) are taken from there: reading
+    the format's model takes longer than linking."""
     file = Path(path) if path is not None else _default_file()
     if file is None:
         return []
     name = str(file)
     if not file.is_file():
         raise InputError(f"the mappings file {name} does not exist", file=name, setting="mappings")
+    try:
+        content = file.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read the mappings file {name}: {error.strerror or error}", file=name) from None
+    key = hashlib.sha256("\0".join((name, base, hashlib.sha256(content).hexdigest())).encode()).hexdigest()[:32]
+    cached = Path(cache) / f"curated-{key}.pickle" if cache is not None else None
+    found = load_cached(cached, list)
+    if found is None:
+        found = _read_curated(file, base)  # an invalid file raises, and is never cached
+        save_cached(cached, found)
+    return found
+
+
+def _read_curated(file: Path, base: str) -> list[Curated]:
+    from sssom_pydantic.io import ParseError, read_unprocessed_iterable, record_to_semantic_mapping
+
+    name = str(file)
     converter = _converter(base)
     found: list[Curated] = []
     try:

@@ -228,21 +228,90 @@ def test_pages_and_named_queries_show_only_published_links(reviewed_store):
     assert "construction engineer" in {m.get("label") for m in kept} and not shown & {m["c"] for m in kept}
 
 
-def test_without_a_curated_file_the_fiche_of_an_exact_appellation_is_published_as_broad(reviewed_store, tmp_path):
-    """The back-end developer is ROME appellation 200151 "Développeur / Développeuse back-end": its fiche M1855
-    is broader than the role as surely as the appellation is the role, with no curator's word."""
-    from rolegraph.loader.link import LinkOptions, calibration, find_links
+def uncurated_links(store, tmp_path):
+    """What the matcher alone finds in ``store``: ``find_links`` with an empty curated file."""
+    from rolegraph.loader.link import LinkOptions, find_links
     from rolegraph.loader.lexicon import load_lexicon
 
     empty = tmp_path / "empty.sssom.tsv"
     empty.write_text("#mapping_set_id: https://example.org/empty.sssom.tsv\n"
                      "subject_id\tpredicate_id\tobject_id\tmapping_justification\n", encoding="utf-8")
-    result = find_links(open_read_only(reviewed_store), BASE, load_lexicon(), LinkOptions(mappings=empty))
+    return find_links(open_read_only(store), BASE, load_lexicon(), LinkOptions(mappings=empty))
+
+
+def test_without_a_curated_file_the_fiche_of_an_exact_appellation_is_published_as_broad(reviewed_store, tmp_path):
+    """The back-end developer is ROME appellation 200151 "Développeur / Développeuse back-end": its fiche M1855
+    is broader than the role as surely as the appellation is the role, with no curator's word."""
+    from rolegraph.loader.link import LinkOptions, calibration
+
+    result = uncurated_links(reviewed_store, tmp_path)
     role = BASE + "role/back-end-developer"
     published = {(l.predicate, l.target.rsplit("/", 1)[-1]): l for l in result.links if l.subject == role}
     appellation, fiche = published[("exactMatch", "200151")], published[("broadMatch", "M1855")]
     assert fiche.evidence == "chain-exact" and fiche.justification == "MappingChaining"
-    assert fiche.score == appellation.score >= LinkOptions().min_confidence
+    # the class's own precision on the reviewed sample, never surer than the appellation it goes through
+    assert fiche.score == min(calibration()["chain-exact"], appellation.score) >= LinkOptions().min_confidence
     # a chain through an appellation that is only close stays as unsure as the "chain" class
     chains = [l for l in result.links + result.candidates if l.evidence == "chain"]
     assert chains and all(l.score <= calibration()["chain"] for l in chains)
+
+
+def test_without_a_curated_file_back_end_developer_is_close_to_software_and_web_developer(reviewed_store, tmp_path):
+    """ESCO has no back-end developer; its nearest occupations, named by our lexicon, are published because their
+    own skills are among those the seeds say the role needs, not because a curator accepted them."""
+    from rolegraph.loader.link import LinkOptions, calibration
+
+    result = uncurated_links(reviewed_store, tmp_path)
+    close = {l.target: l for l in result.links if l.subject == BASE + "role/back-end-developer"
+             and l.kind == "esco-occupation" and l.predicate == "closeMatch"}
+    notation = {r["c"]: r["code"] for r in rows(reviewed_store, "SELECT ?c ?code WHERE { ?c a esco:Occupation ; skos:notation ?code }")
+                if r["c"] in close}
+    assert {"2512.4", "2513.5"} <= set(notation.values())
+    for link in close.values():
+        assert link.evidence == "skills" and link.score == calibration()["skills"] >= LinkOptions().min_confidence
+    assert not [l for l in result.links if l.subject == BASE + "role/back-end-developer" and l.predicate == "exactMatch"
+                and l.kind == "esco-occupation"]
+
+
+def agreeing(shared, **change):
+    """``_agree_on_skills`` on one role whose competency has a published link to skills s0…s4, and a lexicon
+    candidate to an occupation whose own skills include ``shared`` of them (``change`` alters that candidate)."""
+    from dataclasses import replace as altered
+
+    from rolegraph.loader.link import Entity, Link, _agree_on_skills, calibration
+    from rolegraph.loader.taxonomies.context import Context
+
+    role = Entity("r", "role", requires=["c"])
+    skills = [Link("c", "exactMatch", f"s{i}", "esco-skill", 0.9, "LexicalMatching", "", "", "exact") for i in range(5)]
+    occupation = altered(Link("r", "closeMatch", "o", "esco-occupation", calibration()["lexicon"],
+                              "ManualMappingCuration", "", "", "lexicon", published=False), **change)
+    context = Context(occupation_skills={"o": frozenset({f"s{i}" for i in range(shared)} | {"elsewhere"})})
+    found = _agree_on_skills(skills + [occupation], {"r": role, "c": Entity("c", "competency")}, context, 0.8)
+    return next(l for l in found if l.subject == "r")
+
+
+def test_an_occupation_sharing_enough_of_the_roles_skills_is_published_as_skills():
+    from rolegraph.loader.link import SHARED_SKILLS, calibration
+
+    agreed = agreeing(SHARED_SKILLS)
+    assert (agreed.evidence, agreed.score, agreed.published) == ("skills", calibration()["skills"], True)
+    fewer = agreeing(SHARED_SKILLS - 1)
+    assert (fewer.evidence, fewer.published) == ("lexicon", False)
+
+
+def test_shared_skills_never_override_a_curator_or_make_an_overlap_close():
+    from rolegraph.loader.link import SHARED_SKILLS
+
+    assert agreeing(SHARED_SKILLS, negated=True).evidence == "lexicon"  # a curator's rejection stays
+    assert agreeing(SHARED_SKILLS, evidence="overlap", predicate="relatedMatch").evidence == "overlap"
+    assert agreeing(SHARED_SKILLS, evidence="curated", score=1.0).score == 1.0
+
+
+def test_a_roles_links_are_found_again_when_one_of_its_competencies_changes():
+    from rolegraph.loader.link import Entity, _signature
+
+    role, competency = Entity("r", "role", [("Role", 1.0, True)], "Role", ["c"]), Entity("c", "competency", [("A", 1.0, True)], "A")
+    before = _signature(role, {"r": role, "c": competency})
+    renamed = Entity("c", "competency", [("B", 1.0, True)], "B")
+    assert _signature(role, {"r": role, "c": renamed}) != before
+    assert _signature(renamed, {"r": role, "c": renamed}) != _signature(competency, {"r": role, "c": competency})

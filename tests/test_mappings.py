@@ -34,8 +34,25 @@ def test_the_export_loads_in_the_sssom_reader(runner, taxonomy_store, tmp_path):
     assert {m.predicate.curie for m in mappings} <= {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch",
                                                     "skos:relatedMatch"}
     assert all(m.confidence is not None for m in mappings)
-    sssom = pytest.importorskip("sssom.parsers", reason="the sssom package is not installed")
-    assert len(sssom.parse_sssom_table(out).df) == len(mappings)
+
+
+def test_the_export_round_trips_through_the_sssom_package(runner, taxonomy_store, tmp_path):
+    """The reference reader of the SSSOM community (the ``sssom`` package) reads every exported mapping back with
+    its subject, predicate, object, modifier and confidence."""
+    from sssom.parsers import parse_sssom_table
+
+    out = tmp_path / "links.sssom.tsv"
+    result = runner.invoke(main, ["--store", str(taxonomy_store), "mappings", "export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = parse_sssom_table(out)
+    expand = lambda curie: table.converter.expand(curie, strict=True)
+    read = sorted((expand(r["subject_id"]), expand(r["predicate_id"]).rsplit("#", 1)[-1], expand(r["object_id"]),
+                   r.get("predicate_modifier") == "Not", round(float(r["confidence"]), 4))
+                  for r in table.df.to_dict("records"))
+    stored = sorted((m["subject"], m["predicate"], m["object"], m["negated"], round(m["confidence"], 4))
+                    for m in stored_mappings(taxonomy_store, BASE))
+    assert read == stored and len(stored) > 100
+    assert table.metadata["mapping_set_id"] == f"{BASE}graph/links.sssom.tsv"
 
 
 def test_a_rejection_removes_a_link_and_an_acceptance_adds_one(runner, store_copy, tmp_path):
@@ -80,3 +97,20 @@ def test_the_curated_file_of_the_project_reads():
     found = curated_mappings(None, BASE)
     assert all(not c.negated or c.predicate for c in found)
     assert {c.subject for c in found} <= {BACK_END}
+
+
+def test_the_curated_verdicts_are_read_again_when_the_file_changes_and_a_bad_file_is_never_cached(tmp_path):
+    from rolegraph.core.errors import InputError
+
+    cache, file = tmp_path / "cache", tmp_path / "curated.sssom.tsv"
+    accept = "rolegraph:role/x\tskos:closeMatch\t\tesco:skill/{}\tsemapv:ManualMappingCuration\n"
+    file.write_text(HEADER + accept.format("y"), encoding="utf-8")
+    first = curated_mappings(file, BASE, cache)
+    assert [v.target for v in first] == ["http://data.europa.eu/esco/skill/y"] and list(cache.glob("curated-*"))
+    assert curated_mappings(file, BASE, cache) == first
+    file.write_text(HEADER + accept.format("z"), encoding="utf-8")
+    assert [v.target for v in curated_mappings(file, BASE, cache)] == ["http://data.europa.eu/esco/skill/z"]
+    file.write_text(HEADER + "rolegraph:role/x\tskos:sameAs\t\tesco:skill/y\tsemapv:ManualMappingCuration\n", encoding="utf-8")
+    for _ in range(2):  # refused each time, naming the line
+        with pytest.raises(InputError, match=f"{file}:8: predicate_id"):
+            curated_mappings(file, BASE, cache)

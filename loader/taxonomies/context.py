@@ -4,7 +4,9 @@ A label alone is weak evidence: "site engineer" names a construction engineer an
 a welfare clerk's task. Linking also asks whether the concept lives where IT roles, skills and tools live:
 
   ESCO occupation   its ISCO group is an ICT one (``ICT_ISCO``: ICT managers 133, ICT professionals 25,
-                    ICT technicians 35, multimedia designers 2166, IT trainers 2356, ICT sales 2434)
+                    ICT technicians 35, multimedia designers 2166, IT trainers 2356, ICT sales 2434); and
+                    its essential and optional skills, which linking compares with the skills our
+                    documents say a role needs
   ESCO skill        a broader concept, at any depth, is ICT knowledge (ISCED-F 06) or the skill group
                     "working with computers" (S5); and its skill type (knowledge or skill/competence)
   ROME fiche        its code is in the domaine M18 (systèmes d'information et de télécommunication)
@@ -14,6 +16,7 @@ a welfare clerk's task. Linking also asks whether the concept lives where IT rol
 """
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -43,6 +46,7 @@ class Context:
     credentials: set[str] = field(default_factory=set)  # ROME savoirs that are diplomas or certifications
     skill_type: dict[str, str] = field(default_factory=dict)  # ESCO skill → "knowledge" or "skill"
     broader: dict[str, list[str]] = field(default_factory=dict)  # concept → its broader concepts
+    occupation_skills: dict[str, frozenset[str]] = field(default_factory=dict)  # essential and optional ones
 
     def in_domain(self, concept: str, nature: str = "") -> bool:
         """Whether ``concept`` is where an entity of our ``nature`` belongs: IT, or for a qualification a
@@ -65,6 +69,13 @@ def read_context(store: Readable, base: str) -> Context:
         code = quad.object.value.rsplit("/C", 1)[-1]
         if code.startswith(ICT_ISCO):
             context.ict.add(quad.subject.value)
+    skills: dict[str, set[str]] = defaultdict(set)
+    for relation in (OX.ESCO.relatedEssentialSkill, OX.ESCO.relatedOptionalSkill):
+        for quad in store.quads_for_pattern(None, relation, None, None):
+            if quad.subject.value.startswith(f"{ESCO_ID}occupation/"):
+                skills[quad.subject.value].add(quad.object.value)
+    context.occupation_skills = {sys.intern(occupation): frozenset(map(sys.intern, found))
+                                 for occupation, found in skills.items()}
     for quad in store.quads_for_pattern(None, OX.ESCO.skillType, None, None):
         context.skill_type[quad.subject.value] = "knowledge" if quad.object.value == KNOWLEDGE else "skill"
     roots: set[str] = set()
@@ -95,6 +106,10 @@ def read_context(store: Readable, base: str) -> Context:
             context.ict.add(quad.object.value)
     for quad in store.quads_for_pattern(ox.NamedNode(rome_iri(base, "collection", CREDENTIALS)), OX.SKOS.member, None, None):
         context.credentials.add(quad.object.value)
+    # Interned: the linking tables hold the same IRIs, and their cache file then stores each once.
+    context.ict = set(map(sys.intern, context.ict))
+    context.credentials = set(map(sys.intern, context.credentials))
+    context.skill_type = {sys.intern(concept): kind for concept, kind in context.skill_type.items()}
     return context
 
 

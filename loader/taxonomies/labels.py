@@ -17,6 +17,7 @@ changes what the store holds.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -301,16 +302,23 @@ def index_for(store_path: Store | str | os.PathLike, base: str, kinds=SKILL_KIND
 
 def load_cached(path: Path | None, kind: type):
     """The object of type ``kind`` that ``save_cached`` wrote at ``path``, or None."""
+    collecting = gc.isenabled()
+    gc.disable()  # the collector would walk the hundreds of thousands of objects loaded so far, again and again
     try:
         with open(path, "rb") as handle:  # our own file, written by save_cached below
             found = pickle.load(handle)
     except (TypeError, OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError):
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return found if isinstance(found, kind) else None
 
 
 def save_cached(path: Path | None, index: object) -> None:
-    """Write ``index`` at ``path`` (named ``<name>-<key>.pickle``), replacing the other keys of that name."""
+    """Write ``index`` at ``path`` (named ``<name>-<key>.pickle``), replacing the other keys of that name. Its
+    strings should be interned (``sys.intern``): pickle writes an object it has seen once, so an IRI that every
+    table repeats is stored, and loaded, once."""
     if path is None:
         return
     try:
