@@ -32,8 +32,10 @@ class Index:
     """Which parts describe each entity, so that the owner of its description (the part with the
     smallest checksum) is known without reading the parts."""
 
-    #: entity IRI → the (checksum, part key) of each part describing it, in checksum order.
-    entities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: part key → the checksum of its document.
+    checksums: dict[str, str] = field(default_factory=dict)
+    #: entity IRI → the keys of the parts describing it, in their checksums' order.
+    entities: dict[str, list[str]] = field(default_factory=dict)
     #: IRI → the entities whose description states something about it, other than itself (the issuer
     #: of a certification is described with the certification).
     mentioned: dict[str, set[str]] = field(default_factory=dict)
@@ -41,13 +43,14 @@ class Index:
     def owner(self, entity: str) -> str | None:
         """The key of the part whose description of ``entity`` the graph holds, None when none."""
         describing = self.entities.get(entity)
-        return describing[0][1] if describing else None
+        return describing[0] if describing else None
 
     def add(self, key: str, part: Part) -> None:
+        self.checksums[key] = part.checksum
         for node, triples in part.entities.items():
             describing = self.entities.setdefault(str(node), [])
-            describing.append((part.checksum, key))
-            describing.sort()
+            describing.append(key)
+            describing.sort(key=self.checksums.__getitem__)
             for subject in {s for s, _, _ in triples} - {node}:
                 self.mentioned.setdefault(str(subject), set()).add(str(node))
 
@@ -55,16 +58,18 @@ class Index:
         """Forget ``part``; ``mentioned`` may keep entities it alone named (a superset is safe: each
         is looked up again in ``entities``)."""
         for node in part.entities:
-            describing = [d for d in self.entities.get(str(node), []) if d[1] != key]
+            describing = [k for k in self.entities.get(str(node), []) if k != key]
             if describing:
                 self.entities[str(node)] = describing
             else:
                 self.entities.pop(str(node), None)
+        self.checksums.pop(key, None)
 
     def encode(self) -> bytes:
-        content = {"layout": INDEX_LAYOUT, "entities": {e: [list(d) for d in v] for e, v in sorted(self.entities.items())},
+        content = {"layout": INDEX_LAYOUT, "checksums": dict(sorted(self.checksums.items())),
+                   "entities": dict(sorted(self.entities.items())),
                    "mentioned": {s: sorted(v) for s, v in sorted(self.mentioned.items())}}
-        return gzip.compress(json.dumps(content, separators=(",", ":")).encode("utf-8"), compresslevel=5, mtime=0)
+        return gzip.compress(json.dumps(content, separators=(",", ":")).encode("utf-8"), compresslevel=1, mtime=0)
 
     @classmethod
     def decode(cls, data: bytes) -> Index | None:
@@ -72,8 +77,7 @@ class Index:
         content = json.loads(gzip.decompress(data))
         if content.get("layout") != INDEX_LAYOUT:
             return None
-        return cls({e: [tuple(d) for d in v] for e, v in content["entities"].items()},
-                   {s: set(v) for s, v in content["mentioned"].items()})
+        return cls(content["checksums"], content["entities"], {s: set(v) for s, v in content["mentioned"].items()})
 
 
 def build_index(parts: dict[str, Part]) -> Index:
@@ -118,23 +122,29 @@ def delta(index: Index, removed: dict[str, Part], added: dict[str, Part], read: 
     subjects = {str(node) for p in changing for node in p.entities}
     subjects |= {str(s) for p in changing for triples in p.entities.values() for s, _, _ in triples}
 
-    def descriptions() -> set[tuple]:
-        """The description triples of ``subjects`` in the graph that ``index`` stands for."""
-        found = set()
+    def owners() -> dict[str, set[tuple[str, str]]]:
+        """subject → the (entity, owner part) pairs whose description may state something about it."""
+        found = {}
         for subject in subjects:
-            node = URIRef(subject)
-            for entity in {subject} | index.mentioned.get(subject, set()):
-                key = index.owner(entity)
-                if key is not None:
-                    found |= {t for t in part(key).entities.get(URIRef(entity), ()) if t[0] == node}
+            pairs = {(e, index.owner(e)) for e in {subject} | index.mentioned.get(subject, set())}
+            found[subject] = {(e, key) for e, key in pairs if key is not None}
         return found
 
-    before = descriptions()
+    def described(subject: str, pairs) -> set[tuple]:
+        node = URIRef(subject)
+        return {t for entity, key in pairs for t in part(key).entities.get(URIRef(entity), ()) if t[0] == node}
+
+    owned_before = owners()
     for key, gone in removed.items():
         index.remove(key, gone)
     for key, new in added.items():
         index.add(key, new)
-    after = descriptions()
+    owned_after = owners()
+    before, after = set(), set()
+    for subject in subjects:  # only the descriptions whose owner changed are read
+        if owned_before[subject] != owned_after[subject]:
+            before |= described(subject, owned_before[subject])
+            after |= described(subject, owned_after[subject])
 
     drop = set(before - after)
     gain = set(after - before)
