@@ -18,8 +18,8 @@ from typing import Callable, Iterable
 
 from rdflib.namespace import RDF
 
-from rolegraph.core.naming import (DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RETIRED_GRAPH, Minter, graph_iri,
-                                   normal_base)
+from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
+                                   RETIRED_GRAPH, Minter, graph_iri, normal_base)
 from rolegraph.core.tbox import tbox
 from rolegraph.core.vocabulary import RG, node
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
@@ -31,7 +31,7 @@ from .extract import extract
 from .graph import consolidate, document_part
 from .graph.delta import build_index, delta
 from .lexicon import load_lexicon
-from .link import LinkOptions, LinkResult, relink
+from .link import LinkOptions, LinkResult, cached_in, relink
 from .publish import publish, publish_change
 from .retired import retire, retired_graph
 from .vocabulary import extended_lexicon
@@ -271,7 +271,7 @@ def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, 
 
     def then(written):
         write_catalogue(written, catalogue, parts, build_index(parts))
-        return relink(written, base_iri, lexicon, link_options)
+        return relink(written, base_iri, lexicon, cached_in(store, link_options))
 
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
                                 graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
@@ -307,10 +307,13 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
             raise _failed(result, started)
         result.retired = retire(before, written, base_iri, {t[0] for t in change.changed}, replaced)
         write_catalogue(written, catalogue, added, index)
-        return relink(written, base_iri, lexicon, link_options, incremental=True)
+        return relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True)
 
+    documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
     published = publish_change(store, fiches, change.removed, change.added,
-                               {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()}, then=then)
+                               {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()}, then=then,
+                               touched=[graph_iri(base_iri, g) for g in (RETIRED_GRAPH, LINKS_GRAPH, CANDIDATES_GRAPH)],
+                               documents=documents)
     counts = {row["class"]: row["count"] for row in published.summary["counts"]}
     result.entities = {_short(c): counts.get(str(c), 0) for c in COUNTED_CLASSES}
     result.facts = counts.get(str(RG.Claim), 0)

@@ -12,7 +12,7 @@ from rolegraph.core.naming import skolem_prefix, skolemise
 
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import node
-from rolegraph.queries.summary import store_summary
+from rolegraph.queries.summary import changed_summary, store_summary, stored
 
 
 @dataclass
@@ -72,15 +72,18 @@ def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
     return PublishResult(store.generation or "", counts, after, summary)
 
 
-def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: Iterable[tuple],
-                   added: Iterable[tuple], graphs: dict[URIRef, Graph],
-                   then: Callable[[Writable], Any] | None = None) -> PublishResult:
-    """Remove the triples ``removed`` from the named graph ``iri`` and add ``added``, replace each (small)
-    graph of ``graphs``, run ``then`` and publish the result atomically with its summary, as ``publish``.
-    Nothing else is rewritten: the taxonomies' graphs stay in the files of the previous generation,
-    whose hard-linked copy the new one starts from, and the store is not compacted."""
+def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: set[tuple], added: set[tuple],
+                   graphs: dict[URIRef, Graph], then: Callable[[Writable], Any] | None = None,
+                   touched: Iterable[URIRef] = (), documents: Iterable[str] = ()) -> PublishResult:
+    """Remove the triples ``removed`` (all in it) from the named graph ``iri`` and add ``added`` (none in
+    it), replace each (small) graph of ``graphs``, run ``then`` and publish the result atomically with its
+    summary, as ``publish``. Nothing else is rewritten: the taxonomies' graphs stay in the files of the
+    previous generation, whose hard-linked copy the new one starts from, and the store is not compacted.
+    The summary counts again only ``iri``, ``graphs``, the ``touched`` graphs (those ``then`` changes)
+    and the rows of ``documents`` (the IRIs of those added or removed)."""
     counts, after = {}, None
     store = open_store(store_path)
+    previous = stored(store.open()) if store.generation is not None else None
     target = node(iri)
     with store.publishing() as writable:
         for s, p, o in removed:
@@ -90,5 +93,7 @@ def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: 
             counts[str(other)] = _load(writable, other, graph)
         if then is not None:
             after = then(writable)
-        summary = store_summary(writable)
+        before = next((g["triples"] for g in (previous or {}).get("graphs", ()) if g["graph"] == str(iri)), 0)
+        sizes = {str(iri): before - len(removed) + len(added), **{str(g): None for g in (*graphs, *touched)}}
+        summary = changed_summary(writable, previous, sizes, set(documents))
     return PublishResult(store.generation or "", counts, after, summary)

@@ -160,7 +160,7 @@ def validate_in_store(readable, graph_name, focus: Iterable[URIRef], locate=None
     shacl = shapes()
     breaking = _breaking(readable, graph_name, shacl, focus)
     deep = set().union(*breaking.values()) if breaking else set()
-    data = _neighbourhood(readable, graph_name, focus | deep, deep)
+    data = _neighbourhood(readable, graph_name, focus, deep)
     narrowed = _focused(shacl, data, focus, breaking)
     return _run(data, narrowed, locate)
 
@@ -220,11 +220,21 @@ def _breaking(readable, graph_name, shacl: Graph, focus: set[URIRef]) -> dict:
     return found
 
 
-def _neighbourhood(readable, graph_name, nodes: set[URIRef], deep: set[URIRef]) -> Graph:
-    """The triples of ``nodes`` and of the nodes they point to; for the ``deep`` ones, also of the nodes
-    pointing to them (a role's claims)."""
+def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef]) -> Graph:
+    """What the shapes read about ``focus``: its nodes' triples and the types of the nodes they point to
+    (the shapes targeting a class look one step along, at a value's class). For the ``deep`` nodes
+    (selected by a rule across nodes), all the triples of the nodes they point to and of the nodes that
+    point to them (a role's claims)."""
     target = _graph_node(graph_name)
     data, seen = Graph(), set()
+    values = " ".join(f"<{n}>" for n in sorted(focus))
+    if values:
+        for row in readable.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
+                                  default_graph=target):
+            data.add((_rdflib(row["s"]), _rdflib(row["p"]), _rdflib(row["o"])))
+        typed = f"SELECT DISTINCT ?o ?t WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . ?o a ?t }}"
+        for row in readable.query(typed, default_graph=target):
+            data.add((_rdflib(row["o"]), RDF.type, _rdflib(row["t"])))
 
     def describe(node) -> None:
         if node in seen or isinstance(node, Literal):
@@ -233,9 +243,8 @@ def _neighbourhood(readable, graph_name, nodes: set[URIRef], deep: set[URIRef]) 
         for quad in readable.quads_for_pattern(_ox(node), None, None, target):
             data.add((node, _rdflib(quad.predicate), _rdflib(quad.object)))
 
-    for node in nodes:
-        describe(node)
     for node in deep:
+        describe(node)
         for quad in readable.quads_for_pattern(None, None, _ox(node), target):
             describe(_rdflib(quad.subject))
     for obj in {o for s, _, o in data if s in seen and not isinstance(o, Literal)}:
