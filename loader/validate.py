@@ -44,17 +44,15 @@ class ValidationReport:
         return not self.violations
 
 
-def validate(data: Graph, locate=None, focus: Iterable[URIRef] | None = None) -> ValidationReport:
+def validate(data: Graph, locate=None) -> ValidationReport:
     """Validate ``data`` against every shape. The shapes name concrete classes, so no ontology is
     mixed in and ``data`` is validated in place, without a copy (it is not modified).
 
     ``locate(focus)`` may return a human description of where a focus node comes from
-    (source document and offsets); it is attached to each finding. ``focus`` limits validation to
-    those focus nodes (``focus_of`` the triples that changed): each is checked against the whole of
-    ``data``, so the rules that cross nodes see every node they reach.
+    (source document and offsets); it is attached to each finding. A change of a published graph is
+    validated by ``validate_in_store`` instead.
     """
-    shacl = shapes() if focus is None else _focused(shapes(), data, {n for n in focus if isinstance(n, URIRef)})
-    return _run(data, shacl, locate)
+    return _run(data, shapes(), locate)
 
 
 def _focused(shacl: Graph, data: Graph, focus: set[URIRef], breaking: dict | None = None) -> Graph:
@@ -77,22 +75,6 @@ def _focused(shacl: Graph, data: Graph, focus: set[URIRef], breaking: dict | Non
             if any((node, RDF.type, cls) in data for cls in classes):
                 narrowed.add((shape, SH.targetNode, node))
     return narrowed
-
-
-def focus_of(changed: Iterable[tuple], data: Graph) -> set[URIRef]:
-    """The focus nodes whose verdict the ``changed`` triples (added to or removed from ``data``) can
-    change: the IRIs they name (not the classes they type with), and the nodes of ``data`` that point
-    to one of them that ``data`` describes (a role whose tool is no longer typed a tool breaks). Our
-    shapes' paths are one step long, or reach a node that points to a changed one (an evidence of a
-    changed document). A concept of our schemes (a period, a level) is no focus: it is not in ``data``."""
-    nodes = set()
-    for subject, predicate, obj in changed:
-        if isinstance(subject, URIRef):
-            nodes.add(subject)
-        if isinstance(obj, URIRef) and predicate != RDF.type:
-            nodes.add(obj)
-    described = {node for node in nodes if (node, None, None) in data}
-    return nodes | {s for node in described for s in data.subjects(None, node) if isinstance(s, URIRef)}
 
 
 def _order(finding: Finding) -> tuple:
@@ -170,8 +152,8 @@ def focus_in_store(changed: Iterable[tuple], readable, graph_name) -> set[URIRef
     ``graph_name`` of the store ``readable``) can change, for our shapes: the IRIs they name (not the
     classes they type with); the nodes that point to a node whose type changed (a role whose tool is no
     longer typed a tool breaks); and, for a changed triple ``s p o``, the nodes that point to both ``s``
-    and ``o`` (the claim that stands for it). Unlike ``focus_of``, a node that merely points to a changed
-    one (the claims of every role using a tool) is left out: our shapes only look one step along."""
+    and ``o`` (the claim that stands for it). A node that merely points to a changed one (the claims of
+    every role using a tool) is left out: our shapes only look one step along."""
     nodes, retyped, pairs = set(), set(), set()
     for subject, predicate, obj in changed:
         if isinstance(subject, URIRef):

@@ -228,3 +228,23 @@ def test_an_add_with_other_link_options_relinks_every_entity_as_a_fresh_link_wou
     assert same_graphs(store, reference)
     # the unchanged entities' links were judged again by the stricter floor
     assert len(graph(store, LINKS_GRAPH)) < published and len(graph(store, CANDIDATES_GRAPH)) > candidates
+
+
+def test_a_store_without_the_entity_index_has_it_rebuilt_once_from_the_parts(tmp_path):
+    """A store written before the index was kept (only its parts) changes as a fresh build would."""
+    from rolegraph.core.store import state_folder
+    from rolegraph.loader.catalogue import INDEX
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    index = state_folder(current_generation(store)) / INDEX
+    assert index.is_file()
+    index.unlink()
+    add([SAMPLES / "data-engineer.html"], store, BASE)
+    remove(["testeur-logiciel.md"], store, BASE)
+    assert (state_folder(current_generation(store)) / INDEX).is_file()
+    reference = tmp_path / "reference"
+    build([p for p in CORPUS.iterdir() if p.name != "testeur-logiciel.md"] + [SAMPLES / "data-engineer.html"],
+          reference, BASE)
+    assert same_graphs(store, reference)
+    assert graph(store, RETIRED_GRAPH).value(predicate=rdflib.RDFS.label, object=rdflib.Literal("testeur-logiciel.md")) is not None

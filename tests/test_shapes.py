@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from rolegraph.loader.validate import focus_in_store, focus_of, validate, validate_in_store
+from rolegraph.loader.validate import focus_in_store, validate, validate_in_store
 from rolegraph.core.tbox import shapes
 from rolegraph.core.vocabulary import RGSH, SH, sparql_prologue
 
@@ -101,21 +101,6 @@ def test_every_constraint_has_a_failing_fixture():
         covered.add(expected.get("constraint") or expected["shape"])
     assert _constraints() - covered == set()
 
-
-
-@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_validating_the_changed_focus_nodes_finds_what_a_full_validation_finds(fixture):
-    """What `add` and `remove` do: validate only the IRIs of the triples that changed and the nodes that
-    point to them, each against the whole graph (so the rules that cross nodes see their neighbours). On every broken fixture it finds
-    exactly the findings of a full validation."""
-    before = _base()
-    graph = _base()
-    graph.update(sparql_prologue() + fixture.read_text(encoding="utf-8"))
-    changed = set(graph) ^ set(before)
-    assert changed
-    full, focused = validate(graph), validate(graph, focus=focus_of(changed, graph))
-    assert focused.violations == full.violations and focused.warnings == full.warnings
-    assert full.violations or full.warnings
 
 
 def _oxigraph(graph: Graph) -> ox.Store:
