@@ -24,11 +24,17 @@ class PublishResult:
     summary: dict | None = None
 
 
-def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
+def _load(store: Writable, iri: URIRef, graph: Graph, unless_same: bool = False) -> int:
+    """Replace the named graph ``iri`` by ``graph``; with ``unless_same``, leave it when it already holds
+    exactly those triples (the ontology, at each add)."""
     target = node(iri)
-    if store.contains_named_graph(target):
-        store.remove_graph(target)
     data = skolemised(iri, graph).serialize(format="nt", encoding="utf-8")
+    if store.contains_named_graph(target):
+        if unless_same:
+            held = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, target)}
+            if held == set(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)):
+                return len(graph)
+        store.remove_graph(target)
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     return len(graph)
 
@@ -90,7 +96,7 @@ def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: 
             writable.remove(ox.Quad(_term(s), _term(p), _term(o), target))
         writable.extend([ox.Quad(_term(s), _term(p), _term(o), target) for s, p, o in added])
         for other, graph in graphs.items():
-            counts[str(other)] = _load(writable, other, graph)
+            counts[str(other)] = _load(writable, other, graph, unless_same=True)
         if then is not None:
             after = then(writable)
         before = next((g["triples"] for g in (previous or {}).get("graphs", ()) if g["graph"] == str(iri)), 0)
