@@ -248,3 +248,24 @@ def test_a_store_without_the_entity_index_has_it_rebuilt_once_from_the_parts(tmp
           reference, BASE)
     assert same_graphs(store, reference)
     assert graph(store, RETIRED_GRAPH).value(predicate=rdflib.RDFS.label, object=rdflib.Literal("testeur-logiciel.md")) is not None
+
+
+def test_an_add_keeps_the_taxonomies_link_tables_in_the_store_cache_and_reads_them_back(tmp_path, monkeypatch):
+    """Relinking after an add reads the taxonomies' labels once: their tables are kept in the store's
+    cache/ folder by default, and the next add in a new process loads them instead of the labels."""
+    import rolegraph.loader.link as link
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    imported(store)
+    link._TABLES.clear()  # each add as a new process would run it
+    add([SAMPLES / "data-engineer.html"], store, BASE)
+    assert len(list((store / "cache").glob("links-*.pickle"))) == 1
+    link._TABLES.clear()
+
+    def no_labels(*args, **kwargs):
+        raise AssertionError("the labels were read again")
+
+    monkeypatch.setattr(link, "_indexes", no_labels)
+    add([SAMPLES / "ingenieur-devops.md"], store, BASE)
+    assert len(graph(store, LINKS_GRAPH)) > 50
