@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, XSD
 
 from rolegraph.core.tbox import shapes
-from rolegraph.core.vocabulary import PREFIXES, SH, sparql_prologue
+from rolegraph.core.vocabulary import PREFIXES, RGSH, SH, sparql_prologue
 
 
 @dataclass(frozen=True)
@@ -188,14 +188,30 @@ def _run(data: Graph, shacl: Graph, locate) -> ValidationReport:
     return report
 
 
+#: Target queries that select the same nodes as the shape's own, written for Oxigraph: a ``MINUS`` where
+#: the shape has ``FILTER NOT EXISTS``, which Oxigraph evaluates per fact (5.9 s against 0.18 s for the
+#: three roles with the most facts of a 1,000-document graph). The shape's own query stays for
+#: pySHACL; tests/test_shapes.py checks that both find the same violations on the broken fixtures.
+STORE_TARGETS = {
+    RGSH.RoleFactShape: """
+        SELECT DISTINCT ?this WHERE {
+            ?this ?p ?o .
+            FILTER (?p IN (rg:requiresCompetency, rg:usesTool, rg:accessibleThrough, rg:hasSalary, rg:employerType,
+                           rg:relatedRole, rg:progressesTo, rg:managementTrackTo, rg:specialisesInto, rg:collaboratesWith))
+            MINUS { ?claim rg:claimSubject ?this ; rg:claimPredicate ?p ; rg:claimObject ?o }
+        }""",
+}
+
+
 def _breaking(readable, graph_name, shacl: Graph, focus: set[URIRef]) -> dict:
-    """shape → the focus nodes its SPARQL target selects, each target query run in the store."""
+    """shape → the focus nodes its SPARQL target selects, each target query (or its ``STORE_TARGETS``
+    form) run in the store."""
     found = {}
     if not focus:
         return {shape: set() for shape, _ in shacl.subject_objects(SH.target)}
     values = " ".join(f"<{n}>" for n in sorted(focus))
     for shape, target in shacl.subject_objects(SH.target):
-        text = str(shacl.value(target, SH.select))
+        text = STORE_TARGETS.get(shape) or str(shacl.value(target, SH.select))
         where = text.index("{")  # the first group is the WHERE clause: the focus nodes join it first
         query = f"{sparql_prologue()}{text[:where + 1]} VALUES ?this {{ {values} }} {text[where + 1:]}"
         found[shape] = {_rdflib(row["this"]) for row in readable.query(query, default_graph=_graph_node(graph_name))}

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from rolegraph.loader.validate import focus_in_store, validate, validate_in_store
+from rolegraph.loader.validate import STORE_TARGETS, focus_in_store, validate, validate_in_store
 from rolegraph.core.tbox import shapes
 from rolegraph.core.vocabulary import RGSH, SH, sparql_prologue
 
@@ -135,3 +135,17 @@ def _named(findings) -> list:
 def test_validating_an_unchanged_store_reads_no_node():
     store = _oxigraph(_base())
     assert validate_in_store(store, None, set()).conforms
+
+
+@pytest.mark.parametrize("fixture", [None, *INVALID], ids=lambda p: p.stem if p else "valid")
+def test_each_target_written_for_oxigraph_selects_what_the_shapes_own_target_selects(fixture):
+    graph = _base()
+    if fixture is not None:
+        graph.update(sparql_prologue() + fixture.read_text(encoding="utf-8"))
+    store = _oxigraph(graph)
+    for shape, text in STORE_TARGETS.items():
+        own = str(shapes().value(shapes().value(shape, SH.target), SH.select))
+        selected = [{row["this"] for row in store.query(sparql_prologue() + query)} for query in (own, text)]
+        assert selected[0] == selected[1]
+        if fixture is not None and fixture.stem == "role-fact-without-claim":
+            assert selected[0]  # the broken fixture is selected by both
