@@ -4,7 +4,8 @@
 functions behind ``rolegraph build``, ``add`` and ``remove``; each returns a ``BuildResult``, publishes
 one new generation, and raises ``ValidationFailed`` (nothing published) when the graph violates a
 shape. Each document's ``Part`` is kept in the store's catalogue, so that ``add`` and ``remove``
-consolidate the graph from the parts instead of reading and extracting every document again.
+change the published graph by the delta of the parts they add and remove (``graph.delta``), instead of
+reading and extracting every document again.
 """
 from __future__ import annotations
 
@@ -17,23 +18,24 @@ from typing import Callable, Iterable
 
 from rdflib.namespace import RDF
 
-from rolegraph.core.naming import (DEFAULT_BASE, FICHES_GRAPH, ONTOLOGY_GRAPH, RETIRED_GRAPH, Minter, graph_iri,
-                                   normal_base)
+from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
+                                   RETIRED_GRAPH, Minter, graph_iri, normal_base)
 from rolegraph.core.tbox import tbox
-from rolegraph.core.vocabulary import RG
+from rolegraph.core.vocabulary import RG, node
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
 
-from .catalogue import Catalogue, Entry, part_key, read_catalogue, read_part, read_parts, write_catalogue
+from .catalogue import Catalogue, Entry, part_key, read_catalogue, read_index, read_part, write_catalogue
 from .documents import Document, expand_paths, read_document
 from .extract import extract
-from .graph import consolidate, document_part, part_triples
+from .graph import consolidate, document_part
+from .graph.delta import build_index, delta
 from .lexicon import load_lexicon
-from .link import LinkOptions, LinkResult, relink
-from .publish import publish
-from .retired import retired_graph
+from .link import LinkOptions, LinkResult, cached_in, relink
+from .publish import publish, publish_change
+from .retired import retire, retired_graph
 from .vocabulary import extended_lexicon
-from .validate import ValidationReport, focus_of, validate
+from .validate import ValidationReport, focus_in_store, validate, validate_in_store
 
 COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
                    RG.Certification, RG.SalaryRange, RG.SourceDocument, RG.Claim, RG.Evidence)
@@ -148,12 +150,11 @@ def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAU
             raise UsageError("name at least one document to remove")
         gone = {e.checksum for e in chosen}
         result = BuildResult(removed=sorted({e.name for e in chosen}))
-        changed = [read_part(before, e.part) for e in chosen]
+        index = read_index(before, catalogue.entries)
+        removed = {e.part: read_part(before, e.part) for e in chosen}
         catalogue.entries = [e for e in catalogue.entries if e.checksum not in gone]
-        parts = read_parts(before, catalogue.entries)
-        _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, load_lexicon(), {}, started,
-                                 link_options=link_options,
-                                 changed=changed)
+        _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, {}, load_lexicon(), {},
+                           started, link_options=link_options)
         return result
 
 
@@ -195,13 +196,7 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
             replace: bool) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(replaced_set=replace)
-    clock = started
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        result.stages[stage] = now - clock
-        clock = now
+    lap = _stopwatch(result, started)
 
     before, catalogue = _published(store, base_iri) if not replace else (_previous(store), Catalogue())
     documents_read, result.failures = read_all(paths, progress, max_document_bytes)
@@ -210,8 +205,9 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
     if not documents_read:
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
+    index = read_index(before, catalogue.entries) if not replace else None
     known, sources = catalogue.by_checksum(), catalogue.by_source()
-    fresh, replaced, changed = [], {}, []
+    fresh, replaced, removed = [], {}, {}
     for document in documents_read:
         source = _source(document)
         if document.checksum in known:
@@ -220,7 +216,7 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
         earlier = sources.get(source)
         if earlier is not None:
             replaced[earlier.iri] = str(Minter(base_iri).document(document.checksum))
-            changed.append(read_part(before, earlier.part))
+            removed[earlier.part] = read_part(before, earlier.part)
             catalogue.entries.remove(earlier)
             result.replaced.append(document.name)
         fresh.append(document)
@@ -232,72 +228,135 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
     lexicon = load_lexicon()
     if vocabularies and before is not None:
         lexicon = extended_lexicon(store, base_iri, lexicon, vocabularies)
-    parts = read_parts(before, catalogue.entries)
-    lap("parts")  # the kept documents' parts, read instead of the documents
-    added = _now()
+    lap("parts")  # the index of the kept documents' parts: their parts are read only where needed
+    added, parts = _now(), {}
     for document in fresh:
         part = document_part(extract(document, lexicon), base_iri, lexicon)
         key = part_key(part)
         parts[key] = part
-        changed.append(part)
         catalogue.entries.append(Entry(str(Minter(base_iri).document(document.checksum)), document.name,
                                        _source(document), document.language, document.checksum,
                                        len(part.claims), added, key, document.title))
         if document.name not in result.replaced:
             result.added.append(document.name)
     lap("extract")
-    _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started, lap,
-                             link_options=link_options, changed=None if replace else changed)
+    if replace:
+        _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started, lap,
+                                 link_options=link_options)
+    else:
+        _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, replaced,
+                           started, lap, link_options=link_options)
     return result
 
 
 def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started,
-                             lap=None, link_options=None, changed=None) -> None:
+                             lap=None, link_options=None) -> None:
     """Consolidate ``parts`` (key → part of each catalogue entry), validate and publish the graph, the
-    retired IRIs and the catalogue; raises ``ValidationFailed`` (nothing published) on violations.
-    With ``changed`` (the parts added and removed), only the focus nodes they touch are validated:
-    the rest is the published graph, validated when it was published."""
-    if lap is None:
-        clock = [started]
-
-        def lap(stage: str) -> None:
-            now = time.perf_counter()
-            result.stages[stage], clock[0] = now - clock[0], now
+    retired IRIs and the catalogue; raises ``ValidationFailed`` (nothing published) on violations."""
+    lap = lap or _stopwatch(result, started)
     catalogue.base = normal_base(base_iri)
     built = consolidate(list(parts.values()), base_iri)
     graph = built.graph
     result.facts = built.claims
     result.triples = len(graph)
     result.documents = len(catalogue.entries)
-    result.entities = {str(c).rsplit("#", 1)[-1]: len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
+    result.entities = {_short(c): len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
     lap("graph")
-    touched = None if changed is None else {t for part in changed for t in part_triples(part, base_iri)}
-    focus = None if touched is None else focus_of(touched, graph)
-    result.report = validate(graph, built.locate, focus)
+    result.report = validate(graph, built.locate)
     lap("validate")
     if not result.report.conforms:
-        result.seconds = time.perf_counter() - started
-        error = ValidationFailed(f"{len(result.report.violations)} SHACL violation(s); nothing was published",
-                                 report=result.report)
-        error.result = result
-        raise error
+        raise _failed(result, started)
     retired = retired_graph(before, graph, base_iri, replaced)
     result.retired = len(set(retired.subjects()))
 
     def then(written):
-        write_catalogue(written, catalogue, parts)
-        return relink(written, base_iri, lexicon, link_options, incremental=changed is not None)
+        write_catalogue(written, catalogue, parts, build_index(parts))
+        return relink(written, base_iri, lexicon, cached_in(store, link_options))
 
-    # A full build compacts the store; a small change leaves that to RocksDB, which would otherwise
-    # rewrite every taxonomy triple into new files for a few changed ones.
     published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
                                 graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
-                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, optimize=changed is None,
-                        subjects=None if touched is None else {graph_iri(base_iri, FICHES_GRAPH): {t[0] for t in touched}})
+                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then)
     result.generation = published.generation
     result.links = published.then
     lap("publish")
     result.seconds = time.perf_counter() - started
+
+
+def _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, added, lexicon, replaced,
+                       started, lap=None, link_options=None) -> None:
+    """Publish the change that removing the parts ``removed`` and adding ``added`` (key → part) makes to
+    the published graph, as a delta of it (``graph.delta``: the other documents' parts are read only
+    where an entity's description passes to another document), validated on the focus nodes it
+    touches, in the new generation before it is published: the rest was validated when it was
+    published. Raises ``ValidationFailed`` (nothing published) on violations."""
+    lap = lap or _stopwatch(result, started)
+    catalogue.base = normal_base(base_iri)
+    fiches = graph_iri(base_iri, FICHES_GRAPH)
+    terms: dict = {}
+    change = delta(index, removed, added, lambda key: read_part(before, key, terms),
+                   lambda facts: _support(before, fiches, facts, base_iri), base_iri)
+    result.documents = len(catalogue.entries)
+    lap("graph")
+
+    def then(written):
+        target = node(fiches)
+        focus = focus_in_store(change.changed, written, target)
+        result.report = validate_in_store(written, target, focus, lambda n: change.locations.get(str(n)))
+        lap("validate")
+        if not result.report.conforms:
+            raise _failed(result, started)
+        result.retired = retire(before, written, base_iri, {t[0] for t in change.changed}, replaced)
+        write_catalogue(written, catalogue, added, index)
+        return relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True)
+
+    documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
+    published = publish_change(store, fiches, change.removed, change.added,
+                               {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()}, then=then,
+                               touched=[graph_iri(base_iri, g) for g in (RETIRED_GRAPH, LINKS_GRAPH, CANDIDATES_GRAPH)],
+                               documents=documents)
+    counts = {row["class"]: row["count"] for row in published.summary["counts"]}
+    result.entities = {_short(c): counts.get(str(c), 0) for c in COUNTED_CLASSES}
+    result.facts = counts.get(str(RG.Claim), 0)
+    result.triples = next((g["triples"] for g in published.summary["graphs"] if g["graph"] == str(fiches)), 0)
+    result.generation = published.generation
+    result.links = published.then
+    lap("publish")
+    result.seconds = time.perf_counter() - started
+
+
+def _support(readable, fiches, facts, base_iri: str) -> dict[tuple, int]:
+    """The support count of each of ``facts`` (subject, predicate, object) in the fiches graph of
+    ``readable`` (a generation, or None), for those it holds."""
+    if readable is None:
+        return {}
+    mint, target, counted = Minter(base_iri), node(fiches), node(RG.supportCount)
+    found = {}
+    for fact in facts:
+        for quad in readable.quads_for_pattern(node(mint.claim(*fact)), counted, None, target):
+            found[fact] = int(quad.object.value)
+    return found
+
+
+def _stopwatch(result: BuildResult, started: float) -> Callable[[str], None]:
+    """A function that records, under a stage's name, the time since the previous stage ended."""
+    clock = [started]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        result.stages[stage], clock[0] = now - clock[0], now
+    return lap
+
+
+def _failed(result: BuildResult, started: float) -> ValidationFailed:
+    result.seconds = time.perf_counter() - started
+    error = ValidationFailed(f"{len(result.report.violations)} SHACL violation(s); nothing was published",
+                             report=result.report)
+    error.result = result
+    return error
+
+
+def _short(cls) -> str:
+    return str(cls).rsplit("#", 1)[-1]
 
 
 def _previous(store):

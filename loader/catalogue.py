@@ -18,8 +18,12 @@ from rolegraph.core.errors import StoreError
 from rolegraph.core.store import Readable, Writable
 
 from .graph import Part
+from .graph.delta import Index, build_index
 
 CATALOGUE = "documents.json"
+#: Which parts describe each entity (``delta.Index``), beside the parts; a store without it (written by
+#: an earlier version) has it rebuilt from the parts at its first change.
+INDEX = "index.json.gz"
 #: The layout of ``documents.json`` and of the parts; a store holding another one is rebuilt, not misread.
 LAYOUT = 1
 
@@ -66,9 +70,10 @@ def read_catalogue(readable: Readable | None) -> Catalogue:
     return Catalogue(content["base"], [Entry(**e) for e in content["entries"]])
 
 
-def write_catalogue(writable: Writable, catalogue: Catalogue, parts: dict[str, Part]) -> None:
-    """Publish ``catalogue`` with the generation: ``parts`` (key → part) are written, and the parts no
-    entry names any more are left out of it."""
+def write_catalogue(writable: Writable, catalogue: Catalogue, parts: dict[str, Part], index: Index) -> None:
+    """Publish ``catalogue`` with the generation: ``parts`` (key → part; those new to it, at least) and
+    ``index`` (of every entry's part) are written, and the parts no entry names any more are left out."""
+    writable.put_state(INDEX, index.encode())
     keys = {e.part for e in catalogue.entries if e.part}
     previous = read_catalogue(writable)
     for key in {e.part for e in previous.entries if e.part} - keys:
@@ -79,6 +84,16 @@ def write_catalogue(writable: Writable, catalogue: Catalogue, parts: dict[str, P
     content = {"layout": LAYOUT, "base": catalogue.base,
                "entries": [asdict(e) for e in sorted(catalogue.entries, key=lambda e: (e.name, e.checksum))]}
     writable.put_state(CATALOGUE, json.dumps(content, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_index(readable: Readable | None, entries: list[Entry]) -> Index:
+    """The index of the parts of ``entries`` published with a generation; rebuilt from the parts when
+    it is missing or is not theirs."""
+    data = readable.state(INDEX) if readable is not None else None
+    index = Index.decode(data) if data is not None else None
+    if index is None or set(index.checksums) != {e.part for e in entries}:
+        index = build_index(read_parts(readable, entries) if readable is not None else {})
+    return index
 
 
 def part_name(key: str) -> str:

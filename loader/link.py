@@ -649,13 +649,20 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: 
     return result
 
 
+def cached_in(store: Store | str | os.PathLike, options: LinkOptions | None = None) -> LinkOptions:
+    """``options`` (default ones when None) with the taxonomies' tables cached in the ``cache/`` folder of
+    ``store`` when it has one on disk and no cache was given: relinking then reads no label while the
+    taxonomies stay the same."""
+    options = options or LinkOptions()
+    root = getattr(open_store(store), "root", None)
+    return replace(options, cache=Path(root) / "cache") if options.cache is None and root is not None else options
+
+
 def link(store_path: Store | str | os.PathLike, base: str, lexicon: Lexicon | None = None,
          options: LinkOptions | None = None) -> LinkResult:
     """Rebuild the links graphs of the published store and publish them as a new generation."""
     store = open_store(store_path)
-    options = options or LinkOptions()
-    if options.cache is None and getattr(store, "root", None) is not None:
-        options = replace(options, cache=Path(store.root) / "cache")
+    options = cached_in(store, options)
     with store.publishing() as writable:
         result = relink(writable, base, lexicon if lexicon is not None else load_lexicon(), options)
         store_summary(writable)

@@ -18,6 +18,7 @@ from rolegraph.core.vocabulary import RG, node
 from rolegraph.queries.summary import store_summary
 
 from .catalogue import Catalogue, Entry, write_catalogue
+from .graph.delta import Index
 
 _DOCUMENTS = """PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?d ?file ?language ?checksum ?title (COUNT(DISTINCT ?claim) AS ?facts) WHERE {{ GRAPH {graph} {{
@@ -56,7 +57,7 @@ def migrate(store_path: str | os.PathLike, base: str) -> MigrationResult:
                          int(row["facts"].value), published.isoformat(), None,
                          row["title"].value if row["title"] is not None else None)
                    for row in writable.query(text)]
-        write_catalogue(writable, Catalogue(normal_base(base), entries), {})
+        write_catalogue(writable, Catalogue(normal_base(base), entries), {}, Index())
         store_summary(writable)
     message = (f"migrated store {store_path} from store format {found} to {target}: generation {store.generation}, "
                f"{len(entries)} document(s) kept")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -12,7 +12,7 @@ from rolegraph.core.naming import skolem_prefix, skolemise
 
 from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import node
-from rolegraph.queries.summary import store_summary
+from rolegraph.queries.summary import changed_summary, store_summary, stored
 
 
 @dataclass
@@ -20,13 +20,21 @@ class PublishResult:
     generation: str
     triples: dict[str, int]
     then: Any = None  # what the ``then`` step returned
+    #: What the generation holds (``queries.summary``), as published with it.
+    summary: dict | None = None
 
 
-def _load(store: Writable, iri: URIRef, graph: Graph) -> int:
+def _load(store: Writable, iri: URIRef, graph: Graph, unless_same: bool = False) -> int:
+    """Replace the named graph ``iri`` by ``graph``; with ``unless_same``, leave it when it already holds
+    exactly those triples (the ontology, at each add)."""
     target = node(iri)
-    if store.contains_named_graph(target):
-        store.remove_graph(target)
     data = skolemised(iri, graph).serialize(format="nt", encoding="utf-8")
+    if store.contains_named_graph(target):
+        if unless_same:
+            held = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, target)}
+            if held == set(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)):
+                return len(graph)
+        store.remove_graph(target)
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     return len(graph)
 
@@ -51,37 +59,47 @@ def _term(term):
     return ox.NamedNode(str(term))
 
 
-def _replace_subjects(store: Writable, iri: URIRef, graph: Graph, subjects: set) -> int:
-    """Replace the triples of ``subjects`` in the named graph ``iri`` by theirs in ``graph``: a change of a
-    few documents rewrites the few nodes it touches, not the whole graph."""
-    target = node(iri)
-    removed = [q for subject in subjects for q in store.quads_for_pattern(_term(subject), None, None, target)]
-    for quad in removed:
-        store.remove(quad)
-    store.extend([ox.Quad(_term(s), _term(p), _term(o), target)
-                  for subject in subjects for s, p, o in graph.triples((subject, None, None))])
-    return len(graph)
-
-
 def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
-            then: Callable[[Writable], Any] | None = None, optimize: bool = True,
-            subjects: dict[URIRef, set] | None = None) -> PublishResult:
+            then: Callable[[Writable], Any] | None = None, optimize: bool = True) -> PublishResult:
     """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
     writing the document catalogue) and publish the result atomically with its summary; graphs not
-    named are kept as they were; ``optimize`` compacts the store first. ``subjects`` names, for some of the
-    graphs, the only subjects whose triples may differ from the published ones: only those are
-    rewritten. Raises ``StoreLocked`` if another writer is at work."""
+    named are kept as they were; ``optimize`` compacts the store first. Raises ``StoreLocked`` if
+    another writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
     with store.publishing() as writable:
         for iri, graph in graphs.items():
-            if subjects is not None and iri in subjects and writable.contains_named_graph(node(iri)):
-                counts[str(iri)] = _replace_subjects(writable, iri, graph, subjects[iri])
-            else:
-                counts[str(iri)] = _load(writable, iri, graph)
+            counts[str(iri)] = _load(writable, iri, graph)
         if then is not None:
             after = then(writable)
-        store_summary(writable)
+        summary = store_summary(writable)
         if optimize:
             writable.optimize()
-    return PublishResult(store.generation or "", counts, after)
+    return PublishResult(store.generation or "", counts, after, summary)
+
+
+def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: set[tuple], added: set[tuple],
+                   graphs: dict[URIRef, Graph], then: Callable[[Writable], Any] | None = None,
+                   touched: Iterable[URIRef] = (), documents: Iterable[str] = ()) -> PublishResult:
+    """Remove the triples ``removed`` (all in it) from the named graph ``iri`` and add ``added`` (none in
+    it), replace each (small) graph of ``graphs``, run ``then`` and publish the result atomically with its
+    summary, as ``publish``. Nothing else is rewritten: the taxonomies' graphs stay in the files of the
+    previous generation, whose hard-linked copy the new one starts from, and the store is not compacted.
+    The summary counts again only ``iri``, ``graphs``, the ``touched`` graphs (those ``then`` changes)
+    and the rows of ``documents`` (the IRIs of those added or removed)."""
+    counts, after = {}, None
+    store = open_store(store_path)
+    previous = stored(store.open()) if store.generation is not None else None
+    target = node(iri)
+    with store.publishing() as writable:
+        for s, p, o in removed:
+            writable.remove(ox.Quad(_term(s), _term(p), _term(o), target))
+        writable.extend([ox.Quad(_term(s), _term(p), _term(o), target) for s, p, o in added])
+        for other, graph in graphs.items():
+            counts[str(other)] = _load(writable, other, graph, unless_same=True)
+        if then is not None:
+            after = then(writable)
+        before = next((g["triples"] for g in (previous or {}).get("graphs", ()) if g["graph"] == str(iri)), 0)
+        sizes = {str(iri): before - len(removed) + len(added), **{str(g): None for g in (*graphs, *touched)}}
+        summary = changed_summary(writable, previous, sizes, set(documents))
+    return PublishResult(store.generation or "", counts, after, summary)

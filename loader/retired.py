@@ -8,6 +8,7 @@ leaves the graph.
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -67,3 +68,32 @@ def retired_graph(before: Readable | None, after: Graph, base: str,
         if URIRef(old) not in stated_now and URIRef(new) in stated_now:
             graph.add((URIRef(old), DCTERMS.isReplacedBy, URIRef(new)))
     return graph
+
+
+def retire(before: Readable | None, writable, base: str, subjects: set, replaced: dict[str, str] | None = None) -> int:
+    """Bring the retired graph of ``writable`` (a generation being written, whose fiches graph was
+    changed from that of ``before``) to what ``retired_graph`` gives, where only ``subjects`` (those of
+    the changed triples) can have been stated or no longer be; returns the IRIs it holds."""
+    fiches, retired = node(graph_iri(base, FICHES_GRAPH)), node(graph_iri(base, RETIRED_GRAPH))
+    kept = {node(c) for c in KEPT}
+    labels = (node(SKOS.prefLabel), node(RG.fileName))
+
+    def stated(readable, subject) -> bool:
+        return readable is not None and any(
+            q.object in kept for q in readable.quads_for_pattern(subject, node(RDF.type), None, fiches))
+
+    quads = []
+    for subject in sorted({node(s) for s in subjects if isinstance(s, URIRef)}, key=str):
+        if stated(writable, subject):
+            for quad in list(writable.quads_for_pattern(subject, None, None, retired)):
+                writable.remove(quad)
+        elif stated(before, subject):
+            quads.append(ox.Quad(subject, node(OWL.deprecated), ox.Literal(True), retired))
+            quads += [ox.Quad(subject, node(RDFS.label), q.object, retired) for label in labels
+                      for q in before.quads_for_pattern(subject, label, None, fiches)]
+    for old, new in (replaced or {}).items():
+        if not stated(writable, node(old)) and stated(writable, node(new)):
+            quads.append(ox.Quad(node(old), node(DCTERMS.isReplacedBy), node(new), retired))
+    writable.extend(quads)
+    rows = writable.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{retired.value}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)

@@ -12,6 +12,8 @@ import pyoxigraph as ox
 
 from rolegraph.core.store import Readable
 
+from rolegraph.core.vocabulary import OX
+
 from . import get
 
 #: The state file of a generation that holds its summary (never carried to the next generation).
@@ -34,18 +36,60 @@ def plain(term):
 
 def gather(readable: Readable) -> dict:
     """The summary of what ``readable`` holds (every graph: queries see their union)."""
-    facts = {}
-    for name in PARTS:
-        solutions = readable.query(get(name).text, use_default_graph_as_union=True)
-        facts[name] = [{v.value: plain(row[v]) for v in solutions.variables if row[v] is not None}
-                       for row in solutions]
+    facts = {name: gather_one(readable, name) for name in PARTS}
     facts["triples"] = sum(g["triples"] for g in facts["graphs"])
     return facts
+
+
+def gather_one(readable: Readable, name: str) -> list[dict]:
+    """The rows of the named query ``name`` of the summary, on the union of every graph."""
+    return _rows(readable.query(get(name).text, use_default_graph_as_union=True))
+
+
+def _rows(solutions) -> list[dict]:
+    return [{v.value: plain(row[v]) for v in solutions.variables if row[v] is not None} for row in solutions]
 
 
 def store_summary(writable) -> dict:
     """Gather the summary of the generation being written and publish it with it."""
     facts = gather(writable)
+    writable.put_state(SUMMARY, json.dumps(facts, ensure_ascii=False).encode("utf-8"))
+    return facts
+
+
+def changed_summary(writable, previous: dict | None, sizes: dict[str, int | None], documents: set[str]) -> dict:
+    """``store_summary`` of a generation that a change made from the one ``previous`` summarises: only
+    what the change touched is counted again. ``sizes`` names each graph it may have changed with its
+    new number of triples when the change knows it (None: counted here); ``documents`` are the IRIs of
+    the documents it added or removed (the others' rows stay: a document's facts and passages are its
+    own). Without ``previous`` (a generation published before summaries were kept), everything is."""
+    if previous is None:
+        return store_summary(writable)
+    facts = {name: gather_one(writable, name) for name in ("counts", "datasets")}
+    graphs = {g["graph"]: g for g in previous["graphs"]}
+    for graph, size in sizes.items():
+        target = ox.NamedNode(graph)
+        graphs.pop(graph, None)
+        if not writable.contains_named_graph(target):
+            continue
+        if size is None:
+            size = sum(1 for _ in writable.quads_for_pattern(None, None, None, target))
+        row = {"graph": graph, "triples": size}
+        for key, predicate in (("title", OX.DCTERMS.title), ("version", OX.DCTERMS.hasVersion)):
+            value = next(writable.quads_for_pattern(target, predicate, None, target), None)
+            if value is not None:
+                row[key] = plain(value.object)
+        graphs[graph] = row
+    facts["graphs"] = [graphs[g] for g in sorted(graphs)]
+    rows = [row for row in previous["documents"] if row["document"] not in documents]
+    if documents:
+        text = get("documents").text
+        where = text.index("{")
+        values = " ".join(f"<{d}>" for d in sorted(documents))
+        restricted = f"{text[:where + 1]} VALUES ?document {{ {values} }} {text[where + 1:]}"
+        rows += _rows(writable.query(restricted, use_default_graph_as_union=True))
+    facts["documents"] = sorted(rows, key=lambda row: row["file"])
+    facts["triples"] = sum(g["triples"] for g in facts["graphs"])
     writable.put_state(SUMMARY, json.dumps(facts, ensure_ascii=False).encode("utf-8"))
     return facts
 

@@ -228,3 +228,44 @@ def test_an_add_with_other_link_options_relinks_every_entity_as_a_fresh_link_wou
     assert same_graphs(store, reference)
     # the unchanged entities' links were judged again by the stricter floor
     assert len(graph(store, LINKS_GRAPH)) < published and len(graph(store, CANDIDATES_GRAPH)) > candidates
+
+
+def test_a_store_without_the_entity_index_has_it_rebuilt_once_from_the_parts(tmp_path):
+    """A store written before the index was kept (only its parts) changes as a fresh build would."""
+    from rolegraph.core.store import state_folder
+    from rolegraph.loader.catalogue import INDEX
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    index = state_folder(current_generation(store)) / INDEX
+    assert index.is_file()
+    index.unlink()
+    add([SAMPLES / "data-engineer.html"], store, BASE)
+    remove(["testeur-logiciel.md"], store, BASE)
+    assert (state_folder(current_generation(store)) / INDEX).is_file()
+    reference = tmp_path / "reference"
+    build([p for p in CORPUS.iterdir() if p.name != "testeur-logiciel.md"] + [SAMPLES / "data-engineer.html"],
+          reference, BASE)
+    assert same_graphs(store, reference)
+    assert graph(store, RETIRED_GRAPH).value(predicate=rdflib.RDFS.label, object=rdflib.Literal("testeur-logiciel.md")) is not None
+
+
+def test_an_add_keeps_the_taxonomies_link_tables_in_the_store_cache_and_reads_them_back(tmp_path, monkeypatch):
+    """Relinking after an add reads the taxonomies' labels once: their tables are kept in the store's
+    cache/ folder by default, and the next add in a new process loads them instead of the labels."""
+    import rolegraph.loader.link as link
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    imported(store)
+    link._TABLES.clear()  # each add as a new process would run it
+    add([SAMPLES / "data-engineer.html"], store, BASE)
+    assert len(list((store / "cache").glob("links-*.pickle"))) == 1
+    link._TABLES.clear()
+
+    def no_labels(*args, **kwargs):
+        raise AssertionError("the labels were read again")
+
+    monkeypatch.setattr(link, "_indexes", no_labels)
+    add([SAMPLES / "ingenieur-devops.md"], store, BASE)
+    assert len(graph(store, LINKS_GRAPH)) > 50

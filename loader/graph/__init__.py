@@ -97,19 +97,6 @@ def consolidate(parts: list[Part], base: str) -> BuiltGraph:
     return BuiltGraph(graph, locations, len(support))
 
 
-def part_triples(part: Part, base: str) -> set[tuple]:
-    """Every triple of the consolidated graph that ``part`` can add, remove or change: its own, its
-    entities' descriptions, and its facts with their claim nodes."""
-    mint = Minter(base)
-    triples = set(part.own)
-    for described in part.entities.values():
-        triples |= described
-    for subject, predicate, obj in part.claims:
-        node = mint.claim(subject, predicate, obj)
-        triples |= {(subject, predicate, obj), (node, RG.claimSubject, subject), (node, RG.claimObject, obj)}
-    return triples
-
-
 def document_part(extraction: Extraction, base: str, lexicon: Lexicon | None = None) -> Part:
     """What the document of ``extraction`` contributes to the graph (see ``Part``)."""
     lexicon = lexicon or load_lexicon()

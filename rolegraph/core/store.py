@@ -231,6 +231,8 @@ class _Change:
     def __init__(self, store: ox.Store, folder: Path) -> None:
         self._store: ox.Store | None = store
         self._folder = folder
+        #: The state files this change wrote: the others are links to files already on disk.
+        self.written: set[Path] = set()
 
     def __getattr__(self, name: str) -> Any:
         store = self.__dict__.get("_store")
@@ -255,6 +257,7 @@ class _Change:
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)  # a new inode: an older generation's link keeps its content
+        self.written.add(path)
 
 
 # ---------------------------------------------------------------- the embedded store's folder
@@ -443,7 +446,7 @@ def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Wri
             shutil.rmtree(state, ignore_errors=True)
             raise
         change.close()
-        _fsync_tree(state)
+        _fsync_written(state, change.written)
         if store_format(root) != FORMAT:  # before the swap: a format file never names a store it cannot read
             _write_format(root)
         _swap_current(root, target)
@@ -463,15 +466,16 @@ def _link_state(source: Path, target: Path) -> None:
             os.link(Path(folder) / name, target / relative / name)
 
 
-def _fsync_tree(folder: Path) -> None:
-    """Flush the state files of a generation to disk before it is published."""
-    for path, _dirs, files in os.walk(folder):
-        for name in files:
-            descriptor = os.open(os.path.join(path, name), os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
+def _fsync_written(folder: Path, written: set[Path]) -> None:
+    """Flush the state files a change wrote and the folders of a generation's state to disk before it
+    is published; the files linked from the previous generation were flushed when they were written."""
+    paths = {p for p in written if p.exists()} | {Path(f) for f, _dirs, _files in os.walk(folder)}
+    for path in sorted(paths):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _write_format(root: Path) -> None:
