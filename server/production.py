@@ -9,8 +9,9 @@ With the ``pool`` evaluation one front process is enough: answers of the publish
 replayed from memory by ``rolegraph.server.cache.ResponseCache`` and new queries run in the query worker
 processes, so the front process mostly waits. With ``prefork`` there are ``query_workers`` HTTP worker
 processes, each evaluating its own queries (``rolegraph.server.inprocess``); the main process is their
-supervisor: a worker that asks (a query past the time limit, too much memory) is replaced gracefully, a
-fresh one started before the old one stops accepting, finishes its requests and exits. They share one
+supervisor: a worker that asks (a query past the time limit, too much memory) is replaced gracefully: it
+answers ``Connection: close`` from then on, a fresh one starts, and ``DRAIN`` seconds later the old one
+stops accepting, finishes the requests it holds and exits. They share one
 listening socket, so a connection waiting to be accepted meanwhile is taken by another worker.
 granian restarts a worker process that dies.
 """
@@ -29,6 +30,8 @@ from granian.server import Server
 
 #: Our request log (``rolegraph.server``) on standard error, one line per request.
 LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+#: Seconds between starting a prefork worker's replacement and stopping it (``Draining``).
+DRAIN = 2.0
 
 
 def load_app(settings: dict, supervisor: str | None, target: str):
@@ -45,7 +48,27 @@ def load_app(settings: dict, supervisor: str | None, target: str):
     # granian copies the process environment into every WSGI environ: the token, once read into
     # the settings, must not travel with each request.
     os.environ.pop("ROLEGRAPH_UPDATE_TOKEN", None)
-    return app
+    executor = app.extensions["rolegraph.executor"]
+    return Draining(app, executor) if hasattr(executor, "condemned") else app
+
+
+class Draining:
+    """The app of a prefork worker, whose answers say ``Connection: close`` once the worker has asked to be
+    replaced: its clients' next requests open connections that a live worker accepts, while the supervisor
+    waits ``DRAIN`` seconds before it stops this one (an idle connection closed then is the ordinary
+    keep-alive race, which clients retry)."""
+
+    def __init__(self, app, executor) -> None:
+        self.app, self.executor = app, executor
+
+    def __call__(self, environ, start_response):
+        if self.executor.condemned is None:
+            return self.app(environ, start_response)
+
+        def closing(status, headers, exc_info=None):
+            return start_response(status, [*headers, ("Connection", "close")], exc_info)
+
+        return self.app(environ, closing)
 
 
 def ask_replacement(supervisor: str) -> None:
@@ -111,7 +134,7 @@ class Supervisor(Server):
         for worker in list(self.wrks):
             if worker._id() in asked:
                 logging.getLogger("rolegraph.server").warning("replacing worker %d, as it asked", worker._id())
-                self._respawn_workers([worker.idx], spawn_target, target_loader)
+                self._respawn_workers([worker.idx], spawn_target, target_loader, delay=DRAIN)
         if self.workers_rss is not None:
             super()._handle_rss_signal(spawn_target, target_loader)
 
