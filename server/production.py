@@ -135,6 +135,9 @@ class Supervisor(Server):
             if worker._id() in asked:
                 logging.getLogger("rolegraph.server").warning("replacing worker %d, as it asked", worker._id())
                 self._respawn_workers([worker.idx], spawn_target, target_loader, delay=DRAIN)
+                # Asked for, not a crash: granian's crash-loop guard (a worker respawned twice within
+                # seconds stops the server) must not count it.
+                self.respawned_wrks.pop(worker.idx, None)
         if self.workers_rss is not None:
             super()._handle_rss_signal(spawn_target, target_loader)
 
