@@ -25,7 +25,7 @@ import os
 import threading
 import time
 
-from rolegraph.core.errors import QueryTimeout
+from rolegraph.core.errors import QueryError, QueryTimeout
 from rolegraph.core.store import Store
 
 from .executor import (MAIN_STACK_RESERVE, MIN_STACK, PAGE, SLOW_AFTER, SLOW_NICE, TRIM_EVERY, Job, Result, _answer,
@@ -69,10 +69,13 @@ class _Evaluator:
             job = self.job
             if job is None:
                 return
-            if stack_needed(job.query) <= budget:
-                outcome = _answer(self.store, job)
-            else:
-                outcome = on_own_stack(job.query, lambda: _answer(self.store, job))
+            try:
+                if stack_needed(job.query) <= budget:
+                    outcome = _answer(self.store, job)
+                else:
+                    outcome = on_own_stack(job.query, lambda: _answer(self.store, job))
+            except QueryError as exc:  # no stack for it: the thread must still answer, or it would look a runaway
+                outcome = ("error", exc)
             self.outcome, self.job = outcome, None
             del job, outcome
             self._done.release()

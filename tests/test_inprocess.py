@@ -200,3 +200,65 @@ def test_every_worker_follows_a_new_generation(prefork):
         writable.update(f"INSERT DATA {{ <https://example.org/one-more-document> a <{RG}SourceDocument> }}")
     # New connections land on either worker; each must answer from the new generation.
     assert [documents(base) for _ in range(12)] == [before + 1] * 12
+
+
+# The executor itself, in this process (no runaway here: its thread would outlive the test).
+
+@pytest.fixture()
+def asked() -> list:
+    return []
+
+
+@pytest.fixture()
+def inprocess(built_store, asked):
+    from rolegraph.core.store import open_store
+    from rolegraph.server.inprocess import InProcessExecutor
+
+    executor = InProcessExecutor(open_store(str(built_store)), timeout=30, replace=lambda: asked.append(True))
+    yield executor
+    executor.close()
+
+
+def test_answers_serialised_and_as_terms_on_an_evaluator_thread(inprocess, asked):
+    from rolegraph.server.executor import Job
+
+    serialised = inprocess.run(Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True))
+    assert json.loads(serialised.body)["results"]["bindings"][0]["n"]["value"] == "6"
+    assert serialised.generation == "000001" and serialised.media == JSON_RESULTS
+    assert inprocess.run(Job(DOCUMENTS)).rows[0][0].value == "6"
+    assert inprocess.pids == [os.getpid()] and not asked and inprocess.condemned is None
+
+
+def test_a_query_error_is_raised_and_the_thread_goes_on(inprocess):
+    from rolegraph.core.errors import QueryError
+    from rolegraph.server.executor import Job
+
+    with pytest.raises(QueryError) as raised:
+        inprocess.run(Job("SELECT ?x WHERE { ?x "))
+    assert raised.value.http_status == 400 and "syntax" in raised.value.message
+    assert inprocess.run(Job(DOCUMENTS)).rows[0][0].value == "6"
+
+
+def test_a_chain_longer_than_an_evaluator_stack_holds_is_answered(inprocess):
+    from rolegraph.server.executor import Job
+    from rolegraph.server.inprocess import EVALUATOR_STACK
+
+    links = EVALUATOR_STACK // 1024  # a query this long needs more stack than an evaluator thread has
+    query = "SELECT (COUNT(*) AS ?n) WHERE { FILTER(" + "1+" * links + "1 > 0) }"
+    result = inprocess.run(Job(query, solutions_media=JSON_RESULTS, serialise=True))
+    assert json.loads(result.body)["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_process_past_its_memory_limit_asks_once_to_be_replaced(built_store, asked):
+    from rolegraph.core.store import open_store
+    from rolegraph.server.executor import Job
+    from rolegraph.server.inprocess import InProcessExecutor
+
+    executor = InProcessExecutor(open_store(str(built_store)), timeout=30, replace=lambda: asked.append(True),
+                                 max_rss_mb=1)  # this test process holds far more than 1 MB
+    try:
+        for _ in range(3):
+            assert executor.run(Job(DOCUMENTS)).rows[0][0].value == "6"
+        assert asked == [True] and "1 MB" in executor.condemned
+    finally:
+        executor.close()
