@@ -38,6 +38,7 @@ def load_app(settings: dict, supervisor: str | None, target: str):
     """Build the app inside a server process (called by granian with its ``target`` name); ``supervisor``
     is the address a prefork worker sends its replacement request to."""
     from . import create_app
+    from .inprocess import InProcessExecutor
 
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # A record per request: skip what our format never shows (the caller's frame, thread and process
@@ -49,7 +50,7 @@ def load_app(settings: dict, supervisor: str | None, target: str):
     # the settings, must not travel with each request.
     os.environ.pop("ROLEGRAPH_UPDATE_TOKEN", None)
     executor = app.extensions["rolegraph.executor"]
-    return Draining(app, executor) if hasattr(executor, "condemned") else app
+    return Draining(app, executor) if isinstance(executor, InProcessExecutor) else app
 
 
 class Draining:
