@@ -186,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_workers", "ROLEGRAPH_QUERY_WORKERS", os.cpu_count() or 2,
             "Worker processes that evaluate SPARQL queries (a query past its time limit is killed "
             "with its worker).", _count(1)),
-    Setting("evaluation", "ROLEGRAPH_EVALUATION", "pool",
+    Setting("evaluation", "ROLEGRAPH_EVALUATION", "prefork",
             "How `serve --production` evaluates queries: prefork (each HTTP worker process, --workers of them, "
             "evaluates in its own process with the store open read-only, and is replaced gracefully when a query "
             "passes the time limit) or pool (one HTTP process sends each query to a pool of --workers query "
