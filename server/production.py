@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import socket
+import struct
 import threading
 from functools import partial
 
@@ -73,9 +74,10 @@ class Draining:
 
 
 def ask_replacement(supervisor: str) -> None:
-    """Ask the supervisor at ``supervisor`` to replace this worker process gracefully."""
+    """Ask the supervisor at ``supervisor`` to replace this worker process gracefully (the kernel tells it
+    which process asks)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-        sock.sendto(str(os.getpid()).encode("ascii"), supervisor)
+        sock.sendto(b"replace", supervisor)
 
 
 def serve(settings: dict, host: str, port: int, threads: int) -> None:
@@ -116,11 +118,15 @@ class Supervisor(Server):
         return address
 
     def _listen(self, listener: socket.socket) -> None:
+        # The kernel attaches the sender's own pid to each message: a process can ask for itself only (an
+        # abstract address has no file permissions, so the payload alone could name any worker).
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        size = struct.calcsize("3i")
         while True:
-            data = listener.recv(64)
-            try:
-                pid = int(data)
-            except ValueError:
+            _data, ancillary, _flags, _address = listener.recvmsg(64, socket.CMSG_SPACE(size))
+            pid = next((struct.unpack("3i", payload[:size])[0] for level, kind, payload in ancillary
+                        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), None)
+            if pid is None:
                 continue
             with self._asked_lock:
                 self._asked.add(pid)

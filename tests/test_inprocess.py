@@ -183,6 +183,21 @@ def test_a_runaway_gets_503_in_time_others_are_answered_and_its_worker_is_replac
     assert [documents(base) for _ in range(6)] == [expected] * 6
 
 
+def test_only_a_worker_itself_can_ask_for_its_replacement(prefork):
+    import socket
+
+    base, log, _ = prefork
+    main, workers = _main_pid(log), worker_pids(log)
+    with open("/proc/net/unix") as table:
+        names = [line.split()[-1] for line in table if f"@rolegraph-supervisor-{main}-" in line]
+    assert len(names) == 1  # the supervisor listens
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        for pid in workers:  # naming a worker is not asking as it: the kernel says who sends
+            sock.sendto(str(pid).encode(), "\0" + names[0][1:])
+    time.sleep(3)  # DRAIN and more: a replacement would have stopped the worker by now
+    assert worker_pids(log) == workers and documents(base) > 0
+
+
 def _asked(log, within: float) -> int:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
