@@ -3,12 +3,14 @@
 On one store, each server alone on the machine, in turn: ``oxigraph-server`` (``oxigraph serve-read-only`` on the
 store's published generation, the reference of every ratio), ``bare-route`` (our production HTTP server answering
 a fixed body: the limit of a Python stack here), ``rolegraph-nocache`` and ``rolegraph`` (``rolegraph serve
---production``, answer cache off and on). For each: a cheap query (one ``skos:prefLabel`` lookup) and a mid one
+--production``, answer cache off and on, queries evaluated in the pool of query processes), and the same two with
+prefork evaluation, ``rolegraph-prefork-nocache`` and ``rolegraph-prefork`` (``--evaluation`` picks the designs). For each: a cheap query (one ``skos:prefLabel`` lookup) and a mid one
 (the tools of a role with their labels) at 1 client (p50/p99), 8 and 32 clients (req/s, p99, errors); the mixed
 workload (4 clients on a full-graph aggregation beside 28 on the mid query); the median of each of the 25 queries
 of bench/compare.py at one client and their geometric mean ratio; the server's memory under 32 clients.
 
     python bench/wrk_bench.py [--store PATH | --quick] [--seconds S] [--mixed-seconds S] [--servers a,b]
+                             [--evaluation pool,prefork]
 
 Without ``--store`` (``--quick``) the seeds and our samples are built into a temporary store in seconds. Writes
 bench/results/wrk-<store name>.json and .md. wrk 2 threads (1 at one client); the Lua script bench/wrk_report.lua
@@ -40,8 +42,12 @@ import endpoint_bench  # noqa: E402
 import serving  # noqa: E402
 
 REFERENCE = "oxigraph-server"
-SERVERS = (REFERENCE, "bare-route", "rolegraph-nocache", "rolegraph")
-CACHE_MB = {"rolegraph": 64, "rolegraph-nocache": 0}
+#: rolegraph served with each evaluation design (settings' ``evaluation``), answer cache off and on: the
+#: pool's servers keep their plain names.
+DESIGNS = ("pool", "prefork")
+ROLEGRAPHS = {f"rolegraph{'' if design == 'pool' else '-' + design}{suffix}": (design, cache)
+              for design in DESIGNS for suffix, cache in (("-nocache", 0), ("", 64))}
+SERVERS = (REFERENCE, "bare-route", *ROLEGRAPHS)
 THREADS = 8  # request threads of our server (rolegraph serve's default)
 JSON_RESULTS = "application/sparql-results+json"
 TURTLE = "text/turtle"
@@ -114,10 +120,12 @@ class Running:
         self.path = "/query" if name == REFERENCE else "/sparql"
         log = tmp / f"{name}.log"
         base = f"http://127.0.0.1:{self.port}"
-        if name in CACHE_MB:
+        if name in ROLEGRAPHS:
+            evaluation, cache_mb = ROLEGRAPHS[name]
             os.environ["ROLEGRAPH_QUERY_TIMEOUT"] = str(timeout)
+            os.environ["ROLEGRAPH_EVALUATION"] = evaluation
             self.server = endpoint_bench.start_server(store, os.cpu_count() or 2, threads=THREADS,
-                                                      cache_mb=CACHE_MB[name], port=self.port, log=log)
+                                                      cache_mb=cache_mb, port=self.port, log=log)
         elif name == "bare-route":
             command = [sys.executable, str(BENCH / "bare_route.py"), "--port", str(self.port), "--threads", str(THREADS)]
             self.server = serving.start(command, base, health="/", log=log)
@@ -358,6 +366,8 @@ def main() -> None:
     parser.add_argument("--query-seconds", type=float, help="wrk time per query of the 25 (default 2, quick 1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="query time limit of every server")
     parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--evaluation", default=",".join(DESIGNS),
+                        help=f"the evaluation designs rolegraph is served with, of {', '.join(DESIGNS)} (default: both)")
     parser.add_argument("--out", help="JSON path (default bench/results/wrk-<quick|store name>.json)")
     args = parser.parse_args()
     args.seconds = args.seconds or (2 if args.quick else 5)
@@ -365,7 +375,11 @@ def main() -> None:
     args.query_seconds = args.query_seconds or (1 if args.quick else 2)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: bench/run installs it (apt-get install wrk)")
-    names = [s for s in SERVERS if s in args.servers.split(",")]
+    designs = args.evaluation.split(",")
+    if not set(designs) <= set(DESIGNS):
+        raise SystemExit(f"--evaluation {args.evaluation}: expected designs among {', '.join(DESIGNS)}")
+    wanted = args.servers.split(",")
+    names = [s for s in SERVERS if s in wanted and (s not in ROLEGRAPHS or ROLEGRAPHS[s][0] in designs)]
     if REFERENCE not in names:
         raise SystemExit(f"{REFERENCE} is the reference of every ratio: keep it in --servers")
     began = time.time()
@@ -385,7 +399,8 @@ def main() -> None:
               "wrk": (version.stdout + version.stderr).split("\n")[0].strip(),
               "settings": {"load_seconds": args.seconds, "mixed_seconds": args.mixed_seconds, "mixed": MIXED,
                            "query_seconds": args.query_seconds, "timeout_s": args.timeout, "threads": THREADS,
-                           "query_workers": os.cpu_count(), "heavy": HEAVY},
+                           "query_workers": os.cpu_count(), "heavy": HEAVY,
+                           "evaluation": {name: ROLEGRAPHS[name][0] for name in names if name in ROLEGRAPHS}},
               "queries": texts, "results": results, "ratios": ratios(results)}
     out = Path(args.out or BENCH / "results" / f"wrk-{label}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -545,10 +545,11 @@ def mappings_export(obj, output):
               help="Request threads of the production server (requests in flight at once).")
 @_option("query_workers", "--workers")
 @_option("query_timeout", "--timeout")
+@_option("evaluation", "--evaluation")
 @_option("backend", "--backend")
 @click.pass_obj
 @handled
-def serve(obj, host, port, production, threads, query_workers, query_timeout, backend):
+def serve(obj, host, port, production, threads, query_workers, query_timeout, evaluation, backend):
     """Serve the store over HTTP: SPARQL at /sparql, named queries at /api/queries, health at /healthz.
 
     Queries run in --workers processes, each stopped after --timeout seconds. Without
@@ -556,12 +557,15 @@ def serve(obj, host, port, production, threads, query_workers, query_timeout, ba
     """
     from .core.store import open_store
 
-    settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout, "backend": backend}
+    settings = {**obj, "query_workers": query_workers, "query_timeout": query_timeout, "evaluation": evaluation,
+                "backend": backend}
     served = open_store(settings)
     served.open()  # fail now, clearly, if nothing was built (or pushed to the --backend store)
     _can_listen(host, port)
+    prefork = production and settings["evaluation"] == "prefork" and not backend
     click.echo(f"serving {served.location} on http://{host}:{port}/sparql "
-               f"({query_workers} query workers, {query_timeout:g} s limit)", err=True)
+               f"({query_workers} {'prefork HTTP workers' if prefork else 'query workers'}, {query_timeout:g} s limit)",
+               err=True)
     if not production:
         from rolegraph.server import create_app
 

@@ -16,15 +16,18 @@ from . import api, errors, export, graph_store, html, i18n, linked_data, ontolog
 from .cache import ResponseCache
 from .executor import Executor
 from .fastpath import QueryFastPath
+from .inprocess import InProcessExecutor
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, replace=None) -> Flask:
     """Build the app. ``config`` keys are the setting names of ``rolegraph.core.settings`` (``store``,
     ``base_iri``, ``query_timeout``, ``max_rows``, ``update_token``, ``allow_service``,
     ``query_workers``, ``max_worker_rss_mb``, ``max_request_bytes``, ``result_cache_mb``, ``backend``:
-    an external SPARQL store to serve from instead of the embedded one). Query
+    an external SPARQL store to serve from instead of the embedded one, ``evaluation``). Query
     worker processes start on the first query; ``app.extensions["rolegraph.executor"].close()``
-    stops them."""
+    stops them. ``replace``, given by the production server's supervisor to each of its worker
+    processes, asks for this process to be replaced gracefully: with it and ``evaluation`` prefork,
+    queries are evaluated in this process (``rolegraph.server.inprocess``) instead of the pool."""
     app = Flask(__name__)
     settings = defaults()
     settings.update(config or {})
@@ -35,6 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
         from .remote import RemoteExecutor
 
         app.extensions["rolegraph.executor"] = RemoteExecutor(store, settings["query_timeout"])
+    elif settings["evaluation"] == "prefork" and replace is not None:
+        app.extensions["rolegraph.executor"] = InProcessExecutor(store, settings["query_timeout"], replace,
+                                                                 settings["max_worker_rss_mb"])
     else:
         app.extensions["rolegraph.executor"] = Executor(store.location, settings["query_workers"],
                                                         settings["query_timeout"], settings["max_worker_rss_mb"])

@@ -5,15 +5,24 @@ granian hands the app a decoded path and no raw request URI: an encoded slash in
 as a slash (``/id/a%2Fb`` names ``/id/a/b``); paths are only ever looked up in the store, never
 as files, and ``..`` segments are refused either way.
 
-One front process is enough: answers of the published generation are replayed from memory by
-``rolegraph.server.cache.ResponseCache`` and new queries run in the query worker processes, so the front
-process mostly waits. granian restarts the front process if it dies.
+With the ``pool`` evaluation one front process is enough: answers of the published generation are
+replayed from memory by ``rolegraph.server.cache.ResponseCache`` and new queries run in the query worker
+processes, so the front process mostly waits. With ``prefork`` there are ``query_workers`` HTTP worker
+processes, each evaluating its own queries (``rolegraph.server.inprocess``); the main process is their
+supervisor: a worker that asks (a query past the time limit, too much memory) is replaced gracefully: it
+answers ``Connection: close`` from then on, a fresh one starts, and ``DRAIN`` seconds later the old one
+stops accepting, finishes the requests it holds and exits. They share one
+listening socket, so a connection waiting to be accepted meanwhile is taken by another worker.
+granian restarts a worker process that dies.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
+import socket
+import struct
+import threading
 from functools import partial
 
 from granian.constants import Interfaces
@@ -22,22 +31,53 @@ from granian.server import Server
 
 #: Our request log (``rolegraph.server``) on standard error, one line per request.
 LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+#: Seconds between starting a prefork worker's replacement and stopping it (``Draining``).
+DRAIN = 2.0
 
 
-def load_app(settings: dict, target: str):
-    """Build the app inside the server process (called by granian with its ``target`` name)."""
+def load_app(settings: dict, supervisor: str | None, target: str):
+    """Build the app inside a server process (called by granian with its ``target`` name); ``supervisor``
+    is the address a prefork worker sends its replacement request to."""
     from . import create_app
+    from .inprocess import InProcessExecutor
 
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # A record per request: skip what our format never shows (the caller's frame, thread and process
     # names), which costs more than replaying a cached answer (the logging HOWTO's "Optimization").
     logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    app = create_app(settings)
+    app = create_app(settings, replace=None if supervisor is None else partial(ask_replacement, supervisor))
     # granian copies the process environment into every WSGI environ: the token, once read into
     # the settings, must not travel with each request.
     os.environ.pop("ROLEGRAPH_UPDATE_TOKEN", None)
-    return app
+    executor = app.extensions["rolegraph.executor"]
+    return Draining(app, executor) if isinstance(executor, InProcessExecutor) else app
+
+
+class Draining:
+    """The app of a prefork worker, whose answers say ``Connection: close`` once the worker has asked to be
+    replaced: its clients' next requests open connections that a live worker accepts, while the supervisor
+    waits ``DRAIN`` seconds before it stops this one (an idle connection closed then is the ordinary
+    keep-alive race, which clients retry)."""
+
+    def __init__(self, app, executor) -> None:
+        self.app, self.executor = app, executor
+
+    def __call__(self, environ, start_response):
+        if self.executor.condemned is None:
+            return self.app(environ, start_response)
+
+        def closing(status, headers, exc_info=None):
+            return start_response(status, [*headers, ("Connection", "close")], exc_info)
+
+        return self.app(environ, closing)
+
+
+def ask_replacement(supervisor: str) -> None:
+    """Ask the supervisor at ``supervisor`` to replace this worker process gracefully (the kernel tells it
+    which process asks)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.sendto(b"replace", supervisor)
 
 
 def serve(settings: dict, host: str, port: int, threads: int) -> None:
@@ -45,11 +85,69 @@ def serve(settings: dict, host: str, port: int, threads: int) -> None:
     # The server process starts afresh rather than forked: a process forked after this one opened
     # the store inherits RocksDB's state without its threads, and its first write would hang.
     multiprocessing.set_start_method("spawn", force=True)
-    http_server(host, port, threads).serve(target_loader=partial(load_app, settings))
+    prefork = settings.get("evaluation") == "prefork" and not settings.get("backend")
+    # A replaced worker finishes the requests it holds, each within the time limit, before it is killed.
+    server = http_server(host, port, threads, workers=int(settings["query_workers"]) if prefork else 1,
+                         grace=int(settings["query_timeout"]) + 5)
+    supervisor = server.accept_replacements() if prefork else None
+    server.serve(target_loader=partial(load_app, settings, supervisor))
 
 
-def http_server(host: str, port: int, threads: int) -> Server:
-    """The granian server as production runs it (one front process, ``threads`` request threads), not
-    started; ``.serve(target_loader=...)`` runs it. The benchmarks serve a bare WSGI app with the same."""
-    return Server("rolegraph", address=host, port=port, interface=Interfaces.WSGI, workers=1,
-                  blocking_threads=threads, backlog=1024, log_level=LogLevels.error, respawn_failed_workers=True)
+def http_server(host: str, port: int, threads: int, workers: int = 1, grace: int = 30) -> Supervisor:
+    """The granian server as production runs it (``workers`` processes of ``threads`` request threads each, a
+    worker given ``grace`` seconds to stop), not started; ``.serve(target_loader=...)`` runs it. The benchmarks
+    serve a bare WSGI app with the same."""
+    return Supervisor("rolegraph", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+                      blocking_threads=threads, backlog=1024, log_level=LogLevels.error, respawn_failed_workers=True,
+                      workers_kill_timeout=grace)
+
+
+class Supervisor(Server):
+    """granian's server, which also replaces gracefully a worker process that asks for it (``ask_replacement``
+    on the address ``accept_replacements`` returns): granian's own graceful respawn, the one it uses for a
+    worker past its lifetime, run from its main loop as its memory check is."""
+
+    def accept_replacements(self) -> str:
+        """Start listening for replacement requests; the address to send them to (Linux's abstract namespace)."""
+        self._asked: set[int] = set()
+        self._asked_lock = threading.Lock()
+        address = f"\0rolegraph-supervisor-{os.getpid()}-{id(self)}"
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        listener.bind(address)
+        threading.Thread(target=self._listen, args=(listener,), name="rolegraph-supervisor", daemon=True).start()
+        return address
+
+    def _listen(self, listener: socket.socket) -> None:
+        # The kernel attaches the sender's own pid to each message: a process can ask for itself only (an
+        # abstract address has no file permissions, so the payload alone could name any worker).
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        size = struct.calcsize("3i")
+        while True:
+            _data, ancillary, _flags, _address = listener.recvmsg(64, socket.CMSG_SPACE(size))
+            pid = next((struct.unpack("3i", payload[:size])[0] for level, kind, payload in ancillary
+                        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), None)
+            if pid is None:
+                continue
+            with self._asked_lock:
+                self._asked.add(pid)
+            self.rss_signal = True  # what makes granian's main loop call _handle_rss_signal
+            self.main_loop_interrupt.set()
+
+    def _handle_rss_signal(self, spawn_target, target_loader):
+        asked: set[int] = set()
+        if hasattr(self, "_asked"):
+            with self._asked_lock:
+                asked, self._asked = self._asked, set()
+        for worker in list(self.wrks):
+            if worker._id() in asked:
+                logging.getLogger("rolegraph.server").warning("replacing worker %d, as it asked", worker._id())
+                self._respawn_workers([worker.idx], spawn_target, target_loader, delay=DRAIN)
+                # Asked for, not a crash: granian's crash-loop guard (a worker respawned twice within
+                # seconds stops the server) must not count it.
+                self.respawned_wrks.pop(worker.idx, None)
+        if self.workers_rss is not None:
+            super()._handle_rss_signal(spawn_target, target_loader)
+
+    def _watch_workers_rss(self):
+        if self.workers_rss is not None:  # else the memory check stays off, as configured
+            super()._watch_workers_rss()

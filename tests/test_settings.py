@@ -15,7 +15,7 @@ BAD = {
     "max_worker_rss_mb": "-1", "max_request_bytes": "1e6", "result_cache_mb": "inf",
     "backend": "ftp://example.org/sparql", "backend_user": "ann:x", "backend_password": "pass\x07word",
     "backend_token": "two words", "backend_auth": "kerberos", "push_user": "ann:x", "push_password": "pass\x07word",
-    "push_token": "two words", "push_auth": "kerberos", "push_timeout": "0",
+    "push_token": "two words", "push_auth": "kerberos", "push_timeout": "0", "evaluation": "fork",
     "push_batch_bytes": "999",
 }
 
@@ -49,7 +49,7 @@ def test_every_bad_variable_is_named_at_once():
     ("ROLEGRAPH_MAX_ROWS", " 25 ", 25), ("ROLEGRAPH_QUERY_TIMEOUT", "2.5", 2.5),
     ("ROLEGRAPH_ALLOW_SERVICE", "ON", True), ("ROLEGRAPH_ALLOW_SERVICE", "no", False),
     ("ROLEGRAPH_RESULT_CACHE_MB", "0", 0.0), ("ROLEGRAPH_BASE_IRI", "urn:example:", "urn:example:"),
-    ("ROLEGRAPH_MAX_ROWS", "", 10000),
+    ("ROLEGRAPH_MAX_ROWS", "", 10000), ("ROLEGRAPH_EVALUATION", " Prefork ", "prefork"),
 ])
 def test_good_values_parse(env, text, value):
     name = next(s.name for s in SETTINGS if s.env == env)

@@ -123,15 +123,21 @@ def _url(text: str) -> str:
     return text
 
 
-def _auth(text: str) -> str:
-    word = text.strip().lower()
-    if word not in ("basic", "digest", "bearer"):
-        raise ValueError(text)
-    return word
+def _choice(*words: str, word: str) -> Form:
+    """The form of a setting that is one of ``words`` (case ignored)."""
+    def parse(text: str) -> str:
+        chosen = text.strip().lower()
+        if chosen not in words:
+            raise ValueError(text)
+        return chosen
+    return Form("one of " + ", ".join(words), parse, word)
 
 
 URL = Form("the http or https URL of a SPARQL endpoint, such as http://127.0.0.1:7878/query", _url, "url")
-AUTH = Form("one of basic, digest, bearer", _auth, "scheme")
+AUTH = _choice("basic", "digest", "bearer", word="scheme")
+#: How the production server evaluates queries (rolegraph.server.inprocess, rolegraph.server.executor).
+EVALUATIONS = ("prefork", "pool")
+EVALUATION = _choice(*EVALUATIONS, word="design")
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_workers", "ROLEGRAPH_QUERY_WORKERS", os.cpu_count() or 2,
             "Worker processes that evaluate SPARQL queries (a query past its time limit is killed "
             "with its worker).", _count(1)),
+    Setting("evaluation", "ROLEGRAPH_EVALUATION", "prefork",
+            "How `serve --production` evaluates queries: prefork (each HTTP worker process, --workers of them, "
+            "evaluates in its own process with the store open read-only, and is replaced gracefully when a query "
+            "passes the time limit) or pool (one HTTP process sends each query to a pool of --workers query "
+            "processes). The development server and the app in tests always use the pool.", EVALUATION),
     Setting("max_worker_rss_mb", "ROLEGRAPH_MAX_WORKER_RSS_MB", 1024.0,
             "Resident memory (MB) past which a query worker is replaced by a fresh one, checked when "
             "its answer arrives; a bound on whatever grows in a worker (its store caches level off "
