@@ -263,6 +263,29 @@ def _answer(store: Store, job: Job) -> tuple:
         return "error", QueryError(f"query evaluation failed: {type(exc).__name__}: {exc}")
 
 
+class ResidentMemory:
+    """A process's resident memory in MB (``pid``, or this process), re-reading its /proc statm file
+    kept open: one system call per reading rather than three."""
+
+    def __init__(self, pid: int | str = "self") -> None:
+        self.path = f"/proc/{pid}/statm"
+        self._fd: int | None = None
+
+    def mb(self) -> float | None:
+        """``None`` where there is no /proc."""
+        try:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDONLY)
+            return int(os.pread(self._fd, 128, 0).split()[1]) * PAGE / (1 << 20)
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class _Worker:
     def __init__(self, context, location: str) -> None:
         self.slow = False
@@ -270,26 +293,17 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, location), daemon=True, name="rolegraph-query")
         self.process.start()
         child.close()
-        self._statm: int | None = None
+        self._memory = ResidentMemory(self.process.pid)
 
     def resident_mb(self) -> float | None:
-        """The worker's resident memory in MB, re-reading its /proc statm file kept open (one system
-        call per answer rather than three); ``None`` where there is no /proc."""
-        try:
-            if self._statm is None:
-                self._statm = os.open(f"/proc/{self.process.pid}/statm", os.O_RDONLY)
-            return int(os.pread(self._statm, 128, 0).split()[1]) * PAGE / (1 << 20)
-        except (OSError, ValueError, IndexError):
-            return None
+        return self._memory.mb()
 
     def stop(self, kill: bool) -> None:
         if kill and self.process.is_alive():
             self.process.kill()  # SIGKILL: pyoxigraph gives no other way to stop a query
         self.connection.close()
         self.process.join(timeout=5)
-        if self._statm is not None:
-            os.close(self._statm)
-            self._statm = None
+        self._memory.close()
 
 
 class Executor:

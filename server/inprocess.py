@@ -28,8 +28,8 @@ import time
 from rolegraph.core.errors import QueryError, QueryTimeout
 from rolegraph.core.store import Store
 
-from .executor import (MAIN_STACK_RESERVE, MIN_STACK, PAGE, SLOW_AFTER, SLOW_NICE, TRIM_EVERY, Job, Result, _answer,
-                       on_own_stack, release_free_memory, stack_needed)
+from .executor import (MAIN_STACK_RESERVE, MIN_STACK, SLOW_AFTER, SLOW_NICE, TRIM_EVERY, Job, ResidentMemory, Result,
+                       _answer, on_own_stack, release_free_memory, stack_needed)
 
 log = logging.getLogger("rolegraph.server")
 
@@ -118,7 +118,7 @@ class InProcessExecutor:
         self._running = 0
         self._answered = 0  # answers since memory was last handed back
         self._closed = threading.Event()
-        self._statm: int | None = None
+        self._memory = ResidentMemory()
         threading.Thread(target=self._housekeeping, name="rolegraph-housekeeping", daemon=True).start()
 
     def run(self, job: Job) -> Result:
@@ -170,12 +170,8 @@ class InProcessExecutor:
     def _too_big(self) -> bool:
         if self.max_rss_mb <= 0:
             return False
-        try:
-            if self._statm is None:
-                self._statm = os.open("/proc/self/statm", os.O_RDONLY)
-            return int(os.pread(self._statm, 128, 0).split()[1]) * PAGE / (1 << 20) > self.max_rss_mb
-        except (OSError, ValueError, IndexError):
-            return False
+        resident = self._memory.mb()
+        return resident is not None and resident > self.max_rss_mb
 
     def _housekeeping(self) -> None:
         """Hand freed memory back when no query runs and some were answered since (at most every

@@ -161,7 +161,6 @@ def find_salaries(text: str) -> list[Salary]:
 @dataclass(frozen=True)
 class MinimumWage:
     id: str
-    name: str
     currency: str
     period: str
     basis: str
@@ -181,7 +180,7 @@ def minimum_wages() -> tuple[MinimumWage, ...]:
             rf"(?P<cue>{_ABOUT}\s+)?(?:(?:du|au|le|de|d'|l')\s*)?(?:(?P<times>\d+(?:[.,]\d+)?)\s*(?:fois\s+(?:le\s+)?)?)?"
             rf"\b(?:{names})\b")
         latest = max(wage["amounts"], key=lambda a: a["from"])
-        wages.append(MinimumWage(wage["id"], wage["name"], wage["currency"], wage["period"], wage["basis"],
+        wages.append(MinimumWage(wage["id"], wage["currency"], wage["period"], wage["basis"],
                                  float(latest["amount"]), pattern))
     return tuple(wages)
 

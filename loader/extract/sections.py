@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..labels import fold
 
@@ -21,6 +22,7 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def section_kind(heading: str | None) -> str | None:
     """The kind of section a heading opens ("skills", "training", "salary", …), or None."""
     if not heading:
