@@ -150,7 +150,7 @@ def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str
         predicted, gold = [key(s) for s in predicted], [key(s) for s in gold]
         find, shown = (lambda p, remaining: p if p in remaining else None), (lambda k: k)
     else:
-        find, shown = (_same_item if surfaces else _same_name), (lambda item: item["name"])
+        find, shown = (_same_item if surfaces else _same_name), _shown
     score, remaining = Score(), list(gold)
     for p in predicted:
         match = find(p, remaining)
@@ -163,6 +163,12 @@ def score_items(predicted: list[dict], gold: list[dict], doc: str, category: str
     score.fn = len(remaining)
     score.errors += [f"{doc} {category} missed: {shown(g)}" for g in remaining]
     return score
+
+
+def _shown(item: dict) -> str:
+    """An item as the errors view lists it: its name, then the forms the text gives it."""
+    forms = [form for form in _surfaces(item) if normalise(form) != normalise(item["name"])]
+    return item["name"] + "".join(f" «{form}»" for form in forms)
 
 
 def _same_name(item: dict, remaining: list[dict]) -> dict | None:

@@ -26,6 +26,8 @@ def test_scoring_rules_names_surfaces_and_salaries():
     predicted = [{"name": "Backend engineer", "surface": ["développeur back-end"]}, {"name": "Tester", "surface": ["QA"]}]
     score = score_items(predicted, gold, "d", "related_roles")
     assert (score.tp, score.fp, score.fn) == (1, 1, 1)
+    # The errors view shows the forms the text gives each item, beside its name.
+    assert score.errors == ["d related_roles extra: Tester «QA»", "d related_roles missed: DevOps engineer «DevOps»"]
     names_only = score_items(predicted, gold, "d", "related_roles", surfaces=False)
     assert (names_only.tp, names_only.fp, names_only.fn) == (0, 2, 2)  # "Backend engineer" is not the gold's name
     salaries = score_items([{"min": 1, "max": 2, "currency": "EUR", "period": "day"}],

@@ -31,6 +31,24 @@ def test_an_action_noun_does_not_reach_a_following_noun_in_english(monkeypatch):
     assert "Server administration" in skill_names("He handles the maintenance of the server.", "en")
 
 
+def test_an_english_gerund_reaches_its_object_across_its_own_words():
+    # "pulling" is a verb here: an adjective stands between it and its object
+    assert "Data extraction" in skill_names("Each night the job is pulling fresh data out of the ledgers.", "en")
+
+
+def test_an_english_compound_names_the_skill_by_its_head_noun():
+    # "data networks" are networks: the head noun, not its modifier, is what the action applies to
+    names = skill_names("Our staff configure data networks for the branch offices.", "en")
+    assert "Network configuration" in names and "Data configuration" not in names
+    # across a preposition the nouns are no compound: "data from databases" is data
+    assert "Data extraction" in skill_names("She extracts the data from databases.", "en")
+
+
+def test_implementing_is_developing():
+    assert "API development" in skill_names("The team implements APIs for partners.", "en")
+    assert "API development" in skill_names("Elle doit implémenter des API pour les partenaires.", "fr")
+
+
 def test_the_specific_concept_replaces_the_generic_fragment():
     names = skill_names("Configurer les équipements réseau du site.", "fr")
     assert "Network configuration" in names and "Configuration" not in names

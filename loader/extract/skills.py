@@ -35,7 +35,7 @@ OWN_SKILLS = False
 CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: Endings of English action nouns ("installation", "testing"): such a noun reaches the object after it
 #: only through "of" ("maintenance of the server"), never directly ("training requirements").
-_NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis", "ure")
+_NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "configure", "secure" are verbs
 
 
 @dataclass(frozen=True)
@@ -255,14 +255,18 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
         target = _target(text, phrase, action, actions, objects, language)
         if target is None:
             continue
-        entry = index.pairs.get((action.concept.id, target.concept.id))
+        heads = _compound_heads(text, phrase, objects, target) if language == "en" else []
+        entry = None
+        for obj in [*heads, target]:  # the compound's head names the skill where the lexicon has it
+            entry = index.pairs.get((action.concept.id, obj.concept.id)) or \
+                index.names.get(label_key(f"{obj.concept.name} {action.concept.name}", "scoring"))
+            if entry is not None:
+                target = obj
+                break
         if entry is None:
-            name = f"{target.concept.name} {action.concept.name}"
-            entry = index.names.get(label_key(name, "scoring"))
-            if entry is None:
-                if not OWN_SKILLS:
-                    continue
-                entry = _own_skill(name)
+            if not OWN_SKILLS:
+                continue
+            entry = _own_skill(f"{target.concept.name} {action.concept.name}")
         words = phrase.words[min(action.first, target.first):max(action.last, target.last) + 1]
         composed = phrase.words[action.first:action.last + 1] + phrase.words[target.first:target.last + 1]
         found.append(Found(entry, words, composed))
@@ -271,12 +275,19 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
 
 def _target(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects: list[Hit],
             language: str) -> Hit | None:
-    """The object ``action`` applies to: an English compound's object just before it ("network
-    configuration"), else the first object after it, within reach and before any other action."""
+    """The object ``action`` applies to: the first object after it, within reach and before any other
+    action; in English, an action noun's compound object just before it ("network configuration")
+    comes first, and is what a verb with no object after it applies to."""
+    before = None
     if language == "en":
         before = next((o for o in objects if o.last == action.first - 1 and o.concept.id != action.concept.id), None)
-        if before is not None:
+        if before is not None and _is_noun(text, phrase.words[action.last]):
             return before
+    return _object_after(text, phrase, action, actions, objects, language) or before
+
+
+def _object_after(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects: list[Hit],
+                  language: str) -> Hit | None:
     next_action = min((a.first for a in actions if a.first > action.last), default=None)
     for obj in objects:
         if obj.first <= action.last:
@@ -284,10 +295,32 @@ def _target(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects:
         if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action):
             return None
         if language == "en" and _is_noun(text, phrase.words[action.last]) and \
-                " of " not in f" {text[phrase.words[action.last].end:phrase.words[obj.first].start].lower()} ":
+                not _reaches(text[phrase.words[action.last].end:phrase.words[obj.first].start], phrase.words[action.last]):
             return None
         return obj
     return None
+
+
+def _compound_heads(text: str, phrase: Phrase, objects: list[Hit], target: Hit) -> list[Hit]:
+    """The objects an English noun compound that starts at ``target`` ends with, last first: the head
+    of "data networks" is "networks" (read before the modifier "data")."""
+    words, run = phrase.words, []
+    n = objects.index(target)
+    while n + 1 < len(objects) and objects[n + 1].first == objects[n].last + 1 and \
+            not text[words[objects[n].last].end:words[objects[n + 1].first].start].strip(" -"):
+        n += 1
+        run.append(objects[n])
+    return run[::-1]
+
+
+def _reaches(gap: str, action: Word) -> bool:
+    """Whether an English action noun reaches an object after ``gap``: through "of" ("maintenance of
+    the server"), or, for a gerund, across words of its own ("pulling specific data", "managing the
+    backups"), where a noun compound would join them directly ("training requirements")."""
+    gap = f" {gap.lower()} "
+    if " of " in gap:
+        return True
+    return action.key.endswith("ing") and any(c.isalpha() for c in gap)
 
 
 def _is_noun(text: str, word: Word) -> bool:
