@@ -44,6 +44,13 @@ def test_an_english_compound_names_the_skill_by_its_head_noun():
     assert "Data extraction" in skill_names("She extracts the data from databases.", "en")
 
 
+def test_a_common_noun_that_something_has_or_lacks_is_no_skill():
+    assert "Organization" not in skill_names("The clerk files the invoices of their organization.", "en")
+    assert "Organization" in skill_names("Qualities: organization, rigour.", "en")
+    assert "Authorization" not in skill_names("Nobody enters the server room without authorization.", "en")
+    assert "Authorization" in skill_names("Skills: authentication and authorization, auditing.", "en")
+
+
 def test_implementing_is_developing():
     assert "API development" in skill_names("The team implements APIs for partners.", "en")
     assert "API development" in skill_names("Elle doit implémenter des API pour les partenaires.", "fr")

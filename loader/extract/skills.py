@@ -35,6 +35,9 @@ OWN_SKILLS = False
 CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: Endings of English action nouns ("installation", "testing"): such a noun reaches the object after it
 #: only through "of" ("maintenance of the server"), never directly ("training requirements").
+#: A possessive or "without" just before a word: what follows is something owned or lacking.
+_OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|ses|notre|votre|nos|vos|sans)\s+\Z",
+                    re.IGNORECASE)
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "configure", "secure" are verbs
 
 
@@ -340,7 +343,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
     or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
     gives the heading of a place)."""
-    mentions = [m for m in mentions if not _accent_misread(m, language)]
+    mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -381,6 +384,15 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _owned_noun(text: str, mention: Mention, language: str | None) -> bool:
+    """Whether a one-word competency mention is a common noun that something has or lacks ("their
+    organization", "without authorization", "sans autorisation"): then it names a thing, not a skill."""
+    surface = mention.surface
+    if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or not surface.islower():
+        return False
+    return bool(_OWNER.search(text, max(0, mention.start - 16), mention.start)) and is_common_word(surface, language)
 
 
 def _accent_misread(mention: Mention, language: str | None) -> bool:
