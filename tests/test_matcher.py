@@ -87,6 +87,17 @@ def test_a_bare_slash_inside_a_tool_name_is_part_of_it():
     assert names("Queries in SQL/PSM are rare.", "certification") == []
 
 
+def test_a_name_written_as_one_slashed_word_is_read_whole_in_any_kind():
+    # the competency "CI/CD" is one slashed word: "pipelines CI/CD" holds it, where reading the slash as
+    # alternatives would give "pipelines CI" and "pipelines CD", neither of them a name
+    assert names("On attend des pipelines CI/CD robustes.", "competency", "fr") == ["CI/CD"]
+    # read as alternatives, "CI/CD pipelines" gives "CI/CD pipelines" and "CD pipelines": one mention
+    found = resolve(matcher_for(load_lexicon()).find("We need CI/CD pipelines.", language="en"))
+    assert [m.surface for m in found] == ["CI/CD pipelines"]
+    # a slash between skills still separates alternatives
+    assert names("Skills: UI/UX design.", "competency") == ["UI design", "UX design"]
+
+
 def test_written_accents_tell_a_verb_from_its_participle():
     from rolegraph.loader.extract.matcher import Matcher
     from rolegraph.loader.lexicon import Entry

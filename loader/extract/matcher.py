@@ -16,12 +16,21 @@ from .words import is_common_word
 #: What may separate two tokens inside one match: spaces and at most one hyphen or apostrophe
 #: (never a line break or a full stop). A bare slash joins only the words of a slashed tool name.
 SOFT_GAP = re.compile(r"^[ \t\u00a0\u202f]*[-‐‑–'’]?[ \t\u00a0\u202f]*\Z")
-#: Kinds whose names may hold a bare slash ("PL/SQL", "TCP/IP", "z/OS"); elsewhere a slash separates
-#: alternatives ("UI/UX design" is two skills), read by ``Matcher._alternatives``.
+#: Kinds whose names may hold a bare slash anywhere ("PL/SQL", "TCP/IP", "z/OS"). In other kinds only a
+#: name written as one slashed word ("CI/CD") may, so that "pipelines CI/CD" is read; elsewhere a slash
+#: separates alternatives ("UI/UX design" is two skills), read by ``Matcher._alternatives``.
 SLASHED_KINDS = frozenset({"tool"})
+#: A slashed word: letters or digits on both sides of a slash, no space.
+_SLASHED_WORD = re.compile(r"(?<![\w/])\w+(?:/\w+)+(?![\w/])")
 MAX_TOKENS = 10
 #: Kinds whose names are the same words in French and English.
 LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})
+
+
+def _slashed_word(entry) -> bool:
+    """Whether one of ``entry``'s variants is a single slashed word ("CI/CD"): then its other variants
+    may hold it too ("pipelines CI/CD")."""
+    return any(_SLASHED_WORD.fullmatch(text.strip()) for text, _ in entry.variants)
 
 
 class Token(NamedTuple):
@@ -94,7 +103,7 @@ class Matcher:
                     bucket.append((entry, exact, language, accents))
                 self.words.update(t.key for t in tokenize(text))
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
-                if entry.kind in SLASHED_KINDS and re.search(r"\w/\w", text):
+                if re.search(r"\w/\w", text) and (entry.kind in SLASHED_KINDS or _slashed_word(entry)):
                     self.slashed.update(key[:i] for i in range(1, len(key) + 1))
                 if count == 1 and len(key) >= 5 and not entry.exact_case and entry.kind == "tool":
                     for variant in _deletions(key):
@@ -250,9 +259,24 @@ def resolve(mentions: Iterable[Mention]) -> list[Mention]:
     # Interval lookups instead of a scan of one list per mention of the other: the scans made long
     # documents quadratic.
     kept_alternatives = [a for a in alternatives.values() if not _inside_disjoint(plain, a.start, a.end)]
+    kept_alternatives = _without_restatements(kept_alternatives)
     inside_alternative = _strictly_inside(kept_alternatives)
     plain = [p for p in plain if not inside_alternative(p.start, p.end)]
     return sorted(plain + kept_alternatives, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _without_restatements(alternatives: list[Mention]) -> list[Mention]:
+    """``alternatives`` without those lying inside another of the same entry, which restate it ("CD
+    pipelines" inside "CI/CD pipelines"); one sweep per entry, in order of start."""
+    kept, furthest, previous = [], {}, {}
+    for m in sorted(alternatives, key=lambda m: (m.entry.kind, m.entry.id, m.start, -m.end)):
+        key = (m.entry.kind, m.entry.id)
+        if furthest.get(key, -1) >= m.end and previous[key] != (m.start, m.end):
+            continue
+        if furthest.get(key, -1) < m.end:
+            furthest[key], previous[key] = m.end, (m.start, m.end)
+        kept.append(m)
+    return kept
 
 
 def _inside_disjoint(spans: Sequence[Mention], start: int, end: int) -> bool:
