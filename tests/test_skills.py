@@ -51,6 +51,12 @@ def test_a_common_noun_that_something_has_or_lacks_is_no_skill():
     assert "Authorization" in skill_names("Skills: authentication and authorization, auditing.", "en")
 
 
+def test_an_action_on_an_object_without_a_concept_of_its_own_is_the_action_skill():
+    # the lexicon has no "workstation configuration": configuring workstations is configuration
+    assert "Configuration" in skill_names("Le technicien configure les postes de travail.", "fr")
+    assert "Monitoring" in skill_names("At night she monitors the databases.", "en")
+
+
 def test_implementing_is_developing():
     assert "API development" in skill_names("The team implements APIs for partners.", "en")
     assert "API development" in skill_names("Elle doit implémenter des API pour les partenaires.", "fr")

@@ -266,6 +266,8 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
             if entry is not None:
                 target = obj
                 break
+        if entry is None:  # no concept for the pair: the action's own, where the lexicon has one ("Monitoring")
+            entry = index.names.get(label_key(action.concept.name, "scoring"))
         if entry is None:
             if not OWN_SKILLS:
                 continue
