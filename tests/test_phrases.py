@@ -32,6 +32,13 @@ def test_left_head_is_distributed_to_its_complements():
     assert "scénarios charge" in found and "scénarios sécurité" in found
 
 
+def test_a_french_noun_is_distributed_to_its_coordinated_adjectives():
+    found = distributed("Il mène des audits internes et externes.", "fr")
+    assert "audits externes" in found
+    # in English the adjective comes first: the shared noun is on the right
+    assert "audits external" not in distributed("He runs internal and external audits.", "en")
+
+
 def test_segments_stop_at_commas_and_clauses_at_line_breaks():
     phrases = candidates("Python, SQL\nGérer les accès", "fr", kinds=frozenset({"segment"}))
     assert [p.text for p in phrases] == ["Python", "SQL", "Gérer les accès"]

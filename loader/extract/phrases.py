@@ -131,7 +131,7 @@ def candidates(text: str, language: str | None, words: list[Word] | None = None,
                 if any(w.lemma for w in segment):
                     found.append(_phrase(text, [w for w in segment if w.lemma], "segment"))
         if "distributed" in kinds:
-            found += list(_distributed(text, folded, segments))
+            found += list(_distributed(text, folded, segments, language))
     return found
 
 
@@ -144,8 +144,10 @@ def _phrase(text: str, words: list[Word], kind: str = "clause") -> Phrase:
     return Phrase(start, end, shown, tuple(words), kind)
 
 
-def _distributed(text: str, folded: str, segments: list[list[Word]]) -> Iterator[Phrase]:
-    """Conjuncts of a clause (cut into ``segments``) joined with their shared complement (right) or head (left)."""
+def _distributed(text: str, folded: str, segments: list[list[Word]], language: str | None = None) -> Iterator[Phrase]:
+    """Conjuncts of a clause (cut into ``segments``) joined with their shared complement (right) or head
+    (left): a head's complements ("tests unitaires, d'intégration"), or in French, where the adjective
+    follows its noun, its one-word modifiers ("tests manuels et automatisés", "développement web et mobile")."""
     for run in _coordinations(segments):
         first, middle, last = run[0], run[1:-1], run[-1]
         last_content = [w for w in last if w.lemma]
@@ -156,7 +158,8 @@ def _distributed(text: str, folded: str, segments: list[list[Word]]) -> Iterator
             for conjunct in [head, *([w for w in m if w.lemma] for m in middle)]:
                 yield _phrase(text, conjunct + complement, kind="distributed")
         first_content = [w for w in first if w.lemma]
-        if len(first_content) >= 2 and all(_starts_with_preposition(folded, s) for s in run[1:]):
+        if len(first_content) >= 2 and (all(_starts_with_preposition(folded, s) for s in run[1:]) or (
+                language == "fr" and all(_content(s) == 1 and not _starts_with_preposition(folded, s) for s in run[1:]))):
             head = first_content[-2]  # "tests unitaires, d'intégration et de performance"
             for segment in run[1:]:
                 content = [w for w in segment if w.lemma][:MAX_CONJUNCT]
