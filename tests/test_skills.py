@@ -57,6 +57,14 @@ def test_an_action_on_an_object_without_a_concept_of_its_own_is_the_action_skill
     assert "Monitoring" in skill_names("At night she monitors the databases.", "en")
 
 
+def test_ensuring_a_quality_of_a_system_is_the_skill_that_gives_it():
+    assert "Quality assurance" in skill_names("Elle est garante de la qualité des livrables.", "fr")
+    assert "High availability" in skill_names("You ensure the availability of the payment services.", "en")
+    # "assurer" before another action leaves that action its object
+    names = skill_names("Il assure la maintenance des serveurs.", "fr")
+    assert "Server administration" in names and "Quality assurance" not in names
+
+
 def test_implementing_is_developing():
     assert "API development" in skill_names("The team implements APIs for partners.", "en")
     assert "API development" in skill_names("Elle doit implémenter des API pour les partenaires.", "fr")
