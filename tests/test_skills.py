@@ -65,6 +65,11 @@ def test_ensuring_a_quality_of_a_system_is_the_skill_that_gives_it():
     assert "Server administration" in names and "Quality assurance" not in names
 
 
+def test_understanding_or_identifying_needs_is_requirements_analysis():
+    assert "Requirements analysis" in skill_names("They begin by determining the reporting needs of each office.", "en")
+    assert "Requirements analysis" in skill_names("Elle cherche à comprendre les besoins du service.", "fr")
+
+
 def test_implementing_is_developing():
     assert "API development" in skill_names("The team implements APIs for partners.", "en")
     assert "API development" in skill_names("Elle doit implémenter des API pour les partenaires.", "fr")
