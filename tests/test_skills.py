@@ -68,6 +68,8 @@ def test_ensuring_a_quality_of_a_system_is_the_skill_that_gives_it():
 def test_understanding_or_identifying_needs_is_requirements_analysis():
     assert "Requirements analysis" in skill_names("They begin by determining the reporting needs of each office.", "en")
     assert "Requirements analysis" in skill_names("Elle cherche à comprendre les besoins du service.", "fr")
+    # after a preposition an "-ing" word is a verb, and reaches its object directly
+    assert "Requirements analysis" in skill_names("Each project starts by understanding requirements.", "en")
 
 
 def test_implementing_is_developing():

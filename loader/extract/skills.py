@@ -38,6 +38,9 @@ CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: A possessive or "without" just before a word: what follows is something owned or lacking.
 _OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|ses|notre|votre|nos|vos|sans)\s+\Z",
                     re.IGNORECASE)
+#: What makes an English "-ing" word after it a verb: a preposition or an auxiliary.
+_VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|while|when|of|is|are|was|were|be|been)\s+\Z",
+                          re.IGNORECASE)
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "configure", "secure" are verbs
 
 
@@ -300,7 +303,7 @@ def _object_after(text: str, phrase: Phrase, action: Hit, actions: list[Hit], ob
         if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action):
             return None
         if language == "en" and _is_noun(text, phrase.words[action.last]) and \
-                not _reaches(text[phrase.words[action.last].end:phrase.words[obj.first].start], phrase.words[action.last]):
+                not _reaches(text, phrase.words[action.first], phrase.words[action.last], phrase.words[obj.first]):
             return None
         return obj
     return None
@@ -318,14 +321,17 @@ def _compound_heads(text: str, phrase: Phrase, objects: list[Hit], target: Hit) 
     return run[::-1]
 
 
-def _reaches(gap: str, action: Word) -> bool:
-    """Whether an English action noun reaches an object after ``gap``: through "of" ("maintenance of
-    the server"), or, for a gerund, across words of its own ("pulling specific data", "managing the
-    backups"), where a noun compound would join them directly ("training requirements")."""
-    gap = f" {gap.lower()} "
+def _reaches(text: str, first: Word, action: Word, obj: Word) -> bool:
+    """Whether an English action noun reaches the object after it: through "of" ("maintenance of the
+    server"); or, for a gerund, across words of its own ("pulling specific data", "managing the backups")
+    or after a preposition or auxiliary that makes it a verb ("by determining needs", "is writing test
+    cases"), where a noun compound would join them directly ("training requirements")."""
+    gap = f" {text[action.end:obj.start].lower()} "
     if " of " in gap:
         return True
-    return action.key.endswith("ing") and any(c.isalpha() for c in gap)
+    if not action.key.endswith("ing"):
+        return False
+    return any(c.isalpha() for c in gap) or bool(_VERB_BEFORE.search(text, max(0, first.start - 12), first.start))
 
 
 def _is_noun(text: str, word: Word) -> bool:
