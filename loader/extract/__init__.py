@@ -24,6 +24,7 @@ from .sections import section_kind
 from .skills import refine as refine_skills
 from .spans import Spans
 from .titles import title_mentions, ungendered
+from .trainings import training_routes
 
 EXTRACTOR = "lexicon/1"
 #: Words that qualify a role without changing it ("Développeur freelance Back-End").
@@ -117,6 +118,8 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
     mentions += coordinated_roles(text, tokens, mentions, matcher, document.language)
     mentions += listed_names(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
+    mentions += training_routes(text, tokens, lexicon, [m for m in mentions if m.entry.kind in ("competency", "tool")]
+                                + degree_parts)
 
     def evidence(mention: Mention) -> Evidence:
         return Evidence(mention.start, mention.end, mention.surface, document.section_at(mention.start))
