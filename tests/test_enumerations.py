@@ -26,8 +26,9 @@ def test_a_bracketed_list_counts_on_its_own():
 def test_a_clause_that_announces_tools_admits_names_that_are_no_word():
     text = "Outillage : détection de secrets (Vexlint, GrumbleScan)."
     assert [name for name, _ in listed(text)] == ["Vexlint", "GrumbleScan"]
-    # an ordinary word is not taken for a product on the strength of the cue alone
-    assert listed("Outillage : détection de secrets (Vexlint, Lanterne).") == []
+    # an ordinary word is not taken for a product on the strength of the cue alone; the names beside it are
+    assert [name for name, _ in listed("Outillage : détection de secrets (Vexlint, Lanterne).")] == ["Vexlint"]
+    assert listed("Outillage : détection de secrets (Lanterne, Boussole).") == []
 
 
 def test_prose_and_lists_of_other_things_give_no_tools():

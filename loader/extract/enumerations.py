@@ -7,7 +7,7 @@ in a clause that announces them ("outils : …", "Key certifications: …"), and
 each written with a capital or a digit, none of them a grammatical word and not all of them words
 of the language. The enumeration starts at the words that introduce it ("tels que", "such as"). In a clause that only
 announces tools, with fewer tools known around it, a name must also be no word of the language
-("Gitleaks", "CodeQL", not "Improve"). A tool's category is the one most of its neighbours share.
+("Gitleaks", "CodeQL", not "Improve"); the words of such a list are left out, the names beside them kept. A tool's category is the one most of its neighbours share.
 """
 from __future__ import annotations
 
@@ -157,7 +157,8 @@ def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: Spans) ->
     if not (len(known[kind]) >= 2 and len(known[kind]) * 2 >= items):
         line = fold(_sentence_before(text, pieces[0][0]))
         announced = [k for k, cue in CUES.items() if cue.search(line)]
-        if len(announced) != 1 or any(_is_word(text[s:e]) for s, e in unknown):
+        unknown = [(s, e) for s, e in unknown if not _is_word(text[s:e])]
+        if len(announced) != 1 or not unknown:
             return []
         kind = announced[0]
     category = Counter(t.attrs.get("category", "other") for t in known["tool"]).most_common(1)
