@@ -9,8 +9,8 @@ Lemmas come from simplemma (French and English), cached per word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 import simplemma
@@ -56,10 +56,12 @@ class Phrase:
     text: str
     words: tuple[Word, ...]
     kind: str = "clause"  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
+    #: the lemma key of each content word; set once here, as every phrase is looked up by it
+    #: (a cached_property took a lock on each read)
+    lemmas: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def lemmas(self) -> tuple[str, ...]:
-        return tuple(w.lemma for w in self.words)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lemmas", tuple(w.lemma for w in self.words))
 
 
 @lru_cache(maxsize=200_000)
