@@ -37,16 +37,17 @@ def tokenize(text: str) -> list[Token]:
     tokens, previous_end = [], 0
     folded = fold(text)
     soft = SOFT_GAP.match
+    append = tokens.append
+    make = tuple.__new__  # Token(...) goes through a Python-level __new__: this loop runs once per word
     for match in WORD.finditer(folded):
         start, end = match.span()
-        raw = match.group()
         # "C'est", "l'API": an elided article, never a name
-        if len(raw) <= 2 and folded[end:end + 1] == "'":
+        if end - start <= 2 and folded[end:end + 1] == "'":
             key = ""
         else:
-            key = word_key(raw)
+            key = word_key(match.group())
         gap = text[previous_end:start]
-        tokens.append(Token(key, start, end, gap, not gap or gap == " " or bool(soft(gap))))
+        append(make(Token, (key, start, end, gap, not gap or gap == " " or bool(soft(gap)))))
         previous_end = end
     return tokens
 
