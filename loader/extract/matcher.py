@@ -116,25 +116,27 @@ class Matcher:
     def _spans(self, text: str, tokens: Sequence[Token], starts: Iterable[int], language: str | None,
                must_cover: tuple[int, int] | None = None) -> list[Mention]:
         found = []
+        # locals: this loop runs from every word of the text
+        index, prefixes, slashed, count = self.index, self.prefixes, self.slashed, len(tokens)
         for i in starts:
             if not tokens[i].key:
                 continue
             key = ""
-            for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-                if j > i and not tokens[j].soft and not (
-                        tokens[j].gap_before == "/" and key + tokens[j].key in self.slashed):
+            for j in range(i, min(i + MAX_TOKENS, count)):
+                token = tokens[j]
+                if j > i and not token.soft and not (token.gap_before == "/" and key + token.key in slashed):
                     break
-                key += tokens[j].key
-                if key not in self.prefixes:
+                key += token.key
+                if key not in prefixes:
                     break
-                if not tokens[j].key or key not in self.index:
+                if not token.key or key not in index:
                     continue
                 if must_cover and not (i <= must_cover[0] and j >= must_cover[1] and (i, j) != must_cover):
                     continue
-                start, end = tokens[i].start, tokens[j].end
+                start, end = tokens[i].start, token.end
                 surface = text[start:end]
                 written = None
-                for entry, exact, variant_language, accents in self.index[key]:
+                for entry, exact, variant_language, accents in index[key]:
                     if (exact is None or surface == exact) and variant_language in ("any", language or variant_language):
                         if accents is not None:
                             written = _accents(surface, keep_plain=True) if written is None else written
