@@ -61,7 +61,7 @@ class Phrase:
     lemmas: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lemmas", tuple(w.lemma for w in self.words))
+        object.__setattr__(self, "lemmas", tuple([w.lemma for w in self.words]))
 
 
 @lru_cache(maxsize=200_000)
