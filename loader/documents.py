@@ -110,10 +110,16 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
                 text, encoding = data.decode("cp1252"), "cp1252"
             except UnicodeDecodeError:
                 text, encoding = data.decode("latin-1"), "latin-1"
-    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text, 0, 8192))
     if controls > max(8, len(text[:8192]) // 50):
         raise InputError("binary file (control characters), not a text document", file=path)
     return unicodedata.normalize("NFC", text), encoding
+
+
+#: The control characters (Unicode's category Cc: U+0000-001F and U+007F-009F) other than line breaks,
+#: tabs and form feeds; a regular expression counts them where a category look-up per character took 1%
+#: of reading and extracting a document.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 # ---------------------------------------------------------------- block readers

@@ -48,6 +48,20 @@ _FOLD = _FoldTable()
 
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes made plain; same length as ``text``."""
+    if text.isascii():  # an ASCII character folds to its lower case, and str.lower is C over the whole text
+        return text.lower()
+    if len(text) > _LONG:
+        return _fold_long(text)
+    return text.translate(_FOLD)
+
+
+#: Texts longer than this are folded once and remembered: the extractor's stages fold the same document
+#: (and the same sentences) several times, and translate costs about 40 ns a character.
+_LONG = 200
+
+
+@lru_cache(maxsize=32)
+def _fold_long(text: str) -> str:
     return text.translate(_FOLD)
 
 

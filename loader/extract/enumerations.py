@@ -11,6 +11,7 @@ announces tools, with fewer tools known around it, a name must also be no word o
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from typing import Iterable, Sequence
@@ -58,13 +59,27 @@ def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     found: list[Mention] = []
     spans = Spans(mentions)
     folded = fold(text)
+    # where each cue may start, found once: a search of the 300 characters before every clause read
+    # most of the text again for each clause
+    cues = [(cue, [m.start() for m in cue.finditer(folded)]) for cue in CUES.values()]
     for start, end in _clauses(text):
         listed = [m for m in spans.overlapping(start, end) if m.entry.kind in CUES]
-        if not listed and not any(cue.search(folded, max(0, start - 300), end) for cue in CUES.values()):
+        if not listed and not any(_cue_within(cue, starts, folded, max(0, start - 300), end) for cue, starts in cues):
             continue  # neither a name of a listed kind nor a cue: nothing to read here
         for pieces in _groups(text, start, end):
             found += _read_enumeration(text, pieces, spans)
     return found
+
+
+def _cue_within(cue: re.Pattern, starts: list[int], folded: str, pos: int, endpos: int) -> bool:
+    """``cue.search(folded, pos, endpos)``, given the starts of ``cue``'s matches in all of ``folded``
+    (a cue is ``\\b`` and letters, so no match of it starts inside another)."""
+    for i in range(bisect.bisect_left(starts, pos), len(starts)):
+        if starts[i] >= endpos:
+            return False
+        if cue.match(folded, starts[i], endpos):
+            return True
+    return False
 
 
 def _clauses(text: str) -> Iterable[tuple[int, int]]:

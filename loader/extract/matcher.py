@@ -46,16 +46,17 @@ def tokenize(text: str) -> list[Token]:
     tokens, previous_end = [], 0
     folded = fold(text)
     soft = SOFT_GAP.match
+    append = tokens.append
+    make = tuple.__new__  # Token(...) goes through a Python-level __new__: this loop runs once per word
     for match in WORD.finditer(folded):
         start, end = match.span()
-        raw = match.group()
         # "C'est", "l'API": an elided article, never a name
-        if len(raw) <= 2 and folded[end:end + 1] == "'":
+        if end - start <= 2 and folded[end:end + 1] == "'":
             key = ""
         else:
-            key = word_key(raw)
+            key = word_key(match.group())
         gap = text[previous_end:start]
-        tokens.append(Token(key, start, end, gap, not gap or gap == " " or bool(soft(gap))))
+        append(make(Token, (key, start, end, gap, not gap or gap == " " or bool(soft(gap)))))
         previous_end = end
     return tokens
 
@@ -124,25 +125,27 @@ class Matcher:
     def _spans(self, text: str, tokens: Sequence[Token], starts: Iterable[int], language: str | None,
                must_cover: tuple[int, int] | None = None) -> list[Mention]:
         found = []
+        # locals: this loop runs from every word of the text
+        index, prefixes, slashed, count = self.index, self.prefixes, self.slashed, len(tokens)
         for i in starts:
             if not tokens[i].key:
                 continue
             key = ""
-            for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-                if j > i and not tokens[j].soft and not (
-                        tokens[j].gap_before == "/" and key + tokens[j].key in self.slashed):
+            for j in range(i, min(i + MAX_TOKENS, count)):
+                token = tokens[j]
+                if j > i and not token.soft and not (token.gap_before == "/" and key + token.key in slashed):
                     break
-                key += tokens[j].key
-                if key not in self.prefixes:
+                key += token.key
+                if key not in prefixes:
                     break
-                if not tokens[j].key or key not in self.index:
+                if not token.key or key not in index:
                     continue
                 if must_cover and not (i <= must_cover[0] and j >= must_cover[1] and (i, j) != must_cover):
                     continue
-                start, end = tokens[i].start, tokens[j].end
+                start, end = tokens[i].start, token.end
                 surface = text[start:end]
                 written = None
-                for entry, exact, variant_language, accents in self.index[key]:
+                for entry, exact, variant_language, accents in index[key]:
                     if (exact is None or surface == exact) and variant_language in ("any", language or variant_language):
                         if accents is not None:
                             written = _accents(surface, keep_plain=True) if written is None else written

@@ -9,8 +9,8 @@ Lemmas come from simplemma (French and English), cached per word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 import simplemma
@@ -56,10 +56,12 @@ class Phrase:
     text: str
     words: tuple[Word, ...]
     kind: str = "clause"  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
+    #: the lemma key of each content word; set once here, as every phrase is looked up by it
+    #: (a cached_property took a lock on each read)
+    lemmas: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def lemmas(self) -> tuple[str, ...]:
-        return tuple(w.lemma for w in self.words)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lemmas", tuple([w.lemma for w in self.words]))
 
 
 @lru_cache(maxsize=200_000)
@@ -80,19 +82,31 @@ def words_of(text: str, language: str | None) -> list[Word]:
     folded = fold(text)
     language = language or "en"
     found = []
+    append = found.append
+    make = tuple.__new__  # Word(...) goes through a Python-level __new__: this loop runs once per word
+    cache = _KEYS.setdefault(language, {})
+    if len(cache) > 200_000:  # bound the memory on very long runs
+        cache.clear()
     for match in WORD.finditer(folded):
         start, end = match.span()
-        raw = text[start:end].lower()
-        if len(raw) <= 2 and folded[end:end + 1] == "'":  # an elided article: "l'", "d'"
-            found.append(Word(start, end, "", ""))
+        # an elided article: "l'", "d'" (lower case never shortens a word, so the length test comes first)
+        if end - start <= 2 and folded[end:end + 1] == "'" and len(text[start:end].lower()) <= 2:
+            append(make(Word, (start, end, "", "")))
             continue
-        found.append(Word(start, end, *_keys(match.group(), raw, language)))
+        written = text[start:end]  # folding is per character, so the written word decides both keys
+        keys = cache.get(written)
+        if keys is None:
+            keys = cache[written] = _keys(match.group(), written.lower(), language)
+        append(make(Word, (start, end, *keys)))
     return found
 
 
-@lru_cache(maxsize=200_000)
+#: language → written word → its key and lemma key (the words of a language recur in every document).
+_KEYS: dict[str, dict[str, tuple[str, str]]] = {}
+
+
 def _keys(folded: str, raw: str, language: str) -> tuple[str, str]:
-    """The key and lemma key of one word (cached: the words of a language recur in every document)."""
+    """The key and lemma key of one word."""
     return word_key(folded), lemma_key(raw, language)
 
 

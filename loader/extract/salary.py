@@ -166,6 +166,9 @@ class MinimumWage:
     basis: str
     amount: float  # the latest amount in force
     pattern: re.Pattern
+    #: the names the pattern ends with: a text holding none of them cannot match it, and the pattern's
+    #: optional leading groups make its scan cost about 1 ms on a 4 kB text
+    names: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +184,7 @@ def minimum_wages() -> tuple[MinimumWage, ...]:
             rf"\b(?:{names})\b")
         latest = max(wage["amounts"], key=lambda a: a["from"])
         wages.append(MinimumWage(wage["id"], wage["currency"], wage["period"], wage["basis"],
-                                 float(latest["amount"]), pattern))
+                                 float(latest["amount"]), pattern, tuple(wage["names"])))
     return tuple(wages)
 
 
@@ -203,6 +206,8 @@ def _minimum_wage_figures(text: str) -> list[Salary]:
     folded = fold(text)  # same length and offsets as the text
     results = []
     for wage in minimum_wages():
+        if not any(name in folded for name in wage.names):
+            continue
         for match in wage.pattern.finditer(folded):
             sentence = next(s for s in _SENTENCE.finditer(folded, max(0, folded.rfind("\n", 0, match.start()) + 1))
                             if s.end() >= match.end())

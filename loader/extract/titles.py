@@ -231,13 +231,17 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
 _STEP_WORDS = frozenset({"then", "puis", "ensuite", "and", "et", "or", "ou", "enfin", "finally", "to", "from", "vers"})
 #: Punctuation that separates the steps of a ladder.
 _STEP_MARK = re.compile(r"[,/()→>]")
+#: Where the clause of a ladder ends.
+_LADDER_END = re.compile(r"[.!?;:\n]")
 
 
 def _ladders(grammar: TitleGrammar, tokens: Sequence[Token], add) -> None:
     """The ranks named alone in an enumeration of seniority grades: each stands for its role."""
     clause: list[int] = []
+    ends = _LADDER_END.search
     for i, token in enumerate([*tokens, Token("", 0, 0, ".", False)]):
-        if clause and re.search(r"[.!?;:\n]", token.gap_before):
+        # most gaps are one space: no search for those (this loop runs over every word of the text)
+        if clause and token.gap_before != " " and ends(token.gap_before):
             _ladder(grammar, tokens, clause, add)
             clause = []
         clause.append(i)
