@@ -126,3 +126,11 @@ def test_ranks_outside_a_ladder_are_no_roles(text):
 def test_a_lone_head_names_its_generic_role():
     assert titles("She pairs with the developers every week.") == {("Software developer", "developers")}
     assert titles("Les développeuses relisent le code.") == {("Software developer", "développeuses")}
+
+
+def test_a_role_keeps_the_gender_mark_it_ends_with_in_its_surface():
+    from rolegraph.loader.documents import assemble
+    from rolegraph.loader.extract import extract
+    text = "Notre équipe recrute un·e développeur·se pour l'application mobile."
+    found = extract(assemble("t.txt", "text/plain", text.encode(), [("paragraph", text)], None, "utf-8"))
+    assert found.main_role.name == "Software developer" and found.main_role.surfaces == ["développeur·se"]

@@ -23,7 +23,7 @@ from .salary import Salary, find_salaries
 from .sections import section_kind
 from .skills import refine as refine_skills
 from .spans import Spans
-from .titles import title_mentions, ungendered
+from .titles import title_mentions, ungendered, with_gender_marks
 from .trainings import training_routes
 
 EXTRACTOR = "lexicon/1"
@@ -112,6 +112,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     if resumed:  # only where a qualifier was removed can a new role appear
         starts = sorted({k for r in resumed for k in range(max(0, r - 4), r)})
         candidates += [m for m in matcher.find_from(text, stripped, starts, document.language) if m.entry.kind == "role"]
+    candidates = with_gender_marks(text, candidates)
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
     mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases

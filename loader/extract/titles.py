@@ -6,14 +6,15 @@ All three read the token stream of ``matcher.tokenize``:
                       so "consultant(e) en cybersécurité" reads as the listed "consultant en cybersécurité";
   ``title_mentions``  "ingénieur en X", "chef de projet X", "X engineer", "head of X", "l'équipe produit":
                       a role only when the head is a role head and the complement a domain of IT, named in
-                      English by rule ("Security consultant") or as the lexicon's role of that English name.
+                      English by rule ("Security consultant") or as the lexicon's role of that English name;
+  ``with_gender_marks`` gives a role mention back the mark its title ends with, in its surface.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from rolegraph.core.errors import InputError
 
@@ -50,6 +51,17 @@ def ungendered(text: str, tokens: Sequence[Token]) -> list[Token]:
             mark_end = None
         kept.append(token)
     return kept
+
+
+def with_gender_marks(text: str, mentions: Iterable[Mention]) -> list[Mention]:
+    """``mentions`` with each role mention that ends where a gender mark starts reaching over it, so
+    that its surface is the title as written ("développeur·se", not "développeur")."""
+    folded = fold(text)
+    out = []
+    for m in mentions:
+        mark = _GENDER_MARK.match(folded, m.end) if m.entry.kind == "role" else None
+        out.append(replace(m, end=mark.end(), surface=text[m.start:mark.end()]) if mark else m)
+    return out
 
 
 def _keys(words) -> frozenset[str]:
