@@ -55,6 +55,13 @@ def test_an_action_on_an_object_without_a_concept_of_its_own_is_the_action_skill
     # the lexicon has no "workstation configuration": configuring workstations is configuration
     assert "Configuration" in skill_names("Le technicien configure les postes de travail.", "fr")
     assert "Monitoring" in skill_names("At night she monitors the databases.", "en")
+    # only on a system of IT: supervising projects is no monitoring
+    assert "Monitoring" not in skill_names("He supervises projects for two clients.", "en")
+    # the action states the skill: its evidence is the action's words, not the whole coordination
+    document = Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64,
+                        text="Il configure et dépanne les postes de travail.", blocks=[], language="fr")
+    [configuration] = [c for c in extract(document).competencies if c.name == "Configuration"]
+    assert configuration.surfaces == ["configure"]
 
 
 def test_ensuring_a_quality_of_a_system_is_the_skill_that_gives_it():

@@ -66,7 +66,9 @@ class Hit:
 class Grammar:
     """Actions and objects indexed by the lemma sequence of each of their forms, per language."""
 
-    def __init__(self, concepts: Iterable[Concept]) -> None:
+    def __init__(self, concepts: Iterable[Concept], systems: Iterable[str] = ()) -> None:
+        #: ids of the objects that are systems of IT (``system = true`` in composition.toml)
+        self.systems = frozenset(systems)
         self.index: dict[tuple[str, str, tuple[str, ...]], list[Concept]] = {}
         self.longest = 1
         # per (kind, language): lemma sequence → concepts, and the longest form starting with each lemma,
@@ -126,7 +128,7 @@ def load_grammar(path: str | None = None) -> Grammar:
                 raise InputError(f"[[{kind}]] lacks id or {name_key}", file=file)
             forms = tuple((f, lang) for lang in ("en", "fr") for f in row.get(lang, ()))
             concepts.append(Concept(kind, row["id"], row[name_key], forms))
-    return Grammar(concepts)
+    return Grammar(concepts, (row["id"] for row in tables.get("object", ()) if row.get("system")))
 
 
 class SkillIndex:
@@ -269,15 +271,19 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
             if entry is not None:
                 target = obj
                 break
-        if entry is None:  # no concept for the pair: the action's own, where the lexicon has one ("Monitoring")
-            entry = index.names.get(label_key(action.concept.name, "scoring"))
+        action_words = phrase.words[action.first:action.last + 1]
+        if entry is None and target.concept.id in grammar.systems:
+            # no concept for the pair: the action's own, stated by the action's words ("Monitoring")
+            generic = index.names.get(label_key(action.concept.name, "scoring"))
+            if generic is not None:
+                found.append(Found(generic, action_words))
+                continue
         if entry is None:
             if not OWN_SKILLS:
                 continue
             entry = _own_skill(f"{target.concept.name} {action.concept.name}")
         words = phrase.words[min(action.first, target.first):max(action.last, target.last) + 1]
-        composed = phrase.words[action.first:action.last + 1] + phrase.words[target.first:target.last + 1]
-        found.append(Found(entry, words, composed))
+        found.append(Found(entry, words, action_words + phrase.words[target.first:target.last + 1]))
     return found
 
 
