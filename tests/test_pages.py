@@ -34,15 +34,15 @@ def test_home_page_shows_counts_roles_sources_and_graphs(client, built_store):
     counts = dict(re.findall(r'<td title="[^"]+">([^<]+)</td><td class="count">(\d+)</td>', html))
     expected = {r["class"]: int(r["count"]) for r in rows(built_store, "counts")}
     assert len(counts) == len(expected) == 12 and sorted(map(int, counts.values())) == sorted(expected.values())
-    assert counts["Role"] == "13" and counts["Evidence"] == "113"
-    assert '<strong class="count" id="total-triples">4327</strong>' in html
+    assert counts["Role"] == "13" and counts["Evidence"] == "115"
+    assert '<strong class="count" id="total-triples">4377</strong>' in html
     assert html.count('<a href="/id/document/') == 6
     assert "No taxonomy is imported yet" in html
 
 
 def test_the_roles_query_lists_every_role_with_its_facts(client, built_store):
     listed = rows(built_store, "roles")
-    assert len(listed) == 13 and listed[0]["label"] == "Back-end developer" and listed[0]["facts"] == "52"
+    assert len(listed) == 13 and listed[0]["label"] == "Back-end developer" and listed[0]["facts"] == "53"
     assert listed[0]["labelFr"] == "Développeur back-end"
     html = client.get("/").get_data(as_text=True)
     assert '<a href="/id/role/back-end-developer">Back-end developer</a>' in html
