@@ -36,6 +36,7 @@ CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: Endings of English action nouns ("installation", "testing"): such a noun reaches the object after it
 #: only through "of" ("maintenance of the server"), never directly ("training requirements").
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis", "ure")
+_LINE_BREAK = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
-    lines = [i for i, c in enumerate(text) if c == "\n"]
+    lines = [m.start() for m in _LINE_BREAK.finditer(text)]  # not a Python loop over every character
     inner: dict[int, list[tuple[int, int]]] = {}  # spans whose generic reading gives way to a specific one
     longer: dict[int, list[Found]] = {}
     composed: dict[int, list[Found]] = {}
