@@ -106,3 +106,15 @@ def test_a_web_page_keeps_its_main_content_and_drops_its_boilerplate(write):
 def test_a_page_the_extractor_cannot_read_is_read_whole(write):
     doc = read_document(write("court.html", "<p>Testeur QA</p><p>Selenium</p>"))
     assert doc.text == "Testeur QA\nSelenium"
+
+
+def test_control_characters_make_a_binary_file_but_line_breaks_tabs_and_form_feeds_do_not():
+    layout = "word\t\f\r\n" * 50  # 200 tabs, form feeds and line breaks in 450 characters: text
+    assert documents.decode(layout.encode(), "layout.txt")[0].startswith("word")
+    words = "a plain line of text " * 20
+    # a vertical tab is a control, and so are the C1 controls (U+0080-009F)
+    for control in ("\x0b", "\x85\x9f", "\x01\x7f"):
+        with pytest.raises(InputError, match="control characters"):
+            documents.decode((words + control * 12).encode(), "noisy.txt")
+    # a few of them in a longer text leave it text
+    assert documents.decode((words * 5 + "\x0b\x85").encode(), "fine.txt")[0]

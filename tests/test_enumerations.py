@@ -55,3 +55,15 @@ def test_an_unknown_name_in_a_list_of_certifications_is_a_certification():
 def test_the_name_of_a_bracketed_group_is_no_item_of_the_list():
     text = "Outillage : QLX (Zorbex, Vexlint), YMR (Trivy, Grumblex)."
     assert [name for name, _ in listed(text)] == ["Zorbex", "Vexlint", "Grumblex"]
+
+
+def test_a_cue_looked_up_by_position_is_found_as_a_search_would_find_it():
+    from rolegraph.loader.extract.enumerations import CUES, _cue_within
+    from rolegraph.loader.labels import fold
+
+    text = fold("Nos outils : Grafana, Loki. Pas de logicielx ici; les certifications AWS. Unoutil collé, toolbox")
+    for cue in CUES.values():
+        starts = [m.start() for m in cue.finditer(text)]
+        for pos in range(0, len(text), 3):
+            for end in range(pos, len(text) + 1, 4):
+                assert _cue_within(cue, starts, text, pos, end) == bool(cue.search(text, pos, end)), (pos, end)

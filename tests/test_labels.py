@@ -48,3 +48,15 @@ def test_every_mode_is_named_and_an_unknown_one_is_refused():
     assert set(KEYS) == {"words", "word-set", "scoring"}
     with pytest.raises(KeyError):
         label_key("Python", "stemmed")
+
+
+def test_folding_is_the_same_on_every_path():
+    # ASCII text is lower-cased as a whole; long texts are folded once and remembered; both must
+    # give what folding one character at a time gives
+    one_by_one = lambda text: "".join(fold(c) for c in text)  # noqa: E731
+    plain = "Deploy the API, then TEST it: C++ & Node.JS\t(v2)\n" * 10
+    accented = "Ingénieur·e DÉVELOPPEMENT — l’équipe Œuvre ﬁn İstanbul ß " * 10
+    for text in (plain, accented, accented[:50], plain[:50]):
+        assert fold(text) == one_by_one(text)
+        assert fold(text) == fold(text)  # the remembered answer is the same
+    assert fold(plain) == plain.lower()

@@ -48,3 +48,17 @@ def test_segments_stop_at_commas_and_clauses_at_line_breaks():
 def test_odd_input_gives_no_candidates_and_no_error():
     assert candidates("", "fr") == []
     assert candidates("--- ;;; ...", "de") == []
+
+
+def test_the_same_written_word_is_lemmatised_in_each_language():
+    # words are remembered per language: the English reading of "configure" must not leak into French
+    assert lemma_key("configure", "fr") != lemma_key("configure", "en")
+    for language in ("en", "fr", "en"):
+        lemmas = [w.lemma for w in words_of("configure le pare-feu", language)]
+        assert lemmas[0] == lemma_key("configure", language)
+
+
+def test_an_elided_article_is_a_function_word_with_its_offsets():
+    words = words_of("l'API et d’abord", "fr")
+    assert [(w.start, w.end, w.key, w.lemma) for w in words[:1]] == [(0, 1, "", "")]
+    assert words[1].key == "api" and (words[1].start, words[1].end) == (2, 5)

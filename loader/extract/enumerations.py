@@ -27,6 +27,7 @@ LISTED_PREFIX = "listed-"
 #: Where a clause that may hold an enumeration ends: sentence ends (not the dot of ".NET" or
 #: "Node.js"), semicolons, colons and line breaks.
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;:\n]")
+_BRACKET = re.compile(r"[()\[\]]")
 #: What separates the items of an enumeration.
 _SEPARATOR = re.compile(r"\s*(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\b|\bou\b|\band\b|\bor\b|"
                         r"\bas well as\b|\bainsi que\b)\s*", re.IGNORECASE)
@@ -97,7 +98,8 @@ def _groups(text: str, start: int, end: int) -> Iterable[list[tuple[int, int]]]:
     pieces between the groups ("CBAP (the reference), PMI-PBA" lists CBAP and PMI-PBA)."""
     depth, opened, outer = 0, start, start
     outside: list[tuple[int, int]] = []
-    for i in range(start, end):
+    for bracket in _BRACKET.finditer(text, start, end):  # the brackets only, not every character
+        i = bracket.start()
         char = text[i]
         if char in "([":
             if depth == 0:
@@ -121,10 +123,11 @@ def _items(text: str, start: int, end: int, spans: Spans) -> list[tuple[int, int
     inside = [(m.start, m.end) for m in spans.overlapping(start, end)]
     items, cursor = [], start
     for match in _SEPARATOR.finditer(text, start, end):
-        if any(s < match.start() < e or s < match.end() - 1 < e for s, e in inside):
+        first, last = match.start(), match.end() - 1
+        if inside and any(s < first < e or s < last < e for s, e in inside):
             continue
-        items.append((cursor, match.start()))
-        cursor = match.end()
+        items.append((cursor, first))
+        cursor = last + 1
     items.append((cursor, end))
     trimmed = []
     for s, e in items:

@@ -128,7 +128,7 @@ class Matcher:
         # locals: this loop runs from every word of the text
         index, prefixes, slashed, count = self.index, self.prefixes, self.slashed, len(tokens)
         for i in starts:
-            if not tokens[i].key:
+            if not tokens[i].key or tokens[i].key not in prefixes:  # most words start no name
                 continue
             key = ""
             for j in range(i, min(i + MAX_TOKENS, count)):
@@ -183,7 +183,8 @@ class Matcher:
         i = 0
         while i < len(tokens):
             j = i
-            while j + 1 < len(tokens) and tokens[j + 1].gap_before.strip() == "/":
+            # "/" in the gap first: most gaps are a space, and strip() on each was most of this scan
+            while j + 1 < len(tokens) and "/" in tokens[j + 1].gap_before and tokens[j + 1].gap_before.strip() == "/":
                 j += 1
             if j == i:
                 i += 1

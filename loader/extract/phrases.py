@@ -142,8 +142,9 @@ def candidates(text: str, language: str | None, words: list[Word] | None = None,
         segments = _segments(text, folded, clause)
         if "segment" in kinds:
             for segment in segments:
-                if any(w.lemma for w in segment):
-                    found.append(_phrase(text, [w for w in segment if w.lemma], "segment"))
+                content = [w for w in segment if w.lemma]
+                if content:
+                    found.append(_phrase(text, content, "segment"))
         if "distributed" in kinds:
             found += list(_distributed(text, folded, segments, language))
     return found
@@ -203,14 +204,14 @@ def _segments(text: str, folded: str, clause: list[Word]) -> list[list[Word]]:
 
 def _coordinations(segments: list[list[Word]]) -> Iterator[list[list[Word]]]:
     """Runs of two or more segments whose inner segments are short conjuncts (one or two content words)."""
+    counts = [_content(s) for s in segments]  # once each: the scan below asks several times
     i = 0
     while i < len(segments) - 1:
         j = i + 1
-        while j < len(segments) - 1 and 1 <= _content(segments[j]) <= MAX_CONJUNCT:
+        while j < len(segments) - 1 and 1 <= counts[j] <= MAX_CONJUNCT:
             j += 1
-        # segments[j] is the last conjunct when every segment between i and j is short
-        if _content(segments[j]) and _content(segments[i]) and all(
-                1 <= _content(s) <= MAX_CONJUNCT for s in segments[i + 1:j]):
+        # segments[j] is the last conjunct, and every segment between i and j is short (the scan passed them)
+        if counts[j] and counts[i]:
             yield segments[i:j + 1]
         i = j
 

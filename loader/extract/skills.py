@@ -42,6 +42,7 @@ _OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|s
 _VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|while|when|of|is|are|was|were|be|been)\s+\Z",
                           re.IGNORECASE)
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "configure", "secure" are verbs
+_LINE_BREAK = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
-    lines = [i for i, c in enumerate(text) if c == "\n"]
+    lines = [m.start() for m in _LINE_BREAK.finditer(text)]  # not a Python loop over every character
     inner: dict[int, list[tuple[int, int]]] = {}  # spans whose generic reading gives way to a specific one
     longer: dict[int, list[Found]] = {}
     composed: dict[int, list[Found]] = {}
