@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -38,6 +39,13 @@ class ValidationReport:
     violations: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
 
+    def extend(self, findings: Iterable[Finding]) -> None:
+        """Add ``findings``, each to its severity's list, keeping both in order."""
+        for finding in findings:
+            (self.violations if finding.severity == "Violation" else self.warnings).append(finding)
+        self.violations.sort(key=_order)
+        self.warnings.sort(key=_order)
+
     @property
     def conforms(self) -> bool:
         """True when no violation was found; warnings never block."""
@@ -53,6 +61,46 @@ def validate(data: Graph, locate=None) -> ValidationReport:
     validated by ``validate_in_store`` instead.
     """
     return _run(data, shapes(), locate)
+
+
+def own_nodes(part) -> list[Finding]:
+    """The findings (violations and warnings) of the shapes targeting a class on the nodes a document's
+    ``part`` alone states: those typed in its own triples (its document node, salary ranges, evidence),
+    whose IRIs hold its checksum. Their triples and the nodes they point to (the document node) are all
+    in the part, so the findings are those of the whole graph on them; ``validate_graph`` does the rest."""
+    data = Graph()
+    for triple in part.own:
+        data.add(triple)
+    report = _run(data, class_shapes(), lambda n: part.locations.get(str(n)))
+    return report.violations + report.warnings
+
+
+@lru_cache(maxsize=1)
+def class_shapes() -> Graph:
+    """The shapes without those whose target is a SPARQL query (the rules across nodes)."""
+    shacl = shapes()
+    narrowed = Graph()
+    narrowed += shacl
+    for shape in set(shacl.subjects(SH.target, None)):
+        narrowed.remove((shape, None, None))
+    return narrowed
+
+
+def validate_graph(readable, graph_name, skip: set[str], locate=None) -> ValidationReport:
+    """What ``validate`` finds on the named graph ``graph_name`` of the store ``readable``, but for the
+    class-targeted shapes on the nodes ``skip`` (IRIs, whose findings ``own_nodes`` gave): the rules
+    across nodes run their target query over the whole graph in the store (``STORE_TARGETS`` where
+    Oxigraph needs another form), and pySHACL validates the other typed nodes with their neighbours."""
+    target = _graph_node(graph_name)
+    classes = {str(c) for c in shapes().objects(None, SH.targetClass)}
+    focus = {URIRef(row["s"].value) for row in readable.query("SELECT DISTINCT ?s ?c WHERE { ?s a ?c }",
+                                                            default_graph=target)
+             if row["c"].value in classes and isinstance(row["s"], ox.NamedNode) and row["s"].value not in skip}
+    shacl = shapes()
+    breaking = _breaking(readable, graph_name, shacl, None)
+    deep = set().union(*breaking.values()) if breaking else set()
+    data = _neighbourhood(readable, graph_name, focus, deep)
+    return _run(data, _focused(shacl, data, focus, breaking), locate)
 
 
 def _focused(shacl: Graph, data: Graph, focus: set[URIRef], breaking: dict | None = None) -> Graph:
@@ -180,11 +228,7 @@ def _run(data: Graph, shacl: Graph, locate) -> ValidationReport:
         allow_warnings=True, advanced=True, abort_on_first=False,
     )
     report = ValidationReport()
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        finding = _finding(results, result, locate)
-        (report.violations if finding.severity == "Violation" else report.warnings).append(finding)
-    report.violations.sort(key=_order)
-    report.warnings.sort(key=_order)
+    report.extend(_finding(results, result, locate) for result in results.subjects(RDF.type, SH.ValidationResult))
     return report
 
 
@@ -205,15 +249,16 @@ STORE_TARGETS = {
 
 def _breaking(readable, graph_name, shacl: Graph, focus: set[URIRef]) -> dict:
     """shape → the focus nodes its SPARQL target selects, each target query (or its ``STORE_TARGETS``
-    form) run in the store."""
+    form) run in the store; ``focus`` None: over the whole graph."""
     found = {}
-    if not focus:
+    if focus is not None and not focus:
         return {shape: set() for shape, _ in shacl.subject_objects(SH.target)}
-    values = " ".join(f"<{n}>" for n in sorted(focus))
+    values = " ".join(f"<{n}>" for n in sorted(focus or ()))
     for shape, target in shacl.subject_objects(SH.target):
         text = STORE_TARGETS.get(shape) or str(shacl.value(target, SH.select))
         where = text.index("{")  # the first group is the WHERE clause: the focus nodes join it first
-        query = f"{sparql_prologue()}{text[:where + 1]} VALUES ?this {{ {values} }} {text[where + 1:]}"
+        query = (f"{sparql_prologue()}{text}" if focus is None else
+                 f"{sparql_prologue()}{text[:where + 1]} VALUES ?this {{ {values} }} {text[where + 1:]}")
         found[shape] = {_rdflib(row["this"]) for row in readable.query(query, default_graph=_graph_node(graph_name))}
     return found
 
