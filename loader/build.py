@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
                                    RETIRED_GRAPH, Minter, graph_iri, normal_base)
@@ -28,20 +27,20 @@ from rolegraph.core.vocabulary import RG, node
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
 
-from .catalogue import (Catalogue, Entry, encode_content, part_key, part_name, read_catalogue, read_index, read_part,
-                        write_catalogue)
+from .catalogue import (Catalogue, Entry, decode_part, encode_content, part_key, part_name, read_catalogue, read_index,
+                        read_part, write_catalogue)
 from .documents import Document, expand_paths, read_document
 from .extract import extract
-from .graph import consolidate, document_part
-from .graph.delta import build_index, delta
+from .graph import document_part
+from .graph.delta import delta
 from .graph.stream import stream
 from .lexicon import load_lexicon
 from .parts import Cache, fingerprint, make_all
 from .link import LinkOptions, LinkResult, cached_in, relink
 from .publish import publish, publish_change
-from .retired import KEPT, retire, retired_graph, retired_of
+from .retired import KEPT, retire, retired_of
 from .vocabulary import extended_lexicon
-from .validate import ValidationReport, focus_in_store, validate, validate_graph, validate_in_store
+from .validate import ValidationReport, focus_in_store, validate_graph, validate_in_store
 
 COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
                    RG.Certification, RG.SalaryRange, RG.SourceDocument, RG.Claim, RG.Evidence)
@@ -149,8 +148,7 @@ def add(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: 
     its earlier version. The others are not read again: the graph is consolidated from the parts kept
     in the store. Publishes one new generation (none when nothing changed); errors as ``build``."""
     with open_store(store).writing():
-        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options,
-                       replace=False)
+        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options)
 
 
 def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
@@ -208,20 +206,20 @@ def _find(catalogue: Catalogue, name: str) -> Entry:
     return found[0]
 
 
-def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, link_options,
-            replace: bool) -> BuildResult:
+def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, link_options) -> BuildResult:
+    """``add``: the documents of ``paths`` not published yet, published as a delta of the graph."""
     started = time.perf_counter()
-    result = BuildResult(replaced_set=replace)
+    result = BuildResult()
     lap = _stopwatch(result, started)
 
-    before, catalogue = _published(store, base_iri) if not replace else (_previous(store), Catalogue())
+    before, catalogue = _published(store, base_iri)
     documents_read, result.failures = read_all(paths, progress, max_document_bytes)
     result.documents_read = len(documents_read)
     lap("read")
     if not documents_read:
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
-    index = read_index(before, catalogue.entries) if not replace else None
+    index = read_index(before, catalogue.entries)
     known, sources = catalogue.by_checksum(), catalogue.by_source()
     fresh, replaced, removed = [], {}, {}
     for document in documents_read:
@@ -256,12 +254,8 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
         if document.name not in result.replaced:
             result.added.append(document.name)
     lap("extract")
-    if replace:
-        _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started, lap,
-                                 link_options=link_options)
-    else:
-        _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, replaced,
-                           started, lap, link_options=link_options)
+    _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, replaced,
+                       started, lap, link_options=link_options)
     return result
 
 
@@ -290,6 +284,21 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
     for one in made:
         catalogue.entries.append(Entry(str(Minter(base_iri).document(one.checksum)), one.name, one.source,
                                        one.language, one.checksum, one.facts, added, one.key, one.title))
+    kept = _kept(before, base)
+    if kept is not None:
+        new = {m.key: m for m in made}
+        gone = {e.part for e in kept.entries} - set(new)
+        fresh = [m for m in made if m.key not in {e.part for e in kept.entries}]
+        if len(gone) + len(fresh) <= REUSE_FRACTION * len(made):
+            # Most parts are published already: publish the change, as `add` and `remove` do.
+            index = read_index(before, kept.entries)
+            terms: dict = {}
+            removed = {key: read_part(before, key, terms) for key in sorted(gone)}
+            parts = {m.key: decode_part(encode_content(m.content), terms) for m in fresh}
+            lap("graph")
+            _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, {},
+                               started, lap, link_options=link_options)
+            return result
     fiches = graph_iri(base_iri, FICHES_GRAPH)
     with tempfile.TemporaryFile() as data:
         streamed = stream([(m.key, m.checksum, m.content) for m in made], str(base), data, KEPT)
@@ -331,40 +340,23 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
     return result
 
 
-def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started,
-                             lap=None, link_options=None) -> None:
-    """Consolidate ``parts`` (key → part of each catalogue entry), validate and publish the graph, the
-    retired IRIs and the catalogue; raises ``ValidationFailed`` (nothing published) on violations."""
-    lap = lap or _stopwatch(result, started)
-    catalogue.base = normal_base(base_iri)
-    built = consolidate(list(parts.values()), base_iri)
-    graph = built.graph
-    result.facts = built.claims
-    result.triples = len(graph)
-    result.documents = len(catalogue.entries)
-    result.entities = {_short(c): len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
-    lap("graph")
-    result.report = validate(graph, built.locate)
-    lap("validate")
-    if not result.report.conforms:
-        raise _failed(result, started)
-    retired = retired_graph(before, graph, base_iri, replaced)
-    result.retired = len(set(retired.subjects()))
+#: A build whose documents' parts are mostly published already (all but this fraction of the new set,
+#: counting those removed) publishes its change as a delta instead of streaming the whole graph again.
+REUSE_FRACTION = 0.25
 
-    def then(written):
-        lap("load")
-        write_catalogue(written, catalogue, parts, build_index(parts))
-        linked = relink(written, base_iri, lexicon, cached_in(store, link_options))
-        lap("link")
-        return linked
 
-    published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
-                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
-                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, progress=lap)
-    result.generation = published.generation
-    result.links = published.then
-    lap("publish")
-    result.seconds = time.perf_counter() - started
+def _kept(before, base: str) -> Catalogue | None:
+    """The catalogue of the published generation when a build may publish a delta of it: same base IRI,
+    every document with its part."""
+    if before is None:
+        return None
+    try:
+        catalogue = read_catalogue(before)
+    except StoreError:  # a catalogue of another layout: the build replaces it
+        return None
+    if catalogue.base != base or not catalogue.entries or any(e.part is None for e in catalogue.entries):
+        return None
+    return catalogue
 
 
 def _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, added, lexicon, replaced,
