@@ -298,6 +298,9 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
             lap("graph")
             _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, {},
                                started, lap, link_options=link_options)
+            # The findings on the kept documents' own nodes (warnings: they were published); those on the
+            # shared nodes are the change's, as for `add`.
+            result.report.extend(f for m in made if m.key not in parts for f in m.findings)
             return result
     fiches = graph_iri(base_iri, FICHES_GRAPH)
     with tempfile.TemporaryFile() as data:

@@ -1,7 +1,7 @@
 """``consolidate`` for a full build, streamed: the graph of a set of parts written as N-Triples, one part
 at a time, from the parts' stored bytes (``catalogue.part_content``), without an rdflib graph.
 
-The triples are those ``consolidate`` gives for the same parts (tests/test_build_scale.py compares them):
+The triples are those ``consolidate`` gives for the same parts (tests/test_parts.py compares them):
 each part's own triples, each entity described as the part with the smallest checksum describes it, and
 each fact with its claim and support count. Memory holds the facts' counts and the entities seen, not the
 graph; the file is what Oxigraph's bulk loader reads.
