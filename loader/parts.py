@@ -175,6 +175,7 @@ def make_all(paths: Iterable[str | os.PathLike], base: str, lexicon: Lexicon, ca
     failures: list[InputError] = []
     pending: list[Path] = []
     waiting: set[str] = set()
+    again: dict[str, list[Path]] = {}
     for path in expand_paths(paths):
         try:
             if path.suffix.lower() not in FORMATS:
@@ -186,30 +187,41 @@ def make_all(paths: Iterable[str | os.PathLike], base: str, lexicon: Lexicon, ca
                 progress(str(path))
             continue
         checksum = hashlib.sha256(data).hexdigest()
-        if checksum in found or checksum in waiting:
+        if checksum in found:
+            continue
+        if checksum in waiting:  # made once; read again only if that one fails (an empty file, say)
+            again.setdefault(checksum, []).append(path)
             continue
         made = cache.get(checksum, os.path.basename(shown(path)))
         if made is None:
             pending.append(path)
             waiting.add(checksum)
             continue
-        made.source = str(path.resolve())
+        made.source = str(Path(shown(path)).resolve())  # as the catalogue names it: printable
         found[checksum] = made
         if progress:
             progress(str(path))
     for path, made in zip(pending, _made(pending, base, lexicon, max_bytes, workers)):
-        if progress:
-            progress(str(path))
-        if isinstance(made, tuple):
-            message, details = made
-            failures.append(InputError(message, **details))
-            continue
-        if made.checksum in found:
-            continue
-        made.source = str(path.resolve())
-        cache.put(made)
-        found[made.checksum] = made
+        _take(path, made, found, failures, cache, progress)
+    for checksum, paths in again.items():
+        for path in paths:
+            if checksum not in found:
+                _take(path, make(str(path), base, max_bytes, lexicon), found, failures, cache, progress)
     return list(found.values()), failures
+
+
+def _take(path: Path, made: Made | tuple[str, dict], found: dict, failures: list, cache: Cache, progress) -> None:
+    if progress:
+        progress(str(path))
+    if isinstance(made, tuple):
+        message, details = made
+        failures.append(InputError(message, **details))
+        return
+    if made.checksum in found:
+        return
+    made.source = str(Path(shown(path)).resolve())  # as the catalogue names it: printable
+    cache.put(made)
+    found[made.checksum] = made
 
 
 def _made(paths: list[Path], base: str, lexicon: Lexicon, max_bytes: int | None,
