@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from rdflib.namespace import RDF
+import pyoxigraph as ox
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
                                    RETIRED_GRAPH, Minter, graph_iri, normal_base)
@@ -25,17 +27,20 @@ from rolegraph.core.vocabulary import RG, node
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
 
-from .catalogue import Catalogue, Entry, part_key, read_catalogue, read_index, read_part, write_catalogue
+from .catalogue import (Catalogue, Entry, decode_part, encode_content, part_key, part_name, read_catalogue, read_index,
+                        read_part, write_catalogue)
 from .documents import Document, expand_paths, read_document
 from .extract import extract
-from .graph import consolidate, document_part
-from .graph.delta import build_index, delta
+from .graph import document_part
+from .graph.delta import delta
+from .graph.stream import stream
 from .lexicon import load_lexicon
+from .parts import Cache, fingerprint, make_all
 from .link import LinkOptions, LinkResult, cached_in, relink
 from .publish import publish, publish_change
-from .retired import retire, retired_graph
+from .retired import KEPT, retire, retired_of
 from .vocabulary import extended_lexicon
-from .validate import ValidationReport, focus_in_store, validate, validate_in_store
+from .validate import ValidationReport, focus_in_store, validate_graph, validate_in_store
 
 COUNTED_CLASSES = (RG.Role, RG.Skill, RG.Knowledge, RG.SoftSkill, RG.Tool, RG.Diploma, RG.Training,
                    RG.Certification, RG.SalaryRange, RG.SourceDocument, RG.Claim, RG.Evidence)
@@ -51,6 +56,9 @@ class BuildResult:
     report: ValidationReport | None = None
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    #: The process's peak resident memory (MB) when each stage ended: the stage where it rises is the one
+    #: that needed it.
+    memory: dict[str, float] = field(default_factory=dict)
     generation: str | None = None
     links: LinkResult | None = None
     #: True for ``build``, which replaces the document set; False for ``add`` and ``remove``.
@@ -85,6 +93,7 @@ class BuildResult:
             "warnings": len(self.report.warnings) if self.report else 0,
             "seconds": round(self.seconds, 3),
             "stages": {name: round(value, 3) for name, value in self.stages.items()},
+            "peak_rss_mb": {name: round(value, 1) for name, value in self.memory.items()},
             "generation": self.generation,
             "links": self.links.counts() if self.links else {},
         }
@@ -112,17 +121,23 @@ def read_all(paths: Iterable[str | os.PathLike], progress: Callable[[str], None]
 
 def build(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
           progress: Callable[[str], None] | None = None, vocabularies: Iterable[str] = (),
-          max_document_bytes: int | None = None, link_options: LinkOptions | None = None) -> BuildResult:
+          max_document_bytes: int | None = None, link_options: LinkOptions | None = None,
+          workers: int | None = None) -> BuildResult:
     """Build the graph of the documents at ``paths`` and publish it to ``store``, replacing the
     previous document set (imported taxonomies are kept; ``add`` keeps the set and adds to it).
     Unreadable files (and files over ``max_document_bytes``) are reported in the result.
     ``vocabularies`` ("esco", "rome") add the labels of taxonomies imported in ``store`` to the
     lexicon; ``link_options`` say which links to ESCO and ROME are published (the confidence floor, the
     curated mappings). Raises ``StoreLocked`` at once when another process writes the store: the lock is
-    held from the first document read to the publication."""
+    held from the first document read to the publication.
+
+    Documents are made into parts by ``workers`` processes (one per CPU by default) and kept in the
+    store's ``cache/parts/`` folder (``parts``), so that a document built before with the same lexicon and
+    code is not read or extracted again; the graph is streamed into the store and validated there
+    (``validate.validate_graph``, with each part's own nodes checked when it was made)."""
     with open_store(store).writing():
-        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options,
-                       replace=True)
+        return _build_set(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options,
+                          workers)
 
 
 def add(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
@@ -133,8 +148,7 @@ def add(paths: Iterable[str | os.PathLike], store: str | os.PathLike, base_iri: 
     its earlier version. The others are not read again: the graph is consolidated from the parts kept
     in the store. Publishes one new generation (none when nothing changed); errors as ``build``."""
     with open_store(store).writing():
-        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options,
-                       replace=False)
+        return _change(store, base_iri, paths, progress, tuple(vocabularies), max_document_bytes, link_options)
 
 
 def remove(names: Iterable[str], store: str | os.PathLike, base_iri: str = DEFAULT_BASE,
@@ -192,20 +206,20 @@ def _find(catalogue: Catalogue, name: str) -> Entry:
     return found[0]
 
 
-def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, link_options,
-            replace: bool) -> BuildResult:
+def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, link_options) -> BuildResult:
+    """``add``: the documents of ``paths`` not published yet, published as a delta of the graph."""
     started = time.perf_counter()
-    result = BuildResult(replaced_set=replace)
+    result = BuildResult()
     lap = _stopwatch(result, started)
 
-    before, catalogue = _published(store, base_iri) if not replace else (_previous(store), Catalogue())
+    before, catalogue = _published(store, base_iri)
     documents_read, result.failures = read_all(paths, progress, max_document_bytes)
     result.documents_read = len(documents_read)
     lap("read")
     if not documents_read:
         raise InputError("no document could be read; nothing was published",
                          failures=[str(f) for f in result.failures])
-    index = read_index(before, catalogue.entries) if not replace else None
+    index = read_index(before, catalogue.entries)
     known, sources = catalogue.by_checksum(), catalogue.by_source()
     fresh, replaced, removed = [], {}, {}
     for document in documents_read:
@@ -240,46 +254,112 @@ def _change(store, base_iri, paths, progress, vocabularies, max_document_bytes, 
         if document.name not in result.replaced:
             result.added.append(document.name)
     lap("extract")
-    if replace:
-        _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started, lap,
-                                 link_options=link_options)
-    else:
-        _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, replaced,
-                           started, lap, link_options=link_options)
+    _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, replaced,
+                       started, lap, link_options=link_options)
     return result
 
 
-def _consolidate_and_publish(result, store, base_iri, before, catalogue, parts, lexicon, replaced, started,
-                             lap=None, link_options=None) -> None:
-    """Consolidate ``parts`` (key → part of each catalogue entry), validate and publish the graph, the
-    retired IRIs and the catalogue; raises ``ValidationFailed`` (nothing published) on violations."""
-    lap = lap or _stopwatch(result, started)
-    catalogue.base = normal_base(base_iri)
-    built = consolidate(list(parts.values()), base_iri)
-    graph = built.graph
-    result.facts = built.claims
-    result.triples = len(graph)
-    result.documents = len(catalogue.entries)
-    result.entities = {_short(c): len(set(graph.subjects(RDF.type, c))) for c in COUNTED_CLASSES}
-    lap("graph")
-    result.report = validate(graph, built.locate)
-    lap("validate")
-    if not result.report.conforms:
-        raise _failed(result, started)
-    retired = retired_graph(before, graph, base_iri, replaced)
-    result.retired = len(set(retired.subjects()))
+def _build_set(store, base_iri, paths, progress, vocabularies, max_document_bytes, link_options,
+               workers) -> BuildResult:
+    """``build``: the documents of ``paths`` made into parts (``parts.make_all``), their graph streamed
+    into the new generation, validated there, linked and published with the catalogue."""
+    started = time.perf_counter()
+    result = BuildResult(replaced_set=True)
+    lap = _stopwatch(result, started)
+    before = _previous(store)
+    lexicon = load_lexicon()
+    if vocabularies and before is not None:
+        lexicon = extended_lexicon(store, base_iri, lexicon, vocabularies)
+    root = getattr(open_store(store), "root", None)
+    cache = Cache(Path(root) / "cache" / "parts" if root is not None else None, fingerprint(lexicon, base_iri))
+    lap("read")
+    made, result.failures = make_all(paths, base_iri, lexicon, cache, max_document_bytes, workers, progress)
+    result.documents_read = len(made)
+    lap("extract")
+    if not made:
+        raise InputError("no document could be read; nothing was published",
+                         failures=[str(f) for f in result.failures])
+    base = normal_base(base_iri)
+    catalogue, added = Catalogue(base), _now()
+    for one in made:
+        catalogue.entries.append(Entry(str(Minter(base_iri).document(one.checksum)), one.name, one.source,
+                                       one.language, one.checksum, one.facts, added, one.key, one.title))
+    kept = _kept(before, base)
+    if kept is not None:
+        new = {m.key: m for m in made}
+        gone = {e.part for e in kept.entries} - set(new)
+        fresh = [m for m in made if m.key not in {e.part for e in kept.entries}]
+        if len(gone) + len(fresh) <= REUSE_FRACTION * len(made):
+            # Most parts are published already: publish the change, as `add` and `remove` do.
+            index = read_index(before, kept.entries)
+            terms: dict = {}
+            removed = {key: read_part(before, key, terms) for key in sorted(gone)}
+            parts = {m.key: decode_part(encode_content(m.content), terms) for m in fresh}
+            lap("graph")
+            _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, parts, lexicon, {},
+                               started, lap, link_options=link_options)
+            # The findings on the kept documents' own nodes (warnings: they were published); those on the
+            # shared nodes are the change's, as for `add`.
+            result.report.extend(f for m in made if m.key not in parts for f in m.findings)
+            return result
+    fiches = graph_iri(base_iri, FICHES_GRAPH)
+    with tempfile.TemporaryFile() as data:
+        streamed = stream([(m.key, m.checksum, m.content) for m in made], str(base), data, KEPT)
+        data.seek(0)
+        result.facts, result.documents = streamed.facts, len(catalogue.entries)
+        retired = retired_of(before, streamed.stated, base_iri, {})
+        result.retired = len(set(retired.subjects()))
+        lap("graph")
 
-    def then(written):
-        write_catalogue(written, catalogue, parts, build_index(parts))
-        return relink(written, base_iri, lexicon, cached_in(store, link_options))
+        def then(written):
+            target = node(fiches)
+            if written.contains_named_graph(target):
+                written.remove_graph(target)
+            written.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            lap("load")
+            report = validate_graph(written, target, streamed.own_typed, streamed.locations.get)
+            report.extend(f for m in made for f in m.findings)
+            result.report = report
+            lap("validate")
+            if not report.conforms:
+                raise _failed(result, started)
+            for one in made:
+                if written.state(part_name(one.key)) is None:
+                    written.put_state(part_name(one.key), encode_content(one.content))
+            write_catalogue(written, catalogue, {}, streamed.index)
+            linked = relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True)
+            lap("link")
+            return linked
 
-    published = publish(store, {graph_iri(base_iri, FICHES_GRAPH): graph,
-                                graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
-                                graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then)
+        published = publish(store, {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
+                                    graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, progress=lap)
+    counts = {row["class"]: row["count"] for row in published.summary["counts"]}
+    result.entities = {_short(c): counts.get(str(c), 0) for c in COUNTED_CLASSES}
+    result.triples = next((g["triples"] for g in published.summary["graphs"] if g["graph"] == str(fiches)), 0)
     result.generation = published.generation
     result.links = published.then
     lap("publish")
     result.seconds = time.perf_counter() - started
+    return result
+
+
+#: A build whose documents' parts are mostly published already (all but this fraction of the new set,
+#: counting those removed) publishes its change as a delta instead of streaming the whole graph again.
+REUSE_FRACTION = 0.25
+
+
+def _kept(before, base: str) -> Catalogue | None:
+    """The catalogue of the published generation when a build may publish a delta of it: same base IRI,
+    every document with its part."""
+    if before is None:
+        return None
+    try:
+        catalogue = read_catalogue(before)
+    except StoreError:  # a catalogue of another layout: the build replaces it
+        return None
+    if catalogue.base != base or not catalogue.entries or any(e.part is None for e in catalogue.entries):
+        return None
+    return catalogue
 
 
 def _apply_and_publish(result, store, base_iri, before, catalogue, index, removed, added, lexicon, replaced,
@@ -338,12 +418,14 @@ def _support(readable, fiches, facts, base_iri: str) -> dict[tuple, int]:
 
 
 def _stopwatch(result: BuildResult, started: float) -> Callable[[str], None]:
-    """A function that records, under a stage's name, the time since the previous stage ended."""
+    """A function that records, under a stage's name, the time since the previous stage ended and the
+    process's peak resident memory so far."""
     clock = [started]
 
     def lap(stage: str) -> None:
         now = time.perf_counter()
         result.stages[stage], clock[0] = now - clock[0], now
+        result.memory[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return lap
 
 

@@ -151,7 +151,12 @@ def part_key(part: Part) -> str:
 
 
 def encode_part(part: Part) -> bytes:
-    return gzip.compress(part_content(part), compresslevel=5, mtime=0)
+    return encode_content(part_content(part))
+
+
+def encode_content(content: bytes) -> bytes:
+    """The stored form of a part whose ``part_content`` is ``content``."""
+    return gzip.compress(content, compresslevel=5, mtime=0)
 
 
 def decode_part(data: bytes, terms: dict | None = None) -> Part:

@@ -317,6 +317,12 @@ def read_document(path: str | os.PathLike, max_bytes: int | None = None) -> Docu
     return assemble(name, media_type, data, raw_blocks, title, encoding)
 
 
+def read_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
+    """The bytes of the file at ``path``, refused as ``read_document`` refuses them (too large, not a
+    regular file, unreadable): what its checksum is taken of."""
+    return _read_bytes(Path(path), shown(path), MAX_BYTES if max_bytes is None else max_bytes)
+
+
 def _read_bytes(path: Path, name: str, limit: int) -> bytes:
     # Opened without blocking and checked on the open descriptor: a FIFO would block the build
     # forever and /dev/zero would fill the memory, whatever the path looked like a moment before.

@@ -60,11 +60,12 @@ def _term(term):
 
 
 def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
-            then: Callable[[Writable], Any] | None = None, optimize: bool = True) -> PublishResult:
+            then: Callable[[Writable], Any] | None = None, optimize: bool = True,
+            progress: Callable[[str], None] | None = None) -> PublishResult:
     """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
     writing the document catalogue) and publish the result atomically with its summary; graphs not
-    named are kept as they were; ``optimize`` compacts the store first. Raises ``StoreLocked`` if
-    another writer is at work."""
+    named are kept as they were; ``optimize`` compacts the store first. ``progress(stage)`` is called as
+    the summary and the compaction end. Raises ``StoreLocked`` if another writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
     with store.publishing() as writable:
@@ -73,8 +74,12 @@ def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
         if then is not None:
             after = then(writable)
         summary = store_summary(writable)
+        if progress:
+            progress("summary")
         if optimize:
             writable.optimize()
+            if progress:
+                progress("optimize")
     return PublishResult(store.generation or "", counts, after, summary)
 
 

@@ -43,10 +43,15 @@ def retired_graph(before: Readable | None, after: Graph, base: str,
     """The retired graph once the fiches graph of ``before`` (a generation, or None) becomes ``after``:
     the IRIs retired earlier or stated in ``before``, less those ``after`` states; ``replaced`` maps the
     IRI of a document to the IRI of its new version."""
+    return retired_of(before, {s for c in KEPT for s in after.subjects(RDF.type, c)}, base, replaced)
+
+
+def retired_of(before: Readable | None, stated_now: set[URIRef], base: str,
+               replaced: dict[str, str] | None = None) -> Graph:
+    """``retired_graph`` where the new fiches graph states ``stated_now``: its instances of ``KEPT``."""
     graph = bind_prefixes(Graph())
     if before is None:
         return graph
-    stated_now = {s for c in KEPT for s in after.subjects(RDF.type, c)}
     retired_graph_node = node(graph_iri(base, RETIRED_GRAPH))
     earlier = before.quads_for_pattern(None, None, None, retired_graph_node) \
         if before.contains_named_graph(retired_graph_node) else ()

@@ -92,14 +92,14 @@ def write_good(folder: Path) -> Path:
 
 def vanish(monkeypatch, name: str) -> None:
     """Delete the file called ``name`` just before the build reads it, as another process might."""
-    real = rolegraph.loader.build.read_document
+    real = rolegraph.loader.parts.read_bytes
 
     def reader(path, *args):
         if Path(path).name == name:
             Path(path).unlink()
         return real(path, *args)
 
-    monkeypatch.setattr(rolegraph.loader.build, "read_document", reader)
+    monkeypatch.setattr(rolegraph.loader.parts, "read_bytes", reader)
 
 
 def dataset(store: Path) -> dict[str, object]:

@@ -7,7 +7,7 @@ from rdflib.compare import isomorphic
 from conftest import BASE, SAMPLES
 from rolegraph.loader.build import build, read_all
 from rolegraph.loader.extract import extract
-from rolegraph.loader.graph import build_graph, consolidate
+from rolegraph.loader.graph import build_graph, document_part
 from rolegraph.core.naming import graph_iri
 from rolegraph.core.errors import InputError, StoreLocked, ValidationFailed
 from rolegraph.core.store import current_generation, open_read_only, publishing
@@ -91,17 +91,18 @@ def test_a_build_that_fails_validation_keeps_the_previous_graph(tmp_path, monkey
     store = tmp_path / "store"
     build([SAMPLES / "data-engineer.html"], store, BASE)
     before = current_generation(store)
-    import rolegraph.loader.build as module
+    import rolegraph.loader.parts as module
 
-    def broken_graph(*args, **kwargs):
-        built = consolidate(*args, **kwargs)
+    def broken_part(*args, **kwargs):
+        part = document_part(*args, **kwargs)
         from rolegraph.core.vocabulary import RG
         from rdflib import Literal
-        for salary in list(built.graph.subjects(predicate=RG.currency)):
-            built.graph.set((salary, RG.currency, Literal("dollars")))
-        return built
+        for triple in [t for t in part.own if t[1] == RG.currency]:
+            part.own.discard(triple)
+            part.own.add((triple[0], RG.currency, Literal("dollars")))
+        return part
 
-    monkeypatch.setattr(module, "consolidate", broken_graph)
+    monkeypatch.setattr(module, "document_part", broken_part)
     with pytest.raises(ValidationFailed) as caught:
         build([SAMPLES / "ingenieur-devops.md"], store, BASE)
     violations = caught.value.report.violations
