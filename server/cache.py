@@ -147,7 +147,7 @@ class ResponseCache:
                 return None
         elif method not in ("GET", "HEAD"):
             return None
-        return (method, path, environ.get("QUERY_STRING", ""), body, *(environ.get(name, "") for name in VARYING))
+        return method, path, environ.get("QUERY_STRING", ""), body, *map(environ.get, VARYING)
 
     def _generation(self) -> str | None:
         """The generation served, or None (nothing cached nor replayed) when the store cannot say: the
@@ -166,7 +166,8 @@ class ResponseCache:
 
     def _replay(self, hit, environ, start_response, method, path, started):
         status, headers, data, etag = hit
-        wanted = {tag.strip().removeprefix("W/") for tag in environ.get("HTTP_IF_NONE_MATCH", "").split(",")}
+        asked = environ.get("HTTP_IF_NONE_MATCH")
+        wanted = () if asked is None else {tag.strip().removeprefix("W/") for tag in asked.split(",")}
         if etag in wanted or "*" in wanted:
             status, data = "304 Not Modified", b""
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "content-type")]
