@@ -121,3 +121,26 @@ def test_a_pair_several_concepts_claim_lands_on_the_one_its_name_states():
     # install + hardware is a variant of more than one concept; "Hardware installation" is named by it
     names = skill_names("Il doit installer le matériel des nouveaux arrivants.", "fr")
     assert "Hardware installation" in names and "Hardware maintenance" not in names
+
+
+def test_a_modifier_between_an_action_and_its_object_keeps_its_own_skill():
+    # the composition covers "build" and "pipelines"; "scalable" between them still states scalability
+    names = skill_names("The team will build scalable data pipelines for the archive.", "en")
+    assert {"Data pipelines", "Scalability"} <= names
+
+
+def test_an_object_that_heads_a_longer_name_gives_way_to_that_name():
+    # "ensure quality" alone is quality assurance; "ensure data quality" is data quality
+    names = skill_names("Analysts ensure data quality in the weekly exports.", "en")
+    assert "Data quality" in names and "Quality assurance" not in names
+    assert "Quality assurance" in skill_names("Analysts ensure the quality of the weekly exports.", "en")
+    # the ETL processes are what is developed: ETL, not a build process
+    names = skill_names("- Develop and optimise ETL processes for the billing data", "en")
+    assert "ETL" in names and "Build automation" not in names
+    # in French the head starts the name
+    names = skill_names("Les analystes garantissent la qualité des données du service.", "fr")
+    assert "Data quality" in names and "Quality assurance" not in names
+
+
+def test_an_object_that_only_modifies_a_name_keeps_the_composition():
+    assert "Data modeling" in skill_names("- Model data warehouses for the finance team", "en")

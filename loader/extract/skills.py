@@ -241,6 +241,7 @@ class Found:
     entry: Entry
     words: tuple[Word, ...]
     composed: tuple[Word, ...] = ()  # the action's and the object's words, for a composition
+    object: tuple[Word, ...] = ()  # the object's words alone
 
     def mention(self, text: str) -> Mention:
         start, end = min(w.start for w in self.words), max(w.end for w in self.words)
@@ -284,7 +285,8 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
                 continue
             entry = _own_skill(f"{target.concept.name} {action.concept.name}")
         words = phrase.words[min(action.first, target.first):max(action.last, target.last) + 1]
-        found.append(Found(entry, words, action_words + phrase.words[target.first:target.last + 1]))
+        object_words = phrase.words[target.first:target.last + 1]
+        found.append(Found(entry, words, action_words + object_words, object_words))
     return found
 
 
@@ -367,6 +369,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     for phrase in candidates(text, language, kinds=frozenset({"segment", "distributed"})):
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
+    found = [f for f in found if not _object_of_longer_name(f, mentions, language)]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
@@ -379,8 +382,12 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         if f.composed:
             inner.setdefault(line, []).extend((w.start, w.end) for w in f.composed)
             composed.setdefault(line, []).append(f)
-        if len(f.words) > 1:
+        if len(f.words) > 1 and not f.composed:
             longer.setdefault(line, []).append(f)
+        elif f.composed and len(f.composed) > 1:
+            # a composition covers its action's and its object's words, not a modifier between them:
+            # "build scalable pipelines" still states scalability
+            longer.setdefault(line, []).append(Found(f.entry, f.composed))
 
     def superseded(m: Mention) -> bool:
         if m.entry.kind != "competency":
@@ -399,6 +406,29 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _object_of_longer_name(found: Found, mentions: list[Mention], language: str) -> bool:
+    """Whether a composition's object is the head of a longer competency name that leaves out the
+    action: the name is what the action applies to. "Ensure data quality" is data quality, not the
+    quality assurance of "ensure quality"; "develop ETL processes" states ETL, not a build process.
+    The head of an English compound ends it, of a French one starts it ("qualité des données"); an
+    object that only modifies a name ("model data warehouses") keeps the composition. The same holds for
+    a French variant matched on lemmas ("garantir la qualité" in "garantir la qualité des données")."""
+    if found.object:
+        obj, action = found.object, [w for w in found.composed if w not in found.object]
+    elif language == "fr" and len(found.words) > 1:  # a French variant read on lemmas ends with its object
+        obj, action = found.words[-1:], found.words[:-1]
+    else:
+        return False
+    start, end = obj[0].start, obj[-1].end
+    for m in mentions:
+        if m.entry.kind != "competency" or m.end - m.start <= end - start:
+            continue
+        head = (m.start < start and m.end == end) if language == "en" else (m.start == start and m.end > end)
+        if head and not any(m.start < w.end and w.start < m.end for w in action):
+            return True
+    return False
 
 
 def _owned_noun(text: str, mention: Mention, language: str | None) -> bool:
