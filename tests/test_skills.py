@@ -144,3 +144,14 @@ def test_an_object_that_heads_a_longer_name_gives_way_to_that_name():
 
 def test_an_object_that_only_modifies_a_name_keeps_the_composition():
     assert "Data modeling" in skill_names("- Model data warehouses for the finance team", "en")
+
+
+def test_letters_joined_by_a_slash_are_one_name():
+    # "A" is no article in "A/B", and the slash joins no alternatives
+    names = skill_names("- Run A/B tests on the sign-up page", "en")
+    assert "A/B testing" in names and "Testing" not in names
+
+
+def test_the_employer_speaking_of_itself_states_no_skill():
+    assert "Recruitment" not in skill_names("We are hiring a data engineer for our Lyon office.", "en")
+    assert "Recruitment" in skill_names("You will lead hiring for the support team.", "en")

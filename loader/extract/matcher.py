@@ -55,6 +55,8 @@ def tokenize(text: str) -> list[Token]:
             key = ""
         else:
             key = word_key(match.group())
+            if not key and end - start == 1 and "/" in (folded[end:end + 1], folded[start - 1:start]):
+                key = match.group()  # a letter of a slashed name ("A/B") is no article
         gap = text[previous_end:start]
         append(make(Token, (key, start, end, gap, not gap or gap == " " or bool(soft(gap)))))
         previous_end = end

@@ -192,7 +192,7 @@ def _segments(text: str, folded: str, clause: list[Word]) -> list[list[Word]]:
     for word in clause:
         gap = text[previous_end:word.start] if previous_end is not None else ""
         previous_end = word.end
-        if ("," in gap or "/" in gap) and segments[-1]:
+        if ("," in gap or ("/" in gap and not _letters_slashed(text, gap, word))) and segments[-1]:
             segments.append([])
         if folded[word.start:word.end] in CONJUNCTIONS:
             if segments[-1]:
@@ -200,6 +200,12 @@ def _segments(text: str, folded: str, clause: list[Word]) -> list[list[Word]]:
             continue
         segments[-1].append(word)
     return [s for s in segments if s]
+
+
+def _letters_slashed(text: str, gap: str, word: Word) -> bool:
+    """Whether a slash joins two single letters into one name ("A/B tests"), not two alternatives."""
+    return gap == "/" and word.end - word.start == 1 and word.start >= 2 and \
+        text[word.start - 2].isalpha() and not text[word.start - 3:word.start - 2].isalnum()
 
 
 def _coordinations(segments: list[list[Word]]) -> Iterator[list[list[Word]]]:

@@ -38,6 +38,8 @@ CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: A possessive or "without" just before a word: what follows is something owned or lacking.
 _OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|ses|notre|votre|nos|vos|sans)\s+\Z",
                     re.IGNORECASE)
+#: The employer speaking of itself just before a word: "we are hiring", "nous recrutons".
+_EMPLOYER = re.compile(r"\b(?:we|we're|we are|we are now|nous)\s+\Z", re.IGNORECASE)
 #: What makes an English "-ing" word after it a verb: a preposition or an auxiliary.
 _VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|while|when|of|is|are|was|were|be|been)\s+\Z",
                           re.IGNORECASE)
@@ -360,7 +362,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
     or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
     gives the heading of a place)."""
-    mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)]
+    mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
+                and not _employer_verb(text, m)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -438,6 +441,15 @@ def _owned_noun(text: str, mention: Mention, language: str | None) -> bool:
     if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or not surface.islower():
         return False
     return bool(_OWNER.search(text, max(0, mention.start - 16), mention.start)) and is_common_word(surface, language)
+
+
+def _employer_verb(text: str, mention: Mention) -> bool:
+    """Whether a one-word competency mention is the verb of the employer speaking of itself ("we are
+    hiring a product manager", "nous recrutons"): what the company does, not what the job asks."""
+    surface = mention.surface
+    if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or not surface.islower():
+        return False
+    return bool(_EMPLOYER.search(text, max(0, mention.start - 16), mention.start))
 
 
 def _accent_misread(mention: Mention, language: str | None) -> bool:
