@@ -155,3 +155,14 @@ def test_letters_joined_by_a_slash_are_one_name():
 def test_the_employer_speaking_of_itself_states_no_skill():
     assert "Recruitment" not in skill_names("We are hiring a data engineer for our Lyon office.", "en")
     assert "Recruitment" in skill_names("You will lead hiring for the support team.", "en")
+
+
+def test_an_inflected_verb_meets_a_one_word_variant_in_its_base_form():
+    # the lexicon lists "conseiller" and "advise"; the matcher compares written words only
+    assert "Consulting" in skill_names("Elle conseille les équipes produit sur leurs choix.", "fr")
+    assert "Consulting" in skill_names("He is advising the finance team on tooling.", "en")
+
+
+def test_a_past_participle_or_a_question_states_no_skill():
+    assert "Consulting" not in skill_names("Le projet a été conseillé par un cabinet externe.", "fr")
+    assert "Recruitment" not in skill_names("Qui recrute des techniciennes ?\nLes PME.", "fr")

@@ -25,6 +25,7 @@ from .skills import refine as refine_skills
 from .spans import Spans
 from .titles import title_mentions, ungendered, with_gender_marks
 from .trainings import training_routes
+from .wrapping import unwrapped
 
 EXTRACTOR = "lexicon/1"
 #: Words that qualify a role without changing it ("Développeur freelance Back-End").
@@ -104,7 +105,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     """Everything ``document`` states, found with the lexicon (data/lexicon by default)."""
     lexicon = lexicon or load_lexicon()
     matcher = matcher_for(lexicon)
-    text = document.text
+    text = unwrapped(document.text)  # same offsets: a line wrapped inside a sentence reads as a space
     tokens = ungendered(text, tokenize(text))
     candidates = matcher.find(text, tokens, language=document.language)
     candidates += _new_titles(title_mentions(text, tokens, lexicon), candidates)
@@ -123,7 +124,10 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
                                 + degree_parts)
 
     def evidence(mention: Mention) -> Evidence:
-        return Evidence(mention.start, mention.end, mention.surface, document.section_at(mention.start))
+        quote = mention.surface
+        if text is not document.text and quote == text[mention.start:mention.end]:
+            quote = document.text[mention.start:mention.end]  # the quote is the document's own text
+        return Evidence(mention.start, mention.end, quote, document.section_at(mention.start))
 
     items: dict[tuple[str, str], Item] = {}
     seen: set[tuple[str, str, Evidence]] = set()  # a list scan per mention made long documents quadratic

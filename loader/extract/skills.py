@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from rolegraph.core.errors import InputError
 
-from ..labels import fold, label_key, stem
+from ..labels import fold, label_key, stem, word_key
 from ..lexicon import Entry, Lexicon, read_grammar
 from .cues import in_skill_context
 from .matcher import Mention
@@ -45,6 +45,8 @@ _VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|whil
                           re.IGNORECASE)
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "configure", "secure" are verbs
 _LINE_BREAK = re.compile("\n")
+#: Endings of past participles ("recruté", "recrutées", "estimated").
+_PARTICIPLE = ("ed", "é", "ée", "és", "ées")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,18 @@ class SkillIndex:
             bucket = self.variants[key]
             if len(bucket) > 1 and any(e == self.pairs[pair] for e, _ in bucket):
                 bucket[:] = [(e, lang) for e, lang in bucket if e == self.pairs[pair]]
+        #: lemma → the one-word variants written in their base form ("conseiller", "advise"), whose
+        #: inflected forms ("conseille", "advising") the lexicon matcher, comparing written words, misses
+        self.base_forms: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
+        for entry in lexicon.of_kind("competency"):
+            for text, language in entry.variants:
+                if language == "any" or not re.fullmatch(r"[^\W\d_]+", text):
+                    continue
+                (word,) = words_of(text, language)
+                if word.lemma and word.lemma == word_key(fold(text.lower())):
+                    bucket = self.base_forms.setdefault((language, word.lemma), [])
+                    if (entry, word.key) not in bucket:
+                        bucket.append((entry, word.key))
         #: first token of a variant → its longest variant's length: most phrase words start none
         self.reach: dict[str, int] = {}
         self._variant_cache: dict[tuple[tuple[str, ...], str], tuple[tuple[Entry, int, int], ...]] = {}
@@ -248,6 +262,26 @@ class Found:
     def mention(self, text: str) -> Mention:
         start, end = min(w.start for w in self.words), max(w.end for w in self.words)
         return Mention(self.entry, start, end, text[start:end])
+
+
+def inflected_matches(text: str, words: Sequence[Word], index: SkillIndex, language: str) -> list[Found]:
+    """One-word variants in their base form met by an inflected form of the same lemma ("il conseille
+    les équipes" states the variant "conseiller"; "advising" the variant "advise"). A past participle
+    states what was done to something ("le candidat recruté", "estimated salary"), not a skill; nor does
+    a verb in a question."""
+    base_forms = index.base_forms
+    return [Found(entry, (word,)) for word in words if word.lemma
+            for entry, key in base_forms.get((language, word.lemma), ())
+            if key != word.key and not text[word.start:word.end].lower().endswith(_PARTICIPLE)
+            and not _in_question(text, word)]
+
+
+def _in_question(text: str, word: Word) -> bool:
+    """Whether ``word`` stands in a question ("Qui recrute des techniciens ?"): a page's heading that
+    asks about the job, not a skill it states."""
+    end = text.find("\n", word.end)
+    rest = text[word.end:end if end >= 0 else len(text)]
+    return rest.rstrip().endswith("?") and not re.search(r"[.!;]", rest)
 
 
 def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
@@ -368,8 +402,10 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
     index = index_for(lexicon)
-    found: list[Found] = []
-    for phrase in candidates(text, language, kinds=frozenset({"segment", "distributed"})):
+    words = words_of(text, language)
+    found = [f for f in inflected_matches(text, words, index, language)
+             if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
+    for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"})):
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
     found = [f for f in found if not _object_of_longer_name(f, mentions, language)]

@@ -1,0 +1,30 @@
+"""Lines wrapped inside a sentence, as PDF and plain-text exports break them: such a line break is
+read as a space, so that a phrase, a name or a coordination split across two lines is read whole
+("optimise\\nleurs performances"). Offsets do not move: the break becomes one space.
+
+A break is a wrap when the line before is long (a short line is a heading or a list item), ends in
+a word or a comma (not in sentence punctuation or a colon), and the next line goes on in lower case.
+"""
+from __future__ import annotations
+
+import re
+
+#: Shortest line, in characters, that a wrap may end: headings and short list items are shorter.
+MIN_WRAPPED = 40
+_WRAP = re.compile(r"(?<=[^\W_]|,)[ \t]*\n[ \t]*(?=[^\W\d_])")
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with each wrapped line break made a space (same length, same offsets)."""
+    if "\n" not in text:
+        return text
+    pieces, last = [], 0
+    for match in _WRAP.finditer(text):
+        newline = text.index("\n", match.start())
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        following = text[match.end():match.end() + 1]
+        if newline - line_start < MIN_WRAPPED or not following.islower():
+            continue
+        pieces += [text[last:newline], " "]
+        last = newline + 1
+    return "".join(pieces) + text[last:] if pieces else text
