@@ -166,3 +166,7 @@ def test_an_inflected_verb_meets_a_one_word_variant_in_its_base_form():
 def test_a_past_participle_or_a_question_states_no_skill():
     assert "Consulting" not in skill_names("Le projet a été conseillé par un cabinet externe.", "fr")
     assert "Recruitment" not in skill_names("Qui recrute des techniciennes ?\nLes PME.", "fr")
+
+
+def test_routing_and_switching_are_network_skills():
+    assert {"Routing", "Switching"} <= skill_names("Nos techniciens maîtrisent le routage et la commutation.", "fr")

@@ -154,7 +154,11 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         elif entry.kind in ("role", "competency", "tool", "training", "certification", "employer"):
             add(entry.kind, entry, mention)
 
-    degree_parts = sorted(degree_parts + skill_fields(text, degree_parts, mentions), key=lambda m: (m.start, -m.end))
+    named_fields = skill_fields(text, degree_parts, mentions)
+    if named_fields:  # a field inside a skill named as the field ("networking" in "computer networking") is that field
+        inside = Spans(named_fields)
+        degree_parts = [p for p in degree_parts if p.entry.kind != "field" or not inside.containing(p.start, p.end, strictly=True)]
+    degree_parts = sorted(degree_parts + named_fields, key=lambda m: (m.start, -m.end))
     diplomas = compose_diplomas(lexicon, document, degree_parts,
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 

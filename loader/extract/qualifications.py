@@ -117,7 +117,8 @@ def skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> li
     fields = Spans(p for p in parts if p.entry.kind == "field")
     found = []
     for mention in mentions:
-        if mention.entry.kind != "competency" or fields.overlapping(mention.start, mention.end):
+        # a field inside a longer skill ("networking" in "computer networking") leaves the skill the field
+        if mention.entry.kind != "competency" or fields.containing(mention.start, mention.end):
             continue
         if any(_SKILL_FIELD_GLUE.match(text[h.end:mention.start])
                for h in heads.overlapping(mention.start - 31, mention.start + 1)):
