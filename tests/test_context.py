@@ -44,3 +44,9 @@ def test_a_vendor_named_right_before_its_product_certifies_the_product():
         "Java certification"]
     apart = extract(doc("Elle a obtenu une certification Oracle. Elle code en Java."))
     assert [c.name for c in apart.certifications] == ["Oracle certification"]
+
+
+def test_a_bracket_after_a_vendors_certifications_names_which_one():
+    found = extract(doc("Une certification Kubernetes (CKA) est appréciée pour ce poste."))
+    assert [(c.name, c.surfaces) for c in found.certifications] == \
+        [("Certified Kubernetes Administrator", ["certification Kubernetes (CKA)"])]

@@ -1,6 +1,7 @@
 """Context and sense of mentions: what a name means from the words around it.
 
-A name and its abbreviation in brackets are one mention ("Certified Ethical Hacker (CEH)"); a
+A name and its abbreviation in brackets are one mention ("Certified Ethical Hacker (CEH)"), and so are
+a vendor's certifications and the one of them the bracket names ("certification Kubernetes (CKA)"); a
 certification issuer named in a sentence about certifications stands for its certifications
 ("certifications such as CompTIA"); and a tool or skill named inside a longer entity (a diploma's
 name, "Master en cybersécurité") belongs to that entity, not to the document's own list.
@@ -33,7 +34,8 @@ def join_bracketed(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         second = mentions[partner]
         close = _CLOSE.match(text, second.end)
         end = close.end() if close else second.end
-        joined.append(Mention(first.entry, first.start, end, text[first.start:end],
+        # "certification Kubernetes (CKA)": the bracket names which of the issuer's certifications
+        joined.append(Mention(second.entry, first.start, end, text[first.start:end],
                               fuzzy=first.fuzzy and second.fuzzy))
         skip.add(partner)
     return joined
@@ -48,10 +50,18 @@ def _bracketed_partner(text: str, mentions: Sequence[Mention], i: int) -> int | 
             continue
         if not _OPEN.match(text[first.end:second.start]):
             return None
-        if second.entry == first.entry and _CLOSE.match(text, second.end):
+        if (second.entry == first.entry or _names_one_of(first, second)) and _CLOSE.match(text, second.end):
             return k
         return None
     return None
+
+
+def _names_one_of(generic: Mention, specific: Mention) -> bool:
+    """Whether ``generic`` is a vendor's certifications in general ("certification Kubernetes") and
+    ``specific`` one certification of the same issuer ("CKA")."""
+    a, b = generic.entry, specific.entry
+    return a.kind == b.kind == "certification" and bool(a.get("vendor_tools") or a.get("vendor_organisations")) \
+        and a.get("issuer") is not None and a.get("issuer") == b.get("issuer") and a != b
 
 
 def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]] | Spans) -> list[bool]:
