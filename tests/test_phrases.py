@@ -62,3 +62,16 @@ def test_an_elided_article_is_a_function_word_with_its_offsets():
     words = words_of("l'API et d’abord", "fr")
     assert [(w.start, w.end, w.key, w.lemma) for w in words[:1]] == [(0, 1, "", "")]
     assert words[1].key == "api" and (words[1].start, words[1].end) == (2, 5)
+
+
+def test_a_french_verb_after_its_subject_is_read_as_the_verb_not_the_noun():
+    text = "Elle forme les nouveaux arrivants. La forme du rapport compte."
+    lemmas = [w.lemma for w in words_of(text, "fr")]
+    assert lemmas[1] == lemma_key("former", "fr")  # after "elle": the verb
+    assert lemmas[lemmas.index(lemma_key("forme", "fr"))] != lemma_key("former", "fr")  # "la forme": the noun
+
+
+def test_a_verb_read_after_its_subject_composes_with_its_object():
+    from test_skills import skill_names
+    assert "Project management" in skill_names("Au siège, il pilote les projets de migration.", "fr")
+    assert "User training" in skill_names("Chaque mois, elle forme les utilisateurs.", "fr")

@@ -98,7 +98,37 @@ def words_of(text: str, language: str | None) -> list[Word]:
         if keys is None:
             keys = cache[written] = _keys(match.group(), written.lower(), language)
         append(make(Word, (start, end, *keys)))
+    if language == "fr":
+        _verbs_after_subjects(text, found)
     return found
+
+
+#: French subject pronouns and the clitics that may stand between a subject and its verb.
+_SUBJECTS = frozenset({"il", "elle", "on", "qui", "ils", "elles"})
+_CLITICS = frozenset({"ne", "n", "se", "s", "y", "en", "le", "la", "les", "l", "lui", "leur"})
+
+
+def _verbs_after_subjects(text: str, words: list[Word]) -> None:
+    """Read a verb after a French subject as the verb, where its form is also a noun: "il forme les
+    utilisateurs" is "former", not "forme"; "elle pilote les projets" is "piloter" (in place)."""
+    subject = False
+    for i, word in enumerate(words):
+        written = text[word.start:word.end].lower()
+        if subject and written.endswith("e") and word.lemma == word.key:
+            verb = _verb_of(written)
+            if verb:
+                words[i] = word._replace(lemma=verb)
+        folded = fold(written)
+        subject = folded in _SUBJECTS or (subject and folded in _CLITICS)
+
+
+@lru_cache(maxsize=20_000)
+def _verb_of(written: str) -> str:
+    """The lemma key of the infinitive a present-tense form ending in "e" belongs to, if French has it."""
+    infinitive = written + "r"
+    if simplemma.is_known(infinitive, lang="fr") and simplemma.lemmatize(infinitive, lang="fr") == infinitive:
+        return word_key(fold(infinitive))
+    return ""
 
 
 #: language → written word → its key and lemma key (the words of a language recur in every document).
