@@ -26,7 +26,7 @@ def test_generic_vendor_certifications_in_both_languages():
 
 
 def test_a_skill_named_only_inside_a_diploma_belongs_to_the_diploma():
-    sentence = "Le candidat est titulaire d'un Master en cybersécurité et il code en Java."
+    sentence = "Le candidat est titulaire d'un Master en cybersécurité et il apprécie Java."
     found = extract(doc(sentence))
     assert [d.name for d in found.diplomas] == ["Master's degree in cybersecurity"]
     assert found.competencies == [] and [t.name for t in found.tools] == ["Java"]
@@ -50,3 +50,11 @@ def test_a_bracket_after_a_vendors_certifications_names_which_one():
     found = extract(doc("Une certification Kubernetes (CKA) est appréciée pour ce poste."))
     assert [(c.name, c.surfaces) for c in found.certifications] == \
         [("Certified Kubernetes Administrator", ["certification Kubernetes (CKA)"])]
+
+
+def test_a_skill_or_tool_named_only_inside_a_certification_belongs_to_it():
+    found = extract(doc("The Certified Business Analysis Professional (CBAP) title and an AWS Certified "
+                        "Solutions Architect badge are welcome."))
+    assert "Business analysis" not in {c.name for c in found.competencies}
+    assert "AWS" not in {t.name for t in found.tools}
+    assert {"CBAP"} <= {c.name for c in found.certifications}

@@ -75,3 +75,10 @@ def test_a_verb_read_after_its_subject_composes_with_its_object():
     from test_skills import skill_names
     assert "Project management" in skill_names("Au siège, il pilote les projets de migration.", "fr")
     assert "User training" in skill_names("Chaque mois, elle forme les utilisateurs.", "fr")
+
+
+def test_a_coordination_ends_at_the_conjunct_its_conjunction_introduces():
+    found = distributed("You will elicit and document requirements, map current and future processes.", "en")
+    assert "will elicit requirements" in found
+    # the second coordination's head is not lent to the first one's conjuncts
+    assert not any("requirements processes" in p or "elicit processes" in p for p in found)

@@ -142,8 +142,11 @@ def test_an_object_that_heads_a_longer_name_gives_way_to_that_name():
     assert "Data quality" in names and "Quality assurance" not in names
 
 
-def test_an_object_that_only_modifies_a_name_keeps_the_composition():
-    assert "Data modeling" in skill_names("- Model data warehouses for the finance team", "en")
+def test_an_object_that_starts_a_longer_name_gives_way_to_that_name():
+    # "user" starts "user acceptance testing": the support is given to the testing, not to users
+    names = skill_names("- Support user acceptance testing for the new release", "en")
+    assert "Functional testing" in names and "User support" not in names
+    assert "User support" in skill_names("- Support users of the new release", "en")
 
 
 def test_letters_joined_by_a_slash_are_one_name():

@@ -162,7 +162,8 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     diplomas = compose_diplomas(lexicon, document, degree_parts,
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 
-    _drop_inside(items, [(ev.start, ev.end) for d in diplomas for ev in d.evidence])
+    certifications = [i for (k, _), i in items.items() if k == "certification"]
+    _drop_inside(items, [(ev.start, ev.end) for d in diplomas + certifications for ev in d.evidence])
     roles = [i for (k, _), i in items.items() if k == "role"]
     main = main_role_of(document, roles)
     related = []

@@ -193,7 +193,7 @@ def _distributed(text: str, folded: str, segments: list[list[Word]], language: s
     """Conjuncts of a clause (cut into ``segments``) joined with their shared complement (right) or head
     (left): a head's complements ("tests unitaires, d'intégration"), or in French, where the adjective
     follows its noun, its one-word modifiers ("tests manuels et automatisés", "développement web et mobile")."""
-    for run in _coordinations(segments):
+    for run in _coordinations(segments, folded):
         first, middle, last = run[0], run[1:-1], run[-1]
         last_content = [w for w in last if w.lemma]
         complement = last_content[1:1 + MAX_COMPLEMENT]
@@ -238,18 +238,25 @@ def _letters_slashed(text: str, gap: str, word: Word) -> bool:
         text[word.start - 2].isalpha() and not text[word.start - 3:word.start - 2].isalnum()
 
 
-def _coordinations(segments: list[list[Word]]) -> Iterator[list[list[Word]]]:
-    """Runs of two or more segments whose inner segments are short conjuncts (one or two content words)."""
+def _coordinations(segments: list[list[Word]], folded: str = "") -> Iterator[list[list[Word]]]:
+    """Runs of two or more segments whose inner segments are short conjuncts (one or two content words).
+    A run ends at the conjunct a conjunction introduces, and the next one starts after it: "elicit and
+    document requirements, map current and future processes" is two coordinations, not one."""
     counts = [_content(s) for s in segments]  # once each: the scan below asks several times
+    joined = [False] + [bool(folded) and _conjunction_between(folded, a, b) for a, b in zip(segments, segments[1:])]
     i = 0
     while i < len(segments) - 1:
         j = i + 1
-        while j < len(segments) - 1 and 1 <= counts[j] <= MAX_CONJUNCT:
+        while j < len(segments) - 1 and 1 <= counts[j] <= MAX_CONJUNCT and not joined[j]:
             j += 1
         # segments[j] is the last conjunct, and every segment between i and j is short (the scan passed them)
         if counts[j] and counts[i]:
             yield segments[i:j + 1]
-        i = j
+        i = j + 1 if joined[j] and j + 1 < len(segments) and not joined[j + 1] else j
+
+
+def _conjunction_between(folded: str, before: list[Word], after: list[Word]) -> bool:
+    return any(word in CONJUNCTIONS for word in folded[before[-1].end:after[0].start].split())
 
 
 def _content(segment: list[Word]) -> int:

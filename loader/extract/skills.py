@@ -448,15 +448,14 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
 
 
 def _object_of_longer_name(found: Found, mentions: list[Mention], language: str) -> bool:
-    """Whether a composition's object is the head of a longer competency name that leaves out the
-    action: the name is what the action applies to. "Ensure data quality" is data quality, not the
-    quality assurance of "ensure quality"; "develop ETL processes" states ETL, not a build process.
-    The head of an English compound ends it, of a French one starts it ("qualité des données"); an
-    object that only modifies a name ("model data warehouses") keeps the composition. The same holds for
-    a French variant matched on lemmas ("garantir la qualité" in "garantir la qualité des données")."""
+    """Whether a composition's object lies inside a longer competency name that leaves out the action:
+    that name is what the action applies to. "Ensure data quality" is data quality, not the quality
+    assurance of "ensure quality"; "develop ETL processes" states ETL, not a build process; "support
+    user acceptance testing" is no user support. The same holds for a variant matched on lemmas whose
+    last word starts a longer name ("garantir la qualité" in "garantir la qualité des données")."""
     if found.object:
         obj, action = found.object, [w for w in found.composed if w not in found.object]
-    elif language == "fr" and len(found.words) > 1:  # a French variant read on lemmas ends with its object
+    elif len(found.words) > 1:
         obj, action = found.words[-1:], found.words[:-1]
     else:
         return False
@@ -464,8 +463,8 @@ def _object_of_longer_name(found: Found, mentions: list[Mention], language: str)
     for m in mentions:
         if m.entry.kind != "competency" or m.end - m.start <= end - start:
             continue
-        head = (m.start < start and m.end == end) if language == "en" else (m.start == start and m.end > end)
-        if head and not any(m.start < w.end and w.start < m.end for w in action):
+        inside = (m.start <= start and end <= m.end) if found.object else (m.start == start and m.end > end)
+        if inside and not any(m.start < w.end and w.start < m.end for w in action):
             return True
     return False
 
