@@ -101,5 +101,6 @@ def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: 
             after = then(writable)
         before = next((g["triples"] for g in (previous or {}).get("graphs", ()) if g["graph"] == str(iri)), 0)
         sizes = {str(iri): before - len(removed) + len(added), **{str(g): None for g in (*graphs, *touched)}}
-        summary = changed_summary(writable, previous, sizes, set(documents))
+        nodes = {str(t) for triple in (*removed, *added) for t in triple if isinstance(t, URIRef)}
+        summary = changed_summary(writable, previous, sizes, set(documents), nodes)
     return PublishResult(store.generation or "", counts, after, summary)

@@ -14,8 +14,9 @@ from conftest import BASE, CORPUS, SAMPLES
 from rolegraph.cli import main
 from rolegraph.core.errors import UsageError
 from rolegraph.core.naming import CANDIDATES_GRAPH, FICHES_GRAPH, LINKS_GRAPH, RETIRED_GRAPH, graph_iri
-from rolegraph.core.store import current_generation, open_read_only
+from rolegraph.core.store import current_generation, open_read_only, open_store
 from rolegraph.loader.build import add, build, documents, remove
+from rolegraph.queries.summary import gather, stored
 
 POOL = sorted([*CORPUS.iterdir(), *SAMPLES.iterdir()])
 DCTERMS_MODIFIED = "http://purl.org/dc/terms/modified"
@@ -160,6 +161,11 @@ def test_any_sequence_of_adds_and_removes_gives_the_graph_of_a_fresh_build(seque
         add([path], store, BASE)
     final = sorted(docs / e.name for e in documents(store))
     assert {e.source for e in documents(store)} == {str(p.resolve()) for p in final}
+    # The summary each change stored (what it counted again, and the roles it listed again) is the one
+    # that counting the whole generation gives.
+    if open_store(store).generation is not None:
+        published = open_store(store).open()
+        assert stored(published) == gather(published)
     if not final:
         assert len(graph(store, FICHES_GRAPH)) == 0
         return
