@@ -61,6 +61,7 @@ from rolegraph.queries.summary import store_summary
 
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
+from .link_tables import read_tables, tables_path, write_tables
 from .taxonomies.context import Context, read_context
 from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys, load_cached,
                                 read_labels, save_cached, taxonomy_checksums, union_query)
@@ -456,51 +457,69 @@ _TABLES: dict[str, _Tables] = {}
 TABLES_VERSION = "3"
 
 
-def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
-    """The label indexes and context of ``store``'s taxonomies: kept for the process, and as a file of
-    ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no label."""
+#: Up to this many entities to link, the tables are read key by key from their SQLite file in the cache
+#: (``link_tables``) rather than loaded whole: what an add or remove links again.
+LOOKUP_LINKING_MAX = 500
+
+
+def _tables(store: Readable, base: str, cache: str | os.PathLike | None, few: bool = False) -> _Tables:
+    """The label indexes and context of ``store``'s taxonomies: kept for the process, and as files of
+    ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no
+    label. ``few``: only a few entities are to be linked, and the tables' SQLite file, when ``cache`` has
+    it, is read key by key instead of loading the tables."""
     digest = hashlib.sha256("\0".join((TABLES_VERSION, base, *taxonomy_checksums(store))).encode()).hexdigest()[:32]
     if digest in _TABLES:
         return _TABLES[digest]
     path = Path(cache) / f"links-{digest}.pickle" if cache is not None else None
+    if few and path is not None:
+        found = read_tables(tables_path(path), _Index, Context, KIND_BY_NAME)
+        if found is not None:
+            return _Tables(*found)
     tables = load_cached(path, _Tables)
     if tables is None:
         context = read_context(store, base)
         context.broader = {}  # only needed while reading
         tables = _Tables(_indexes(store, base, None), context)
         save_cached(path, tables)
+    if path is not None and not tables_path(path).is_file():
+        write_tables(tables_path(path), tables)  # for the adds and removes to come
     _TABLES.clear()  # one store at a time: the tables are large
     _TABLES[digest] = tables
     return tables
 
 
-def linker(store: Readable, base: str, lexicon: Lexicon | None = None, cache: str | os.PathLike | None = None) -> Linker:
-    """The ``Linker`` of ``store``'s taxonomies (its tables cached in the folder ``cache``, if given)."""
-    tables = _tables(store, base, cache)
+def linker(store: Readable, base: str, lexicon: Lexicon | None = None, cache: str | os.PathLike | None = None,
+           few: bool = False) -> Linker:
+    """The ``Linker`` of ``store``'s taxonomies (its tables cached in the folder ``cache``, if given;
+    ``few``: to link only a few entities, as ``_tables``)."""
+    tables = _tables(store, base, cache, few)
     return Linker(base, tables.present, tables.context, _curated(lexicon, base))
 
 
 def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
-               options: LinkOptions | None = None, only: set[str] | None = None) -> LinkResult:
+               options: LinkOptions | None = None, only: set[str] | None = None,
+               known: dict[str, Entity] | None = None) -> LinkResult:
     """Every link from the entities of the fiches graph (those of ``only``, when given) to the taxonomies
     imported in ``store``, split into published links and candidates by ``options`` (the floor, then the
     curated mappings). An entity's links depend on its own labels, and a role's on its competencies' and tools'
-    too (linked for that, not returned), so a subset links as the whole would."""
+    too (linked for that, not returned), so a subset links as the whole would. ``known``: the
+    ``entities`` of ``store`` by IRI, when the caller has read them."""
     from .mappings import apply_curation, curated_mappings
 
     options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
-    known = {e.iri: e for e in entities(store, base)}
+    known = known if known is not None else {e.iri: e for e in entities(store, base)}
     found = [e for iri, e in known.items() if only is None or iri in only]
     curation = curated_mappings(options.mappings, base, options.cache)
     if not found:
         return result
-    matcher = linker(store, base, lexicon, options.cache)
-    if not matcher.present:  # nothing imported: nothing to link to, curated or not
-        return result
     # A role's links also read its competencies' and tools' links: those outside ``only`` are linked too,
     # as evidence, and not returned.
     needed = {iri for e in found for iri in e.requires} - {e.iri for e in found}
+    few = only is not None and len(found) + len(needed) <= LOOKUP_LINKING_MAX
+    matcher = linker(store, base, lexicon, options.cache, few)
+    if not matcher.present:  # nothing imported: nothing to link to, curated or not
+        return result
     every: list[Link] = []
     for entity in found + [known[iri] for iri in sorted(needed)]:
         every.extend(matcher.link(entity, result.problems))
@@ -627,10 +646,10 @@ def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: 
     stored = store.state(LINKS_STATE) if incremental else None
     previous = json.loads(stored) if stored is not None else None
     if not isinstance(previous, dict) or previous.get("sources") != sources:
-        result = find_links(store, base, lexicon, options)
+        result = find_links(store, base, lexicon, options, known=known)
     else:
         same = {iri for iri, signature in signatures.items() if previous["entities"].get(iri) == signature}
-        result = find_links(store, base, lexicon, options, only=set(signatures) - same)
+        result = find_links(store, base, lexicon, options, only=set(signatures) - same, known=known)
         kept = [Link(**row) for row in previous["links"] if row["subject"] in same]
         order = lambda l: (l.subject, l.kind, -l.score, -l.rank, l.target)
         result.links = sorted([l for l in kept if l.published] + result.links, key=order)
