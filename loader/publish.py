@@ -32,7 +32,8 @@ def _load(store: Writable, iri: URIRef, graph: Graph, unless_same: bool = False)
     if store.contains_named_graph(target):
         if unless_same:
             held = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, target)}
-            if held == set(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)):
+            # ox.parse gives quads (in the default graph): compared as triples, or never equal
+            if held == {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}:
                 return len(graph)
         store.remove_graph(target)
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
