@@ -9,8 +9,10 @@ It ends with the three extraction targets side by side: MB/s on the largest corp
 
 ``--living N`` measures a living corpus on the full store, each step in its own process, in one run:
 a build of N documents, ``import esco`` + ``import rome`` (ESCO v1.1.1, ROME v460), a full build of the
-same N documents with the taxonomies there, ``add`` of one new document and ``remove`` of it, and the
-first and second home-page requests after that publication (Flask's test client, in process).
+same N documents with the taxonomies there, ``add`` of one new document and ``remove`` of it (each with
+its stages), then the home page (Flask's test client, in process): its first and second requests in a
+new server process, and its first and second requests after another process published a generation
+(the document added again) while that server ran.
 """
 from __future__ import annotations
 
@@ -113,16 +115,26 @@ def living_step(step: str, corpus: Path, store: Path, reference: Path) -> dict:
 
         app = create_app({"store": str(store), "base_iri": BASE})
         client = app.test_client()
+        extra = {"new_process_first_ms": _home_ms(client)}  # a server just started: templates, tables
+        extra["new_process_second_ms"] = _home_ms(client)
+        # The case of the target: a running server, and a generation published by another process.
+        published = subprocess.run([sys.executable, __file__, "--child", "living-add", str(corpus), str(store),
+                                    "--reference", str(reference)], capture_output=True, text=True, check=True,
+                                   cwd=ROOT).stdout
+        extra["publication"] = json.loads(published.strip().splitlines()[-1])["stage"]
         started = time.perf_counter()
-        assert client.get("/").status_code == 200
-        first = time.perf_counter() - started
-        again = time.perf_counter()
-        client.get("/")
-        extra = {"first_ms": round(first * 1000, 1), "second_ms": round((time.perf_counter() - again) * 1000, 1)}
+        extra.update(first_ms=_home_ms(client), second_ms=_home_ms(client))
         app.extensions["rolegraph.executor"].close()
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"stage": f"living {step}", "seconds": round(seconds, 3), "peak_rss_mb": round(peak_mb, 1), **extra}
+
+
+def _home_ms(client) -> float:
+    """Milliseconds of one request of the home page through Flask's test client."""
+    started = time.perf_counter()
+    assert client.get("/").status_code == 200
+    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def living(count: int, reference: Path, out: Path) -> None:
@@ -146,7 +158,8 @@ def living(count: int, reference: Path, out: Path) -> None:
         "add_s": by["add"]["seconds"], "add_over_build": round(by["add"]["seconds"] / by["rebuild"]["seconds"], 3),
         "remove_s": by["remove"]["seconds"], "build_s": by["rebuild"]["seconds"],
         "build_peak_rss_mb": by["rebuild"]["peak_rss_mb"], "imports_s": by["imports"]["seconds"],
-        "first_home_ms": by["home"]["first_ms"], "documents": count,
+        "first_home_ms": by["home"]["first_ms"], "new_process_first_home_ms": by["home"]["new_process_first_ms"],
+        "documents": count,
     }
     print("targets (add < 2 s and < 0.1x build, remove < 2 s, build < 30 s and < 800 MB, imports < 40 s, "
           "first home page < 50 ms):", json.dumps(targets), flush=True)

@@ -309,7 +309,9 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
         result.retired = retire(before, written, base_iri, {t[0] for t in change.changed}, replaced)
         write_catalogue(written, catalogue, added, index)
         touched = {str(t) for triple in change.changed for t in triple if isinstance(t, URIRef)}
-        return relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True, touched=touched)
+        linked = relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True, touched=touched)
+        lap("link")
+        return linked
 
     documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
     published = publish_change(store, fiches, change.removed, change.added,
