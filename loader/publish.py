@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
 from rolegraph.core.naming import skolem_prefix, skolemise
 
@@ -103,5 +105,7 @@ def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: 
         before = next((g["triples"] for g in (previous or {}).get("graphs", ()) if g["graph"] == str(iri)), 0)
         sizes = {str(iri): before - len(removed) + len(added), **{str(g): None for g in (*graphs, *touched)}}
         nodes = {str(t) for triple in (*removed, *added) for t in triple if isinstance(t, URIRef)}
-        summary = changed_summary(writable, previous, sizes, set(documents), nodes)
+        typed = Counter(str(o) for _, p, o in added if p == RDF.type)
+        typed.subtract(str(o) for _, p, o in removed if p == RDF.type)
+        summary = changed_summary(writable, previous, sizes, set(documents), nodes, (str(iri), dict(typed)))
     return PublishResult(store.generation or "", counts, after, summary)
