@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
                                    RETIRED_GRAPH, Minter, graph_iri, normal_base)
@@ -387,7 +388,10 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
             raise _failed(result, started)
         result.retired = retire(before, written, base_iri, {t[0] for t in change.changed}, replaced)
         write_catalogue(written, catalogue, added, index)
-        return relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True)
+        touched = {str(t) for triple in change.changed for t in triple if isinstance(t, URIRef)}
+        linked = relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True, touched=touched)
+        lap("link")
+        return linked
 
     documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
     published = publish_change(store, fiches, change.removed, change.added,

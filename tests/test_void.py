@@ -59,7 +59,7 @@ def test_void_names_version_build_date_sources_licence_and_dumps(client):
 def test_void_in_json_ld(client):
     body = json.loads(client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).data)
     graph = rdflib.Graph().parse(data=json.dumps(body), format="json-ld")
-    assert int(graph.value(dataset(graph), VOID.triples)) == 4377
+    assert int(graph.value(dataset(graph), VOID.triples)) == 4385
 
 
 def test_the_datasets_query_and_void_carry_the_esco_attribution_and_version(linked_store):
@@ -108,5 +108,5 @@ def test_the_summary_is_stored_with_each_generation_and_counted_only_without_one
                         '<https://example.org/p> "o" } }')
     third = void_graph(client)
     assert client.get("/").status_code == 200
-    assert counted == ["counts", "graphs", "datasets", "documents"]  # once for both requests
+    assert counted == ["counts", "graphs", "datasets", "documents", "roles"]  # once for both requests
     assert int(third.value(dataset(third), VOID.triples)) == int(second.value(dataset(second), VOID.triples)) + 1
