@@ -60,6 +60,8 @@ class BuildResult:
     #: The process's peak resident memory (MB) when each stage ended: the stage where it rises is the one
     #: that needed it.
     memory: dict[str, float] = field(default_factory=dict)
+    #: Each extraction worker process's peak resident memory (MB), as it measured it (empty: none ran).
+    worker_memory: dict[int, float] = field(default_factory=dict)
     generation: str | None = None
     links: LinkResult | None = None
     #: True for ``build``, which replaces the document set; False for ``add`` and ``remove``.
@@ -95,6 +97,8 @@ class BuildResult:
             "seconds": round(self.seconds, 3),
             "stages": {name: round(value, 3) for name, value in self.stages.items()},
             "peak_rss_mb": {name: round(value, 1) for name, value in self.memory.items()},
+            "workers": len(self.worker_memory),
+            "worker_peak_rss_mb": round(max(self.worker_memory.values(), default=0.0), 1),
             "generation": self.generation,
             "links": self.links.counts() if self.links else {},
         }
@@ -274,7 +278,8 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
     root = getattr(open_store(store), "root", None)
     cache = Cache(Path(root) / "cache" / "parts" if root is not None else None, fingerprint(lexicon, base_iri))
     lap("read")
-    made, result.failures = make_all(paths, base_iri, lexicon, cache, max_document_bytes, workers, progress)
+    made, result.failures = make_all(paths, base_iri, lexicon, cache, max_document_bytes, workers, progress,
+                                     result.worker_memory)
     result.documents_read = len(made)
     lap("extract")
     if not made:
