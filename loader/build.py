@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
                                    RETIRED_GRAPH, Minter, graph_iri, normal_base)
@@ -59,6 +60,8 @@ class BuildResult:
     #: The process's peak resident memory (MB) when each stage ended: the stage where it rises is the one
     #: that needed it.
     memory: dict[str, float] = field(default_factory=dict)
+    #: Each extraction worker process's peak resident memory (MB), as it measured it (empty: none ran).
+    worker_memory: dict[int, float] = field(default_factory=dict)
     generation: str | None = None
     links: LinkResult | None = None
     #: True for ``build``, which replaces the document set; False for ``add`` and ``remove``.
@@ -94,6 +97,8 @@ class BuildResult:
             "seconds": round(self.seconds, 3),
             "stages": {name: round(value, 3) for name, value in self.stages.items()},
             "peak_rss_mb": {name: round(value, 1) for name, value in self.memory.items()},
+            "workers": len(self.worker_memory),
+            "worker_peak_rss_mb": round(max(self.worker_memory.values(), default=0.0), 1),
             "generation": self.generation,
             "links": self.links.counts() if self.links else {},
         }
@@ -273,7 +278,8 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
     root = getattr(open_store(store), "root", None)
     cache = Cache(Path(root) / "cache" / "parts" if root is not None else None, fingerprint(lexicon, base_iri))
     lap("read")
-    made, result.failures = make_all(paths, base_iri, lexicon, cache, max_document_bytes, workers, progress)
+    made, result.failures = make_all(paths, base_iri, lexicon, cache, max_document_bytes, workers, progress,
+                                     result.worker_memory)
     result.documents_read = len(made)
     lap("extract")
     if not made:
@@ -387,7 +393,10 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
             raise _failed(result, started)
         result.retired = retire(before, written, base_iri, {t[0] for t in change.changed}, replaced)
         write_catalogue(written, catalogue, added, index)
-        return relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True)
+        touched = {str(t) for triple in change.changed for t in triple if isinstance(t, URIRef)}
+        linked = relink(written, base_iri, lexicon, cached_in(store, link_options), incremental=True, touched=touched)
+        lap("link")
+        return linked
 
     documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
     published = publish_change(store, fiches, change.removed, change.added,

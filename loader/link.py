@@ -61,6 +61,7 @@ from rolegraph.queries.summary import store_summary
 
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
+from .link_tables import read_tables, tables_path, write_tables
 from .taxonomies.context import Context, read_context
 from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys, load_cached,
                                 read_labels, save_cached, taxonomy_checksums, union_query)
@@ -223,13 +224,17 @@ class Entity:
     requires: list[str] = field(default_factory=list)  # a role's competencies and tools, by IRI
 
 
-def entities(store: Readable, base: str) -> list[Entity]:
-    """The entities of the fiches graph that linking compares, by IRI."""
+def entities(store: Readable, base: str, only: set[str] | None = None) -> list[Entity]:
+    """The entities of the fiches graph that linking compares (those of ``only``, when given), by IRI."""
+    restricted = "" if only is None else "VALUES ?e { %s }" % " ".join(f"<{iri}>" for iri in sorted(only))
     text = """SELECT ?e ?class ?p ?l ?fiches WHERE {
+      %s
       GRAPH ?fiches { ?e a ?class ; ?p ?l }
       VALUES ?p { skos:prefLabel skos:altLabel }
-    }"""
+    }""" % restricted
     found: dict[str, Entity] = {}
+    if only is not None and not only:
+        return []
     for row in union_query(store, text, fiches=node(graph_iri(base, FICHES_GRAPH))):
         nature = NATURES.get(row["class"].value)
         if nature is None:
@@ -239,7 +244,7 @@ def entities(store: Readable, base: str) -> list[Entity]:
         entity.labels.append((row["l"].value, LABEL_WEIGHTS[row["p"].value], preferred))
         if preferred and (not entity.pref or row["l"].language == "en"):
             entity.pref = row["l"].value
-    needs = "SELECT ?e ?c ?fiches WHERE { GRAPH ?fiches { ?e rg:requiresCompetency|rg:usesTool ?c } }"
+    needs = "SELECT ?e ?c ?fiches WHERE { %s GRAPH ?fiches { ?e rg:requiresCompetency|rg:usesTool ?c } }" % restricted
     for row in union_query(store, needs, fiches=node(graph_iri(base, FICHES_GRAPH))):
         role, needed = found.get(row["e"].value), row["c"].value
         if role is not None and needed in found and needed not in role.requires:
@@ -456,58 +461,77 @@ _TABLES: dict[str, _Tables] = {}
 TABLES_VERSION = "3"
 
 
-def _tables(store: Readable, base: str, cache: str | os.PathLike | None) -> _Tables:
-    """The label indexes and context of ``store``'s taxonomies: kept for the process, and as a file of
-    ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no label."""
+#: Up to this many entities to link, the tables are read key by key from their SQLite file in the cache
+#: (``link_tables``) rather than loaded whole: what an add or remove links again.
+LOOKUP_LINKING_MAX = 500
+
+
+def _tables(store: Readable, base: str, cache: str | os.PathLike | None, few: bool = False) -> _Tables:
+    """The label indexes and context of ``store``'s taxonomies: kept for the process, and as files of
+    ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no
+    label. ``few``: only a few entities are to be linked, and the tables' SQLite file, when ``cache`` has
+    it, is read key by key instead of loading the tables."""
     digest = hashlib.sha256("\0".join((TABLES_VERSION, base, *taxonomy_checksums(store))).encode()).hexdigest()[:32]
     if digest in _TABLES:
         return _TABLES[digest]
     path = Path(cache) / f"links-{digest}.pickle" if cache is not None else None
+    if few and path is not None:
+        found = read_tables(tables_path(path), _Index, Context, KIND_BY_NAME)
+        if found is not None:
+            return _Tables(*found)
     tables = load_cached(path, _Tables)
     if tables is None:
         context = read_context(store, base)
         context.broader = {}  # only needed while reading
         tables = _Tables(_indexes(store, base, None), context)
         save_cached(path, tables)
+    if path is not None and not tables_path(path).is_file():
+        write_tables(tables_path(path), tables)  # for the adds and removes to come
     _TABLES.clear()  # one store at a time: the tables are large
     _TABLES[digest] = tables
     return tables
 
 
-def linker(store: Readable, base: str, lexicon: Lexicon | None = None, cache: str | os.PathLike | None = None) -> Linker:
-    """The ``Linker`` of ``store``'s taxonomies (its tables cached in the folder ``cache``, if given)."""
-    tables = _tables(store, base, cache)
+def linker(store: Readable, base: str, lexicon: Lexicon | None = None, cache: str | os.PathLike | None = None,
+           few: bool = False) -> Linker:
+    """The ``Linker`` of ``store``'s taxonomies (its tables cached in the folder ``cache``, if given;
+    ``few``: to link only a few entities, as ``_tables``)."""
+    tables = _tables(store, base, cache, few)
     return Linker(base, tables.present, tables.context, _curated(lexicon, base))
 
 
 def find_links(store: Readable, base: str, lexicon: Lexicon | None = None,
-               options: LinkOptions | None = None, only: set[str] | None = None) -> LinkResult:
+               options: LinkOptions | None = None, only: set[str] | None = None,
+               known: dict[str, Entity] | None = None) -> LinkResult:
     """Every link from the entities of the fiches graph (those of ``only``, when given) to the taxonomies
     imported in ``store``, split into published links and candidates by ``options`` (the floor, then the
     curated mappings). An entity's links depend on its own labels, and a role's on its competencies' and tools'
-    too (linked for that, not returned), so a subset links as the whole would."""
+    too (linked for that, not returned), so a subset links as the whole would. ``known``: the
+    ``entities`` of ``store`` by IRI, when the caller has read them."""
     from .mappings import apply_curation, curated_mappings
 
     options = options or LinkOptions()
     result = LinkResult(str(graph_iri(base, LINKS_GRAPH)))
-    known = {e.iri: e for e in entities(store, base)}
+    known = known if known is not None else {e.iri: e for e in entities(store, base)}
     found = [e for iri, e in known.items() if only is None or iri in only]
     curation = curated_mappings(options.mappings, base, options.cache)
     if not found:
         return result
-    matcher = linker(store, base, lexicon, options.cache)
-    if not matcher.present:  # nothing imported: nothing to link to, curated or not
-        return result
     # A role's links also read its competencies' and tools' links: those outside ``only`` are linked too,
     # as evidence, and not returned.
     needed = {iri for e in found for iri in e.requires} - {e.iri for e in found}
+    few = only is not None and len(found) + len(needed) <= LOOKUP_LINKING_MAX
+    matcher = linker(store, base, lexicon, options.cache, few)
+    if not matcher.present:  # nothing imported: nothing to link to, curated or not
+        return result
     every: list[Link] = []
     for entity in found + [known[iri] for iri in sorted(needed)]:
         every.extend(matcher.link(entity, result.problems))
     every = [replace(l, published=l.score >= options.min_confidence) for l in every]
     every = apply_curation(every, curation, known, matcher, result.problems)
+    linked = {e.iri for e in found}  # a curated mapping of an entity not linked here is not added
     every = [l for l in _agree_on_skills(every, known, matcher.context, options.min_confidence)
-             if l.subject not in needed]
+             if l.subject in linked]
     result.links = [l for l in every if l.published]
     result.candidates = [l for l in every if not l.published]
     return result
@@ -559,20 +583,16 @@ def _axiom(link: Link, graph: ox.NamedNode) -> list[ox.Quad]:
 def link_quads(result: LinkResult, sources: list[str], candidates_graph: str | None = None) -> list[ox.Quad]:
     """The links graph (SKOS triples, their SSSOM axioms and the linkset description) and, when
     ``candidates_graph`` is given, the candidates' axioms in that graph (no SKOS triple: never shown as links)."""
+    return _link_axioms(result, candidates_graph) + _description(result.graph, len(result.links), sources)
+
+
+def _link_axioms(result: LinkResult, candidates_graph: str | None) -> list[ox.Quad]:
+    """``link_quads`` without the linkset's description."""
     graph = ox.NamedNode(result.graph)
     quads = []
     for link in result.links:
         quads.append(ox.Quad(ox.NamedNode(link.subject), OX.SKOS[link.predicate], ox.NamedNode(link.target), graph))
         quads.extend(_axiom(link, graph))
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    description = [
-        (OX.RDF.type, OX.VOID.Linkset),
-        (OX.DCTERMS.title, ox.Literal("Links from rolegraph entities to ESCO and ROME")),
-        (OX.DCTERMS.modified, ox.Literal(now, datatype=OX.XSD.dateTime)),
-        (OX.VOID.triples, ox.Literal(str(len(result.links)), datatype=OX.XSD.integer)),
-        *((OX.VOID.target, ox.NamedNode(source)) for source in sources),
-    ]
-    quads.extend(ox.Quad(graph, p, o, graph) for p, o in description)
     if candidates_graph and result.candidates:
         candidates = ox.NamedNode(candidates_graph)
         for link in result.candidates:
@@ -580,6 +600,20 @@ def link_quads(result: LinkResult, sources: list[str], candidates_graph: str | N
         quads.append(ox.Quad(candidates, OX.DCTERMS.title, ox.Literal(
             "Candidate links from rolegraph entities to ESCO and ROME, not published"), candidates))
     return quads
+
+
+def _description(iri: str, links: int, sources: list[str]) -> list[ox.Quad]:
+    """The linkset's description: what it links, how many links, when."""
+    graph = ox.NamedNode(iri)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    description = [
+        (OX.RDF.type, OX.VOID.Linkset),
+        (OX.DCTERMS.title, ox.Literal("Links from rolegraph entities to ESCO and ROME")),
+        (OX.DCTERMS.modified, ox.Literal(now, datatype=OX.XSD.dateTime)),
+        (OX.VOID.triples, ox.Literal(str(links), datatype=OX.XSD.integer)),
+        *((OX.VOID.target, ox.NamedNode(source)) for source in sources),
+    ]
+    return [ox.Quad(graph, p, o, graph) for p, o in description]
 
 
 #: The state file holding the links and candidates of a generation, what each entity's links were found
@@ -615,38 +649,101 @@ def _sources(store: Readable, lexicon: Lexicon | None, base: str, options: LinkO
 
 
 def relink(store: Writable, base: str, lexicon: Lexicon | None = None, options: LinkOptions | None = None,
-           incremental: bool = False) -> LinkResult:
+           incremental: bool = False, touched: set[str] | None = None) -> LinkResult:
     """Rebuild the links and candidates graphs inside ``store`` (a writable generation being prepared).
     ``incremental``: when the imports, the lexicon and the link options are those the stored links were
     found with, only the entities that are new or whose labels changed are linked again, the others keep
-    their links and candidates."""
+    their links and candidates. ``touched``: with ``incremental``, the IRIs of every subject and object
+    of the triples the change made to the fiches graph: only they, and the roles needing them, are read
+    and compared again, and only their links are rewritten."""
     options = options or LinkOptions()
-    known = {e.iri: e for e in entities(store, base)}
-    signatures = {iri: _signature(e, known) for iri, e in known.items()}
     sources = _sources(store, lexicon, base, options)
     stored = store.state(LINKS_STATE) if incremental else None
     previous = json.loads(stored) if stored is not None else None
     if not isinstance(previous, dict) or previous.get("sources") != sources:
-        result = find_links(store, base, lexicon, options)
+        previous, touched = None, None
+    if touched is not None:
+        return _relink_touched(store, base, lexicon, options, sources, previous, touched)
+    known = {e.iri: e for e in entities(store, base)}
+    signatures = {iri: _signature(e, known) for iri, e in known.items()}
+    if previous is None:
+        result = find_links(store, base, lexicon, options, known=known)
     else:
         same = {iri for iri, signature in signatures.items() if previous["entities"].get(iri) == signature}
-        result = find_links(store, base, lexicon, options, only=set(signatures) - same)
-        kept = [Link(**row) for row in previous["links"] if row["subject"] in same]
-        order = lambda l: (l.subject, l.kind, -l.score, -l.rank, l.target)
-        result.links = sorted([l for l in kept if l.published] + result.links, key=order)
-        result.candidates = sorted([l for l in kept if not l.published] + result.candidates, key=order)
-    store.put_state(LINKS_STATE, json.dumps({"sources": sources, "entities": signatures,
-                                             "links": [asdict(l) for l in result.links + result.candidates]},
-                                            ensure_ascii=False).encode("utf-8"))
+        result = find_links(store, base, lexicon, options, only=set(signatures) - same, known=known)
+        _keep(result, [Link(**row) for row in previous["links"] if row["subject"] in same])
+    _put_links_state(store, sources, signatures, result)
     graph, candidates = ox.NamedNode(result.graph), ox.NamedNode(str(graph_iri(base, CANDIDATES_GRAPH)))
     for old in (graph, candidates):
         if store.contains_named_graph(old):
             store.remove_graph(old)
     if result.links or result.candidates:
-        described = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a void:Dataset } }"
-        sources = sorted({row["g"].value for row in union_query(store, described)} - {result.graph})
-        store.extend(link_quads(result, [str(graph_iri(base, FICHES_GRAPH)), *sources], candidates.value))
+        store.extend(link_quads(result, _linked_sources(store, base, result), candidates.value))
     return result
+
+
+def _relink_touched(store: Writable, base: str, lexicon: Lexicon | None, options: LinkOptions, sources: str,
+                    previous: dict, touched: set[str]) -> LinkResult:
+    """``relink`` of a change that touched only the IRIs ``touched``, from the ``previous`` links state."""
+    fiches = node(graph_iri(base, FICHES_GRAPH))
+    needing = "SELECT DISTINCT ?e ?fiches WHERE { VALUES ?c { %s } GRAPH ?fiches { ?e rg:requiresCompetency|rg:usesTool ?c } }"
+    compared = set(touched)
+    if touched:
+        text = needing % " ".join(f"<{iri}>" for iri in sorted(touched))
+        compared |= {row["e"].value for row in union_query(store, text, fiches=fiches)}
+    known = {e.iri: e for e in entities(store, base, compared)}
+    requires = {iri for e in known.values() for iri in e.requires} - set(known)
+    known.update((e.iri, e) for e in entities(store, base, requires))
+    signatures = dict(previous["entities"])
+    for iri in compared:
+        if iri in known:
+            signatures[iri] = _signature(known[iri], known)
+        else:
+            signatures.pop(iri, None)  # no longer one of our entities
+    changed = {iri for iri in compared if previous["entities"].get(iri) != signatures.get(iri)}
+    result = find_links(store, base, lexicon, options, only=changed & set(known), known=known)
+    before = [Link(**row) for row in previous["links"]]
+    _keep(result, [l for l in before if l.subject not in changed])
+    _put_links_state(store, sources, signatures, result)
+    graph, candidates = ox.NamedNode(result.graph), str(graph_iri(base, CANDIDATES_GRAPH))
+    # Only the links of the entities linked again change, and the linkset's description.
+    redone = LinkResult(result.graph, [l for l in before if l.subject in changed and l.published],
+                        [l for l in before if l.subject in changed and not l.published])
+    for quad in _link_axioms(redone, candidates) + list(store.quads_for_pattern(graph, None, None, graph)):
+        store.remove(quad)
+    fresh = LinkResult(result.graph, [l for l in result.links if l.subject in changed],
+                       [l for l in result.candidates if l.subject in changed])
+    quads = _link_axioms(fresh, candidates)
+    if result.candidates:  # its title, which the candidates linked again may not carry
+        quads += _link_axioms(LinkResult(result.graph, [], result.candidates[:1]), candidates)
+    if result.links or result.candidates:
+        quads += _description(result.graph, len(result.links), _linked_sources(store, base, result))
+    store.extend(quads)
+    for name, empty in ((graph, not result.links and not result.candidates),
+                        (ox.NamedNode(candidates), not result.candidates)):
+        if empty and store.contains_named_graph(name):
+            store.remove_graph(name)
+    return result
+
+
+def _keep(result: LinkResult, kept: list[Link]) -> None:
+    """Add to ``result`` the links and candidates ``kept`` from the previous ones, in their order."""
+    order = lambda l: (l.subject, l.kind, -l.score, -l.rank, l.target)
+    result.links = sorted([l for l in kept if l.published] + result.links, key=order)
+    result.candidates = sorted([l for l in kept if not l.published] + result.candidates, key=order)
+
+
+def _put_links_state(store: Writable, sources: str, signatures: dict[str, str], result: LinkResult) -> None:
+    store.put_state(LINKS_STATE, json.dumps({"sources": sources, "entities": signatures,
+                                             "links": [asdict(l) for l in result.links + result.candidates]},
+                                            ensure_ascii=False).encode("utf-8"))
+
+
+def _linked_sources(store: Readable, base: str, result: LinkResult) -> list[str]:
+    """What the linkset links: the fiches graph and the datasets described in the store."""
+    described = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a void:Dataset } }"
+    found = sorted({row["g"].value for row in union_query(store, described)} - {result.graph})
+    return [str(graph_iri(base, FICHES_GRAPH)), *found]
 
 
 def cached_in(store: Store | str | os.PathLike, options: LinkOptions | None = None) -> LinkOptions:

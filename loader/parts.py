@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import resource
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -168,9 +169,11 @@ def make(path: str, base: str, max_bytes: int | None, lexicon: Lexicon | None = 
 
 def make_all(paths: Iterable[str | os.PathLike], base: str, lexicon: Lexicon, cache: Cache,
              max_bytes: int | None = None, workers: int | None = None,
-             progress: Callable[[str], None] | None = None) -> tuple[list[Made], list[InputError]]:
+             progress: Callable[[str], None] | None = None,
+             peaks: dict[int, float] | None = None) -> tuple[list[Made], list[InputError]]:
     """Every readable document of ``paths`` made (each distinct content once, the first path found), and
-    an ``InputError`` per other file, in the order of ``paths``."""
+    an ``InputError`` per other file, in the order of ``paths``. ``peaks``, when given, receives each
+    worker process's peak resident memory (MB) by its process id, as the worker measured it."""
     found: dict[str, Made] = {}
     failures: list[InputError] = []
     pending: list[Path] = []
@@ -201,7 +204,9 @@ def make_all(paths: Iterable[str | os.PathLike], base: str, lexicon: Lexicon, ca
         found[checksum] = made
         if progress:
             progress(str(path))
-    for path, made in zip(pending, _made(pending, base, lexicon, max_bytes, workers)):
+    for path, (made, pid, peak) in zip(pending, _made(pending, base, lexicon, max_bytes, workers)):
+        if peaks is not None and pid is not None:
+            peaks[pid] = max(peaks.get(pid, 0.0), peak)
         _take(path, made, found, failures, cache, progress)
     for checksum, paths in again.items():
         for path in paths:
@@ -224,14 +229,21 @@ def _take(path: Path, made: Made | tuple[str, dict], found: dict, failures: list
     found[made.checksum] = made
 
 
+def _measured(path: str, base: str, max_bytes: int | None) -> tuple[Made | tuple[str, dict], int, float]:
+    """In a worker: ``make``, with the worker's process id and its peak resident memory (MB) after it
+    (the build's own process cannot read it: the forkserver, not the build, waits for its workers)."""
+    made = make(path, base, max_bytes)
+    return made, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _made(paths: list[Path], base: str, lexicon: Lexicon, max_bytes: int | None,
-          workers: int | None) -> Iterator[Made | tuple[str, dict]]:
+          workers: int | None) -> Iterator[tuple[Made | tuple[str, dict], int | None, float]]:
     workers = min(workers or os.cpu_count() or 1, len(paths))
     if workers <= 1 or len(paths) < MIN_PARALLEL:
         for path in paths:
-            yield make(str(path), base, max_bytes, lexicon)
+            yield make(str(path), base, max_bytes, lexicon), None, 0.0
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(lexicon,)) as pool:
-        yield from pool.map(make, [str(p) for p in paths], [base] * len(paths), [max_bytes] * len(paths),
+        yield from pool.map(_measured, [str(p) for p in paths], [base] * len(paths), [max_bytes] * len(paths),
                             chunksize=4)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
 from rolegraph.core.naming import skolem_prefix, skolemise
 
@@ -32,7 +34,8 @@ def _load(store: Writable, iri: URIRef, graph: Graph, unless_same: bool = False)
     if store.contains_named_graph(target):
         if unless_same:
             held = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, target)}
-            if held == set(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)):
+            # ox.parse gives quads (in the default graph): compared as triples, or never equal
+            if held == {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}:
                 return len(graph)
         store.remove_graph(target)
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
@@ -106,5 +109,8 @@ def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: 
             after = then(writable)
         before = next((g["triples"] for g in (previous or {}).get("graphs", ()) if g["graph"] == str(iri)), 0)
         sizes = {str(iri): before - len(removed) + len(added), **{str(g): None for g in (*graphs, *touched)}}
-        summary = changed_summary(writable, previous, sizes, set(documents))
+        nodes = {str(t) for triple in (*removed, *added) for t in triple if isinstance(t, URIRef)}
+        typed = Counter(str(o) for _, p, o in added if p == RDF.type)
+        typed.subtract(str(o) for _, p, o in removed if p == RDF.type)
+        summary = changed_summary(writable, previous, sizes, set(documents), nodes, (str(iri), dict(typed)))
     return PublishResult(store.generation or "", counts, after, summary)

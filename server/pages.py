@@ -34,7 +34,7 @@ def home():
     facts = summary()
     for row in facts["counts"]:
         row["label"] = term_label(row["class"])
-    roles = i18n.localise(values(queries.get("roles").text))
+    roles = i18n.localise(facts["roles"])  # listed when the generation was published
     return render_template("home.html", facts=facts, roles=roles, taxonomies=taxonomies_of(facts["datasets"]))
 
 

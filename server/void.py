@@ -55,10 +55,11 @@ def summary() -> dict:
 def _summary(generation: str) -> dict:
     """The summary published with the generation (the loader stores it when it publishes), else the
     named queries run now (a generation published by other means, such as a SPARQL Update)."""
-    facts = stored(store().open())
-    if facts is None:
-        facts = {name: _rows(name) for name in PARTS}
-        facts["triples"] = sum(g["triples"] for g in facts["graphs"])
+    facts = stored(store().open()) or {}
+    for name in PARTS:
+        if name not in facts:  # a part that summaries published by an earlier version did not hold
+            facts[name] = _rows(name)
+    facts["triples"] = sum(g["triples"] for g in facts["graphs"])
     built = store().published_at
     return {
         **{name: facts[name] for name in (*PARTS, "triples")},

@@ -14,8 +14,9 @@ from conftest import BASE, CORPUS, SAMPLES
 from rolegraph.cli import main
 from rolegraph.core.errors import UsageError
 from rolegraph.core.naming import CANDIDATES_GRAPH, FICHES_GRAPH, LINKS_GRAPH, RETIRED_GRAPH, graph_iri
-from rolegraph.core.store import current_generation, open_read_only
+from rolegraph.core.store import current_generation, open_read_only, open_store
 from rolegraph.loader.build import add, build, documents, remove
+from rolegraph.queries.summary import gather, stored
 
 POOL = sorted([*CORPUS.iterdir(), *SAMPLES.iterdir()])
 DCTERMS_MODIFIED = "http://purl.org/dc/terms/modified"
@@ -160,6 +161,11 @@ def test_any_sequence_of_adds_and_removes_gives_the_graph_of_a_fresh_build(seque
         add([path], store, BASE)
     final = sorted(docs / e.name for e in documents(store))
     assert {e.source for e in documents(store)} == {str(p.resolve()) for p in final}
+    # The summary each change stored (what it counted again, and the roles it listed again) is the one
+    # that counting the whole generation gives.
+    if open_store(store).generation is not None:
+        published = open_store(store).open()
+        assert stored(published) == gather(published)
     if not final:
         assert len(graph(store, FICHES_GRAPH)) == 0
         return
@@ -269,3 +275,35 @@ def test_an_add_keeps_the_taxonomies_link_tables_in_the_store_cache_and_reads_th
     monkeypatch.setattr(link, "_indexes", no_labels)
     add([SAMPLES / "ingenieur-devops.md"], store, BASE)
     assert len(graph(store, LINKS_GRAPH)) > 50
+
+
+def test_an_add_after_the_first_reads_the_link_tables_key_by_key_and_links_as_a_fresh_build(tmp_path, monkeypatch):
+    """The few entities an add or remove links again are matched against the tables' SQLite file in the
+    cache, read key by key: no pickle is loaded and no label is read, and the links are those of a fresh
+    build and import of the same documents."""
+    import rolegraph.loader.link as link
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    imported(store)
+    link._TABLES.clear()
+    add([SAMPLES / "data-engineer.html"], store, BASE)  # the tables are made once, and kept in both forms
+    assert len(list((store / "cache").glob("links-*.sqlite"))) == 1
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("the tables were loaded whole")
+
+    monkeypatch.setattr(link, "_indexes", loaded)
+    monkeypatch.setattr(link, "load_cached", loaded)
+    for change in (lambda: add([SAMPLES / "ingenieur-devops.md"], store, BASE),
+                   lambda: remove(["backend-developer.md"], store, BASE)):
+        link._TABLES.clear()  # each change as a new process would run it
+        change()
+    monkeypatch.undo()
+    reference = tmp_path / "reference"
+    build([CORPUS / n for n in files(store) if (CORPUS / n).exists()] + [SAMPLES / "data-engineer.html",
+                                                                         SAMPLES / "ingenieur-devops.md"], reference, BASE)
+    imported(reference)
+    assert files(store) == files(reference)
+    assert len(graph(store, LINKS_GRAPH)) > 50
+    assert same_graphs(store, reference)

@@ -127,3 +127,36 @@ def test_a_certification_issuer_stays_while_another_description_states_it(parts)
     _apply(graph, index, kept, parts, [], keys)
     _apply(graph, index, kept, parts, [keys[0]], [])
     assert graph == set(consolidate([parts[keys[1]]], BASE).graph)
+
+
+def test_publishing_a_change_leaves_the_ontology_graph_unwritten_when_it_holds_the_same_triples():
+    """An add or remove replaces the small graphs it publishes (the ontology) only when they changed."""
+    import pyoxigraph as ox
+
+    from rolegraph.core.naming import ONTOLOGY_GRAPH, graph_iri
+    from rolegraph.core.tbox import tbox
+    from rolegraph.loader.publish import _load
+
+    class Recording:
+        def __init__(self, store):
+            self.store, self.calls = store, []
+
+        def __getattr__(self, name):
+            if name in ("remove_graph", "bulk_load"):
+                self.calls.append(name)
+            return getattr(self.store, name)
+
+    iri = graph_iri(BASE, ONTOLOGY_GRAPH)
+    store = Recording(ox.Store())
+    _load(store, iri, tbox(), unless_same=True)
+    assert store.calls == ["bulk_load"]
+    _load(store, iri, tbox(), unless_same=True)
+    assert store.calls == ["bulk_load"]  # the same triples: nothing written
+    from rdflib import Graph
+
+    changed = Graph()
+    changed += tbox()
+    changed.add((RG.Role, RDFS.comment, Literal("another comment")))
+    _load(store, iri, changed, unless_same=True)
+    assert store.calls == ["bulk_load", "remove_graph", "bulk_load"]
+    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(iri))))) == len(changed)

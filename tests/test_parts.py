@@ -1,6 +1,7 @@
 """A full build at scale: documents made into parts by worker processes and cached by content, the graph
 streamed into the store (``graph.stream``) and a set mostly published already published as a delta; each
 gives the graph that ``consolidate`` makes of the same parts."""
+import os
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,10 @@ def test_a_build_in_worker_processes_gives_the_graph_of_one_process_and_names_a_
     assert isomorphic(fiches(tmp_path / "parallel"), fiches(tmp_path / "alone"))
     assert isomorphic(fiches(tmp_path / "parallel"), reference(POOL))
     assert parallel.facts == alone.facts > 0 and parallel.entities == alone.entities
+    # each worker's own peak memory is reported (the build's process cannot read it), none without workers
+    assert 1 <= len(parallel.worker_memory) <= 2 and os.getpid() not in parallel.worker_memory
+    assert all(peak > 20 for peak in parallel.worker_memory.values()) and alone.worker_memory == {}
+    assert parallel.summary()["worker_peak_rss_mb"] == round(max(parallel.worker_memory.values()), 1)
 
 
 def test_a_document_made_before_is_read_from_the_cache_and_a_new_lexicon_makes_it_again(tmp_path, monkeypatch):

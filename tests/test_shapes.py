@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from rolegraph.loader.graph import Part
@@ -149,7 +149,7 @@ def test_each_target_written_for_oxigraph_selects_what_the_shapes_own_target_sel
         own = str(shapes().value(shapes().value(shape, SH.target), SH.select))
         selected = [{row["this"] for row in store.query(sparql_prologue() + query)} for query in (own, text)]
         assert selected[0] == selected[1]
-        if fixture is not None and fixture.stem == "role-fact-without-claim":
+        if fixture is not None and fixture.stem == BREAKING[shape]:
             assert selected[0]  # the broken fixture is selected by both
 
 
@@ -185,3 +185,30 @@ def test_the_quick_evidence_check_clears_only_passages_that_meet_the_shape():
         broken.update(sparql_prologue() + fixture.read_text(encoding="utf-8"))
         own = {t for t in broken if (t[0], RDF.type, RG.Evidence) in broken or (t[0], RDF.type, RG.SourceDocument) in broken}
         assert {f.shape for f in own_nodes(Part("0" * 64, own, {}, set()))} == {_expectation(fixture)["shape"]}, fixture.stem
+
+
+#: The broken fixture of each rule that has a target written for Oxigraph.
+BREAKING = {RGSH.RoleFactShape: "role-fact-without-claim", RGSH.ClaimSupportShape: "claim-support-mismatch"}
+
+
+def test_each_target_written_for_oxigraph_has_its_broken_fixture():
+    assert set(BREAKING) == set(STORE_TARGETS)
+    assert {p.stem for p in INVALID} >= set(BREAKING.values())
+
+
+def test_a_target_written_for_oxigraph_limited_to_some_nodes_selects_what_the_shapes_own_target_selects():
+    """``_breaking`` puts the focus nodes in the store form's inner groups too: limited to a few nodes
+    (the broken one among them, or not), both forms select the same."""
+    from rolegraph.loader.validate import _breaking
+
+    for shape, stem in BREAKING.items():
+        graph = _base()
+        graph.update(sparql_prologue() + (FIXTURES / "invalid" / f"{stem}.ru").read_text(encoding="utf-8"))
+        store = _oxigraph(graph)
+        own = str(shapes().value(shapes().value(shape, SH.target), SH.select))
+        broken = {row["this"].value for row in store.query(sparql_prologue() + own)}
+        assert broken
+        nodes = {URIRef(s) for s in graph.subjects() if isinstance(s, URIRef)}
+        for focus in (nodes, {URIRef(n) for n in broken}, nodes - {URIRef(n) for n in broken}):
+            found = _breaking(store, None, shapes(), focus)[shape]
+            assert {str(n) for n in found} == broken & {str(n) for n in focus}

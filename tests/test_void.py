@@ -108,5 +108,5 @@ def test_the_summary_is_stored_with_each_generation_and_counted_only_without_one
                         '<https://example.org/p> "o" } }')
     third = void_graph(client)
     assert client.get("/").status_code == 200
-    assert counted == ["counts", "graphs", "datasets", "documents"]  # once for both requests
+    assert counted == ["counts", "graphs", "datasets", "documents", "roles"]  # once for both requests
     assert int(third.value(dataset(third), VOID.triples)) == int(second.value(dataset(second), VOID.triples)) + 1

@@ -31,7 +31,7 @@ import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 import pyoxigraph as ox
 
@@ -189,7 +189,8 @@ class EmbeddedStore:
             return snapshot
         current = current_generation(self.root)
         if snapshot is None or snapshot.path != current:
-            snapshot = self._snapshot = _Snapshot(current, _read_only(self.root, current))
+            _check_published(self.root, current)
+            snapshot = self._snapshot = _Snapshot(current, lambda: _read_only(self.root, current))
         return snapshot
 
     @property
@@ -208,12 +209,28 @@ class EmbeddedStore:
 
 
 class _Snapshot:
-    """A generation open read-only: the read methods are the pyoxigraph store's own, and its state."""
+    """A generation open read-only: the read methods are the pyoxigraph store's own, and its state.
 
-    def __init__(self, path: Path, store: ox.Store) -> None:
+    The database is opened at the first read of it, not before: what the server reads first after a
+    publication (the generation's name, its summary: state files) costs no RocksDB open, which takes
+    tens of milliseconds on a large store."""
+
+    _READS = ("query", "quads_for_pattern", "dump", "named_graphs", "contains_named_graph")
+
+    def __init__(self, path: Path, opener: Callable[[], ox.Store]) -> None:
         self.path, self.generation = path, path.name
-        self.query, self.quads_for_pattern, self.dump = store.query, store.quads_for_pattern, store.dump
-        self.named_graphs, self.contains_named_graph = store.named_graphs, store.contains_named_graph
+        self._opener, self._opening = opener, threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        # Called for a read method until the database is open; then they are this object's attributes.
+        if name not in _Snapshot._READS:
+            raise AttributeError(name)
+        with self._opening:  # threads of a server share the snapshot: one of them opens it
+            if "query" not in self.__dict__:
+                store = self._opener()
+                self.query, self.quads_for_pattern, self.dump = store.query, store.quads_for_pattern, store.dump
+                self.named_graphs, self.contains_named_graph = store.named_graphs, store.contains_named_graph
+        return self.__dict__[name]
 
     def state(self, name: str) -> bytes | None:
         return _read_state(state_folder(self.path), name)
@@ -332,10 +349,15 @@ def open_read_only(root: str | os.PathLike) -> ox.Store:
     return _read_only(root, current_generation(root))
 
 
-def _read_only(root: str | os.PathLike, generation: Path | None) -> ox.Store:
+def _check_published(root: str | os.PathLike, generation: Path | None) -> None:
+    """Raise ``StoreError`` when nothing is published at ``root`` or this version cannot read it."""
     if generation is None:
         raise StoreError(f"no published graph in store {root}: run `rolegraph build` first", store=str(root))
     check_format(root)
+
+
+def _read_only(root: str | os.PathLike, generation: Path | None) -> ox.Store:
+    _check_published(root, generation)
     try:
         return ox.Store.read_only(str(generation))
     except OSError as exc:
