@@ -10,7 +10,7 @@ LANGUAGES = (Language.FRENCH, Language.ENGLISH, Language.GERMAN, Language.SPANIS
              Language.DUTCH, Language.PORTUGUESE)
 READ = ("fr", "en")
 #: Enough text to decide: longer documents cost more to detect and are no better decided.
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 1500
 #: Below this many words (a list of tool names) a text says too little to be called another language.
 MIN_WORDS = 20
 
