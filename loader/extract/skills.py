@@ -20,6 +20,7 @@ from ..lexicon import Entry, Lexicon, read_grammar
 from .cues import in_skill_context
 from .matcher import Mention
 from .phrases import Phrase, Word, candidates, words_of
+from .spans import Spans
 from .words import is_common_word
 
 #: Longest lexicon variant, in content words, looked up in a phrase.
@@ -408,7 +409,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"})):
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
-    found = [f for f in found if not _object_of_longer_name(f, mentions, language)]
+    competencies = Spans(m for m in mentions if m.entry.kind == "competency")
+    found = [f for f in found if not _object_of_longer_name(f, competencies)]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
@@ -447,7 +449,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
 
 
-def _object_of_longer_name(found: Found, mentions: list[Mention], language: str) -> bool:
+def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
     """Whether a composition's object lies inside a longer competency name that leaves out the action:
     that name is what the action applies to. "Ensure data quality" is data quality, not the quality
     assurance of "ensure quality"; "develop ETL processes" states ETL, not a build process; "support
@@ -460,8 +462,8 @@ def _object_of_longer_name(found: Found, mentions: list[Mention], language: str)
     else:
         return False
     start, end = obj[0].start, obj[-1].end
-    for m in mentions:
-        if m.entry.kind != "competency" or m.end - m.start <= end - start:
+    for m in competencies.containing(start, end):  # an index: a scan of every mention made long texts quadratic
+        if m.end - m.start <= end - start:
             continue
         inside = (m.start <= start and end <= m.end) if found.object else (m.start == start and m.end > end)
         if inside and not any(m.start < w.end and w.start < m.end for w in action):
