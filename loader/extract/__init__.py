@@ -17,7 +17,7 @@ from .context import join_bracketed, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_names
 from .matcher import Matcher, Mention, Token, resolve, tokenize
-from .qualifications import compose_diplomas, skill_fields
+from .qualifications import compose_diplomas, with_skill_fields
 from .roles import classify_relation, main_role_of, merge_aliases
 from .salary import Salary, find_salaries
 from .sections import section_kind
@@ -154,11 +154,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         elif entry.kind in ("role", "competency", "tool", "training", "certification", "employer"):
             add(entry.kind, entry, mention)
 
-    named_fields = skill_fields(text, degree_parts, mentions)
-    if named_fields:  # a field inside a skill named as the field ("networking" in "computer networking") is that field
-        inside = Spans(named_fields)
-        degree_parts = [p for p in degree_parts if p.entry.kind != "field" or not inside.containing(p.start, p.end, strictly=True)]
-    degree_parts = sorted(degree_parts + named_fields, key=lambda m: (m.start, -m.end))
+    degree_parts = with_skill_fields(text, degree_parts, mentions)
     diplomas = compose_diplomas(lexicon, document, degree_parts,
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 

@@ -99,7 +99,7 @@ def words_of(text: str, language: str | None) -> list[Word]:
             keys = cache[written] = _keys(match.group(), written.lower(), language)
         append(make(Word, (start, end, *keys)))
     if language == "fr":
-        _verbs_after_subjects(text, found)
+        _verbs_after_subjects(text, folded, found)
     return found
 
 
@@ -108,18 +108,17 @@ _SUBJECTS = frozenset({"il", "elle", "on", "qui", "ils", "elles"})
 _CLITICS = frozenset({"ne", "n", "se", "s", "y", "en", "le", "la", "les", "l", "lui", "leur"})
 
 
-def _verbs_after_subjects(text: str, words: list[Word]) -> None:
+def _verbs_after_subjects(text: str, folded: str, words: list[Word]) -> None:
     """Read a verb after a French subject as the verb, where its form is also a noun: "il forme les
     utilisateurs" is "former", not "forme"; "elle pilote les projets" is "piloter" (in place)."""
     subject = False
     for i, word in enumerate(words):
-        written = text[word.start:word.end].lower()
-        if subject and written.endswith("e") and word.lemma == word.key:
-            verb = _verb_of(written)
+        form = folded[word.start:word.end]
+        if subject and form.endswith("e") and word.lemma == word.key:
+            verb = _verb_of(text[word.start:word.end].lower())
             if verb:
                 words[i] = word._replace(lemma=verb)
-        folded = fold(written)
-        subject = folded in _SUBJECTS or (subject and folded in _CLITICS)
+        subject = form in _SUBJECTS or (subject and form in _CLITICS)
 
 
 @lru_cache(maxsize=20_000)
@@ -238,12 +237,12 @@ def _letters_slashed(text: str, gap: str, word: Word) -> bool:
         text[word.start - 2].isalpha() and not text[word.start - 3:word.start - 2].isalnum()
 
 
-def _coordinations(segments: list[list[Word]], folded: str = "") -> Iterator[list[list[Word]]]:
+def _coordinations(segments: list[list[Word]], folded: str) -> Iterator[list[list[Word]]]:
     """Runs of two or more segments whose inner segments are short conjuncts (one or two content words).
     A run ends at the conjunct a conjunction introduces, and the next one starts after it: "elicit and
     document requirements, map current and future processes" is two coordinations, not one."""
     counts = [_content(s) for s in segments]  # once each: the scan below asks several times
-    joined = [False] + [bool(folded) and _conjunction_between(folded, a, b) for a, b in zip(segments, segments[1:])]
+    joined = [False] + [_conjunction_between(folded, a, b) for a, b in zip(segments, segments[1:])]
     i = 0
     while i < len(segments) - 1:
         j = i + 1

@@ -110,6 +110,16 @@ SKILL_FIELD = "skill-"
 _SKILL_FIELD_GLUE = re.compile(r"^\s*(?:in|en|of|de|d['’]|du|des|with a (?:major|focus) in|majoring in)\s*$", re.I)
 
 
+def with_skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """``parts`` with the skills named as a degree's field added as fields (``skill_fields``), less the
+    lexicon fields inside them ("networking" in "computer networking" is that one field), by offset."""
+    named = skill_fields(text, parts, mentions)
+    if named:
+        inside = Spans(named)
+        parts = [p for p in parts if p.entry.kind != "field" or not inside.containing(p.start, p.end, strictly=True)]
+    return sorted(parts + named, key=lambda m: (m.start, -m.end))
+
+
 def skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
     """Field mentions for the skills named as the field of a degree right before them, when the lexicon
     has no field of study by that name ("a master's in database administration")."""

@@ -48,6 +48,7 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "co
 _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
+_SENTENCE_END = re.compile(r"[.!;]")
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def _in_question(text: str, word: Word) -> bool:
     asks about the job, not a skill it states."""
     end = text.find("\n", word.end)
     rest = text[word.end:end if end >= 0 else len(text)]
-    return rest.rstrip().endswith("?") and not re.search(r"[.!;]", rest)
+    return rest.rstrip().endswith("?") and not _SENTENCE_END.search(rest)
 
 
 def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
@@ -462,31 +463,29 @@ def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
     else:
         return False
     start, end = obj[0].start, obj[-1].end
-    for m in competencies.containing(start, end):  # an index: a scan of every mention made long texts quadratic
-        if m.end - m.start <= end - start:
-            continue
-        inside = (m.start <= start and end <= m.end) if found.object else (m.start == start and m.end > end)
-        if inside and not any(m.start < w.end and w.start < m.end for w in action):
-            return True
-    return False
+    # an index: a scan of every mention per composition made long texts quadratic
+    return any((found.object or m.start == start) and not any(m.start < w.end and w.start < m.end for w in action)
+               for m in competencies.containing(start, end, strictly=True))
 
 
 def _owned_noun(text: str, mention: Mention, language: str | None) -> bool:
     """Whether a one-word competency mention is a common noun that something has or lacks ("their
     organization", "without authorization", "sans autorisation"): then it names a thing, not a skill."""
-    surface = mention.surface
-    if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or not surface.islower():
-        return False
-    return bool(_OWNER.search(text, max(0, mention.start - 16), mention.start)) and is_common_word(surface, language)
+    return _after(text, mention, _OWNER) and is_common_word(mention.surface, language)
 
 
 def _employer_verb(text: str, mention: Mention) -> bool:
     """Whether a one-word competency mention is the verb of the employer speaking of itself ("we are
     hiring a product manager", "nous recrutons"): what the company does, not what the job asks."""
+    return _after(text, mention, _EMPLOYER)
+
+
+def _after(text: str, mention: Mention, words: re.Pattern) -> bool:
+    """Whether a one-word, lower-case competency mention comes right after ``words``."""
     surface = mention.surface
     if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or not surface.islower():
         return False
-    return bool(_EMPLOYER.search(text, max(0, mention.start - 16), mention.start))
+    return bool(words.search(text, max(0, mention.start - 16), mention.start))
 
 
 def _accent_misread(mention: Mention, language: str | None) -> bool:
