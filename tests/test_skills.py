@@ -155,6 +155,13 @@ def test_letters_joined_by_a_slash_are_one_name():
     assert "A/B testing" in names and "Testing" not in names
 
 
+def test_an_english_quality_that_is_counted_is_a_thing():
+    assert "Organization" not in skill_names("Many organizations now move their servers to the cloud.", "en")
+    assert "Organization" not in skill_names("The engineer keeps an organization's services running.", "en")
+    assert "Organization" in skill_names("You show organization and patience with users.", "en")
+    assert "Creativity" not in skill_names("Each creativity workshop lasts a day.", "en")
+
+
 def test_the_employer_speaking_of_itself_states_no_skill():
     assert "Recruitment" not in skill_names("We are hiring a data engineer for our Lyon office.", "en")
     assert "Recruitment" in skill_names("You will lead hiring for the support team.", "en")

@@ -41,6 +41,8 @@ _OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|s
                     re.IGNORECASE)
 #: The employer speaking of itself just before a word: "we are hiring", "nous recrutons".
 _EMPLOYER = re.compile(r"\b(?:we|we're|we are|we are now|nous)\s+\Z", re.IGNORECASE)
+#: An English determiner that counts what follows: "an organization", "each organization".
+_COUNTING = re.compile(r"\b(?:an?|each|every|another|many|several|more|most|other)\s+\Z", re.IGNORECASE)
 #: What makes an English "-ing" word after it a verb: a preposition or an auxiliary.
 _VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|while|when|of|is|are|was|were|be|been)\s+\Z",
                           re.IGNORECASE)
@@ -399,7 +401,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
     gives the heading of a place)."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
-                and not _employer_verb(text, m)]
+                and not _employer_verb(text, m) and not _counted_quality(text, m, language)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -480,12 +482,23 @@ def _employer_verb(text: str, mention: Mention) -> bool:
     return _after(text, mention, _EMPLOYER)
 
 
+def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
+    """Whether a one-word English soft skill is counted, so a thing rather than a quality: a quality
+    takes no plural and no "an" ("organizations", "an organization's systems" are companies)."""
+    if language != "en" or mention.entry.get("type") != "soft":
+        return False
+    plural = mention.surface.endswith("s") and not mention.entry.name.endswith("s")
+    return _one_lower_word(mention) and (plural or _after(text, mention, _COUNTING))
+
+
 def _after(text: str, mention: Mention, words: re.Pattern) -> bool:
     """Whether a one-word, lower-case competency mention comes right after ``words``."""
+    return _one_lower_word(mention) and bool(words.search(text, max(0, mention.start - 16), mention.start))
+
+
+def _one_lower_word(mention: Mention) -> bool:
     surface = mention.surface
-    if mention.entry.kind != "competency" or any(c.isspace() for c in surface) or not surface.islower():
-        return False
-    return bool(words.search(text, max(0, mention.start - 16), mention.start))
+    return mention.entry.kind == "competency" and not any(c.isspace() for c in surface) and surface.islower()
 
 
 def _accent_misread(mention: Mention, language: str | None) -> bool:
