@@ -162,6 +162,12 @@ def test_an_english_quality_that_is_counted_is_a_thing():
     assert "Creativity" not in skill_names("Each creativity workshop lasts a day.", "en")
 
 
+def test_the_sector_of_an_employer_is_no_skill():
+    assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
+    assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")
+    assert "Telecommunications" in skill_names("Compétences : téléphonie, réseaux.", "fr")
+
+
 def test_the_employer_speaking_of_itself_states_no_skill():
     assert "Recruitment" not in skill_names("We are hiring a data engineer for our Lyon office.", "en")
     assert "Recruitment" in skill_names("You will lead hiring for the support team.", "en")

@@ -43,6 +43,10 @@ _OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|s
 _EMPLOYER = re.compile(r"\b(?:we|we're|we are|we are now|nous)\s+\Z", re.IGNORECASE)
 #: An English determiner that counts what follows: "an organization", "each organization".
 _COUNTING = re.compile(r"\b(?:an?|each|every|another|many|several|more|most|other)\s+\Z", re.IGNORECASE)
+#: A sector named around a word: "le secteur des télécommunications", "the telecom industry".
+_SECTOR_BEFORE = re.compile(r"\b(?:secteurs?|sectors?|industries?)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’]|of\s+)?\Z",
+                            re.IGNORECASE)
+_SECTOR_AFTER = re.compile(r"\s*(?:sectors?|industry|industries)\b", re.IGNORECASE)
 #: What makes an English "-ing" word after it a verb: a preposition or an auxiliary.
 _VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|while|when|of|is|are|was|were|be|been)\s+\Z",
                           re.IGNORECASE)
@@ -401,7 +405,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
     gives the heading of a place)."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
-                and not _employer_verb(text, m) and not _counted_quality(text, m, language)]
+                and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -413,7 +417,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
-    found = [f for f in found if not _object_of_longer_name(f, competencies)]
+    found = [f for f in found if not _object_of_longer_name(f, competencies) and not _sector(text, f.mention(text))]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
@@ -480,6 +484,14 @@ def _employer_verb(text: str, mention: Mention) -> bool:
     """Whether a one-word competency mention is the verb of the employer speaking of itself ("we are
     hiring a product manager", "nous recrutons"): what the company does, not what the job asks."""
     return _after(text, mention, _EMPLOYER)
+
+
+def _sector(text: str, mention: Mention) -> bool:
+    """Whether a competency mention names the sector an employer belongs to ("le secteur des
+    télécommunications", "the e-commerce industry"), not what the job does."""
+    return mention.entry.kind == "competency" and (
+        bool(_SECTOR_BEFORE.search(text, max(0, mention.start - 24), mention.start))
+        or bool(_SECTOR_AFTER.match(text, mention.end)))
 
 
 def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
