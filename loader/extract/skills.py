@@ -402,8 +402,10 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
            section_at: Callable[[int], str | None] | None = None) -> list[Mention]:
     """``mentions`` with the competencies that phrases state added, and each competency mention
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
-    or that matched only with its accents folded, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at``
-    gives the heading of a place)."""
+    or that matched only with its accents folded, or that names what someone owns or what the
+    employer does, or (in English) a soft skill that is counted and so names a thing, or an
+    employer's sector, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill
+    context (``section_at`` gives the heading of a place)."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)]
     if language in CONTEXT_LANGUAGES:
