@@ -168,6 +168,24 @@ def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" in skill_names("Compétences : téléphonie, réseaux.", "fr")
 
 
+def test_a_document_the_job_follows_is_not_the_skill_of_writing_it():
+    assert "Specification writing" not in skill_names("Le technicien installe les bornes selon les spécifications.", "fr")
+    assert "Specification writing" not in skill_names("Le plan livré est conforme au cahier des charges du client.", "fr")
+    assert "Technical specifications" not in skill_names(
+        "Elle code les écrans à partir des spécifications techniques définies par l'architecte.", "fr")
+    assert "Functional specifications" not in skill_names(
+        "The team builds the module according to the functional specifications.", "en")
+    assert "Technical documentation" not in skill_names("Set up the probes as per the documentation.", "en")
+    assert "Technical specifications" in skill_names("Il rédige les spécifications techniques des services.", "fr")
+    assert "Functional specifications" in skill_names("She writes functional specifications for each release.", "en")
+
+
+def test_functional_and_technical_specifications_are_two_skills():
+    assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
+        "Functional specifications", "Technical specifications"}
+    assert "Specification writing" not in skill_names("He writes the technical specifications.", "en")
+
+
 def test_the_employer_speaking_of_itself_states_no_skill():
     assert "Recruitment" not in skill_names("We are hiring a data engineer for our Lyon office.", "en")
     assert "Recruitment" in skill_names("You will lead hiring for the support team.", "en")

@@ -47,6 +47,22 @@ _COUNTING = re.compile(r"\b(?:an?|each|every|another|many|several|more|most|othe
 _SECTOR_BEFORE = re.compile(r"\b(?:secteurs?|sectors?|industries?)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’]|of\s+)?\Z",
                             re.IGNORECASE)
 _SECTOR_AFTER = re.compile(r"\s*(?:sectors?|industry|industries)\b", re.IGNORECASE)
+#: What a document is followed by, rather than written: "selon les spécifications", "conforme au cahier
+#: des charges", "according to the specifications", "meet the specifications".
+_FOLLOWED_BEFORE = re.compile(
+    r"\b(?:selon|suivant|d['’]apr[eè]s|conform[ée]ment\s+(?:à|a|au|aux)|conformes?\s+(?:à|a|au|aux)"
+    r"|en\s+tenant(?:\s+compte)?\s+(?:de|des|du)|dans\s+le\s+respect\s+(?:de|des|du)"
+    r"|respect(?:er|ant|e|ent)?|r[ée]pond(?:re|ant|ent)?\s+(?:à|a|au|aux)"
+    r"|according\s+to|in\s+(?:line|accordance|compliance)\s+with|as\s+per|conform(?:s|ing)?\s+to"
+    r"|compliant\s+with|compl(?:y|ies|ying)\s+with|adher(?:e|es|ing)\s+to|meet(?:s|ing)?|following)"
+    r"(?:\s+(?:les?|la|l['’]|des|du|ses|leurs?|the|its|their|agreed|given))?\s*\Z", re.IGNORECASE)
+#: What a document is given by: "les spécifications définies lors de la conception", "the specifications
+#: provided by the client" (at most two words, such as "graphiques", in between).
+_FOLLOWED_AFTER = re.compile(
+    r"(?:\s+[\w-]+){0,2}?\s+(?:d[ée]fini|[ée]tabli|fourni|donn[ée]|transmis|valid[ée]|impos[ée])(?:e|s|es)?"
+    r"\s+(?:par|avec|lors|pendant)\b"
+    r"|(?:\s+[\w-]+){0,2}?\s+(?:defined|provided|set|given|supplied|agreed|approved|issued)\s+(?:by|with|during|in)\b",
+    re.IGNORECASE)
 #: What makes an English "-ing" word after it a verb: a preposition or an auxiliary.
 _VERB_BEFORE = re.compile(r"\b(?:by|for|in|on|at|about|after|before|without|while|when|of|is|are|was|were|be|been)\s+\Z",
                           re.IGNORECASE)
@@ -404,10 +420,12 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
     or that matched only with its accents folded, or that names what someone owns or what the
     employer does, or (in English) a soft skill that is counted and so names a thing, or an
-    employer's sector, or (in ``CONTEXT_LANGUAGES``) that is one common word outside a skill
-    context (``section_at`` gives the heading of a place)."""
+    employer's sector, or a document the job follows rather than writes, or (in
+    ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at`` gives
+    the heading of a place)."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
-                and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)]
+                and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
+                and not _followed_document(text, m)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -419,7 +437,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
-    found = [f for f in found if not _object_of_longer_name(f, competencies) and not _sector(text, f.mention(text))]
+    found = [f for f in found if not _object_of_longer_name(f, competencies)
+             and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
@@ -494,6 +513,15 @@ def _sector(text: str, mention: Mention) -> bool:
     return mention.entry.kind == "competency" and (
         bool(_SECTOR_BEFORE.search(text, max(0, mention.start - 24), mention.start))
         or bool(_SECTOR_AFTER.match(text, mention.end)))
+
+
+def _followed_document(text: str, mention: Mention) -> bool:
+    """Whether a competency that is the writing of a document (``document = true`` in the lexicon)
+    names a document the job follows or is given ("configurer selon les spécifications", "the
+    specifications defined by the architect"), not one it writes."""
+    return mention.entry.kind == "competency" and bool(mention.entry.get("document")) and (
+        bool(_FOLLOWED_BEFORE.search(text, max(0, mention.start - 32), mention.start))
+        or bool(_FOLLOWED_AFTER.match(text, mention.end)))
 
 
 def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
