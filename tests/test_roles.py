@@ -67,3 +67,26 @@ def test_a_lone_head_is_the_generic_role_unless_it_is_the_subjects_own(tmp_path)
     assert about_web.main_role.name == "Web developer"
     assert about_web.related_roles == []
     assert "developers" in about_web.main_role.surfaces
+
+
+def test_what_another_role_does_is_not_a_skill_of_the_subject(tmp_path):
+    text = ("Le métier de data analyst\n\n"
+            "Le data analyst explore les données et fait de la visualisation de données.\n\n"
+            "Il travaille avec :\n"
+            "- Ingénieur DevOps : expert en déploiement continu et en supervision.\n"
+            "- le développeur web, qui conçoit les interfaces utilisateur.\n"
+            "Il lit les tableaux de bord, alors que le data scientist fait de l'apprentissage automatique.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Data analyst"
+    assert {"DevOps engineer", "Web developer", "Data scientist"} <= {r.name for r in found.related_roles}
+    skills = {c.name for c in found.competencies}
+    assert "Data visualization" in skills
+    assert not skills & {"Continuous deployment", "Monitoring", "UI design", "Machine learning"}
+
+
+def test_the_subjects_own_description_keeps_its_skills(tmp_path):
+    text = ("Data analyst\n\n"
+            "- Data analyst : expert en visualisation de données.\n"
+            "The data analyst, who also does machine learning, reports to the data scientist.\n")
+    skills = {c.name for c in doc(tmp_path, text).competencies}
+    assert {"Data visualization", "Machine learning"} <= skills

@@ -18,7 +18,7 @@ from .coordination import coordinated_roles
 from .enumerations import listed_names
 from .matcher import Matcher, Mention, Token, resolve, tokenize
 from .qualifications import compose_diplomas, with_skill_fields
-from .roles import classify_relation, main_role_of, merge_aliases
+from .roles import classify_relation, descriptions_of_others, main_role_of, merge_aliases
 from .salary import Salary, find_salaries
 from .sections import section_kind
 from .skills import refine as refine_skills
@@ -166,6 +166,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     for role in (merge_aliases(document, main, roles) if main else []):
         role.attrs["relation"] = classify_relation(document, role, _sentence_of)
         related.append(role)
+    _drop_inside(items, descriptions_of_others(text, related), kinds=("competency",))
 
     salaries = find_salaries(text)
     return Extraction(
@@ -193,13 +194,15 @@ def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mentio
     return [t for t in titles if not roles.containing(t.start, t.end)]
 
 
-def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int]]) -> None:
-    """Forget the tools and skills named only inside a longer entity ("Master en cybersécurité")."""
+def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int]],
+                 kinds: tuple[str, ...] = ("tool", "competency")) -> None:
+    """Forget the items of ``kinds`` named only inside ``longer`` spans: a longer entity ("Master en
+    cybersécurité"), or the description of another role."""
     if not longer:
         return
     spans = Spans(set(longer))
     for key, item in list(items.items()):
-        if item.kind in ("tool", "competency"):
+        if item.kind in kinds:
             keep = outside([(ev.start, ev.end) for ev in item.evidence], spans)
             item.evidence = [ev for ev, kept in zip(item.evidence, keep) if kept]
             if not item.evidence:

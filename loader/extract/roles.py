@@ -116,3 +116,35 @@ def classify_relation(document: Document, role, sentence_of: Callable[[Document,
         if vote:
             return vote
     return "related"
+
+
+#: What opens the description of another role just named: a colon or dash after a role that starts its
+#: line ("- DevOps : expert en déploiement"), or a relative pronoun ("le testeur, qui rédige…", "the
+#: designers who draw…").
+_LINE_DESCRIPTION = re.compile(r"[ \t]*(?::|–|—|-[ \t])")
+_RELATIVE_DESCRIPTION = re.compile(r",?[ \t]+(?:qui|who|which)\b", re.IGNORECASE)
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*–·▪◦]|\d+[.)])?[ \t]*(?:(?:le|la|les|l['’]|un|une|the|an?)[ \t]+)?\Z",
+                         re.IGNORECASE)
+#: A contrast that makes a role the subject of what follows: "alors que le développeur front-end va…",
+#: "whereas the tester checks…".
+_CONTRAST = re.compile(r"\b(?:alors\s+que|tandis\s+que|contrairement\s+(?:à|a|au|aux)|whereas|while|unlike)[ \t]+"
+                       r"(?:(?:le|la|les|l['’]|un|une|the|an?)[ \t]+)?\Z", re.IGNORECASE)
+_DESCRIPTION_END = re.compile(r"[.;!?)\n]")
+
+
+def descriptions_of_others(text: str, related: list) -> list[tuple[int, int]]:
+    """The spans of ``text`` that describe a role other than the document's own: what such a role does
+    is not a skill the document asks for ("Ingénieur cloud : spécialiste du stockage", "le développeur
+    front-end qui gère la partie visible", "alors que le testeur vérifie…")."""
+    spans = []
+    for role in related:
+        for ev in role.evidence:
+            opener = _RELATIVE_DESCRIPTION.match(text, ev.end)
+            if opener is None and _LINE_START.search(text, max(0, ev.start - 12), ev.start):
+                opener = _LINE_DESCRIPTION.match(text, ev.end)
+            start = opener.end() if opener else ev.end
+            if opener is None and not _CONTRAST.search(text, max(0, ev.start - 32), ev.start):
+                continue
+            end = _DESCRIPTION_END.search(text, start)
+            spans.append((start, end.start() if end else len(text)))
+    return spans
