@@ -90,3 +90,11 @@ def test_the_subjects_own_description_keeps_its_skills(tmp_path):
             "The data analyst, who also does machine learning, reports to the data scientist.\n")
     skills = {c.name for c in doc(tmp_path, text).competencies}
     assert {"Data visualization", "Machine learning"} <= skills
+
+
+def test_the_web_team_around_a_developer_is_named(tmp_path):
+    text = ("Développeuse front-end\n\n"
+            "Elle travaille avec la référenceuse SEO, les rédacteurs web et le community manager de l'agence.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Front-end developer"
+    assert {"SEO specialist", "Web copywriter", "Community manager"} <= {r.name for r in found.related_roles}
