@@ -204,3 +204,9 @@ def test_a_past_participle_or_a_question_states_no_skill():
 
 def test_routing_and_switching_are_network_skills():
     assert {"Routing", "Switching"} <= skill_names("Nos techniciens maîtrisent le routage et la commutation.", "fr")
+
+
+def test_customer_service_and_keeping_up_to_date_are_named():
+    assert {"Customer service", "Technology watch"} <= skill_names(
+        "Helpdesk staff need strong customer service skills and stay up to date with new tools.", "en")
+    assert "Customer service" in skill_names("Elle renforce le service client de la boutique en ligne.", "fr")
