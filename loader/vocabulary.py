@@ -95,13 +95,17 @@ SKILL_WORDS = (4, 6)
 
 def _holds(key: str, known: dict[str, str], ours: dict[str, Entry]) -> str | None:
     """The id of the entry whose label is the longest run of words of ``key`` (not all of it), if any:
-    a competency's id, or "" when that run names a tool or a role (the label then adds nothing)."""
+    a competency's id, or "" when that run names a tool or a role (the label then adds nothing). A run
+    that names a field of study or a diploma ("digital" in "concevoir une solution digitale") is no
+    reading of a skill label and is passed over."""
     words = key.split()
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
             found = known.get(" ".join(words[start:start + size]))
-            if found:
-                return found if ours.get(found) is not None and ours[found].kind == "competency" else ""
+            entry = ours.get(found) if found else None
+            if not found or (entry is not None and entry.kind not in ("competency", "tool", "role")):
+                continue
+            return found if entry is not None and entry.kind == "competency" else ""
     return None
 
 

@@ -141,7 +141,8 @@ def test_the_career_picture_of_sre_shows_its_incoming_links(look):
     driver = look(SRE, "role-site-reliability-engineer")
     incoming = {a.get_dom_attribute("href").removeprefix("/id/")
                 for a in driver.find_elements("css selector", "#career svg a.incoming")}
-    assert {"role/devops-engineer", "role/back-end-developer"} <= incoming
+    # our DevOps sample names SRE as a next step; of the seeds, the back-end developer's does too
+    assert {"role/devops-engineer"} | ({"role/back-end-developer"} if SEEDS.is_dir() else set()) <= incoming
     assert "No document relates this role" not in driver.find_element("css selector", "#career").text
 
 
