@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
@@ -38,7 +37,7 @@ from .graph.stream import stream
 from .lexicon import load_lexicon
 from .parts import Cache, fingerprint, make_all
 from .link import LinkOptions, LinkResult, cached_in, relink
-from .publish import publish, publish_change
+from .publish import clear_graph, load_ntriples, publish, publish_change
 from .retired import KEPT, retire, retired_of
 from .vocabulary import extended_lexicon
 from .validate import ValidationReport, focus_in_store, validate_graph, validate_in_store
@@ -319,9 +318,8 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
 
         def then(written):
             target = node(fiches)
-            if written.contains_named_graph(target):
-                written.remove_graph(target)
-            written.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            clear_graph(written, target)
+            load_ntriples(written, data, target)
             lap("load")
             report = validate_graph(written, target, streamed.own_typed, streamed.locations.get)
             report.extend(f for m in made for f in m.findings)

@@ -21,6 +21,7 @@ from rolegraph.core.store import Store, Writable, open_store
 from rolegraph.core.vocabulary import OX
 from rolegraph.queries.summary import store_summary
 
+from ..publish import clear_graph, extend_in_batches
 from . import ImportResult, RowProblem
 
 #: Part of every checksum: bump it when an importer's output changes, so that re-importing the same
@@ -108,9 +109,8 @@ def replace_graph(store_path: Store | str | os.PathLike, graph_iri: str, *, sour
         return ImportResult(graph_iri, stored.get("version", version), {}, int(stored.get("triples", 0)), [],
                             store.generation or "", time.perf_counter() - started, changed=False)
     with store.publishing() as writable:
-        if writable.contains_named_graph(graph):
-            writable.remove_graph(graph)
-        writable.bulk_extend(quads(graph))
+        clear_graph(writable, graph)
+        extend_in_batches(writable, quads(graph))
         data = int(next(iter(writable.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph=graph)))["n"].value)
         description = _description(graph, source, version, folder, digest, data)
         writable.extend(description)
