@@ -71,3 +71,22 @@ def test_word_like_tool_names_match_only_as_written():
     assert not {"Clair", "Feast", "IDS/IPS", "Locust"} & tools
     _, tools = read("Load tests run on Locust and features are served by Feast.", "en")
     assert {"Locust", "Feast"} <= tools
+
+
+@pytest.mark.parametrize("text, language, skills", [
+    ("Conception de niveaux et game design pour un jeu de plateforme.", "fr", {"Level design", "Game design"}),
+    ("Annotation des données et suivi des expérimentations avant le fine-tuning.", "fr",
+     {"Data annotation", "Experiment tracking", "Model fine-tuning"}),
+    ("We design data contracts between the teams of our data mesh.", "en", {"Data contracts", "Data mesh"}),
+    ("Paramétrage CRM et refonte des processus métier chez nos clients.", "fr",
+     {"CRM configuration", "Business process reengineering"}),
+    ("Experience of zero trust and of a service mesh in production.", "en",
+     {"Zero trust architecture", "Service mesh"}),
+])
+def test_platform_data_and_consulting_terms_are_read(text, language, skills):
+    assert skills <= read(text, language)[0]
+
+
+def test_game_design_is_not_game_development():
+    skills, _ = read("Une solide expérience en game design.", "fr")
+    assert "Game design" in skills and "Game development" not in skills
