@@ -145,7 +145,7 @@ def test_an_object_that_heads_a_longer_name_gives_way_to_that_name():
 def test_an_object_that_starts_a_longer_name_gives_way_to_that_name():
     # "user" starts "user acceptance testing": the support is given to the testing, not to users
     names = skill_names("- Support user acceptance testing for the new release", "en")
-    assert "Functional testing" in names and "User support" not in names
+    assert "User acceptance testing" in names and "User support" not in names
     assert "User support" in skill_names("- Support users of the new release", "en")
 
 
