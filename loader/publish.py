@@ -5,7 +5,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, BinaryIO, Callable, Iterable
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -37,11 +37,9 @@ LOAD_BATCH = 100_000
 
 
 def clear_graph(store: Writable, target: ox.NamedNode) -> None:
-    """Remove the named graph ``target`` and its triples, ``CLEAR_BATCH`` quads per transaction."""
-    while True:
-        batch = list(islice(store.quads_for_pattern(None, None, None, target), CLEAR_BATCH))
-        if not batch:
-            break
+    """Remove the named graph ``target`` and its triples: its quads are listed ``CLEAR_BATCH`` at a time
+    and removed, so that no listing or transaction holds the whole graph."""
+    for batch in iter(lambda: list(islice(store.quads_for_pattern(None, None, None, target), CLEAR_BATCH)), []):
         for quad in batch:
             store.remove(quad)
     if store.contains_named_graph(target):
@@ -51,21 +49,20 @@ def clear_graph(store: Writable, target: ox.NamedNode) -> None:
 def load_ntriples(store: Writable, data: BinaryIO, target: ox.NamedNode) -> None:
     """Bulk-load the N-Triples file ``data`` (one triple a line, as N-Triples is) into the named graph
     ``target``, ``LOAD_BATCH`` lines per bulk load, so that the loader never holds the whole file."""
-    while True:
-        lines = list(islice(data, LOAD_BATCH))
-        if not lines:
-            break
+    for lines in _batches(data, LOAD_BATCH):
         store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
 
 def extend_in_batches(store: Writable, quads: Iterable[ox.Quad]) -> None:
     """``bulk_extend`` the store with ``quads``, ``LOAD_BATCH`` at a time (memory bounded by a batch)."""
-    quads = iter(quads)
-    while True:
-        batch = list(islice(quads, LOAD_BATCH))
-        if not batch:
-            break
+    for batch in _batches(quads, LOAD_BATCH):
         store.bulk_extend(batch)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """``items`` in lists of ``size`` (the last one shorter), read lazily."""
+    items = iter(items)
+    return iter(lambda: list(islice(items, size)), [])
 
 
 def _load(store: Writable, iri: URIRef, graph: Graph, unless_same: bool = False) -> int:

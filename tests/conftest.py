@@ -32,6 +32,14 @@ SAMPLES = ROOT / "data" / "samples"
 BASE = "https://w3id.org/rolegraph/id/"
 
 
+def text_document(text: str, language: str | None):
+    """A plain-text document of ``text`` in ``language``, as the reader makes one, for extraction tests."""
+    from rolegraph.loader.documents import Document
+
+    return Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64, text=text,
+                    blocks=[], language=language)
+
+
 def missing(folder: Path) -> str:
     """Why a test that needs ``folder`` (a folder of ../shared) skips."""
     if os.environ.get("ROLEGRAPH_SHARED"):

@@ -1,8 +1,8 @@
 """Skill cues: the places where a document states skills (skills sections, short list items, cue words)."""
-from rolegraph.loader.documents import Document
 from rolegraph.loader.extract import extract
 from rolegraph.loader.extract.cues import in_skill_context
 import rolegraph.loader.extract.skills as skills
+from conftest import text_document
 
 
 def _at(text, word):
@@ -36,8 +36,7 @@ def test_a_skills_section_is_a_skill_context():
 
 
 def _names(text, language):
-    document = Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64, text=text,
-                        blocks=[], language=language)
+    document = text_document(text, language)
     return {c.name for c in extract(document).competencies}
 
 

@@ -1,12 +1,11 @@
 """Skills from phrases: lemma matching of lexicon variants, action + object composition, specific over generic."""
-from rolegraph.loader.documents import Document
 from rolegraph.loader.extract import extract
 import rolegraph.loader.extract.skills as skills
+from conftest import text_document
 
 
 def skill_names(text, language):
-    document = Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64, text=text,
-                        blocks=[], language=language)
+    document = text_document(text, language)
     return {c.name for c in extract(document).competencies}
 
 
@@ -58,8 +57,7 @@ def test_an_action_on_an_object_without_a_concept_of_its_own_is_the_action_skill
     # only on a system of IT: supervising projects is no monitoring
     assert "Monitoring" not in skill_names("He supervises projects for two clients.", "en")
     # the action states the skill: its evidence is the action's words, not the whole coordination
-    document = Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64,
-                        text="Il configure et dépanne les postes de travail.", blocks=[], language="fr")
+    document = text_document("Il configure et dépanne les postes de travail.", "fr")
     [configuration] = [c for c in extract(document).competencies if c.name == "Configuration"]
     assert configuration.surfaces == ["configure"]
 

@@ -1,11 +1,10 @@
 """Training routes named around their topic: the route word a few words from the training noun."""
-from rolegraph.loader.documents import Document
 from rolegraph.loader.extract import extract
+from conftest import text_document
 
 
 def trainings(text, language):
-    document = Document(path="t.txt", name="t.txt", media_type="text/plain", checksum="0" * 64, text=text,
-                        blocks=[], language=language)
+    document = text_document(text, language)
     return {(t.name, tuple(t.surfaces)) for t in extract(document).trainings}
 
 

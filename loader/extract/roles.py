@@ -123,12 +123,12 @@ def classify_relation(document: Document, role, sentence_of: Callable[[Document,
 #: designers who draw…").
 _LINE_DESCRIPTION = re.compile(r"[ \t]*(?::|–|—|-[ \t])")
 _RELATIVE_DESCRIPTION = re.compile(r",?[ \t]+(?:qui|who|which)\b", re.IGNORECASE)
-_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*–·▪◦]|\d+[.)])?[ \t]*(?:(?:le|la|les|l['’]|un|une|the|an?)[ \t]+)?\Z",
-                         re.IGNORECASE)
+_DETERMINER = r"(?:(?:le|la|les|l['’]|un|une|the|an?)[ \t]+)?"
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*–·▪◦]|\d+[.)])?[ \t]*" + _DETERMINER + r"\Z", re.IGNORECASE)
 #: A contrast that makes a role the subject of what follows: "alors que le développeur front-end va…",
 #: "whereas the tester checks…".
 _CONTRAST = re.compile(r"\b(?:alors\s+que|tandis\s+que|contrairement\s+(?:à|a|au|aux)|whereas|while|unlike)[ \t]+"
-                       r"(?:(?:le|la|les|l['’]|un|une|the|an?)[ \t]+)?\Z", re.IGNORECASE)
+                       + _DETERMINER + r"\Z", re.IGNORECASE)
 _DESCRIPTION_END = re.compile(r"[.;!?)\n]")
 
 
@@ -142,8 +142,11 @@ def descriptions_of_others(text: str, related: list) -> list[tuple[int, int]]:
             opener = _RELATIVE_DESCRIPTION.match(text, ev.end)
             if opener is None and _LINE_START.search(text, max(0, ev.start - 12), ev.start):
                 opener = _LINE_DESCRIPTION.match(text, ev.end)
-            start = opener.end() if opener else ev.end
-            if opener is None and not _CONTRAST.search(text, max(0, ev.start - 32), ev.start):
+            if opener is not None:
+                start = opener.end()
+            elif _CONTRAST.search(text, max(0, ev.start - 32), ev.start):
+                start = ev.end  # the role is the contrast's subject: what follows it describes it
+            else:
                 continue
             end = _DESCRIPTION_END.search(text, start)
             spans.append((start, end.start() if end else len(text)))

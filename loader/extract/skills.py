@@ -510,18 +510,22 @@ def _employer_verb(text: str, mention: Mention) -> bool:
 def _sector(text: str, mention: Mention) -> bool:
     """Whether a competency mention names the sector an employer belongs to ("le secteur des
     télécommunications", "the e-commerce industry"), not what the job does."""
-    return mention.entry.kind == "competency" and (
-        bool(_SECTOR_BEFORE.search(text, max(0, mention.start - 24), mention.start))
-        or bool(_SECTOR_AFTER.match(text, mention.end)))
+    return mention.entry.kind == "competency" and _framed(text, mention, _SECTOR_BEFORE, 24, _SECTOR_AFTER)
 
 
 def _followed_document(text: str, mention: Mention) -> bool:
     """Whether a competency that is the writing of a document (``document = true`` in the lexicon)
     names a document the job follows or is given ("configurer selon les spécifications", "the
     specifications defined by the architect"), not one it writes."""
-    return mention.entry.kind == "competency" and bool(mention.entry.get("document")) and (
-        bool(_FOLLOWED_BEFORE.search(text, max(0, mention.start - 32), mention.start))
-        or bool(_FOLLOWED_AFTER.match(text, mention.end)))
+    return (mention.entry.kind == "competency" and bool(mention.entry.get("document"))
+            and _framed(text, mention, _FOLLOWED_BEFORE, 32, _FOLLOWED_AFTER))
+
+
+def _framed(text: str, mention: Mention, before: re.Pattern, reach: int, after: re.Pattern) -> bool:
+    """Whether ``before`` ends within ``reach`` characters before ``mention`` or ``after`` starts right
+    after it."""
+    return (bool(before.search(text, max(0, mention.start - reach), mention.start))
+            or bool(after.match(text, mention.end)))
 
 
 def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
