@@ -147,7 +147,8 @@ def syntax_problem(file: str, error: Exception) -> Problem:
 
 def check_document(file: str, lines: Locator, document: dict, tables: set[str]) -> list[Problem]:
     """Every problem of one parsed file whose tables may be ``tables``: unknown tables and keys, missing
-    keys, values of the wrong type or outside their closed list, duplicate ids."""
+    keys, values of the wrong type or outside their closed list, duplicate ids, and a form that two entries
+    of one table claim (which concept it names would be left to the order of the file)."""
     problems: list[Problem] = []
     for table, rows in document.items():
         if table not in tables:
@@ -158,7 +159,7 @@ def check_document(file: str, lines: Locator, document: dict, tables: set[str]) 
             problems.append(Problem(file, lines.table(table),
                                     f"{table} must be an array of tables, written [[{table}]]"))
             continue
-        schema, seen = TABLES[table], {}
+        schema, seen, forms = TABLES[table], {}, {}
         for position, row in enumerate(rows, 1):
             start = lines.entry(table, position)
             where = lambda key=None: start if key is None else lines.key(start, key)  # noqa: E731
@@ -178,6 +179,13 @@ def check_document(file: str, lines: Locator, document: dict, tables: set[str]) 
                     problems.append(Problem(file, where("id"), f"{name}: duplicate id, first at line {seen[row['id']]}"))
                 else:
                     seen[row["id"]] = start
+            for language in ("en", "fr"):
+                for form in row.get(language) or () if _texts(row.get(language)) else ():
+                    first = forms.setdefault((language, form.casefold()), (position, name, start))
+                    if first[0] != position:
+                        problems.append(Problem(file, where(language), f"{name}: the {language} form {form!r} "
+                                                f"is already a form of {first[1]} (line {first[2]}); a form "
+                                                "names one concept"))
             if table == "degree" and row.get("level") == "unknown" and row.get("generic") is not True:
                 problems.append(Problem(file, where("level"), f"{name}: level 'unknown' is only for a generic "
                                                               "degree word (generic = true)"))
