@@ -74,7 +74,8 @@ class Table:
 
 TABLES: dict[str, Table] = {
     "role": Table(_ENTRY, ("id", "name")),
-    "competency": Table({**_ENTRY, "type": _one_of(COMPETENCY_TYPES), "document": BOOLEAN}, ("id", "name", "type")),
+    "competency": Table({**_ENTRY, "type": _one_of(COMPETENCY_TYPES), "document": BOOLEAN,
+                          "compound": BOOLEAN}, ("id", "name", "type")),
     "tool": Table({**_ENTRY, "category": _one_of(TOOL_CATEGORIES)}, ("id", "name", "category")),
     "degree": Table({**_ENTRY, "level": _one_of(LEVELS + ("unknown",)), "eqf": EQF, "generic": BOOLEAN},
                     ("id", "name", "level")),

@@ -178,6 +178,14 @@ def test_a_document_the_job_follows_is_not_the_skill_of_writing_it():
     assert "Functional specifications" in skill_names("She writes functional specifications for each release.", "en")
 
 
+def test_a_noun_compound_entry_is_not_read_as_its_action_on_its_object():
+    # "Design systems" names a component library; designing a system is another thing
+    assert "Design systems" not in skill_names("Elle conçoit des systèmes de paiement pour les banques.", "fr")
+    assert "Design systems" not in skill_names("Il est chargé de concevoir des systèmes embarqués.", "fr")
+    assert "Design systems" in skill_names("Elle fait évoluer le design system de l'application.", "fr")
+    assert "Design systems" in skill_names("He maintains the design system of the product team.", "en")
+
+
 def test_functional_and_technical_specifications_are_two_skills():
     assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
         "Functional specifications", "Technical specifications"}

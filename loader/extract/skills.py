@@ -174,6 +174,8 @@ class SkillIndex:
         key_pairs: dict[tuple[str, ...], tuple[str, str]] = {}
         for entry in lexicon.of_kind("competency"):
             self.names.setdefault(label_key(entry.name, "scoring"), entry)
+            if entry.get("compound"):
+                continue  # a noun compound ("design systems"), written as such, not an action on an object
             for text, language in entry.variants:
                 lang = "en" if language == "any" else language
                 lemmas = tuple(w.lemma for w in words_of(text, lang) if w.lemma)
