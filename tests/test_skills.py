@@ -186,6 +186,13 @@ def test_a_noun_compound_entry_is_not_read_as_its_action_on_its_object():
     assert "Design systems" in skill_names("He maintains the design system of the product team.", "en")
 
 
+def test_an_action_word_that_qualifies_a_noun_is_not_the_action():
+    assert "Database security" not in skill_names("The administrator must maintain secure databases.", "en")
+    assert "Network security" not in skill_names("He builds highly secure networks for hospitals.", "en")
+    assert "Database security" in skill_names("She must secure databases and file servers.", "en")
+    assert "Data cleaning" in skill_names("You will clean data before each analysis.", "en")
+
+
 def test_functional_and_technical_specifications_are_two_skills():
     assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
         "Functional specifications", "Technical specifications"}

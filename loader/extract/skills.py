@@ -70,6 +70,7 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "co
 _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
+_DEGREE = frozenset({"more", "most", "less", "highly", "very", "fully", "truly"})
 _SENTENCE_END = re.compile(r"[.!;]")
 
 
@@ -321,6 +322,8 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
     grammar = index.grammar
     lemmas = phrase.lemmas
     actions = grammar.hits(lemmas, "action", language)
+    if language == "en":
+        actions = [a for a in actions if not _adjectival(text, phrase, a, actions)]
     objects = grammar.hits(lemmas, "object", language)
     found = []
     for action in actions:
@@ -350,6 +353,19 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
         object_words = phrase.words[target.first:target.last + 1]
         found.append(Found(entry, words, action_words + object_words, object_words))
     return found
+
+
+def _adjectival(text: str, phrase: Phrase, action: Hit, actions: list[Hit]) -> bool:
+    """Whether an English action word qualifies the noun after it rather than acting on it: a bare form
+    right after another action's verb ("maintain secure databases", "write clean code") or a degree word
+    ("highly secure networks")."""
+    if action.first == 0 or action.first != action.last:
+        return False
+    word, before = phrase.words[action.first], phrase.words[action.first - 1]
+    if text[before.end:word.start].strip() or _is_noun(text, word):
+        return False
+    return before.key in _DEGREE or any(a.last == action.first - 1 and not _is_noun(text, phrase.words[a.last])
+                                         for a in actions)
 
 
 def _target(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects: list[Hit],
