@@ -193,6 +193,12 @@ def test_an_action_word_that_qualifies_a_noun_is_not_the_action():
     assert "Data cleaning" in skill_names("You will clean data before each analysis.", "en")
 
 
+def test_words_written_as_a_variant_name_that_concept_not_the_one_their_action_composes():
+    # "recette" is the action test, so "tests utilisateurs" and "recette utilisateur" compose alike
+    assert skill_names("Il organise des tests utilisateurs avant chaque livraison.", "fr") == {"Usability testing"}
+    assert skill_names("Elle conduit la recette utilisateur du logiciel.", "fr") == {"User acceptance testing"}
+
+
 def test_functional_and_technical_specifications_are_two_skills():
     assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
         "Functional specifications", "Technical specifications"}

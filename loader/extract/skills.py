@@ -168,6 +168,10 @@ class SkillIndex:
     def __init__(self, lexicon: Lexicon, grammar: Grammar) -> None:
         self.grammar = grammar
         self.variants: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
+        #: a variant's own lemmas → its entries: where several entries share a normalised key, the one
+        #: written with these very words wins ("tests utilisateurs" is usability testing, though
+        #: "recette utilisateur", acceptance testing, reads the same once "recette" is the action test)
+        self.written: dict[tuple[str, ...], set[Entry]] = {}
         self.pairs: dict[tuple[str, str], Entry] = {}
         self.names: dict[str, Entry] = {}
         # pair → entry → (whether the entry's own name states the pair, how many of its variants do)
@@ -186,6 +190,7 @@ class SkillIndex:
                 bucket = self.variants.setdefault(key, [])
                 if (entry, language) not in bucket:
                     bucket.append((entry, language))
+                self.written.setdefault(lemmas, set()).add(entry)
                 pair = self._pair(lemmas, lang)
                 if pair:
                     key_pairs[key] = pair
@@ -195,11 +200,8 @@ class SkillIndex:
         # install + hardware), else the one most of whose variants state it; ties keep lexicon order
         for pair, by_entry in claims.items():
             self.pairs[pair] = max(by_entry, key=lambda e: by_entry[e])
-        # and the same words read as a variant name that concept alone
-        for key, pair in key_pairs.items():
-            bucket = self.variants[key]
-            if len(bucket) > 1 and any(e == self.pairs[pair] for e, _ in bucket):
-                bucket[:] = [(e, lang) for e, lang in bucket if e == self.pairs[pair]]
+        # and the same words read as a variant name that concept alone, unless written as another's variant
+        self.key_pairs = key_pairs
         #: lemma → the one-word variants written in their base form ("conseiller", "advise"), whose
         #: inflected forms ("conseille", "advising") the lexicon matcher, comparing written words, misses
         self.base_forms: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
@@ -249,10 +251,24 @@ class SkillIndex:
         for a in range(len(normalised)):
             # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
             for b in range(a + 2, min(a + self.reach.get(normalised[a], 0), len(normalised)) + 1):
-                for entry, variant_language in self.variants.get(normalised[a:b], ()):
+                key = normalised[a:b]
+                bucket = self.variants.get(key, ())
+                if len(bucket) > 1:
+                    bucket = self._one_reading(key, lemmas[spans[a][0]:spans[b - 1][1] + 1], bucket)
+                for entry, variant_language in bucket:
                     if variant_language == "fr" and language != "fr":
                         continue  # French word order read on English lemmas ("tests d'intégration": test, integrate)
                     yield entry, spans[a][0], spans[b - 1][1]
+
+    def _one_reading(self, key: tuple[str, ...], lemmas: tuple[str, ...],
+                     bucket: list[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
+        """Of the entries that share a normalised key, those written with ``lemmas`` themselves, else the
+        one that names the key's (action, object) pair, else all."""
+        written = self.written.get(lemmas, ())
+        chosen = [(e, lang) for e, lang in bucket if e in written]
+        if not chosen and key in self.key_pairs:
+            chosen = [(e, lang) for e, lang in bucket if e == self.pairs[self.key_pairs[key]]]
+        return chosen or bucket
 
     def normalised(self, lemmas: Sequence[str], language: str) -> tuple[str, ...]:
         """``lemmas`` with each action form replaced by its action, so verb and noun read the same."""
@@ -455,8 +471,11 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
+    # words written as a lexicon variant name its concept, not the one their action and object compose
+    written = {(m.start, m.end) for m in mentions if m.entry.kind == "competency"}
     found = [f for f in found if not _object_of_longer_name(f, competencies)
-             and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)]
+             and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
+             and not (f.composed and (m.start, m.end) in written)]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
