@@ -117,7 +117,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
     mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases
-    degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
+    degree_parts = _outside_role_names(resolve(m for m in candidates if m.entry.kind in structural), mentions)
     mentions += coordinated_roles(text, tokens, mentions, matcher, document.language)
     mentions += listed_names(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
     mentions += training_routes(text, tokens, lexicon, [m for m in mentions if m.entry.kind in ("competency", "tool")]
@@ -186,6 +186,14 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
 def _cited(document: Document, mention: Mention) -> bool:
     """A skill or tool named in the page's list of sources ("Sources: Bureau of Labor Statistics")."""
     return mention.entry.kind in ("competency", "tool") and section_kind(document.section_at(mention.start)) == "sources"
+
+
+def _outside_role_names(parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """The degree words that do not end a role's name: the "master" of "scrum master" is no master's
+    degree. A role that starts with the degree word ("ingénieur en informatique") may still name it."""
+    roles = Spans(m for m in mentions if m.entry.kind == "role")
+    return [p for p in parts if not (p.entry.kind == "degree" and
+                                     any(r.start < p.start for r in roles.containing(p.start, p.end)))]
 
 
 def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mention]:
