@@ -199,6 +199,12 @@ def test_words_written_as_a_variant_name_that_concept_not_the_one_their_action_c
     assert skill_names("Elle conduit la recette utilisateur du logiciel.", "fr") == {"User acceptance testing"}
 
 
+def test_a_noun_of_a_longer_name_is_not_a_verb_on_the_shared_object():
+    names = skill_names("She writes unit tests and reviews code from peers.", "en")
+    assert names == {"Unit testing", "Code review"}
+    assert "Testing" in skill_names("He tests and reviews code from peers.", "en")
+
+
 def test_functional_and_technical_specifications_are_two_skills():
     assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
         "Functional specifications", "Technical specifications"}

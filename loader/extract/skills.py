@@ -474,6 +474,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     # words written as a lexicon variant name its concept, not the one their action and object compose
     written = {(m.start, m.end) for m in mentions if m.entry.kind == "competency"}
     found = [f for f in found if not _object_of_longer_name(f, competencies)
+             and not _action_of_longer_name(text, f, competencies)
              and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
              and not (f.composed and (m.start, m.end) in written)]
     if not found:
@@ -529,6 +530,25 @@ def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
     start, end = obj[0].start, obj[-1].end
     # an index: a scan of every mention per composition made long texts quadratic
     return any((found.object or m.start == start) and not any(m.start < w.end and w.start < m.end for w in action)
+               for m in competencies.containing(start, end, strictly=True))
+
+
+def _action_of_longer_name(text: str, found: Found, competencies: Spans[Mention]) -> bool:
+    """Whether a composition's action word lies inside a longer competency name that leaves out the
+    object: there the word is a noun of that name, not a verb on the object ("writes unit tests and
+    reviews code" tests no code). For a variant matched on lemmas across a coordination, its first
+    word is the action."""
+    if found.object:
+        obj, action = found.object, [w for w in found.composed if w not in found.object]
+    elif len(found.words) > 1 and any(c.isalpha() for a, b in zip(found.words, found.words[1:])
+                                      for c in text[a.end:b.start]):
+        obj, action = found.words[1:], found.words[:1]  # a variant read across a coordination
+    else:
+        return False
+    if not action:
+        return False
+    start, end = action[0].start, action[-1].end
+    return any(not (m.start < obj[-1].end and obj[0].start < m.end)
                for m in competencies.containing(start, end, strictly=True))
 
 
