@@ -158,6 +158,8 @@ def test_an_english_quality_that_is_counted_is_a_thing():
     assert "Organization" not in skill_names("The engineer keeps an organization's services running.", "en")
     assert "Organization" in skill_names("You show organization and patience with users.", "en")
     assert "Creativity" not in skill_names("Each creativity workshop lasts a day.", "en")
+    # an adjective that ends in "s" is no plural
+    assert {"Rigor", "Autonomy", "Curiosity"} <= skill_names("You are rigorous, autonomous and curious.", "en")
 
 
 def test_the_sector_of_an_employer_is_no_skill():

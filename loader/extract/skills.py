@@ -590,7 +590,10 @@ def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
     takes no plural and no "an" ("organizations", "an organization's systems" are companies)."""
     if language != "en" or mention.entry.get("type") != "soft":
         return False
-    plural = mention.surface.endswith("s") and not mention.entry.name.endswith("s")
+    written = mention.surface.lower()
+    # a plural of one of its nouns ("organizations"), not an adjective ending in "s" ("rigorous")
+    plural = written.endswith("s") and not mention.entry.name.endswith("s") and \
+        any(form.lower() == written[:-1] for form in (mention.entry.name, *(v for v, _ in mention.entry.variants)))
     return _one_lower_word(mention) and (plural or _after(text, mention, _COUNTING))
 
 
