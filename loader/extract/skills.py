@@ -70,6 +70,7 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "co
 _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
+_COORDINATION = re.compile(r",|\b(?:and|or|et|ou)\b")
 _DEGREE = frozenset({"more", "most", "less", "highly", "very", "fully", "truly"})
 _SENTENCE_END = re.compile(r"[.!;]")
 
@@ -534,21 +535,21 @@ def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
 
 
 def _action_of_longer_name(text: str, found: Found, competencies: Spans[Mention]) -> bool:
-    """Whether a composition's action word lies inside a longer competency name that leaves out the
-    object: there the word is a noun of that name, not a verb on the object ("writes unit tests and
+    """Whether a composition's action word ends a longer competency name that leaves out the object:
+    there the word is the last noun of that name, not a verb on the object ("writes unit tests and
     reviews code" tests no code). For a variant matched on lemmas across a coordination, its first
     word is the action."""
     if found.object:
         obj, action = found.object, [w for w in found.composed if w not in found.object]
-    elif len(found.words) > 1 and any(c.isalpha() for a, b in zip(found.words, found.words[1:])
-                                      for c in text[a.end:b.start]):
+    elif len(found.words) > 1 and any(_COORDINATION.search(text, a.end, b.start)
+                                      for a, b in zip(found.words, found.words[1:])):
         obj, action = found.words[1:], found.words[:1]  # a variant read across a coordination
     else:
         return False
     if not action:
         return False
     start, end = action[0].start, action[-1].end
-    return any(not (m.start < obj[-1].end and obj[0].start < m.end)
+    return any(m.end == end and not (m.start < obj[-1].end and obj[0].start < m.end)
                for m in competencies.containing(start, end, strictly=True))
 
 
