@@ -96,7 +96,7 @@ def words_of(text: str, language: str | None) -> list[Word]:
         written = text[start:end]  # folding is per character, so the written word decides both keys
         keys = cache.get(written)
         if keys is None:
-            keys = cache[written] = _keys(match.group(), written.lower(), language)
+            keys = cache[written] = _keys(match.group(), written.lower(), language, written)
         append(make(Word, (start, end, *keys)))
     if language == "fr":
         _verbs_after_subjects(text, folded, found)
@@ -160,9 +160,14 @@ def _verb_of(written: str) -> str:
 _KEYS: dict[str, dict[str, tuple[str, str]]] = {}
 
 
-def _keys(folded: str, raw: str, language: str) -> tuple[str, str]:
+#: Acronyms written like a function word of one of our languages: "IT" is no "it", "SI" no "si".
+_ACRONYMS = frozenset({"IT", "SI"})
+
+
+def _keys(folded: str, raw: str, language: str, written: str = "") -> tuple[str, str]:
     """The key and lemma key of one word."""
-    return word_key(folded), lemma_key(raw, language)
+    key = word_key(folded)
+    return key, key if written in _ACRONYMS else lemma_key(raw, language)
 
 
 def clauses(text: str, words: list[Word]) -> list[list[Word]]:
