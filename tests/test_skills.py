@@ -207,6 +207,12 @@ def test_a_noun_of_a_longer_name_is_not_a_verb_on_the_shared_object():
     assert "Testing" in skill_names("He tests and reviews code from peers.", "en")
 
 
+def test_an_action_with_its_own_object_does_not_reach_past_the_next_verb():
+    assert "Security monitoring" not in skill_names("They monitor costs and implement security practices.", "en")
+    assert "Security monitoring" in skill_names("They monitor security events across the estate.", "en")
+    assert "Model development" in skill_names("Developing new and improved machine learning models.", "en")
+
+
 def test_functional_and_technical_specifications_are_two_skills():
     assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
         "Functional specifications", "Technical specifications"}

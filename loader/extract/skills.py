@@ -71,6 +71,7 @@ _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
 _COORDINATION = re.compile(r",|\b(?:and|or|et|ou)\b")
+_SKIPPED_AFTER_COORDINATION = re.compile(r"(?:,|\b(?:and|or|et|ou)\b)\s*[^\W\d_]{2,}")
 _DEGREE = frozenset({"more", "most", "less", "highly", "very", "fully", "truly"})
 _SENTENCE_END = re.compile(r"[.!;]")
 
@@ -404,13 +405,33 @@ def _object_after(text: str, phrase: Phrase, action: Hit, actions: list[Hit], ob
     for obj in objects:
         if obj.first <= action.last:
             continue
-        if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action):
+        if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action) or \
+                _object_before_coordination(text, phrase, action.last, obj.first):
             return None
         if language == "en" and _is_noun(text, phrase.words[action.last]) and \
                 not _reaches(text, phrase.words[action.first], phrase.words[action.last], phrase.words[obj.first]):
             return None
         return obj
     return None
+
+
+def _object_before_coordination(text: str, phrase: Phrase, last: int, first: int) -> bool:
+    """Whether a phrase distributed over a coordination reaches an object past another verb: a noun of
+    the action's own, then a coordination and a word the phrase skipped ("monitor costs and implement
+    security" monitors no security). A coordination before any such noun shares the object ("design,
+    migrate and maintain cloud infrastructure", "developing new and improved models")."""
+    words, held = phrase.words, False
+    for n in range(last + 1, first + 1):
+        if held and _SKIPPED_AFTER_COORDINATION.search(text, words[n - 1].end, words[n].start):
+            return True
+        held = held or bool(words[n].lemma) and _is_noun_form(text, words[n])
+    return False
+
+
+def _is_noun_form(text: str, word: Word) -> bool:
+    """Whether a word reads as a noun by its form: a plural ("costs", "serveurs") or a noun ending."""
+    written = text[word.start:word.end].lower()
+    return written.endswith(("s", "x")) and not written.endswith(("ss", "ous")) or _is_noun(text, word)
 
 
 def _compound_heads(text: str, phrase: Phrase, objects: list[Hit], target: Hit) -> list[Hit]:
