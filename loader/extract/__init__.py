@@ -189,9 +189,10 @@ def _cited(document: Document, mention: Mention) -> bool:
 
 
 def _outside_role_names(parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
-    """The degree words that do not end a role's name: the "master" of "scrum master" is no master's
-    degree. A role that starts with the degree word ("ingénieur en informatique") may still name it."""
-    roles = Spans(m for m in mentions if m.entry.kind == "role")
+    """The degree words that do not end a role's or a certification's name: the "master" of "scrum
+    master" or of "certification Scrum Master" is no master's degree. A role that starts with the degree
+    word ("ingénieur en informatique") may still name it."""
+    roles = Spans(m for m in mentions if m.entry.kind in ("role", "certification"))
     return [p for p in parts if not (p.entry.kind == "degree" and
                                      any(r.start < p.start for r in roles.containing(p.start, p.end)))]
 
