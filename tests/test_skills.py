@@ -213,6 +213,14 @@ def test_an_action_with_its_own_object_does_not_reach_past_the_next_verb():
     assert "Model development" in skill_names("Developing new and improved machine learning models.", "en")
 
 
+def test_an_object_pronoun_stands_for_the_object_before_it():
+    names = skill_names("Il met en place les routeurs (et les pare-feu) et les configure ensuite.", "fr")
+    assert "Network configuration" in names and "Configuration" not in names
+    assert {"Data cleaning", "Data analysis"} <= skill_names("Elle collecte les données, les nettoie et les analyse.", "fr")
+    assert "Server administration" in skill_names("He receives the new servers and installs them.", "en")
+    assert skill_names("Il les configure.", "fr") <= {"Configuration"}  # no antecedent in the sentence
+
+
 def test_functional_and_technical_specifications_are_two_skills():
     assert skill_names("Rédaction des spécifications fonctionnelles et des spécifications techniques.", "fr") >= {
         "Functional specifications", "Technical specifications"}

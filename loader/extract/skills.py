@@ -71,6 +71,7 @@ _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
 _COORDINATION = re.compile(r",|\b(?:and|or|et|ou)\b")
+_SENTENCE_BREAK = re.compile(r"[.;!?\n]")
 _SKIPPED_AFTER_COORDINATION = re.compile(r"(?:,|\b(?:and|or|et|ou)\b)\s*[^\W\d_]{2,}")
 _DEGREE = frozenset({"more", "most", "less", "highly", "very", "fully", "truly"})
 _SENTENCE_END = re.compile(r"[.!;]")
@@ -386,6 +387,62 @@ def _adjectival(text: str, phrase: Phrase, action: Hit, actions: list[Hit]) -> b
                                          for a in actions)
 
 
+#: object pronouns: French clitics before the verb, English pronouns after it
+_CLITIC_OBJECTS = frozenset({"les", "le", "la", "l"})
+_PRONOUN_OBJECTS = frozenset({"them", "it"})
+#: how many words back a pronoun's antecedent may lie, within its sentence
+_ANTECEDENT_REACH = 15
+
+
+def pronoun_objects(text: str, words: Sequence[Word], index: SkillIndex, language: str) -> list[Found]:
+    """Actions whose object is a pronoun, composed with the object the pronoun stands for: the nearest
+    object before it in the sentence ("installer les routeurs et les configurer" configures the
+    network; "collect the logs and analyse them")."""
+    grammar, found = index.grammar, []
+    for i, word in enumerate(words):
+        if word.end - word.start > 4:
+            continue  # no pronoun of ours is longer
+        written = text[word.start:word.end].lower()
+        if language == "fr" and written in _CLITIC_OBJECTS and i + 1 < len(words):
+            verb, pronoun = i + 1, word
+        elif language == "en" and written in _PRONOUN_OBJECTS and i > 0:
+            verb, pronoun = i - 1, word
+        else:
+            continue
+        if text[min(pronoun.end, words[verb].end):max(pronoun.start, words[verb].start)].strip(" '’"):
+            continue  # the pronoun and its verb must be next to each other
+        actions = grammar.hits((words[verb].lemma,), "action", language)
+        if not actions:
+            continue
+        start = max(0, min(verb, i) - _ANTECEDENT_REACH)
+        for j in range(min(verb, i) - 1, start - 1, -1):
+            if _SENTENCE_BREAK.search(text, words[j].end, words[j + 1].start):
+                start = j + 1
+                break
+        before = _outside_brackets(text, words[start:min(verb, i)])
+        objects = grammar.hits(tuple(w.lemma for w in before), "object", language)
+        if not objects:
+            continue
+        target = objects[-1]
+        entry = index.pairs.get((actions[0].concept.id, target.concept.id))
+        if entry is not None:
+            span = (pronoun, words[verb]) if pronoun.start < words[verb].start else (words[verb], pronoun)
+            found.append(Found(entry, span))
+    return found
+
+
+def _outside_brackets(text: str, words: Sequence[Word]) -> list[Word]:
+    """``words`` without those inside brackets: an aside ("les matériels réseau (routeurs, pare-feu)")
+    lists examples, and the pronoun after it stands for the noun before it."""
+    kept, depth = [], 0
+    for n, word in enumerate(words):
+        gap = text[words[n - 1].end if n else word.start:word.start]
+        depth = max(0, depth + gap.count("(") - gap.count(")"))
+        if not depth:
+            kept.append(word)
+    return kept
+
+
 def _target(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects: list[Hit],
             language: str) -> Hit | None:
     """The object ``action`` applies to: the first object after it, within reach and before any other
@@ -492,6 +549,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"})):
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language)
+    found += pronoun_objects(text, words, index, language)
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
     # words written as a lexicon variant name its concept, not the one their action and object compose
     written = {(m.start, m.end) for m in mentions if m.entry.kind == "competency"}
