@@ -87,7 +87,7 @@ TABLES: dict[str, Table] = {
     "organisation": Table(_ENTRY, ("id", "name")),
     "employer": Table({**_ENTRY, "id": _one_of(EMPLOYER_TYPES)}, ("id", "name")),
     "action": Table({**_FORMS, "noun": TEXT}, ("id", "noun")),
-    "object": Table({**_FORMS, "name": TEXT, "system": BOOLEAN}, ("id", "name")),
+    "object": Table({**_FORMS, "name": TEXT, "system": BOOLEAN, "generic": BOOLEAN}, ("id", "name")),
 }
 #: Keys whose values name other entries: (table, key) → the table of the entries they name.
 REFERENCES = {("certification", "issuer"): "organisation", ("certification", "vendor_tools"): "tool",

@@ -251,3 +251,18 @@ def test_customer_service_and_keeping_up_to_date_are_named():
     assert {"Customer service", "Technology watch"} <= skill_names(
         "Helpdesk staff need strong customer service skills and stay up to date with new tools.", "en")
     assert "Customer service" in skill_names("Elle renforce le service client de la boutique en ligne.", "fr")
+
+
+def test_a_generic_object_takes_the_domain_of_the_documents_role(tmp_path):
+    from rolegraph.loader.documents import read_document
+
+    def names(text):
+        path = tmp_path / "fiche.txt"
+        path.write_text(text, encoding="utf-8")
+        return {c.name for c in extract(read_document(path)).competencies}
+
+    network = names("Ingénieure réseaux\n\nElle assure l'installation et la configuration des équipements du site.\n")
+    assert {"Network installation", "Network configuration"} <= network and "Hardware installation" not in network
+    assert "Network installation" in names("Network engineer\n\nShe installs the equipment of each branch.\n")
+    support = names("Technicien helpdesk\n\nIl assure l'installation des équipements des salariés.\n")
+    assert "Hardware installation" in support and "Network installation" not in support

@@ -116,7 +116,8 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     candidates = with_gender_marks(text, candidates)
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
-    mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases
+    mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at,  # skills stated by phrases
+                             _subject_so_far(document, mentions))
     degree_parts = _outside_role_names(resolve(m for m in candidates if m.entry.kind in structural), mentions)
     mentions += coordinated_roles(text, tokens, mentions, matcher, document.language)
     mentions += listed_names(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
@@ -186,6 +187,18 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
 def _cited(document: Document, mention: Mention) -> bool:
     """A skill or tool named in the page's list of sources ("Sources: Bureau of Labor Statistics")."""
     return mention.entry.kind in ("competency", "tool") and section_kind(document.section_at(mention.start)) == "sources"
+
+
+def _subject_so_far(document: Document, mentions: list[Mention]) -> Entry | None:
+    """The role the document is about, chosen as ``main_role_of`` chooses it among the roles the lexicon
+    reads, before skills are read (so that they can take its domain)."""
+    roles: dict[str, Item] = {}
+    for m in mentions:
+        if m.entry.kind == "role":
+            item = roles.setdefault(m.entry.id, Item("role", m.entry.id, m.entry.name, {}, [], m.entry))
+            item.evidence.append(Evidence(m.start, m.end, m.surface, None))
+    main = main_role_of(document, list(roles.values()))
+    return main.entry if main else None
 
 
 def _outside_role_names(parts: list[Mention], mentions: list[Mention]) -> list[Mention]:

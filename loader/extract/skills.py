@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -99,9 +99,12 @@ class Hit:
 class Grammar:
     """Actions and objects indexed by the lemma sequence of each of their forms, per language."""
 
-    def __init__(self, concepts: Iterable[Concept], systems: Iterable[str] = ()) -> None:
+    def __init__(self, concepts: Iterable[Concept], systems: Iterable[str] = (), generic: Iterable[str] = ()) -> None:
         #: ids of the objects that are systems of IT (``system = true`` in composition.toml)
         self.systems = frozenset(systems)
+        #: ids of the objects that stand for the subject's own domain, where it has one (``generic = true``:
+        #: the "équipements" of a network engineer are network equipment)
+        self.generic = frozenset(generic)
         self.index: dict[tuple[str, str, tuple[str, ...]], list[Concept]] = {}
         self.longest = 1
         # per (kind, language): lemma sequence → concepts, and the longest form starting with each lemma,
@@ -161,7 +164,9 @@ def load_grammar(path: str | None = None) -> Grammar:
                 raise InputError(f"[[{kind}]] lacks id or {name_key}", file=file)
             forms = tuple((f, lang) for lang in ("en", "fr") for f in row.get(lang, ()))
             concepts.append(Concept(kind, row["id"], row[name_key], forms))
-    return Grammar(concepts, (row["id"] for row in tables.get("object", ()) if row.get("system")))
+    objects = tables.get("object", ())
+    return Grammar(concepts, (row["id"] for row in objects if row.get("system")),
+                   (row["id"] for row in objects if row.get("generic")))
 
 
 class SkillIndex:
@@ -203,6 +208,8 @@ class SkillIndex:
         # install + hardware), else the one most of whose variants state it; ties keep lexicon order
         for pair, by_entry in claims.items():
             self.pairs[pair] = max(by_entry, key=lambda e: by_entry[e])
+        #: entry id → the (action, object) pair it names, where the object is generic
+        self.on_generic = {entry.id: pair for pair, entry in self.pairs.items() if pair[1] in grammar.generic}
         # and the same words read as a variant name that concept alone, unless written as another's variant
         self.key_pairs = key_pairs
         #: lemma → the one-word variants written in their base form ("conseiller", "advise"), whose
@@ -336,8 +343,11 @@ def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Foun
     return [Found(entry, words[first:last + 1]) for entry, first, last in index.variant_hits(phrase.lemmas, language)]
 
 
-def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
-    """Actions applied to objects in ``phrase`` (a span of ``text``), named "<Object> <action>"."""
+def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str,
+                 domains: tuple[str, ...] = ()) -> list[Found]:
+    """Actions applied to objects in ``phrase`` (a span of ``text``), named "<Object> <action>". A
+    generic object ("équipements") is read as the subject's domain object where ``domains`` (the ids of
+    the objects the subject's name holds) has a concept for the pair ("Network configuration")."""
     grammar = index.grammar
     lemmas = phrase.lemmas
     actions = grammar.hits(lemmas, "action", language)
@@ -357,6 +367,8 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
             if entry is not None:
                 target = obj
                 break
+        if target.concept.id in grammar.generic:
+            entry = next((e for d in domains if (e := index.pairs.get((action.concept.id, d)))), entry)
         action_words = phrase.words[action.first:action.last + 1]
         if entry is None and target.concept.id in grammar.systems:
             # no concept for the pair: the action's own, stated by the action's words ("Monitoring")
@@ -528,14 +540,15 @@ def _own_skill(name: str) -> Entry:
 
 
 def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention],
-           section_at: Callable[[int], str | None] | None = None) -> list[Mention]:
+           section_at: Callable[[int], str | None] | None = None, subject: Entry | None = None) -> list[Mention]:
     """``mentions`` with the competencies that phrases state added, and each competency mention
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
     or that matched only with its accents folded, or that names what someone owns or what the
     employer does, or (in English) a soft skill that is counted and so names a thing, or an
     employer's sector, or a document the job follows rather than writes, or (in
     ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at`` gives
-    the heading of a place)."""
+    the heading of a place). ``subject``, the role the document is about, lends its domain to generic
+    objects."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
                 and not _followed_document(text, m)]
@@ -546,10 +559,13 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     words = words_of(text, language)
     found = [f for f in inflected_matches(text, words, index, language)
              if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
+    domains = subject_domains(index.grammar, subject)
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"})):
         found += lemma_matches(phrase, index, language)
-        found += compositions(text, phrase, index, language)
+        found += compositions(text, phrase, index, language, domains)
     found += pronoun_objects(text, words, index, language)
+    if domains:
+        found = [_in_domain(f, index, domains) for f in found]
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
     # words written as a lexicon variant name its concept, not the one their action and object compose
     written = {(m.start, m.end) for m in mentions if m.entry.kind == "competency"}
@@ -593,6 +609,27 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def subject_domains(grammar: Grammar, subject: Entry | None) -> tuple[str, ...]:
+    """The ids of the objects the English name of ``subject`` holds ("Network engineer": network)."""
+    if subject is None:
+        return ()
+    lemmas = tuple(w.lemma for w in words_of(subject.name, "en") if w.lemma)
+    return tuple(hit.concept.id for hit in grammar.hits(lemmas, "object", "en") if hit.concept.id not in grammar.generic)
+
+
+def _in_domain(found: Found, index: SkillIndex, domains: tuple[str, ...]) -> Found:
+    """``found`` read in the subject's domain where it names an action on a generic object and the
+    lexicon has that action on a domain object: for a network engineer, "installer des équipements" is
+    network installation, not hardware installation."""
+    pair = index.on_generic.get(found.entry.id)
+    if pair is not None:
+        for domain in domains:
+            entry = index.pairs.get((pair[0], domain))
+            if entry is not None:
+                return replace(found, entry=entry)
+    return found
 
 
 def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
