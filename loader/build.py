@@ -385,7 +385,8 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
     def then(written):
         target = node(fiches)
         focus = focus_in_store(change.changed, written, target)
-        result.report = validate_in_store(written, target, focus, lambda n: change.locations.get(str(n)))
+        result.report = validate_in_store(written, target, focus, lambda n: change.locations.get(str(n)),
+                                          added=change.added)
         lap("validate")
         if not result.report.conforms:
             raise _failed(result, started)
