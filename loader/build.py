@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
                                    RETIRED_GRAPH, Minter, graph_iri, normal_base)
-from rolegraph.core.tbox import tbox
+from rolegraph.core.tbox import tbox, tbox_digest
 from rolegraph.core.vocabulary import RG, node
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
@@ -37,7 +37,7 @@ from .graph.stream import stream
 from .lexicon import load_lexicon
 from .parts import Cache, fingerprint, make_all
 from .link import LinkOptions, LinkResult, cached_in, relink
-from .publish import clear_graph, load_ntriples, publish, publish_change
+from .publish import Sourced, clear_graph, load_ntriples, publish, publish_change
 from .retired import KEPT, retire, retired_of
 from .vocabulary import extended_lexicon
 from .validate import ValidationReport, focus_in_store, validate_graph, validate_in_store
@@ -335,7 +335,7 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
             lap("link")
             return linked
 
-        published = publish(store, {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
+        published = publish(store, {graph_iri(base_iri, ONTOLOGY_GRAPH): Sourced(tbox_digest(), tbox),
                                     graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, progress=lap)
     counts = {row["class"]: row["count"] for row in published.summary["counts"]}
     result.entities = {_short(c): counts.get(str(c), 0) for c in COUNTED_CLASSES}
@@ -399,7 +399,7 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
 
     documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
     published = publish_change(store, fiches, change.removed, change.added,
-                               {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()}, then=then,
+                               {graph_iri(base_iri, ONTOLOGY_GRAPH): Sourced(tbox_digest(), tbox)}, then=then,
                                touched=[graph_iri(base_iri, g) for g in (RETIRED_GRAPH, LINKS_GRAPH, CANDIDATES_GRAPH)],
                                documents=documents)
     counts = {row["class"]: row["count"] for row in published.summary["counts"]}
