@@ -90,7 +90,7 @@ def _load(store: Writable, iri: URIRef, graph: Graph | Sourced, unless_same: boo
             return None
         store.put_state(_digest_state(iri), graph.digest.encode())
         graph = graph.read()
-    elif store.state(_digest_state(iri)) is not None:
+    elif hasattr(store, "state") and store.state(_digest_state(iri)) is not None:
         store.put_state(_digest_state(iri), None)  # replaced by a graph of no known source
     data = skolemised(iri, graph).serialize(format="nt", encoding="utf-8")
     if store.contains_named_graph(target):
@@ -126,14 +126,15 @@ def _term(term):
 
 def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph | Sourced],
             then: Callable[[Writable], Any] | None = None, optimize: bool = True,
-            progress: Callable[[str], None] | None = None) -> PublishResult:
+            progress: Callable[[str], None] | None = None, base: str | None = None) -> PublishResult:
     """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
     writing the document catalogue) and publish the result atomically with its summary; graphs not
     named are kept as they were; ``optimize`` compacts the store first. ``progress(stage)`` is called as
-    the summary and the compaction end. Raises ``StoreLocked`` if another writer is at work."""
+    the summary and the compaction end. ``base``: the new generation's database starts from that kept
+    base (``Store.publishing``). Raises ``StoreLocked`` if another writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
-    with store.publishing() as writable:
+    with store.publishing(base=base) as writable:
         for iri, graph in graphs.items():
             counts[str(iri)] = _load(writable, iri, graph)
         if then is not None:
