@@ -13,11 +13,14 @@ A store folder holds generations of an Oxigraph database, each with the files pu
 
     STORE/current -> generations/000007
     STORE/generations/000006/  000006.state/  000007/  000007.state/
+    STORE/bases/NAME  a database a change may start from instead of the current one (``keep_base``)
     STORE/format      the store format (``FORMAT``); a store without it was written by an earlier version
     STORE/lock
 
-A writer takes the lock, makes the next generation as a hard-link backup of the current one (and
-hard links of its state files), changes it, and only then swaps ``current`` with an atomic rename.
+A writer takes the lock, makes the next generation as a hard-link backup of the current one (or of a
+kept base: a full build keeps the imported taxonomies without the documents, and starts the next full
+build from them rather than deleting the previous documents' triples) and hard links of its state
+files, changes it, and only then swaps ``current`` with an atomic rename.
 A build that fails or is killed leaves ``current`` on the previous generation, which readers keep
 serving. State files are never changed in place: a writer replaces a file by a new one, so a link
 shared with an older generation keeps that generation's content.
