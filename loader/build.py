@@ -10,6 +10,8 @@ reading and extracting every document again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import resource
 import tempfile
@@ -22,10 +24,11 @@ from rdflib import URIRef
 
 from rolegraph.core.naming import (CANDIDATES_GRAPH, DEFAULT_BASE, FICHES_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH,
                                    RETIRED_GRAPH, Minter, graph_iri, normal_base)
-from rolegraph.core.tbox import tbox
+from rolegraph.core.tbox import tbox, tbox_digest
 from rolegraph.core.vocabulary import RG, node
 from rolegraph.core.errors import InputError, StoreError, UsageError, ValidationFailed
 from rolegraph.core.store import open_store
+from rolegraph.queries.summary import stored
 
 from .catalogue import (Catalogue, Entry, decode_part, encode_content, part_key, part_name, read_catalogue, read_index,
                         read_part, write_catalogue)
@@ -37,8 +40,9 @@ from .graph.stream import stream
 from .lexicon import load_lexicon
 from .parts import Cache, fingerprint, make_all
 from .link import LinkOptions, LinkResult, cached_in, relink
-from .publish import clear_graph, load_ntriples, publish, publish_change
+from .publish import Sourced, clear_graph, load_ntriples, publish, publish_change
 from .retired import KEPT, retire, retired_of
+from .taxonomies.labels import taxonomy_checksums
 from .vocabulary import extended_lexicon
 from .validate import ValidationReport, focus_in_store, validate_graph, validate_in_store
 
@@ -316,9 +320,16 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
         result.retired = len(set(retired.subjects()))
         lap("graph")
 
+        kept_base = _base_name(before, base_iri)
+        from_base = kept_base is not None and open_store(store).has_base(kept_base)
+
         def then(written):
             target = node(fiches)
-            clear_graph(written, target)
+            if not from_base:  # the previous documents' graphs removed, once for these taxonomies
+                for name in BASE_LEAVES_OUT:
+                    clear_graph(written, node(graph_iri(base_iri, name)))
+                if kept_base is not None:
+                    written.keep_base(kept_base)
             load_ntriples(written, data, target)
             lap("load")
             report = validate_graph(written, target, streamed.own_typed, streamed.locations.get)
@@ -335,8 +346,9 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
             lap("link")
             return linked
 
-        published = publish(store, {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox(),
-                                    graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, progress=lap)
+        published = publish(store, {graph_iri(base_iri, ONTOLOGY_GRAPH): Sourced(tbox_digest(), tbox),
+                                    graph_iri(base_iri, RETIRED_GRAPH): retired}, then=then, progress=lap,
+                                base=kept_base if from_base else None)
     counts = {row["class"]: row["count"] for row in published.summary["counts"]}
     result.entities = {_short(c): counts.get(str(c), 0) for c in COUNTED_CLASSES}
     result.triples = next((g["triples"] for g in published.summary["graphs"] if g["graph"] == str(fiches)), 0)
@@ -345,6 +357,33 @@ def _build_set(store, base_iri, paths, progress, vocabularies, max_document_byte
     lap("publish")
     result.seconds = time.perf_counter() - started
     return result
+
+
+#: The graphs a full build writes again, which the base it keeps leaves out (``Store.publishing(base=...)``):
+#: the next full build starts from the taxonomies alone and deletes none of the 370k triples of a
+#: 1,000-document graph (the ontology and the retired IRIs, small, are replaced as ``publish`` does).
+BASE_LEAVES_OUT = (FICHES_GRAPH, LINKS_GRAPH, CANDIDATES_GRAPH)
+#: Part of a base's name: another layout of what a base holds makes another base.
+BASE_LAYOUT = "1"
+
+
+def _base_name(before, base_iri: str) -> str | None:
+    """The name of the base a full build over ``before`` (the published generation) starts from and
+    keeps: a digest of its graphs but the documents' (their names and sizes, from its summary or counted
+    when it has none; the taxonomies' checksums), so that an import makes another. None when nothing is
+    published."""
+    if before is None:
+        return None
+    summary = stored(before)
+    if summary is not None:
+        sizes = [(g["graph"], g["triples"]) for g in summary.get("graphs", ())]
+    else:
+        counted = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        sizes = [(row["g"].value, int(row["n"].value)) for row in before.query(counted)]
+    documents = {str(graph_iri(base_iri, g)) for g in (*BASE_LEAVES_OUT, ONTOLOGY_GRAPH, RETIRED_GRAPH)}
+    others = sorted((graph, size) for graph, size in sizes if graph not in documents)
+    key = json.dumps([BASE_LAYOUT, normal_base(base_iri), others, taxonomy_checksums(before)])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 #: A build whose documents' parts are mostly published already (all but this fraction of the new set,
@@ -385,7 +424,8 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
     def then(written):
         target = node(fiches)
         focus = focus_in_store(change.changed, written, target)
-        result.report = validate_in_store(written, target, focus, lambda n: change.locations.get(str(n)))
+        result.report = validate_in_store(written, target, focus, lambda n: change.locations.get(str(n)),
+                                          added=change.added)
         lap("validate")
         if not result.report.conforms:
             raise _failed(result, started)
@@ -398,7 +438,7 @@ def _apply_and_publish(result, store, base_iri, before, catalogue, index, remove
 
     documents = {str(Minter(base_iri).document(p.checksum)) for p in (*removed.values(), *added.values())}
     published = publish_change(store, fiches, change.removed, change.added,
-                               {graph_iri(base_iri, ONTOLOGY_GRAPH): tbox()}, then=then,
+                               {graph_iri(base_iri, ONTOLOGY_GRAPH): Sourced(tbox_digest(), tbox)}, then=then,
                                touched=[graph_iri(base_iri, g) for g in (RETIRED_GRAPH, LINKS_GRAPH, CANDIDATES_GRAPH)],
                                documents=documents)
     counts = {row["class"]: row["count"] for row in published.summary["counts"]}

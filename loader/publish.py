@@ -1,6 +1,7 @@
 """Writing named graphs into the store, published atomically as a new generation."""
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -65,10 +66,32 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
     return iter(lambda: list(islice(items, size)), [])
 
 
-def _load(store: Writable, iri: URIRef, graph: Graph, unless_same: bool = False) -> int:
+@dataclass(frozen=True)
+class Sourced:
+    """A graph made from files whose ``digest`` is known before it is made (``read``): a change that finds
+    the graph published with that digest leaves it without making it (the ontology, at each add)."""
+
+    digest: str
+    read: Callable[[], Graph]
+
+
+def _digest_state(iri: URIRef) -> str:
+    return f"sources/{hashlib.sha256(str(iri).encode()).hexdigest()[:32]}"
+
+
+def _load(store: Writable, iri: URIRef, graph: Graph | Sourced, unless_same: bool = False) -> int | None:
     """Replace the named graph ``iri`` by ``graph``; with ``unless_same``, leave it when it already holds
-    exactly those triples (the ontology, at each add)."""
+    exactly those triples (the ontology, at each add). A ``Sourced`` graph published with its digest is
+    left without being made (its size is then not counted: None)."""
     target = node(iri)
+    if isinstance(graph, Sourced):
+        if unless_same and store.state(_digest_state(iri)) == graph.digest.encode() \
+                and store.contains_named_graph(target):
+            return None
+        store.put_state(_digest_state(iri), graph.digest.encode())
+        graph = graph.read()
+    elif hasattr(store, "state") and store.state(_digest_state(iri)) is not None:
+        store.put_state(_digest_state(iri), None)  # replaced by a graph of no known source
     data = skolemised(iri, graph).serialize(format="nt", encoding="utf-8")
     if store.contains_named_graph(target):
         if unless_same:
@@ -101,16 +124,17 @@ def _term(term):
     return ox.NamedNode(str(term))
 
 
-def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
+def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph | Sourced],
             then: Callable[[Writable], Any] | None = None, optimize: bool = True,
-            progress: Callable[[str], None] | None = None) -> PublishResult:
+            progress: Callable[[str], None] | None = None, base: str | None = None) -> PublishResult:
     """Replace each named graph of ``graphs`` in the store, run ``then`` on the store (e.g. relinking,
     writing the document catalogue) and publish the result atomically with its summary; graphs not
     named are kept as they were; ``optimize`` compacts the store first. ``progress(stage)`` is called as
-    the summary and the compaction end. Raises ``StoreLocked`` if another writer is at work."""
+    the summary and the compaction end. ``base``: the new generation's database starts from that kept
+    base (``Store.publishing``). Raises ``StoreLocked`` if another writer is at work."""
     counts, after = {}, None
     store = open_store(store_path)
-    with store.publishing() as writable:
+    with store.publishing(base=base) as writable:
         for iri, graph in graphs.items():
             counts[str(iri)] = _load(writable, iri, graph)
         if then is not None:
@@ -126,10 +150,10 @@ def publish(store_path: Store | str | os.PathLike, graphs: dict[URIRef, Graph],
 
 
 def publish_change(store_path: Store | str | os.PathLike, iri: URIRef, removed: set[tuple], added: set[tuple],
-                   graphs: dict[URIRef, Graph], then: Callable[[Writable], Any] | None = None,
+                   graphs: dict[URIRef, Graph | Sourced], then: Callable[[Writable], Any] | None = None,
                    touched: Iterable[URIRef] = (), documents: Iterable[str] = ()) -> PublishResult:
     """Remove the triples ``removed`` (all in it) from the named graph ``iri`` and add ``added`` (none in
-    it), replace each (small) graph of ``graphs``, run ``then`` and publish the result atomically with its
+    it), replace each (small) graph of ``graphs`` (unless it holds that already), run ``then`` and publish the result atomically with its
     summary, as ``publish``. Nothing else is rewritten: the taxonomies' graphs stay in the files of the
     previous generation, whose hard-linked copy the new one starts from, and the store is not compacted.
     The summary counts again only ``iri``, ``graphs``, the ``touched`` graphs (those ``then`` changes)

@@ -1,10 +1,11 @@
 """SHACL validation of a graph against the shapes of ontology/, split into violations and warnings."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 import pyshacl
@@ -236,7 +237,8 @@ def _name(term) -> str:
 
 # ---------------------------------------------------------------- validation of a change, in the store
 
-def validate_in_store(readable, graph_name, focus: Iterable[URIRef], locate=None) -> ValidationReport:
+def validate_in_store(readable, graph_name, focus: Iterable[URIRef], locate=None,
+                      added: Iterable[tuple] | None = None) -> ValidationReport:
     """What ``validate(data, locate, focus)`` finds, where ``data`` is the named graph ``graph_name``
     (a ``pyoxigraph`` graph name) of ``readable``, a store: nothing is read but the focus nodes'
     neighbourhood.
@@ -244,12 +246,17 @@ def validate_in_store(readable, graph_name, focus: Iterable[URIRef], locate=None
     The shapes targeting a class run in pySHACL on the focus nodes and the nodes they point to. The
     rules across nodes (shapes with a SPARQL target) run their target query in the store, limited to
     the focus nodes by a ``VALUES`` clause: a conforming change gives no node, and the few a broken one
-    gives are validated by pySHACL with their neighbours, for its findings and messages."""
+    gives are validated by pySHACL with their neighbours, for its findings and messages.
+
+    ``added``: the triples the change added, when the rest of the graph was validated before (a
+    change of a published graph). A focus node's values of a ``one_at_a_time`` predicate are then read
+    only where the change added them or their node is a focus node, and one more: the others' verdicts
+    cannot have changed (a claim supported by 900 documents is not read with its 900 passages)."""
     focus = {n for n in focus if isinstance(n, URIRef)}
     shacl = shapes()
     breaking = _breaking(readable, graph_name, shacl, focus)
     deep = set().union(*(nodes for shape, nodes in breaking.items() if shape not in OWN_TRIPLES))
-    data = _neighbourhood(readable, graph_name, focus, deep)
+    data = _neighbourhood(readable, graph_name, focus, deep, set(added) if added is not None else None)
     narrowed = _focused(shacl, data, focus, breaking)
     return _run(data, narrowed, locate)
 
@@ -348,15 +355,18 @@ def _breaking(readable, graph_name, shacl: Graph, focus: set[URIRef]) -> dict:
     return found
 
 
-def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef]) -> Graph:
+def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef],
+                   added: set[tuple] | None = None) -> Graph:
     """What the shapes read about ``focus``: its nodes' triples and the types of the nodes they point to
     (the shapes targeting a class look one step along, at a value's class). For the ``deep`` nodes
     (selected by a rule across nodes), all the triples of the nodes they point to and of the nodes that
-    point to them (a role's claims)."""
+    point to them (a role's claims). With ``added`` (see ``validate_in_store``), a focus node's values
+    of a ``one_at_a_time`` predicate are left out but for those added, those in ``focus`` and one."""
     target = _graph_node(graph_name)
     data, seen = _Data(), set()
     values = " ".join(f"<{n}>" for n in sorted(focus))
     terms: dict = {}  # pyoxigraph term → rdflib term: predicates, classes and values recur
+    trimmed = one_at_a_time() if added is not None else frozenset()
 
     def term(value):
         made = terms.get(value)
@@ -366,8 +376,14 @@ def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef]) 
 
     if values:
         pointed = set()
-        for row in readable.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
-                                  default_graph=target):
+        # The values of the trimmed predicates are left to Oxigraph to skip, then read as
+        # ``_trimmed_values`` says (a claim's 900 passages are not made into rdflib terms).
+        skipped = f"FILTER (?p NOT IN ({', '.join(f'<{p}>' for p in sorted(trimmed))}))" if trimmed else ""
+        rows = readable.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {skipped} }}",
+                              default_graph=target)
+        if trimmed:
+            rows = itertools.chain(rows, _trimmed_values(readable, target, focus, trimmed, added, values))
+        for row in rows:
             data.add((term(row["s"]), term(row["p"]), term(row["o"])))
             if not isinstance(row["o"], ox.Literal):
                 pointed.add(row["o"])
@@ -390,7 +406,88 @@ def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef]) 
             describe(_rdflib(quad.subject))
     for obj in {o for s, _, o in data if s in seen and not isinstance(o, Literal)}:
         describe(obj)
+    if trimmed:  # a focus node described whole: the class of each of its values, as for the others
+        read = {_rdflib(value) for value in pointed} if values else set()
+        for value in {o for s, _, o in data if s in seen and s in focus and not isinstance(o, Literal)} - read:
+            for quad in readable.quads_for_pattern(_ox(value), ox.NamedNode(str(RDF.type)), None, target):
+                data.add((value, RDF.type, _rdflib(quad.object)))
     return data
+
+
+#: Constraint components that judge each value node on its own (its term, its class), and those that
+#: describe a shape without constraining it.
+_VALUE_BY_VALUE = frozenset({SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.flags, SH.minLength,
+                             SH.maxLength, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
+                             SH.languageIn})
+_DESCRIPTIVE = frozenset({RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group})
+
+
+@lru_cache(maxsize=1)
+def one_at_a_time() -> frozenset[URIRef]:
+    """The predicates whose values the shapes that validate a focus node with its neighbourhood judge one
+    at a time: every property shape with that path (a plain predicate) has value-by-value constraints
+    only (``sh:class``, ``sh:datatype``, ``sh:in``…, or ``sh:or`` of shapes made of them) and at most
+    ``sh:minCount 1``, and no SPARQL constraint of such a shape names it. Once the graph conformed, a
+    change can alter the verdict on a value only where it added the triple or changed the value's node;
+    and ``sh:minCount 1`` holds with any one value. (The rules across nodes run on their breaking nodes
+    with all their triples: their constraints do not count.)"""
+    shacl = shapes()
+    deep = {s for s in shacl.subjects(SH.target, None) if s not in OWN_TRIPLES}
+    named = " ".join(str(text) for shape in set(shacl.subjects(SH.sparql, None)) - deep
+                     for constraint in shacl.objects(shape, SH.sparql)
+                     for text in (*shacl.objects(constraint, SH.select), *shacl.objects(constraint, SH.ask)))
+
+    def value_by_value(shape) -> bool:
+        for predicate, value in shacl.predicate_objects(shape):
+            if predicate in _DESCRIPTIVE or predicate in _VALUE_BY_VALUE:
+                continue
+            if predicate == SH.minCount and int(value) <= 1:
+                continue
+            if predicate == SH["or"] and all(isinstance(m, BNode) and not (m, SH.path, None) in shacl
+                                             and value_by_value(m) for m in Collection(shacl, value)):
+                continue
+            return False
+        return True
+
+    paths: dict = {}
+    for shape, path in shacl.subject_objects(SH.path):
+        paths.setdefault(path, []).append(shape)
+    found = set()
+    for path, shaped in paths.items():
+        if not isinstance(path, URIRef) or not all(value_by_value(s) for s in shaped):
+            continue
+        # named anywhere else in the shapes (in a path list, a target, a nested shape): not judged alone;
+        # a member of an ``sh:in`` list is a constant
+        if any(p != SH.path and not (p == RDF.first and _in_list(shacl, cell))
+               for cell, p in shacl.subject_predicates(path)):
+            continue
+        if str(path) in named or _name(path) in named:
+            continue
+        found.add(path)
+    return frozenset(found)
+
+
+def _trimmed_values(readable, target, focus: set[URIRef], trimmed: frozenset, added: set[tuple],
+                    values: str) -> Iterator[dict]:
+    """The triples of the focus nodes with a ``trimmed`` predicate that a change's validation reads, as
+    rows (s, p, o): one for each node and predicate, those ``added``, and those whose value is a focus node."""
+    for subject in sorted(focus):
+        for predicate in sorted(trimmed):
+            for quad in itertools.islice(readable.quads_for_pattern(_ox(subject), _ox(predicate), None, target), 1):
+                yield {"s": quad.subject, "p": quad.predicate, "o": quad.object}
+    for s, p, o in added:
+        if p in trimmed and s in focus:
+            yield {"s": _ox(s), "p": _ox(p), "o": _term_of(o)}
+    among = " ".join(f"<{p}>" for p in sorted(trimmed))
+    yield from readable.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?o {{ {values} }} "
+                              f"VALUES ?p {{ {among} }} ?s ?p ?o }}", default_graph=target)
+
+
+def _in_list(shacl: Graph, cell) -> bool:
+    """Whether the RDF list cell ``cell`` belongs to the list of an ``sh:in``."""
+    while (previous := shacl.value(None, RDF.rest, cell)) is not None:
+        cell = previous
+    return all(p == SH["in"] for _, p in shacl.subject_predicates(cell)) and (None, SH["in"], cell) in shacl
 
 
 def _graph_node(graph_name):
@@ -399,6 +496,15 @@ def _graph_node(graph_name):
 
 def _ox(term) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(str(term)) if isinstance(term, BNode) else ox.NamedNode(str(term))
+
+
+def _term_of(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term of an rdflib one (``_rdflib``'s inverse)."""
+    if not isinstance(term, Literal):
+        return _ox(term)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
 
 def _rdflib(term):

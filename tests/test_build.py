@@ -179,3 +179,43 @@ def test_pay_stated_as_the_minimum_wage_is_a_valid_range_stated_as_it(tmp_path):
     smic = {w.id: w.amount for w in minimum_wages()}["smic"]
     assert [(float(m), w, a) for m, w, a in found] == [
         (smic, "https://w3id.org/rolegraph/ontology#wage-smic", "true"), (2400.0, "-", "-")]
+
+
+def _quads(store, graph) -> set:
+    snapshot = open_read_only(store)
+    return {(q.subject, q.predicate, q.object) for q in snapshot.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+
+
+def test_a_full_build_starts_from_the_base_of_the_taxonomies_and_deletes_no_document_graph(tmp_path, corpus,
+                                                                                            monkeypatch):
+    """The first full build over a set of imports removes the previous documents' graphs and keeps the
+    database as it is then (the imports alone) as a base; the next ones start from it. Each publishes
+    what a build into a store that never held other documents publishes; an import makes another base."""
+    import rolegraph.loader.build as loader
+
+    files = sorted(corpus.iterdir())
+    store, fiches, imported = tmp_path / "store", str(graph_iri(BASE, "fiches")), "https://example.org/imported"
+
+    def import_(version: str) -> None:
+        with publishing(store) as writable:
+            writable.update(f"DROP SILENT GRAPH <{imported}>; INSERT DATA {{ GRAPH <{imported}> {{ <{imported}> "
+                            f"<http://purl.org/dc/terms/identifier> \"{version}\" }} }}")
+
+    cleared = []
+    clear = loader.clear_graph
+    monkeypatch.setattr(loader, "clear_graph", lambda written, graph: cleared.append(graph.value) or clear(written, graph))
+    build(files[:3], store, BASE)
+    import_("v1")
+    for documents, from_base in ((files[3:], False), (files, True), (files[:2], True)):
+        cleared.clear()
+        build(documents, store, BASE)
+        assert (fiches in cleared) is not from_base
+        fresh = tmp_path / f"fresh-{len(documents)}-{from_base}"
+        build(documents, fresh, BASE)
+        assert _quads(store, fiches) == _quads(fresh, fiches) and len(_quads(store, imported)) == 1
+        assert _quads(store, str(graph_iri(BASE, "links"))) == set()
+    assert len(list((store / "bases").iterdir())) == 1
+    import_("v2")  # the imports changed: the base of the earlier ones is not used
+    cleared.clear()
+    build(files[3:], store, BASE)
+    assert fiches in cleared and {q[2].value for q in _quads(store, imported)} == {"v2"}

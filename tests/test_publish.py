@@ -59,3 +59,34 @@ def test_extending_in_batches_adds_every_quad(monkeypatch):
     store = ox.Store()
     publish.extend_in_batches(store, quads)
     assert len(_triples(store, TARGET)) == 10
+
+
+def _graph(*labels: str):
+    from rdflib import Graph, Literal, URIRef
+
+    graph = Graph()
+    for label in labels:
+        graph.add((URIRef(f"{EX}thing"), URIRef(f"{EX}label"), Literal(label)))
+    return graph
+
+
+def test_a_graph_of_known_source_is_made_only_when_its_digest_is_not_the_published_one(tmp_path):
+    """A change of the documents leaves the ontology as it is without parsing it: ``Sourced`` is read
+    only when the generation holds no graph published with its digest."""
+    iri, made = f"{EX}ontology", []
+
+    def source(digest: str, label: str):
+        return publish.Sourced(digest, lambda: made.append(label) or _graph(label))
+
+    def labels() -> set[str]:
+        snapshot = ox.Store.read_only(str(tmp_path / "current"))
+        return {q.object.value for q in snapshot.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+
+    publish.publish(tmp_path, {iri: source("one", "first")}, optimize=False)
+    publish.publish_change(tmp_path, f"{EX}fiches", set(), set(), {iri: source("one", "changed")})
+    assert made == ["first"] and labels() == {"first"}  # same digest: not made again, not replaced
+    publish.publish_change(tmp_path, f"{EX}fiches", set(), set(), {iri: source("two", "second")})
+    assert made == ["first", "second"] and labels() == {"second"}
+    publish.publish(tmp_path, {iri: _graph("plain")}, optimize=False)  # of no known source: its digest forgotten
+    publish.publish_change(tmp_path, f"{EX}fiches", set(), set(), {iri: source("two", "again")})
+    assert made == ["first", "second", "again"] and labels() == {"again"}

@@ -11,8 +11,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from rolegraph.loader.graph import Part
-from rolegraph.loader.validate import (STORE_TARGETS, focus_in_store, own_nodes, validate, validate_graph,
-                                       validate_in_store)
+from rolegraph.loader.validate import (STORE_TARGETS, focus_in_store, one_at_a_time, own_nodes, validate,
+                                       validate_graph, validate_in_store)
 from rolegraph.core.tbox import shapes
 from rolegraph.core.vocabulary import RG, RGSH, SH, sparql_prologue
 
@@ -123,9 +123,41 @@ def test_validating_a_change_in_the_store_finds_what_a_full_validation_finds(fix
     graph = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
     changed = set(graph) ^ set(before)  # the graph as the store holds it (decimals in their canonical form)
     focus = focus_in_store(changed, store, None)
-    full, in_store = validate(graph), validate_in_store(store, None, focus)
-    assert _named(in_store.violations) == _named(full.violations) and in_store.warnings == full.warnings
+    full = validate(graph)
+    # Told what the change added, it reads a focus node's values of a predicate judged one value at a
+    # time only where the change added them: the findings stay the same.
+    for in_store in (validate_in_store(store, None, focus), validate_in_store(store, None, focus,
+                                                                              added=set(graph) - set(before))):
+        assert _named(in_store.violations) == _named(full.violations) and in_store.warnings == full.warnings
     assert full.violations or full.warnings
+
+
+def test_the_predicates_read_one_value_at_a_time_are_those_no_count_or_rule_reads_whole():
+    trimmed = one_at_a_time()
+    # a claim's passages and a role's salaries: each judged by its class alone
+    assert {RG.hasEvidence, RG.hasSalary} <= trimmed
+    # a role's tools: the completeness rule asks whether it has any (a SPARQL constraint names it)
+    assert RG.usesTool not in trimmed
+    # at most one value (sh:maxCount 1), and the career relations (an alternative path)
+    assert not {RG.claimSubject, RG.supportCount, RG.relatedRole} & trimmed
+
+
+def test_a_change_that_adds_a_broken_value_among_many_is_found():
+    """A claim with many passages; the change adds one more that is no rg:Evidence: with the passages
+    read one at a time, the one added is still read, and the shape fires on it."""
+    graph = _base()
+    claim = next(graph.subjects(RDF.type, RG.Claim))
+    evidence = next(graph.objects(claim, RG.hasEvidence))
+    for number in range(30):  # more passages, as conforming as the first
+        copy = URIRef(f"{evidence}-copy{number}")
+        graph.add((claim, RG.hasEvidence, copy))
+        for p, o in graph.predicate_objects(evidence):
+            graph.add((copy, p, o))
+    store = _oxigraph(graph)
+    broken = (claim, RG.hasEvidence, RG.Role)  # a class, not a passage
+    store.add(ox.Quad(ox.NamedNode(claim), ox.NamedNode(RG.hasEvidence), ox.NamedNode(RG.Role)))
+    report = validate_in_store(store, None, focus_in_store({broken}, store, None), added={broken})
+    assert [(f.shape, f.path, f.value) for f in report.violations] == [("rgsh:Claim-hasEvidence", "rg:hasEvidence", str(RG.Role))]
 
 
 def _named(findings) -> list:

@@ -186,3 +186,38 @@ def test_other_modules_use_only_the_interface_of_the_store_module():
     assert taken["rolegraph.loader.build"] == {"open_store"}  # the reader sees what a module takes
     assert taken["rolegraph.core.export"] >= {"open_store"}  # relative imports too
     assert {module: sorted(names - INTERFACE) for module, names in taken.items() if names - INTERFACE} == {}
+
+
+def test_a_change_can_start_from_a_kept_base_with_the_published_state(tmp_path):
+    """``keep_base`` checkpoints a change's database as it was then; a later change started from it has
+    that database and the published generation's state files, and an unknown base is refused."""
+    store = open_store(tmp_path / "store")
+    with store.publishing() as writable:
+        writable.update(insert("taxonomy"))
+        writable.keep_base("taxonomies")
+        writable.update(insert("document"))
+        writable.put_state("documents.json", b"one")
+    assert store.has_base("taxonomies") and not store.has_base("other")
+    with store.publishing(base="taxonomies") as writable:
+        assert values(writable) == ["taxonomy"] and writable.state("documents.json") == b"one"
+        writable.update(insert("new document"))
+    assert values(store) == ["new document", "taxonomy"]
+    with pytest.raises(StoreError, match="no base 'other'"):
+        with store.publishing(base="other"):
+            pass
+    assert store.generation == "000002"
+
+
+def test_keeping_a_base_replaces_the_other_and_a_half_written_one_is_never_used(tmp_path):
+    store = open_store(tmp_path / "store")
+    with store.publishing() as writable:
+        writable.update(insert("a"))
+        writable.keep_base("first")
+    (tmp_path / "store" / "bases" / ".second.12345").mkdir()  # what a writer killed while keeping it leaves
+    assert not store.has_base("second")
+    with store.publishing() as writable:
+        writable.update(insert("b"))
+        writable.keep_base("second")
+    assert sorted(p.name for p in (tmp_path / "store" / "bases").iterdir()) == ["second"]
+    with store.publishing(base="second") as writable:
+        assert values(writable) == ["a", "b"]

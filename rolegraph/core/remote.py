@@ -420,8 +420,11 @@ class RemoteStore:
     def writing(self):
         raise _refused()
 
-    def publishing(self, migrating: bool = False):
+    def publishing(self, migrating: bool = False, base: str | None = None):
         raise _refused()
+
+    def has_base(self, name: str) -> bool:
+        return False
 
 
 def _refused() -> StoreError:

@@ -13,11 +13,14 @@ A store folder holds generations of an Oxigraph database, each with the files pu
 
     STORE/current -> generations/000007
     STORE/generations/000006/  000006.state/  000007/  000007.state/
+    STORE/bases/NAME  a database a change may start from instead of the current one (``keep_base``)
     STORE/format      the store format (``FORMAT``); a store without it was written by an earlier version
     STORE/lock
 
-A writer takes the lock, makes the next generation as a hard-link backup of the current one (and
-hard links of its state files), changes it, and only then swaps ``current`` with an atomic rename.
+A writer takes the lock, makes the next generation as a hard-link backup of the current one (or of a
+kept base: a full build keeps the imported taxonomies without the documents, and starts the next full
+build from them rather than deleting the previous documents' triples) and hard links of its state
+files, changes it, and only then swaps ``current`` with an atomic rename.
 A build that fails or is killed leaves ``current`` on the previous generation, which readers keep
 serving. State files are never changed in place: a writer replaces a file by a new one, so a link
 shared with an older generation keeps that generation's content.
@@ -73,6 +76,10 @@ class Writable(Readable, Protocol):
         """Publish ``data`` as the file ``name`` with this generation (``None`` removes it). Files of the
         previous generation are carried over, except ``PER_GENERATION`` ones (the counts)."""
 
+    def keep_base(self, name: str) -> None:
+        """Keep the database as it is now, under ``name``, for a later ``publishing(base=name)`` to start
+        from (the taxonomies without the documents: a full build then deletes no document graph)."""
+
 
 class Store(Protocol):
     """A store the loader publishes to and the server reads from.
@@ -112,10 +119,15 @@ class Store(Protocol):
     def writing(self) -> AbstractContextManager[None]:
         """Hold the write lock for the block; one ``publishing`` block inside it uses that lock."""
 
-    def publishing(self, migrating: bool = False) -> AbstractContextManager[Writable]:
+    def publishing(self, migrating: bool = False, base: str | None = None) -> AbstractContextManager[Writable]:
         """A change of the published graph and its state, published atomically when the block
         succeeds; on any exception nothing is published. Raises ``StoreError`` when the store has
-        another format, unless ``migrating`` (the block brings it to ``FORMAT``)."""
+        another format, unless ``migrating`` (the block brings it to ``FORMAT``). With ``base`` (one
+        ``has_base`` knows), the change's database starts from that base instead of the published
+        generation's; its state files are still the published generation's."""
+
+    def has_base(self, name: str) -> bool:
+        """Whether a base kept as ``name`` (``Writable.keep_base``) is there to start a change from."""
 
 
 #: The store format this version reads and writes; ``rolegraph migrate`` brings an older store to it.
@@ -204,8 +216,11 @@ class EmbeddedStore:
     def writing(self) -> AbstractContextManager[None]:
         return writing(self.root)
 
-    def publishing(self, migrating: bool = False) -> AbstractContextManager[Writable]:
-        return publishing(self.root, migrating)
+    def publishing(self, migrating: bool = False, base: str | None = None) -> AbstractContextManager[Writable]:
+        return publishing(self.root, migrating, base)
+
+    def has_base(self, name: str) -> bool:
+        return _base_path(self.root, name).is_dir()
 
 
 class _Snapshot:
@@ -245,9 +260,10 @@ class _Change:
     block ends, so the next change, which may reuse the folder's name, can open it at once.
     """
 
-    def __init__(self, store: ox.Store, folder: Path) -> None:
+    def __init__(self, store: ox.Store, folder: Path, bases: Path | None = None) -> None:
         self._store: ox.Store | None = store
         self._folder = folder
+        self._bases = bases
         #: The state files this change wrote: the others are links to files already on disk.
         self.written: set[Path] = set()
 
@@ -276,11 +292,18 @@ class _Change:
         os.replace(temporary, path)  # a new inode: an older generation's link keeps its content
         self.written.add(path)
 
+    def keep_base(self, name: str) -> None:
+        if self._store is None or self._bases is None:
+            raise StoreError("this change of the store has ended: use the store inside its publishing block")
+        _keep_base(self._bases, name, self._store)
+
 
 # ---------------------------------------------------------------- the embedded store's folder
 
 CURRENT = "current"
 GENERATIONS = "generations"
+#: The folder of the kept bases (``keep_base``): RocksDB checkpoints that a change may start from.
+BASES = "bases"
 #: Generations kept besides the current one, so that readers still open on them keep working.
 KEEP_PREVIOUS = 2
 
@@ -425,13 +448,14 @@ _numbered: dict[Path, int] = {}
 
 
 @contextmanager
-def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Writable]:
+def publishing(root: str | os.PathLike, migrating: bool = False, base: str | None = None) -> Iterator[Writable]:
     """Yield a writable copy of the published graph and its state; publish both atomically if the
-    block succeeds.
+    block succeeds. With ``base``, the copy's database is that of the base kept under that name
+    (``keep_base``), and its state the published generation's.
 
     Raises ``StoreLocked`` when another writer holds the store, ``StoreError`` when the store has
-    another format (unless ``migrating``: the block brings it to ``FORMAT``). On any exception the
-    copy is discarded and the published generation is untouched.
+    another format (unless ``migrating``: the block brings it to ``FORMAT``) or has no such base. On
+    any exception the copy is discarded and the published generation is untouched.
     """
     root = Path(root)
     with _locked_for_publishing(root):
@@ -447,9 +471,13 @@ def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Wri
         number = _numbered[key] = max(max(numbers, default=0), _numbered.get(key, 0)) + 1
         target = generations / f"{number:06d}"
         state = state_folder(target)
+        start = _base_path(root, base) if base is not None else previous
+        if base is not None and not start.is_dir():
+            raise StoreError(f"store {root} keeps no base {base!r} to start a change from", store=str(root))
         try:
+            if start is not None:
+                ox.Store.read_only(str(start)).backup(str(target))
             if previous is not None:
-                ox.Store.read_only(str(previous)).backup(str(target))
                 _link_state(state_folder(previous), state)
             state.mkdir(exist_ok=True)
             store = ox.Store(str(target))
@@ -457,7 +485,7 @@ def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Wri
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(state, ignore_errors=True)
             raise StoreError(f"cannot prepare a new generation in {root}: {exc}", store=str(root)) from exc
-        change = _Change(store, state)
+        change = _Change(store, state, root / BASES)
         del store  # from here on the change holds the only reference to the database
         try:
             yield change
@@ -473,6 +501,27 @@ def publishing(root: str | os.PathLike, migrating: bool = False) -> Iterator[Wri
             _write_format(root)
         _swap_current(root, target)
         _prune(root)
+
+
+def _base_path(root: str | os.PathLike, name: str) -> Path:
+    if not name or "/" in name or name.startswith("."):
+        raise ValueError(f"not a base name: {name!r}")
+    return Path(root) / BASES / name
+
+
+def _keep_base(bases: Path, name: str, store: ox.Store) -> None:
+    """Checkpoint ``store`` as the base ``name`` (hard links of its files), the only one kept: it is
+    written under a temporary name and renamed, so a writer killed meanwhile leaves no half base."""
+    target = _base_path(bases.parent, name)
+    bases.mkdir(exist_ok=True)
+    temporary = bases / f".{name}.{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    store.backup(str(temporary))
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(temporary, target)
+    for other in bases.iterdir():  # the bases of other taxonomies, and what a killed writer left
+        if other != target:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _link_state(source: Path, target: Path) -> None:
