@@ -156,15 +156,18 @@ def clauses(text: str, words: list[Word]) -> list[list[Word]]:
 
 
 def candidates(text: str, language: str | None, words: list[Word] | None = None,
-               kinds: frozenset[str] = frozenset({"clause", "segment", "distributed"})) -> list[Phrase]:
+               kinds: frozenset[str] = frozenset({"clause", "segment", "distributed"}),
+               needed: frozenset[str] | None = None) -> list[Phrase]:
     """The candidate phrases of ``text`` of the given kinds: each clause, the segments a clause's commas
-    and conjunctions cut, and each distributed conjunct of its coordinations."""
+    and conjunctions cut, and each distributed conjunct of its coordinations. With ``needed`` (lemma
+    keys), only the phrases of clauses holding one of them: a matcher that can find nothing in a phrase
+    without one of its opening lemmas need not have the clause cut and distributed."""
     words = words_of(text, language) if words is None else words
     folded = fold(text)  # once: folding is per character, so a slice of it is the folded slice
     found = []
     for clause in clauses(text, words):
         content = [w for w in clause if w.lemma]
-        if not content:
+        if not content or (needed is not None and needed.isdisjoint([w.lemma for w in content])):
             continue
         if "clause" in kinds:
             found.append(_phrase(text, content))
