@@ -91,7 +91,8 @@ class Matcher:
         self._fuzzy_cache: dict[str, frozenset[str]] = {}
         for entry in entries:
             for text, language in entry.variants:
-                key, count = variant_key(text)
+                tokens = tokenize(text)
+                key, count = "".join(t.key for t in tokens), len(tokens)  # variant_key's, tokenized once
                 if not key or count > MAX_TOKENS:
                     continue
                 # Exact case applies to one-word names that are also ordinary words ("Go", "Spring").
@@ -104,7 +105,7 @@ class Matcher:
                 bucket = self.index.setdefault(key, [])
                 if (entry, exact, language, accents) not in bucket:
                     bucket.append((entry, exact, language, accents))
-                self.words.update(t.key for t in tokenize(text))
+                self.words.update(t.key for t in tokens)
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
                 if re.search(r"\w/\w", text) and (entry.kind in SLASHED_KINDS or _slashed_word(entry)):
                     self.slashed.update(key[:i] for i in range(1, len(key) + 1))
