@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ..labels import WORD, fold, stem, word_key
@@ -69,8 +68,10 @@ def variant_key(variant: str) -> tuple[str, int]:
     return "".join(t.key for t in tokens), len(tokens)
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """One place that names a lexicon entry. A tuple: a document makes a few hundred, and a frozen
+    dataclass's __init__ set each field through object.__setattr__."""
+
     entry: Entry
     start: int
     end: int
