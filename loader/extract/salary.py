@@ -33,6 +33,9 @@ _SINGLE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+#: A currency anywhere in a sentence: a figure is read only with one (``_salary``), so a sentence
+#: without any is left unread, where both figure patterns were run over every sentence with a digit.
+_ANY_CURRENCY = re.compile(_CURRENCY, re.IGNORECASE)
 _SOFT_BREAK = re.compile(r"(?<=[\w€$£,])[ \t]*\n(?=[ \t]*(?:[a-zà-ÿ\d€$£]|et\b|and\b))")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)|\n|$)")
 
@@ -151,7 +154,7 @@ def find_salaries(text: str) -> list[Salary]:
     # A line broken inside a sentence (a PDF's layout) is read as one line; same length, same offsets.
     text = _SOFT_BREAK.sub(" ", text)
     for sentence in _SENTENCE.finditer(text):
-        if not _DIGIT.search(sentence.group()):
+        if not _DIGIT.search(sentence.group()) or not _ANY_CURRENCY.search(sentence.group()):
             continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
     found += _minimum_wage_figures(text)
