@@ -29,8 +29,11 @@ LISTED_PREFIX = "listed-"
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;:\n]")
 _BRACKET = re.compile(r"[()\[\]]")
 #: What separates the items of an enumeration.
-_SEPARATOR = re.compile(r"\s*(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\b|\bou\b|\band\b|\bor\b|"
-                        r"\bas well as\b|\bainsi que\b)\s*", re.IGNORECASE)
+#: (Found by the separator itself, then widened over the spaces around it in ``_separators``: a pattern
+#: that began with ``\s*`` was tried at every character of the clause.)
+_SEPARATOR = re.compile(r"(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\b|\bou\b|\band\b|\bor\b|"
+                        r"\bas well as\b|\bainsi que\b)", re.IGNORECASE)
+_SPACE = re.compile(r"\s*")
 #: Words that introduce the items of an enumeration; an item starts after them.
 _INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|incl\.|e\.g\.|"
                     r"par exemple|ex\.|type|de type)\s+", re.IGNORECASE)
@@ -133,8 +136,8 @@ def _straddled(length: int, mentions: Sequence[Mention]) -> bytearray:
 def _items(text: str, start: int, end: int, straddled: bytearray) -> list[tuple[int, int]]:
     """The items of ``text[start:end]`` split at separators that no mention straddles."""
     items, cursor = [], start
-    for match in _SEPARATOR.finditer(text, start, end):
-        first, last = match.start(), match.end() - 1
+    for first, after in _separators(text, start, end):
+        last = after - 1
         if straddled[first] or straddled[last]:
             continue
         items.append((cursor, first))
@@ -158,6 +161,18 @@ def _items(text: str, start: int, end: int, straddled: bytearray) -> list[tuple[
         if e > s:
             trimmed.append((s, e))
     return trimmed
+
+
+def _separators(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """The spans of the separators of ``text[start:end]``, each with the spaces around it."""
+    previous = start  # a separator's spaces never reach back into the one before
+    for match in _SEPARATOR.finditer(text, start, end):
+        first = match.start()
+        while first > previous and text[first - 1].isspace():
+            first -= 1
+        after = _SPACE.match(text, match.end(), end).end()
+        yield first, after
+        previous = after
 
 
 def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: Spans, straddled: bytearray) -> list[Mention]:
