@@ -36,6 +36,9 @@ _DIGIT = re.compile(r"\d")
 #: A currency anywhere in a sentence: a figure is read only with one (``_salary``), so a sentence
 #: without any is left unread, where both figure patterns were run over every sentence with a digit.
 _ANY_CURRENCY = re.compile(_CURRENCY, re.IGNORECASE)
+#: What every ASCII form of ``_CURRENCY`` holds, lower-cased: an ASCII sentence holding none of these
+#: names no currency (the pattern, tried at each character, cost about 0.1 us a character).
+_ASCII_CURRENCY_MARKS = ("$", "eur", "chf", "franc", "cad", "usd", "dollar", "gbp", "livre", "pound")
 #: A line break that a sentence goes on after (a lower-case word, a figure, a currency, "et"/"and"); it is
 #: soft where the line before ends in a word, a figure, a currency or a comma (``_soft_breaks_joined``).
 #: The pattern starts at the break, so the scan jumps from one break to the next.
@@ -158,11 +161,18 @@ def find_salaries(text: str) -> list[Salary]:
     # A line broken inside a sentence (a PDF's layout) is read as one line; same length, same offsets.
     text = _soft_breaks_joined(text)
     for sentence in _SENTENCE.finditer(text):
-        if not _DIGIT.search(sentence.group()) or not _ANY_CURRENCY.search(sentence.group()):
+        if not _DIGIT.search(sentence.group()) or not _names_currency(sentence.group()):
             continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
     found += _minimum_wage_figures(text)
     return _unique(sorted(found, key=lambda s: s.start))
+
+
+def _names_currency(sentence: str) -> bool:
+    if sentence.isascii():  # ASCII letters fold to ASCII letters only
+        lowered = sentence.lower()
+        return any(mark in lowered for mark in _ASCII_CURRENCY_MARKS)
+    return bool(_ANY_CURRENCY.search(sentence))
 
 
 def _soft_breaks_joined(text: str) -> str:
