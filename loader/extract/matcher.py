@@ -184,15 +184,15 @@ class Matcher:
     def _alternatives(self, text: str, tokens: Sequence[Token], language: str | None) -> list[Mention]:
         """Mentions that exist only once a slash group is read one alternative at a time."""
         found = []
-        i = 0
-        while i < len(tokens):
-            j = i
-            # "/" in the gap first: most gaps are a space, and strip() on each was most of this scan
+        # the tokens a bare slash comes before ("/" in the gap first: most gaps are a space, and strip()
+        # on each was most of this scan); a group is the token before a run of them, and the run
+        slashed = [k for k, token in enumerate(tokens) if "/" in token.gap_before and k and token.gap_before.strip() == "/"]
+        for place, after_slash in enumerate(slashed):
+            if place and slashed[place - 1] == after_slash - 1:
+                continue  # inside a run already read
+            i = j = after_slash - 1
             while j + 1 < len(tokens) and "/" in tokens[j + 1].gap_before and tokens[j + 1].gap_before.strip() == "/":
                 j += 1
-            if j == i:
-                i += 1
-                continue
             before = _context(tokens, i, -1)
             after = _context(tokens, j, +1)
             for k in range(i, j + 1):
@@ -201,7 +201,6 @@ class Matcher:
                 position = len(before)
                 found += [Mention(m.entry, m.start, m.end, m.surface, alternative=True) for m in
                           self._spans(text, virtual, range(len(virtual)), language, must_cover=(position, position))]
-            i = j + 1
         return found
 
 
