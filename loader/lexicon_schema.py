@@ -74,7 +74,8 @@ class Table:
 
 TABLES: dict[str, Table] = {
     "role": Table(_ENTRY, ("id", "name")),
-    "competency": Table({**_ENTRY, "type": _one_of(COMPETENCY_TYPES), "document": BOOLEAN}, ("id", "name", "type")),
+    "competency": Table({**_ENTRY, "type": _one_of(COMPETENCY_TYPES), "document": BOOLEAN,
+                          "compound": BOOLEAN}, ("id", "name", "type")),
     "tool": Table({**_ENTRY, "category": _one_of(TOOL_CATEGORIES)}, ("id", "name", "category")),
     "degree": Table({**_ENTRY, "level": _one_of(LEVELS + ("unknown",)), "eqf": EQF, "generic": BOOLEAN},
                     ("id", "name", "level")),
@@ -86,7 +87,7 @@ TABLES: dict[str, Table] = {
     "organisation": Table(_ENTRY, ("id", "name")),
     "employer": Table({**_ENTRY, "id": _one_of(EMPLOYER_TYPES)}, ("id", "name")),
     "action": Table({**_FORMS, "noun": TEXT}, ("id", "noun")),
-    "object": Table({**_FORMS, "name": TEXT, "system": BOOLEAN}, ("id", "name")),
+    "object": Table({**_FORMS, "name": TEXT, "system": BOOLEAN, "generic": BOOLEAN}, ("id", "name")),
 }
 #: Keys whose values name other entries: (table, key) → the table of the entries they name.
 REFERENCES = {("certification", "issuer"): "organisation", ("certification", "vendor_tools"): "tool",
@@ -147,7 +148,8 @@ def syntax_problem(file: str, error: Exception) -> Problem:
 
 def check_document(file: str, lines: Locator, document: dict, tables: set[str]) -> list[Problem]:
     """Every problem of one parsed file whose tables may be ``tables``: unknown tables and keys, missing
-    keys, values of the wrong type or outside their closed list, duplicate ids."""
+    keys, values of the wrong type or outside their closed list, duplicate ids, and a form that two entries
+    of one table claim (which concept it names would be left to the order of the file)."""
     problems: list[Problem] = []
     for table, rows in document.items():
         if table not in tables:
@@ -158,7 +160,7 @@ def check_document(file: str, lines: Locator, document: dict, tables: set[str]) 
             problems.append(Problem(file, lines.table(table),
                                     f"{table} must be an array of tables, written [[{table}]]"))
             continue
-        schema, seen = TABLES[table], {}
+        schema, seen, forms = TABLES[table], {}, {}
         for position, row in enumerate(rows, 1):
             start = lines.entry(table, position)
             where = lambda key=None: start if key is None else lines.key(start, key)  # noqa: E731
@@ -178,6 +180,13 @@ def check_document(file: str, lines: Locator, document: dict, tables: set[str]) 
                     problems.append(Problem(file, where("id"), f"{name}: duplicate id, first at line {seen[row['id']]}"))
                 else:
                     seen[row["id"]] = start
+            for language in ("en", "fr"):
+                for form in row.get(language) or () if _texts(row.get(language)) else ():
+                    first = forms.setdefault((language, form.casefold()), (position, name, start))
+                    if first[0] != position:
+                        problems.append(Problem(file, where(language), f"{name}: the {language} form {form!r} "
+                                                f"is already a form of {first[1]} (line {first[2]}); a form "
+                                                "names one concept"))
             if table == "degree" and row.get("level") == "unknown" and row.get("generic") is not True:
                 problems.append(Problem(file, where("level"), f"{name}: level 'unknown' is only for a generic "
                                                               "degree word (generic = true)"))

@@ -1,9 +1,8 @@
 """Extraction quality on the 25 development documents (the seeds and ../shared/eval/dev), with ESCO and ROME
 imported as ``rolegraph evaluate --vocabulary esco --vocabulary rome`` reads them.
 
-REACHED holds the figures the loader reaches today, rounded down, so that a change that loses ground fails.
-The loader issue's floors are higher (ISSUE_FLOORS); the categories still below them are listed in the
-issue's closing note, and each one is raised into REACHED as it gets there.
+REACHED holds the figures the loader reaches today, rounded down, so that a change that loses ground fails;
+ISSUE_FLOORS the loader issue's floors, which every category now meets.
 """
 import shutil
 
@@ -20,8 +19,8 @@ from conftest import BASE, GOLD, SEEDS, SHARED, missing
 DEV = SHARED / "eval" / "dev"
 ISSUE_FLOORS = {"main_role": 1.0, "skills": 0.76, "related_roles": 0.80, "tools": 0.93, "certifications": 0.90,
                 "diplomas": 0.88, "trainings": 0.75, "salaries": 0.95, "micro fr": 0.84, "micro en": 0.84}
-REACHED = {"main_role": 1.0, "skills": 0.75, "related_roles": 0.88, "tools": 0.98, "certifications": 0.90,
-           "diplomas": 0.89, "trainings": 0.82, "salaries": 1.0, "micro fr": 0.84, "micro en": 0.85}
+REACHED = {"main_role": 1.0, "skills": 0.76, "related_roles": 0.88, "tools": 0.98, "certifications": 0.90,
+           "diplomas": 0.90, "trainings": 0.82, "salaries": 1.0, "micro fr": 0.85, "micro en": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +47,8 @@ def test_no_category_or_language_falls_below_what_is_reached(development):
     below = {name: (scores[name], floor) for name, floor in REACHED.items() if scores[name] < floor}
     assert below == {}, result.table()
 
+
+def test_the_issue_floors_are_met(development):
+    result, scores = development
+    below = {name: (scores[name], floor) for name, floor in ISSUE_FLOORS.items() if scores[name] < floor}
+    assert below == {}, result.table()

@@ -86,6 +86,15 @@ def test_a_duplicate_id_names_both_lines(lexicon):
         (second, f"[[role]] 'back-end-developer': duplicate id, first at line {first}")]
 
 
+def test_a_form_two_entries_claim_names_the_second_and_the_first(lexicon):
+    first = header_above(lexicon, "tools.toml", replace(lexicon, "tools.toml", 'id = "git"', 'id = "git"'))
+    second = replace(lexicon, "tools.toml", 'en = ["Mercurial"]', 'en = ["Mercurial", "gitflow"]')
+    problems = check_lexicon(lexicon)
+    assert [(p.line, p.message) for p in problems] == [
+        (second, f"[[tool]] 'mercurial': the en form 'gitflow' is already a form of [[tool]] 'git' (line {first}); "
+                 "a form names one concept")]
+
+
 def test_an_unknown_table_and_a_table_that_is_not_an_array(lexicon):
     line = replace(lexicon, "tools.toml", "[[tool]]", "[[tol]]")
     (lexicon / "roles.toml").write_text('role = "back-end developer"\n', encoding="utf-8")

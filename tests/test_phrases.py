@@ -71,10 +71,21 @@ def test_a_french_verb_after_its_subject_is_read_as_the_verb_not_the_noun():
     assert lemmas[lemmas.index(lemma_key("forme", "fr"))] != lemma_key("former", "fr")  # "la forme": the noun
 
 
+def test_an_acronym_written_like_a_function_word_is_a_word():
+    assert [w.lemma for w in words_of("IT change management", "en")][0] == "it"
+    assert [w.lemma for w in words_of("it works", "en")][0] == ""
+    from test_skills import skill_names
+    assert skill_names("The analyst supports change management in the business.", "en") == {"Change management"}
+
+
 def test_a_verb_read_after_its_subject_composes_with_its_object():
     from test_skills import skill_names
     assert "Project management" in skill_names("Au siège, il pilote les projets de migration.", "fr")
     assert "User training" in skill_names("Chaque mois, elle forme les utilisateurs.", "fr")
+    # a second verb of the same subject, after "et" and before its object
+    assert "User training" in skill_names("Elle rédige les guides et forme les utilisateurs.", "fr")
+    lemmas = [w.lemma for w in words_of("Couleurs, tailles et forme des boutons du site.", "fr")]
+    assert lemma_key("former", "fr") not in lemmas  # no subject: the noun
 
 
 def test_a_coordination_ends_at_the_conjunct_its_conjunction_introduces():

@@ -76,6 +76,18 @@ def test_the_verb_to_master_is_not_a_degree():
     assert set(_diplomas("A master's degree helps. So does a Master in data science.", "en")) >= {"Master's degree"}
 
 
+def test_a_degree_word_that_ends_a_role_name_is_not_a_degree():
+    assert _diplomas("Il travaille avec le product owner et le scrum master de l'équipe.") == {}
+    assert _diplomas("The Scrum Master removes the blockers of the team.", "en") == {}
+    assert set(_diplomas("Un diplôme d'ingénieur en informatique est demandé.")) == {"Engineering degree"}
+    assert _diplomas("Une certification Scrum Master est appréciée.") == {}
+
+
+def test_certifications_of_cloud_and_business_analysis():
+    found = {c.name for c in _extract("Le profil idéal a la HashiCorp Terraform Associate ou la PMI-PBA.").certifications}
+    assert found == {"HashiCorp Certified: Terraform Associate", "PMI Professional in Business Analysis"}
+
+
 def test_a_skill_named_as_the_field_of_a_degree_is_that_degree_s_field(tmp_path):
     found = _extract("Some of them go on to a master's in network administration after a few years.")
     assert [(d.name, d.attrs["level"]) for d in found.diplomas] == [("Master's degree in network administration", "bac+5")]

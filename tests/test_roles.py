@@ -1,4 +1,6 @@
 """The subject of a document and its related roles (loader/extract/roles.py), on documents we wrote."""
+import pytest
+
 from rolegraph.loader.documents import read_document
 from rolegraph.loader.extract import extract
 
@@ -98,3 +100,15 @@ def test_the_web_team_around_a_developer_is_named(tmp_path):
     found = doc(tmp_path, text)
     assert found.main_role.name == "Front-end developer"
     assert {"SEO specialist", "Web copywriter", "Community manager"} <= {r.name for r in found.related_roles}
+
+
+@pytest.mark.parametrize("text, name, roles", [
+    ("Intégrateur web\n\nIl travaille avec les graphistes, le responsable marketing et les technico-commerciaux. "
+     "Il rend compte au directeur général et échange avec la juriste sur les mentions légales.\n", "fr.txt",
+     {"Graphic designer", "Marketing manager", "Sales representative", "Chief executive officer", "Lawyer"}),
+    ("Data analyst\n\nShe presents her findings to the CFO, the HR manager and the account managers, and may "
+     "become a team leader.\n", "en.txt",
+     {"Chief financial officer", "Human resources manager", "Account manager", "Team leader"}),
+])
+def test_the_business_roles_beside_an_it_team_are_named(tmp_path, text, name, roles):
+    assert roles <= {r.name for r in doc(tmp_path, text, name).related_roles}

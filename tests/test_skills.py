@@ -158,6 +158,8 @@ def test_an_english_quality_that_is_counted_is_a_thing():
     assert "Organization" not in skill_names("The engineer keeps an organization's services running.", "en")
     assert "Organization" in skill_names("You show organization and patience with users.", "en")
     assert "Creativity" not in skill_names("Each creativity workshop lasts a day.", "en")
+    # an adjective that ends in "s" is no plural
+    assert {"Rigor", "Autonomy", "Curiosity"} <= skill_names("You are rigorous, autonomous and curious.", "en")
 
 
 def test_the_sector_of_an_employer_is_no_skill():
@@ -176,6 +178,47 @@ def test_a_document_the_job_follows_is_not_the_skill_of_writing_it():
     assert "Technical documentation" not in skill_names("Set up the probes as per the documentation.", "en")
     assert "Technical specifications" in skill_names("Il rédige les spécifications techniques des services.", "fr")
     assert "Functional specifications" in skill_names("She writes functional specifications for each release.", "en")
+
+
+def test_a_noun_compound_entry_is_not_read_as_its_action_on_its_object():
+    # "Design systems" names a component library; designing a system is another thing
+    assert "Design systems" not in skill_names("Elle conçoit des systèmes de paiement pour les banques.", "fr")
+    assert "Design systems" not in skill_names("Il est chargé de concevoir des systèmes embarqués.", "fr")
+    assert "Design systems" in skill_names("Elle fait évoluer le design system de l'application.", "fr")
+    assert "Design systems" in skill_names("He maintains the design system of the product team.", "en")
+
+
+def test_an_action_word_that_qualifies_a_noun_is_not_the_action():
+    assert "Database security" not in skill_names("The administrator must maintain secure databases.", "en")
+    assert "Network security" not in skill_names("He builds highly secure networks for hospitals.", "en")
+    assert "Database security" in skill_names("She must secure databases and file servers.", "en")
+    assert "Data cleaning" in skill_names("You will clean data before each analysis.", "en")
+
+
+def test_words_written_as_a_variant_name_that_concept_not_the_one_their_action_composes():
+    # "recette" is the action test, so "tests utilisateurs" and "recette utilisateur" compose alike
+    assert skill_names("Il organise des tests utilisateurs avant chaque livraison.", "fr") == {"Usability testing"}
+    assert skill_names("Elle conduit la recette utilisateur du logiciel.", "fr") == {"User acceptance testing"}
+
+
+def test_a_noun_of_a_longer_name_is_not_a_verb_on_the_shared_object():
+    names = skill_names("She writes unit tests and reviews code from peers.", "en")
+    assert names == {"Unit testing", "Code review"}
+    assert "Testing" in skill_names("He tests and reviews code from peers.", "en")
+
+
+def test_an_action_with_its_own_object_does_not_reach_past_the_next_verb():
+    assert "Security monitoring" not in skill_names("They monitor costs and implement security practices.", "en")
+    assert "Security monitoring" in skill_names("They monitor security events across the estate.", "en")
+    assert "Model development" in skill_names("Developing new and improved machine learning models.", "en")
+
+
+def test_an_object_pronoun_stands_for_the_object_before_it():
+    names = skill_names("Il met en place les routeurs (et les pare-feu) et les configure ensuite.", "fr")
+    assert "Network configuration" in names and "Configuration" not in names
+    assert {"Data cleaning", "Data analysis"} <= skill_names("Elle collecte les données, les nettoie et les analyse.", "fr")
+    assert "Server administration" in skill_names("He receives the new servers and installs them.", "en")
+    assert skill_names("Il les configure.", "fr") <= {"Configuration"}  # no antecedent in the sentence
 
 
 def test_functional_and_technical_specifications_are_two_skills():
@@ -208,3 +251,18 @@ def test_customer_service_and_keeping_up_to_date_are_named():
     assert {"Customer service", "Technology watch"} <= skill_names(
         "Helpdesk staff need strong customer service skills and stay up to date with new tools.", "en")
     assert "Customer service" in skill_names("Elle renforce le service client de la boutique en ligne.", "fr")
+
+
+def test_a_generic_object_takes_the_domain_of_the_documents_role(tmp_path):
+    from rolegraph.loader.documents import read_document
+
+    def names(text):
+        path = tmp_path / "fiche.txt"
+        path.write_text(text, encoding="utf-8")
+        return {c.name for c in extract(read_document(path)).competencies}
+
+    network = names("Ingénieure réseaux\n\nElle assure l'installation et la configuration des équipements du site.\n")
+    assert {"Network installation", "Network configuration"} <= network and "Hardware installation" not in network
+    assert "Network installation" in names("Network engineer\n\nShe installs the equipment of each branch.\n")
+    support = names("Technicien helpdesk\n\nIl assure l'installation des équipements des salariés.\n")
+    assert "Hardware installation" in support and "Network installation" not in support

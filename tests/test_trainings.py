@@ -25,3 +25,10 @@ def test_a_route_word_does_not_reach_across_a_comma_or_too_far():
 
 def test_negations_and_compounds_stay_with_their_noun():
     assert trainings("Sans cette formation il ne peut pas exercer.", "fr") == set()
+
+
+def test_employment_schemes_graduate_programmes_and_short_courses_are_routes():
+    names = {name for name, _ in trainings("Une POEI ou une formation courte mène à ce poste.", "fr")}
+    assert names == {"Pre-employment training", "Short course"}
+    names = {name for name, _ in trainings("Graduate schemes and short courses are the usual ways in.", "en")}
+    assert names == {"Graduate programme", "Short course"}

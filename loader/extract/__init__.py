@@ -116,8 +116,9 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     candidates = with_gender_marks(text, candidates)
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
-    mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at)  # skills stated by phrases
-    degree_parts = [m for m in resolve(m for m in candidates if m.entry.kind in structural)]
+    mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at,  # skills stated by phrases
+                             _subject_so_far(document, mentions))
+    degree_parts = _outside_role_names(resolve(m for m in candidates if m.entry.kind in structural), mentions)
     mentions += coordinated_roles(text, tokens, mentions, matcher, document.language)
     mentions += listed_names(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
     mentions += training_routes(text, tokens, lexicon, [m for m in mentions if m.entry.kind in ("competency", "tool")]
@@ -186,6 +187,27 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
 def _cited(document: Document, mention: Mention) -> bool:
     """A skill or tool named in the page's list of sources ("Sources: Bureau of Labor Statistics")."""
     return mention.entry.kind in ("competency", "tool") and section_kind(document.section_at(mention.start)) == "sources"
+
+
+def _subject_so_far(document: Document, mentions: list[Mention]) -> Entry | None:
+    """The role the document is about, chosen as ``main_role_of`` chooses it among the roles the lexicon
+    reads, before skills are read (so that they can take its domain)."""
+    roles: dict[str, Item] = {}
+    for m in mentions:
+        if m.entry.kind == "role":
+            item = roles.setdefault(m.entry.id, Item("role", m.entry.id, m.entry.name, {}, [], m.entry))
+            item.evidence.append(Evidence(m.start, m.end, m.surface, None))
+    main = main_role_of(document, list(roles.values()))
+    return main.entry if main else None
+
+
+def _outside_role_names(parts: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """The degree words that do not end a role's or a certification's name: the "master" of "scrum
+    master" or of "certification Scrum Master" is no master's degree. A role that starts with the degree
+    word ("ingénieur en informatique") may still name it."""
+    roles = Spans(m for m in mentions if m.entry.kind in ("role", "certification"))
+    return [p for p in parts if not (p.entry.kind == "degree" and
+                                     any(r.start < p.start for r in roles.containing(p.start, p.end)))]
 
 
 def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mention]:

@@ -91,7 +91,7 @@ def words_of(text: str, language: str | None) -> list[Word]:
         written = text[start:end]  # folding is per character, so the written word decides both keys
         keys = cache.get(written)
         if keys is None:
-            keys = cache[written] = _keys(match.group(), written.lower(), language)
+            keys = cache[written] = _keys(match.group(), written.lower(), language, written)
         append(make(Word, (start, end, *keys)))
     if language == "fr":
         _verbs_after_subjects(text, folded, found)
@@ -101,19 +101,45 @@ def words_of(text: str, language: str | None) -> list[Word]:
 #: French subject pronouns and the clitics that may stand between a subject and its verb.
 _SUBJECTS = frozenset({"il", "elle", "on", "qui", "ils", "elles"})
 _CLITICS = frozenset({"ne", "n", "se", "s", "y", "en", "le", "la", "les", "l", "lui", "leur"})
+_COORDINATORS = frozenset({"et", "puis", "ou"})
+_SENTENCE_END = re.compile(r"[.;:!?\n]")
+_DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "son", "sa", "ses", "leur",
+                          "leurs", "ce", "cet", "cette", "ces", "chaque", "tous", "toutes"})
 
 
 def _verbs_after_subjects(text: str, folded: str, words: list[Word]) -> None:
     """Read a verb after a French subject as the verb, where its form is also a noun: "il forme les
-    utilisateurs" is "former", not "forme"; "elle pilote les projets" is "piloter" (in place)."""
-    subject = False
+    utilisateurs" is "former", not "forme"; "elle pilote les projets" is "piloter" (in place). So is a
+    second verb of the subject, coordinated and followed by its object's determiner ("elle rédige la
+    documentation et forme les utilisateurs"), within the sentence."""
+    subject = False  # the word before is a subject (or a clitic after one)
     for i, word in enumerate(words):
         form = folded[word.start:word.end]
-        if subject and form.endswith("e") and word.lemma == word.key:
+        if form.endswith("e") and word.lemma == word.key and \
+                (subject or _coordinated_verb(folded, words, i) and _has_subject(folded, words, i)):
             verb = _verb_of(text[word.start:word.end].lower())
             if verb:
                 words[i] = word._replace(lemma=verb)
         subject = form in _SUBJECTS or (subject and form in _CLITICS)
+
+
+def _has_subject(folded: str, words: list[Word], i: int) -> bool:
+    """Whether a subject pronoun comes before word ``i`` in its sentence (within 40 words)."""
+    for j in range(i - 1, max(-1, i - 41), -1):
+        if _SENTENCE_END.search(folded, words[j].end, words[j + 1].start):
+            return False
+        if folded[words[j].start:words[j].end] in _SUBJECTS:
+            return True
+    return False
+
+
+def _coordinated_verb(folded: str, words: list[Word], i: int) -> bool:
+    """Whether word ``i`` follows "et", "puis", "ou" or a comma and comes before a determiner."""
+    if i == 0 or i + 1 >= len(words):
+        return False
+    before, after = words[i - 1], words[i + 1]
+    joined = folded[before.start:before.end] in _COORDINATORS or "," in folded[before.end:words[i].start]
+    return joined and folded[after.start:after.end] in _DETERMINERS
 
 
 @lru_cache(maxsize=20_000)
@@ -129,9 +155,14 @@ def _verb_of(written: str) -> str:
 _KEYS: dict[str, dict[str, tuple[str, str]]] = {}
 
 
-def _keys(folded: str, raw: str, language: str) -> tuple[str, str]:
+#: Acronyms written like a function word of one of our languages: "IT" is no "it", "SI" no "si".
+_ACRONYMS = frozenset({"IT", "SI"})
+
+
+def _keys(folded: str, raw: str, language: str, written: str = "") -> tuple[str, str]:
     """The key and lemma key of one word."""
-    return word_key(folded), lemma_key(raw, language)
+    key = word_key(folded)
+    return key, key if written in _ACRONYMS else lemma_key(raw, language)
 
 
 def clauses(text: str, words: list[Word]) -> list[list[Word]]:

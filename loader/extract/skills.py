@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -70,6 +70,10 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "co
 _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
+_COORDINATION = re.compile(r",|\b(?:and|or|et|ou)\b")
+_SENTENCE_BREAK = re.compile(r"[.;!?\n]")
+_SKIPPED_AFTER_COORDINATION = re.compile(r"(?:,|\b(?:and|or|et|ou)\b)\s*[^\W\d_]{2,}")
+_DEGREE = frozenset({"more", "most", "less", "highly", "very", "fully", "truly"})
 _SENTENCE_END = re.compile(r"[.!;]")
 
 
@@ -95,9 +99,12 @@ class Hit:
 class Grammar:
     """Actions and objects indexed by the lemma sequence of each of their forms, per language."""
 
-    def __init__(self, concepts: Iterable[Concept], systems: Iterable[str] = ()) -> None:
+    def __init__(self, concepts: Iterable[Concept], systems: Iterable[str] = (), generic: Iterable[str] = ()) -> None:
         #: ids of the objects that are systems of IT (``system = true`` in composition.toml)
         self.systems = frozenset(systems)
+        #: ids of the objects that stand for the subject's own domain, where it has one (``generic = true``:
+        #: the "équipements" of a network engineer are network equipment)
+        self.generic = frozenset(generic)
         self.index: dict[tuple[str, str, tuple[str, ...]], list[Concept]] = {}
         self.longest = 1
         # per (kind, language): lemma sequence → concepts, and the longest form starting with each lemma,
@@ -157,7 +164,9 @@ def load_grammar(path: str | None = None) -> Grammar:
                 raise InputError(f"[[{kind}]] lacks id or {name_key}", file=file)
             forms = tuple((f, lang) for lang in ("en", "fr") for f in row.get(lang, ()))
             concepts.append(Concept(kind, row["id"], row[name_key], forms))
-    return Grammar(concepts, (row["id"] for row in tables.get("object", ()) if row.get("system")))
+    objects = tables.get("object", ())
+    return Grammar(concepts, (row["id"] for row in objects if row.get("system")),
+                   (row["id"] for row in objects if row.get("generic")))
 
 
 class SkillIndex:
@@ -167,6 +176,10 @@ class SkillIndex:
     def __init__(self, lexicon: Lexicon, grammar: Grammar) -> None:
         self.grammar = grammar
         self.variants: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
+        #: a variant's own lemmas → its entries: where several entries share a normalised key, the one
+        #: written with these very words wins ("tests utilisateurs" is usability testing, though
+        #: "recette utilisateur", acceptance testing, reads the same once "recette" is the action test)
+        self.written: dict[tuple[str, ...], set[Entry]] = {}
         self.pairs: dict[tuple[str, str], Entry] = {}
         self.names: dict[str, Entry] = {}
         # pair → entry → (whether the entry's own name states the pair, how many of its variants do)
@@ -174,6 +187,8 @@ class SkillIndex:
         key_pairs: dict[tuple[str, ...], tuple[str, str]] = {}
         for entry in lexicon.of_kind("competency"):
             self.names.setdefault(label_key(entry.name, "scoring"), entry)
+            if entry.get("compound"):
+                continue  # a noun compound ("design systems"), written as such, not an action on an object
             for text, language in entry.variants:
                 lang = "en" if language == "any" else language
                 lemmas = tuple(w.lemma for w in words_of(text, lang) if w.lemma)
@@ -183,6 +198,7 @@ class SkillIndex:
                 bucket = self.variants.setdefault(key, [])
                 if (entry, language) not in bucket:
                     bucket.append((entry, language))
+                self.written.setdefault(lemmas, set()).add(entry)
                 pair = self._pair(lemmas, lang)
                 if pair:
                     key_pairs[key] = pair
@@ -192,11 +208,10 @@ class SkillIndex:
         # install + hardware), else the one most of whose variants state it; ties keep lexicon order
         for pair, by_entry in claims.items():
             self.pairs[pair] = max(by_entry, key=lambda e: by_entry[e])
-        # and the same words read as a variant name that concept alone
-        for key, pair in key_pairs.items():
-            bucket = self.variants[key]
-            if len(bucket) > 1 and any(e == self.pairs[pair] for e, _ in bucket):
-                bucket[:] = [(e, lang) for e, lang in bucket if e == self.pairs[pair]]
+        #: entry id → the (action, object) pair it names, where the object is generic
+        self.on_generic = {entry.id: pair for pair, entry in self.pairs.items() if pair[1] in grammar.generic}
+        # and the same words read as a variant name that concept alone, unless written as another's variant
+        self.key_pairs = key_pairs
         #: lemma → the one-word variants written in their base form ("conseiller", "advise"), whose
         #: inflected forms ("conseille", "advising") the lexicon matcher, comparing written words, misses
         self.base_forms: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
@@ -251,10 +266,24 @@ class SkillIndex:
         for a in range(len(normalised)):
             # one word is the lexicon matcher's job; lemmas only join words ("designing architectures")
             for b in range(a + 2, min(a + self.reach.get(normalised[a], 0), len(normalised)) + 1):
-                for entry, variant_language in self.variants.get(normalised[a:b], ()):
+                key = normalised[a:b]
+                bucket = self.variants.get(key, ())
+                if len(bucket) > 1:
+                    bucket = self._one_reading(key, lemmas[spans[a][0]:spans[b - 1][1] + 1], bucket)
+                for entry, variant_language in bucket:
                     if variant_language == "fr" and language != "fr":
                         continue  # French word order read on English lemmas ("tests d'intégration": test, integrate)
                     yield entry, spans[a][0], spans[b - 1][1]
+
+    def _one_reading(self, key: tuple[str, ...], lemmas: tuple[str, ...],
+                     bucket: list[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
+        """Of the entries that share a normalised key, those written with ``lemmas`` themselves, else the
+        one that names the key's (action, object) pair, else all."""
+        written = self.written.get(lemmas, ())
+        chosen = [(e, lang) for e, lang in bucket if e in written]
+        if not chosen and key in self.key_pairs:
+            chosen = [(e, lang) for e, lang in bucket if e == self.pairs[self.key_pairs[key]]]
+        return chosen or bucket
 
     def normalised(self, lemmas: Sequence[str], language: str) -> tuple[str, ...]:
         """``lemmas`` with each action form replaced by its action, so verb and noun read the same."""
@@ -319,11 +348,16 @@ def lemma_matches(phrase: Phrase, index: SkillIndex, language: str) -> list[Foun
     return [Found(entry, words[first:last + 1]) for entry, first, last in index.variant_hits(phrase.lemmas, language)]
 
 
-def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) -> list[Found]:
-    """Actions applied to objects in ``phrase`` (a span of ``text``), named "<Object> <action>"."""
+def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str,
+                 domains: tuple[str, ...] = ()) -> list[Found]:
+    """Actions applied to objects in ``phrase`` (a span of ``text``), named "<Object> <action>". A
+    generic object ("équipements") is read as the subject's domain object where ``domains`` (the ids of
+    the objects the subject's name holds) has a concept for the pair ("Network configuration")."""
     grammar = index.grammar
     lemmas = phrase.lemmas
     actions = grammar.hits(lemmas, "action", language)
+    if language == "en":
+        actions = [a for a in actions if not _adjectival(text, phrase, a, actions)]
     objects = grammar.hits(lemmas, "object", language)
     found = []
     for action in actions:
@@ -338,6 +372,8 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
             if entry is not None:
                 target = obj
                 break
+        if target.concept.id in grammar.generic:
+            entry = next((e for d in domains if (e := index.pairs.get((action.concept.id, d)))), entry)
         action_words = phrase.words[action.first:action.last + 1]
         if entry is None and target.concept.id in grammar.systems:
             # no concept for the pair: the action's own, stated by the action's words ("Monitoring")
@@ -353,6 +389,75 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str) ->
         object_words = phrase.words[target.first:target.last + 1]
         found.append(Found(entry, words, action_words + object_words, object_words))
     return found
+
+
+def _adjectival(text: str, phrase: Phrase, action: Hit, actions: list[Hit]) -> bool:
+    """Whether an English action word qualifies the noun after it rather than acting on it: a bare form
+    right after another action's verb ("maintain secure databases", "write clean code") or a degree word
+    ("highly secure networks")."""
+    if action.first == 0 or action.first != action.last:
+        return False
+    word, before = phrase.words[action.first], phrase.words[action.first - 1]
+    if text[before.end:word.start].strip() or _is_noun(text, word):
+        return False
+    return before.key in _DEGREE or any(a.last == action.first - 1 and not _is_noun(text, phrase.words[a.last])
+                                         for a in actions)
+
+
+#: object pronouns: French clitics before the verb, English pronouns after it
+_CLITIC_OBJECTS = frozenset({"les", "le", "la", "l"})
+_PRONOUN_OBJECTS = frozenset({"them", "it"})
+#: how many words back a pronoun's antecedent may lie, within its sentence
+_ANTECEDENT_REACH = 15
+
+
+def pronoun_objects(text: str, words: Sequence[Word], index: SkillIndex, language: str) -> list[Found]:
+    """Actions whose object is a pronoun, composed with the object the pronoun stands for: the nearest
+    object before it in the sentence ("installer les routeurs et les configurer" configures the
+    network; "collect the logs and analyse them")."""
+    grammar, found = index.grammar, []
+    for i, word in enumerate(words):
+        if word.end - word.start > 4:
+            continue  # no pronoun of ours is longer
+        written = text[word.start:word.end].lower()
+        if language == "fr" and written in _CLITIC_OBJECTS and i + 1 < len(words):
+            verb, pronoun = i + 1, word
+        elif language == "en" and written in _PRONOUN_OBJECTS and i > 0:
+            verb, pronoun = i - 1, word
+        else:
+            continue
+        if text[min(pronoun.end, words[verb].end):max(pronoun.start, words[verb].start)].strip(" '’"):
+            continue  # the pronoun and its verb must be next to each other
+        actions = grammar.hits((words[verb].lemma,), "action", language)
+        if not actions:
+            continue
+        start = max(0, min(verb, i) - _ANTECEDENT_REACH)
+        for j in range(min(verb, i) - 1, start - 1, -1):
+            if _SENTENCE_BREAK.search(text, words[j].end, words[j + 1].start):
+                start = j + 1
+                break
+        before = _outside_brackets(text, words[start:min(verb, i)])
+        objects = grammar.hits(tuple(w.lemma for w in before), "object", language)
+        if not objects:
+            continue
+        target = objects[-1]
+        entry = index.pairs.get((actions[0].concept.id, target.concept.id))
+        if entry is not None:
+            span = (pronoun, words[verb]) if pronoun.start < words[verb].start else (words[verb], pronoun)
+            found.append(Found(entry, span))
+    return found
+
+
+def _outside_brackets(text: str, words: Sequence[Word]) -> list[Word]:
+    """``words`` without those inside brackets: an aside ("les matériels réseau (routeurs, pare-feu)")
+    lists examples, and the pronoun after it stands for the noun before it."""
+    kept, depth = [], 0
+    for n, word in enumerate(words):
+        gap = text[words[n - 1].end if n else word.start:word.start]
+        depth = max(0, depth + gap.count("(") - gap.count(")"))
+        if not depth:
+            kept.append(word)
+    return kept
 
 
 def _target(text: str, phrase: Phrase, action: Hit, actions: list[Hit], objects: list[Hit],
@@ -374,13 +479,33 @@ def _object_after(text: str, phrase: Phrase, action: Hit, actions: list[Hit], ob
     for obj in objects:
         if obj.first <= action.last:
             continue
-        if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action):
+        if obj.first - action.last - 1 > MAX_BETWEEN or (next_action is not None and obj.first > next_action) or \
+                _object_before_coordination(text, phrase, action.last, obj.first):
             return None
         if language == "en" and _is_noun(text, phrase.words[action.last]) and \
                 not _reaches(text, phrase.words[action.first], phrase.words[action.last], phrase.words[obj.first]):
             return None
         return obj
     return None
+
+
+def _object_before_coordination(text: str, phrase: Phrase, last: int, first: int) -> bool:
+    """Whether a phrase distributed over a coordination reaches an object past another verb: a noun of
+    the action's own, then a coordination and a word the phrase skipped ("monitor costs and implement
+    security" monitors no security). A coordination before any such noun shares the object ("design,
+    migrate and maintain cloud infrastructure", "developing new and improved models")."""
+    words, held = phrase.words, False
+    for n in range(last + 1, first + 1):
+        if held and _SKIPPED_AFTER_COORDINATION.search(text, words[n - 1].end, words[n].start):
+            return True
+        held = held or bool(words[n].lemma) and _is_noun_form(text, words[n])
+    return False
+
+
+def _is_noun_form(text: str, word: Word) -> bool:
+    """Whether a word reads as a noun by its form: a plural ("costs", "serveurs") or a noun ending."""
+    written = text[word.start:word.end].lower()
+    return written.endswith(("s", "x")) and not written.endswith(("ss", "ous")) or _is_noun(text, word)
 
 
 def _compound_heads(text: str, phrase: Phrase, objects: list[Hit], target: Hit) -> list[Hit]:
@@ -420,14 +545,15 @@ def _own_skill(name: str) -> Entry:
 
 
 def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Mention],
-           section_at: Callable[[int], str | None] | None = None) -> list[Mention]:
+           section_at: Callable[[int], str | None] | None = None, subject: Entry | None = None) -> list[Mention]:
     """``mentions`` with the competencies that phrases state added, and each competency mention
     dropped whose words all lie inside a composed action or object, or inside a longer competency,
     or that matched only with its accents folded, or that names what someone owns or what the
     employer does, or (in English) a soft skill that is counted and so names a thing, or an
     employer's sector, or a document the job follows rather than writes, or (in
     ``CONTEXT_LANGUAGES``) that is one common word outside a skill context (``section_at`` gives
-    the heading of a place)."""
+    the heading of a place). ``subject``, the role the document is about, lends its domain to generic
+    objects."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
                 and not _followed_document(text, m)]
@@ -438,12 +564,20 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     words = words_of(text, language)
     found = [f for f in inflected_matches(text, words, index, language)
              if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
+    domains = subject_domains(index.grammar, subject)
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers):
         found += lemma_matches(phrase, index, language)
-        found += compositions(text, phrase, index, language)
+        found += compositions(text, phrase, index, language, domains)
+    found += pronoun_objects(text, words, index, language)
+    if domains:
+        found = [_in_domain(f, index, domains) for f in found]
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
+    # words written as a lexicon variant name its concept, not the one their action and object compose
+    written = {(m.start, m.end) for m in mentions if m.entry.kind == "competency"}
     found = [f for f in found if not _object_of_longer_name(f, competencies)
-             and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)]
+             and not _action_of_longer_name(text, f, competencies)
+             and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
+             and not (f.composed and (m.start, m.end) in written)]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
@@ -482,6 +616,27 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
 
 
+def subject_domains(grammar: Grammar, subject: Entry | None) -> tuple[str, ...]:
+    """The ids of the objects the English name of ``subject`` holds ("Network engineer": network)."""
+    if subject is None:
+        return ()
+    lemmas = tuple(w.lemma for w in words_of(subject.name, "en") if w.lemma)
+    return tuple(hit.concept.id for hit in grammar.hits(lemmas, "object", "en") if hit.concept.id not in grammar.generic)
+
+
+def _in_domain(found: Found, index: SkillIndex, domains: tuple[str, ...]) -> Found:
+    """``found`` read in the subject's domain where it names an action on a generic object and the
+    lexicon has that action on a domain object: for a network engineer, "installer des équipements" is
+    network installation, not hardware installation."""
+    pair = index.on_generic.get(found.entry.id)
+    if pair is not None:
+        for domain in domains:
+            entry = index.pairs.get((pair[0], domain))
+            if entry is not None:
+                return replace(found, entry=entry)
+    return found
+
+
 def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
     """Whether a composition's object lies inside a longer competency name that leaves out the action:
     that name is what the action applies to. "Ensure data quality" is data quality, not the quality
@@ -497,6 +652,25 @@ def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
     start, end = obj[0].start, obj[-1].end
     # an index: a scan of every mention per composition made long texts quadratic
     return any((found.object or m.start == start) and not any(m.start < w.end and w.start < m.end for w in action)
+               for m in competencies.containing(start, end, strictly=True))
+
+
+def _action_of_longer_name(text: str, found: Found, competencies: Spans[Mention]) -> bool:
+    """Whether a composition's action word ends a longer competency name that leaves out the object:
+    there the word is the last noun of that name, not a verb on the object ("writes unit tests and
+    reviews code" tests no code). For a variant matched on lemmas across a coordination, its first
+    word is the action."""
+    if found.object:
+        obj, action = found.object, [w for w in found.composed if w not in found.object]
+    elif len(found.words) > 1 and any(_COORDINATION.search(text, a.end, b.start)
+                                      for a, b in zip(found.words, found.words[1:])):
+        obj, action = found.words[1:], found.words[:1]  # a variant read across a coordination
+    else:
+        return False
+    if not action:
+        return False
+    start, end = action[0].start, action[-1].end
+    return any(m.end == end and not (m.start < obj[-1].end and obj[0].start < m.end)
                for m in competencies.containing(start, end, strictly=True))
 
 
@@ -538,7 +712,10 @@ def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
     takes no plural and no "an" ("organizations", "an organization's systems" are companies)."""
     if language != "en" or mention.entry.get("type") != "soft":
         return False
-    plural = mention.surface.endswith("s") and not mention.entry.name.endswith("s")
+    written = mention.surface.lower()
+    # a plural of one of its nouns ("organizations"), not an adjective ending in "s" ("rigorous")
+    plural = written.endswith("s") and not mention.entry.name.endswith("s") and \
+        any(form.lower() == written[:-1] for form in (mention.entry.name, *(v for v, _ in mention.entry.variants)))
     return _one_lower_word(mention) and (plural or _after(text, mention, _COUNTING))
 
 
