@@ -2,6 +2,7 @@
 variants in which tools and roles are swapped for others of the same kind from the lexicon."""
 from __future__ import annotations
 
+import os
 import random
 import re
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from rolegraph.core.paths import SAMPLES_DIR
 from rolegraph.loader.lexicon import load_lexicon
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+#: ../shared/seeds beside the checkout, or under $ROLEGRAPH_SHARED (a worktree elsewhere reads the same corpus)
+SEEDS = Path(os.environ.get("ROLEGRAPH_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "seeds"
 
 
 def base_documents() -> list[Path]:

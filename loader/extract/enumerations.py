@@ -29,8 +29,11 @@ LISTED_PREFIX = "listed-"
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;:\n]")
 _BRACKET = re.compile(r"[()\[\]]")
 #: What separates the items of an enumeration.
-_SEPARATOR = re.compile(r"\s*(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\b|\bou\b|\band\b|\bor\b|"
-                        r"\bas well as\b|\bainsi que\b)\s*", re.IGNORECASE)
+#: (Found by the separator itself, then widened over the spaces around it in ``_separators``: a pattern
+#: that began with ``\s*`` was tried at every character of the clause.)
+_SEPARATOR = re.compile(r"(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\b|\bou\b|\band\b|\bor\b|"
+                        r"\bas well as\b|\bainsi que\b)", re.IGNORECASE)
+_SPACE = re.compile(r"\s*")
 #: Words that introduce the items of an enumeration; an item starts after them.
 _INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|incl\.|e\.g\.|"
                     r"par exemple|ex\.|type|de type)\s+", re.IGNORECASE)
@@ -59,6 +62,7 @@ def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     them in ``text``, given the lexicon's ``mentions`` there (sorted by offset)."""
     found: list[Mention] = []
     spans = Spans(mentions)
+    straddled = _straddled(len(text), mentions)
     folded = fold(text)
     # where each cue may start, found once: a search of the 300 characters before every clause read
     # most of the text again for each clause
@@ -68,7 +72,7 @@ def listed_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         if not listed and not any(_cue_within(cue, starts, folded, max(0, start - 300), end) for cue, starts in cues):
             continue  # neither a name of a listed kind nor a cue: nothing to read here
         for pieces in _groups(text, start, end):
-            found += _read_enumeration(text, pieces, spans)
+            found += _read_enumeration(text, pieces, spans, straddled)
     return found
 
 
@@ -118,13 +122,23 @@ def _groups(text: str, start: int, end: int) -> Iterable[list[tuple[int, int]]]:
         yield outside
 
 
-def _items(text: str, start: int, end: int, spans: Spans) -> list[tuple[int, int]]:
+def _straddled(length: int, mentions: Sequence[Mention]) -> bytearray:
+    """1 at each offset that lies strictly inside a mention (after its first character, before its end):
+    a separator there is part of a name ("CI/CD", "Pen & paper"). Marked once per text, where a scan of
+    the clause's mentions for each separator grew with both."""
+    straddled = bytearray(length + 1)
+    for m in mentions:
+        if m.end - m.start > 1:
+            straddled[m.start + 1:m.end] = b"\x01" * (m.end - m.start - 1)
+    return straddled
+
+
+def _items(text: str, start: int, end: int, straddled: bytearray) -> list[tuple[int, int]]:
     """The items of ``text[start:end]`` split at separators that no mention straddles."""
-    inside = [(m.start, m.end) for m in spans.overlapping(start, end)]
     items, cursor = [], start
-    for match in _SEPARATOR.finditer(text, start, end):
-        first, last = match.start(), match.end() - 1
-        if inside and any(s < first < e or s < last < e for s, e in inside):
+    for first, after in _separators(text, start, end):
+        last = after - 1
+        if straddled[first] or straddled[last]:
             continue
         items.append((cursor, first))
         cursor = last + 1
@@ -149,11 +163,23 @@ def _items(text: str, start: int, end: int, spans: Spans) -> list[tuple[int, int
     return trimmed
 
 
-def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: Spans) -> list[Mention]:
+def _separators(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """The spans of the separators of ``text[start:end]``, each with the spaces around it."""
+    previous = start  # a separator's spaces never reach back into the one before
+    for match in _SEPARATOR.finditer(text, start, end):
+        first = match.start()
+        while first > previous and text[first - 1].isspace():
+            first -= 1
+        after = _SPACE.match(text, match.end(), end).end()
+        yield first, after
+        previous = after
+
+
+def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: Spans, straddled: bytearray) -> list[Mention]:
     known: dict[str, list[Entry]] = {kind: [] for kind in CUES}
     unknown: list[tuple[int, int]] = []
     items = 0
-    for s, e in (item for start, end in pieces for item in _items(text, start, end, spans)):
+    for s, e in (item for start, end in pieces for item in _items(text, start, end, straddled)):
         if _labels_a_list(text, e):
             continue  # "SAST (Semgrep, CodeQL)": the name of the group, not one of its items
         covering = spans.overlapping(s, e)
@@ -184,9 +210,12 @@ def _read_enumeration(text: str, pieces: list[tuple[int, int]], spans: Spans) ->
     return [Mention(_entry(kind, text[s:e], attrs), s, e, text[s:e]) for s, e in unknown]
 
 
+_BRACKETED_AFTER = re.compile(r"\s*\(([^()]*)\)")
+
+
 def _labels_a_list(text: str, end: int) -> bool:
     """Whether the item ending at ``end`` is followed by a bracketed list of its own."""
-    after = re.match(r"\s*\(([^()]*)\)", text[end:end + 300])
+    after = _BRACKETED_AFTER.match(text, end, end + 300)
     return bool(after and re.search(r"[,/]", after.group(1)))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ..labels import WORD, fold, stem, word_key
@@ -69,8 +68,10 @@ def variant_key(variant: str) -> tuple[str, int]:
     return "".join(t.key for t in tokens), len(tokens)
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """One place that names a lexicon entry. A tuple: a document makes a few hundred, and a frozen
+    dataclass's __init__ set each field through object.__setattr__."""
+
     entry: Entry
     start: int
     end: int
@@ -91,7 +92,8 @@ class Matcher:
         self._fuzzy_cache: dict[str, frozenset[str]] = {}
         for entry in entries:
             for text, language in entry.variants:
-                key, count = variant_key(text)
+                tokens = tokenize(text)
+                key, count = "".join(t.key for t in tokens), len(tokens)  # variant_key's, tokenized once
                 if not key or count > MAX_TOKENS:
                     continue
                 # Exact case applies to one-word names that are also ordinary words ("Go", "Spring").
@@ -104,7 +106,7 @@ class Matcher:
                 bucket = self.index.setdefault(key, [])
                 if (entry, exact, language, accents) not in bucket:
                     bucket.append((entry, exact, language, accents))
-                self.words.update(t.key for t in tokenize(text))
+                self.words.update(t.key for t in tokens)
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
                 if re.search(r"\w/\w", text) and (entry.kind in SLASHED_KINDS or _slashed_word(entry)):
                     self.slashed.update(key[:i] for i in range(1, len(key) + 1))
@@ -182,15 +184,15 @@ class Matcher:
     def _alternatives(self, text: str, tokens: Sequence[Token], language: str | None) -> list[Mention]:
         """Mentions that exist only once a slash group is read one alternative at a time."""
         found = []
-        i = 0
-        while i < len(tokens):
-            j = i
-            # "/" in the gap first: most gaps are a space, and strip() on each was most of this scan
+        # the tokens a bare slash comes before ("/" in the gap first: most gaps are a space, and strip()
+        # on each was most of this scan); a group is the token before a run of them, and the run
+        slashed = [k for k, token in enumerate(tokens) if "/" in token.gap_before and k and token.gap_before.strip() == "/"]
+        for place, after_slash in enumerate(slashed):
+            if place and slashed[place - 1] == after_slash - 1:
+                continue  # inside a run already read
+            i = j = after_slash - 1
             while j + 1 < len(tokens) and "/" in tokens[j + 1].gap_before and tokens[j + 1].gap_before.strip() == "/":
                 j += 1
-            if j == i:
-                i += 1
-                continue
             before = _context(tokens, i, -1)
             after = _context(tokens, j, +1)
             for k in range(i, j + 1):
@@ -199,7 +201,6 @@ class Matcher:
                 position = len(before)
                 found += [Mention(m.entry, m.start, m.end, m.surface, alternative=True) for m in
                           self._spans(text, virtual, range(len(virtual)), language, must_cover=(position, position))]
-            i = j + 1
         return found
 
 

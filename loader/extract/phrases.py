@@ -9,7 +9,6 @@ Lemmas come from simplemma (French and English), cached per word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
@@ -46,22 +45,18 @@ class Word(NamedTuple):
     lemma: str  # word_key of the folded lemma; "" for a function word
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """A candidate span: ``text`` is what the phrase reads (for a distributed conjunct, the conjunct
-    followed by its shared complement), ``words`` its content words in reading order."""
+    followed by its shared complement), ``words`` its content words in reading order, ``lemmas`` the
+    lemma key of each of them (what every phrase is looked up by). A tuple: a text yields hundreds of
+    phrases, and a frozen dataclass's __init__ and __post_init__ were a tenth of cutting them."""
 
     start: int
     end: int
     text: str
     words: tuple[Word, ...]
-    kind: str = "clause"  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
-    #: the lemma key of each content word; set once here, as every phrase is looked up by it
-    #: (a cached_property took a lock on each read)
-    lemmas: tuple[str, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lemmas", tuple([w.lemma for w in self.words]))
+    kind: str  # "clause", "segment" (cut at commas and conjunctions) or "distributed"
+    lemmas: tuple[str, ...]
 
 
 @lru_cache(maxsize=200_000)
@@ -187,15 +182,18 @@ def clauses(text: str, words: list[Word]) -> list[list[Word]]:
 
 
 def candidates(text: str, language: str | None, words: list[Word] | None = None,
-               kinds: frozenset[str] = frozenset({"clause", "segment", "distributed"})) -> list[Phrase]:
+               kinds: frozenset[str] = frozenset({"clause", "segment", "distributed"}),
+               needed: frozenset[str] | None = None) -> list[Phrase]:
     """The candidate phrases of ``text`` of the given kinds: each clause, the segments a clause's commas
-    and conjunctions cut, and each distributed conjunct of its coordinations."""
+    and conjunctions cut, and each distributed conjunct of its coordinations. With ``needed`` (lemma
+    keys), only the phrases of clauses holding one of them: a matcher that can find nothing in a phrase
+    without one of its opening lemmas need not have the clause cut and distributed."""
     words = words_of(text, language) if words is None else words
     folded = fold(text)  # once: folding is per character, so a slice of it is the folded slice
     found = []
     for clause in clauses(text, words):
         content = [w for w in clause if w.lemma]
-        if not content:
+        if not content or (needed is not None and needed.isdisjoint([w.lemma for w in content])):
             continue
         if "clause" in kinds:
             found.append(_phrase(text, content))
@@ -216,7 +214,7 @@ def _phrase(text: str, words: list[Word], kind: str = "clause") -> Phrase:
         shown = " ".join(text[w.start:w.end] for w in words)
     else:
         shown = text[start:end]
-    return Phrase(start, end, shown, tuple(words), kind)
+    return tuple.__new__(Phrase, (start, end, shown, tuple(words), kind, tuple([w.lemma for w in words])))
 
 
 def _distributed(text: str, folded: str, segments: list[list[Word]], language: str | None = None) -> Iterator[Phrase]:

@@ -33,7 +33,17 @@ _SINGLE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
-_SOFT_BREAK = re.compile(r"(?<=[\w€$£,])[ \t]*\n(?=[ \t]*(?:[a-zà-ÿ\d€$£]|et\b|and\b))")
+#: A currency anywhere in a sentence: a figure is read only with one (``_salary``), so a sentence
+#: without any is left unread, where both figure patterns were run over every sentence with a digit.
+_ANY_CURRENCY = re.compile(_CURRENCY, re.IGNORECASE)
+#: What every ASCII form of ``_CURRENCY`` holds, lower-cased: an ASCII sentence holding none of these
+#: names no currency (the pattern, tried at each character, cost about 0.1 us a character).
+_ASCII_CURRENCY_MARKS = ("$", "eur", "chf", "franc", "cad", "usd", "dollar", "gbp", "livre", "pound")
+#: A line break that a sentence goes on after (a lower-case word, a figure, a currency, "et"/"and"); it is
+#: soft where the line before ends in a word, a figure, a currency or a comma (``_soft_breaks_joined``).
+#: The pattern starts at the break, so the scan jumps from one break to the next.
+_BREAK_GOING_ON = re.compile(r"\n(?=[ \t]*(?:[a-zà-ÿ\d€$£]|et\b|and\b))")
+_SOFT_END = re.compile(r"[\w€$£,]")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)|\n|$)")
 
 PERIODS = (
@@ -149,13 +159,34 @@ def find_salaries(text: str) -> list[Salary]:
     around them are ignored, and so are amounts too small or too large to be pay."""
     found: list[Salary] = []
     # A line broken inside a sentence (a PDF's layout) is read as one line; same length, same offsets.
-    text = _SOFT_BREAK.sub(" ", text)
+    text = _soft_breaks_joined(text)
     for sentence in _SENTENCE.finditer(text):
-        if not _DIGIT.search(sentence.group()):
+        if not _DIGIT.search(sentence.group()) or not _names_currency(sentence.group()):
             continue
         found += _in_sentence(text, sentence.start(), sentence.group(), found[-1] if found else None)
     found += _minimum_wage_figures(text)
     return _unique(sorted(found, key=lambda s: s.start))
+
+
+def _names_currency(sentence: str) -> bool:
+    if sentence.isascii():  # ASCII letters fold to ASCII letters only
+        lowered = sentence.lower()
+        return any(mark in lowered for mark in _ASCII_CURRENCY_MARKS)
+    return bool(_ANY_CURRENCY.search(sentence))
+
+
+def _soft_breaks_joined(text: str) -> str:
+    """``text`` with each soft line break, and the spaces before it, made one space."""
+    pieces, last = [], 0
+    for match in _BREAK_GOING_ON.finditer(text):
+        newline = match.start()
+        before = newline  # where the line's trailing spaces start
+        while before and text[before - 1] in " \t":
+            before -= 1
+        if before and _SOFT_END.match(text, before - 1):
+            pieces += [text[last:before], " "]
+            last = newline + 1
+    return "".join(pieces) + text[last:] if pieces else text
 
 
 @dataclass(frozen=True)

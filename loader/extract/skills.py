@@ -229,6 +229,11 @@ class SkillIndex:
         self._variant_cache: dict[tuple[tuple[str, ...], str], tuple[tuple[Entry, int, int], ...]] = {}
         for key in self.variants:
             self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
+        #: the lemmas without one of which a phrase holds no variant of two words or more and no action
+        #: (so no composition): the first lemma of each action form, and each variant's first lemma
+        #: that is not an action; phrases are cut only from clauses that hold one
+        self.openers = frozenset({lemmas[0] for kind, _, lemmas in grammar.index if kind == "action"}
+                                 | {key[0] for key in self.variants if not key[0].startswith("@")})
 
     def variant_hits(self, lemmas: tuple[str, ...], language: str) -> tuple[tuple[Entry, int, int], ...]:
         """The variants read in ``lemmas`` (action-normalised), each with the first and last lemma it
@@ -560,7 +565,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     found = [f for f in inflected_matches(text, words, index, language)
              if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
     domains = subject_domains(index.grammar, subject)
-    for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"})):
+    for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers):
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language, domains)
     found += pronoun_objects(text, words, index, language)

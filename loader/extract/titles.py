@@ -12,7 +12,7 @@ All three read the token stream of ``matcher.tokenize``:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -60,7 +60,7 @@ def with_gender_marks(text: str, mentions: Iterable[Mention]) -> list[Mention]:
     out = []
     for m in mentions:
         mark = _GENDER_MARK.match(folded, m.end) if m.entry.kind == "role" else None
-        out.append(replace(m, end=mark.end(), surface=text[m.start:mark.end()]) if mark else m)
+        out.append(m._replace(end=mark.end(), surface=text[m.start:mark.end()]) if mark else m)
     return out
 
 

@@ -11,7 +11,11 @@ import re
 
 #: Shortest line, in characters, that a wrap may end: headings and short list items are shorter.
 MIN_WRAPPED = 40
-_WRAP = re.compile(r"(?<=[^\W_]|,)[ \t]*\n[ \t]*(?=[^\W\d_])")
+#: A line break before a letter (spaces around it). The pattern starts at the break, so the scan jumps
+#: from one break to the next; one that began with the look-behind was tried at every character.
+_BREAK = re.compile(r"\n[ \t]*(?=[^\W\d_])")
+#: What the line before a wrap ends in, before its trailing spaces: a letter or digit, or a comma.
+_WRAP_END = re.compile(r"[^\W_]|,")
 
 
 def unwrapped(text: str) -> str:
@@ -19,9 +23,14 @@ def unwrapped(text: str) -> str:
     if "\n" not in text:
         return text
     pieces, last = [], 0
-    for match in _WRAP.finditer(text):
-        newline = text.index("\n", match.start())
-        line_start = text.rfind("\n", 0, match.start()) + 1
+    for match in _BREAK.finditer(text):
+        newline = match.start()
+        before = newline  # where the line's trailing spaces start
+        while before and text[before - 1] in " \t":
+            before -= 1
+        if not before or not _WRAP_END.match(text, before - 1):
+            continue
+        line_start = text.rfind("\n", 0, newline) + 1
         following = text[match.end():match.end() + 1]
         if newline - line_start < MIN_WRAPPED or not following.islower():
             continue
