@@ -14,6 +14,13 @@ answers ``Connection: close`` from then on, a fresh one starts, and ``DRAIN`` se
 stops accepting, finishes the requests it holds and exits. They share one
 listening socket, so a connection waiting to be accepted meanwhile is taken by another worker.
 granian restarts a worker process that dies.
+
+With ``pin_workers`` and at least as many prefork workers as CPUs, each worker process runs on one CPU of its
+own (round-robin, a replacement on its predecessor's): a fresh query passes between a request thread and an
+evaluator thread and the GIL between them several times, and these hand-offs cost about a third less CPU when
+the threads share a core (no cross-CPU wake-up, the GIL's cache lines kept on one core; BENCHMARKS.md,
+"Workers pinned to CPUs"). With fewer workers than CPUs nothing is pinned, so that one process's evaluator
+threads may still use every CPU.
 """
 from __future__ import annotations
 
@@ -91,8 +98,10 @@ def serve(settings: dict, host: str, port: int, threads: int) -> None:
     multiprocessing.set_start_method("spawn", force=True)
     prefork = settings.get("evaluation") == "prefork" and not settings.get("backend")
     # A replaced worker finishes the requests it holds, each within the time limit, before it is killed.
-    server = http_server(host, port, threads, workers=int(settings["query_workers"]) if prefork else 1,
-                         grace=int(settings["query_timeout"]) + 5)
+    workers = int(settings["query_workers"]) if prefork else 1
+    server = http_server(host, port, threads, workers=workers, grace=int(settings["query_timeout"]) + 5)
+    if prefork and settings["pin_workers"]:
+        server.cpus = cpus_to_pin(workers)
     supervisor = server.accept_replacements() if prefork else None
     server.serve(target_loader=partial(load_app, settings, supervisor))
 
@@ -106,10 +115,36 @@ def http_server(host: str, port: int, threads: int, workers: int = 1, grace: int
                       workers_kill_timeout=grace)
 
 
+def cpus_to_pin(workers: int) -> list[int]:
+    """The CPUs this process may run on, one per worker process in turn, when there are at least ``workers``
+    of them; none (nothing pinned) when fewer workers than CPUs would leave some unused."""
+    cpus = sorted(os.sched_getaffinity(0))
+    return cpus if workers >= len(cpus) > 1 else []
+
+
+def on_cpu(cpu: int, loader):
+    """``loader()`` in a worker process whose threads, those running and those it starts later, all run on
+    ``cpu`` only (a thread inherits its creator's affinity)."""
+    try:
+        for task in os.listdir("/proc/self/task"):
+            os.sched_setaffinity(int(task), {cpu})
+    except OSError as exc:  # the CPU went away, or a policy forbids it: serve unpinned
+        logging.getLogger("rolegraph.server").warning("worker %d not pinned to CPU %d: %s", os.getpid(), cpu, exc)
+    return loader()
+
+
 class Supervisor(Server):
     """granian's server, which also replaces gracefully a worker process that asks for it (``ask_replacement``
     on the address ``accept_replacements`` returns): granian's own graceful respawn, the one it uses for a
-    worker past its lifetime, run from its main loop as its memory check is."""
+    worker past its lifetime, run from its main loop as its memory check is; with ``cpus`` set, worker ``i``
+    (and its replacements) runs on ``cpus[i % len(cpus)]`` alone (``on_cpu``)."""
+
+    cpus: list[int] = []
+
+    def _spawn_worker(self, idx, target, callback_loader, **kwargs):
+        if self.cpus:
+            callback_loader = partial(on_cpu, self.cpus[idx % len(self.cpus)], callback_loader)
+        return super()._spawn_worker(idx=idx, target=target, callback_loader=callback_loader, **kwargs)
 
     def accept_replacements(self) -> str:
         """Start listening for replacement requests; the address to send them to (Linux's abstract namespace)."""

@@ -224,6 +224,45 @@ def test_every_worker_follows_a_new_generation(prefork):
     assert answers and answers == [before + 1] * len(answers)
 
 
+def test_each_worker_runs_on_a_cpu_of_its_own_when_they_are_as_many_as_the_cpus(prefork):
+    from rolegraph.server.production import cpus_to_pin
+
+    base, log, _ = prefork
+    deadline = time.monotonic() + 10
+    while len(workers := worker_pids(log)) != 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # a worker replaced by an earlier test may still be draining
+    assert len(workers) == 2 and documents(base) > 0
+    # Every thread of a worker: granian's, the request threads and the evaluator threads started since.
+    allowed = {pid: _thread_cpus(pid) for pid in workers}
+    expected = cpus_to_pin(2)
+    if expected:  # two CPUs here: one each
+        assert sorted(next(iter(sets)) for sets in allowed.values()) == [frozenset({cpu}) for cpu in expected]
+        assert all(len(sets) == 1 for sets in allowed.values())
+    else:  # more CPUs than workers: none pinned
+        assert all(sets == {frozenset(os.sched_getaffinity(0))} for sets in allowed.values())
+
+
+def _thread_cpus(pid: int) -> set[frozenset]:
+    """The distinct CPU sets the threads of process ``pid`` may run on (a thread that ends meanwhile left out)."""
+    found = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            found.add(frozenset(os.sched_getaffinity(int(task))))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("cpus, workers, pinned", [
+    ({0, 1}, 2, [0, 1]), ({0, 1}, 3, [0, 1]), ({2, 5}, 4, [2, 5]), ({0, 1, 2, 3}, 2, []), ({0}, 2, []),
+])
+def test_workers_are_pinned_only_when_every_cpu_gets_one(monkeypatch, cpus, workers, pinned):
+    from rolegraph.server import production
+
+    monkeypatch.setattr(production.os, "sched_getaffinity", lambda pid: cpus)
+    assert production.cpus_to_pin(workers) == pinned
+
+
 def _opened(pid: int, folder: str) -> bool:
     """Whether process ``pid`` holds a file of ``folder`` open."""
     try:
