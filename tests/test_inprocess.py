@@ -236,8 +236,8 @@ def test_each_worker_runs_on_a_cpu_of_its_own_when_they_are_as_many_as_the_cpus(
     allowed = {pid: _thread_cpus(pid) for pid in workers}
     expected = cpus_to_pin(2)
     if expected:  # two CPUs here: one each
-        assert sorted(next(iter(sets)) for sets in allowed.values()) == [frozenset({cpu}) for cpu in expected]
-        assert all(len(sets) == 1 for sets in allowed.values())
+        assert all(len(sets) == 1 and len(next(iter(sets))) == 1 for sets in allowed.values())
+        assert sorted(cpu for sets in allowed.values() for cpus in sets for cpu in cpus) == expected
     else:  # more CPUs than workers: none pinned
         assert all(sets == {frozenset(os.sched_getaffinity(0))} for sets in allowed.values())
 
@@ -296,6 +296,26 @@ def test_answers_serialised_and_as_terms_on_an_evaluator_thread(inprocess, asked
     assert serialised.generation == "000001" and serialised.media == JSON_RESULTS
     assert inprocess.run(Job(DOCUMENTS)).rows[0][0].value == "6"
     assert inprocess.pids == [os.getpid()] and not asked and inprocess.condemned is None
+
+
+def test_a_query_runs_on_the_request_thread_where_the_server_can_answer_it_early(inprocess):
+    from rolegraph.server.executor import Job
+    from rolegraph.server.inprocess import EARLY_ANSWER
+
+    job = Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True)
+    inprocess.inline_stack = 1 << 20
+    early: list = []
+    token = EARLY_ANSWER.set(early.append)
+    try:
+        answered = inprocess.run(job)
+        long_one = inprocess.run(Job(DOCUMENTS + " " * (2 << 20), solutions_media=JSON_RESULTS, serialise=True))
+    finally:
+        EARLY_ANSWER.reset(token)
+    assert json.loads(answered.body) == json.loads(long_one.body) and early == []
+    if inprocess.inline:  # here, on this thread; the one too long for its stack on an evaluator thread
+        assert len(inprocess._idle) == 1
+    inprocess.run(job)  # no early answer offered: an evaluator thread
+    assert len(inprocess._idle) == 1
 
 
 def test_a_query_error_is_raised_and_the_thread_goes_on(inprocess):
