@@ -16,11 +16,14 @@ listening socket, so a connection waiting to be accepted meanwhile is taken by a
 granian restarts a worker process that dies.
 
 With ``pin_workers`` and at least as many prefork workers as CPUs, each worker process runs on one CPU of its
-own (round-robin, a replacement on its predecessor's): a fresh query passes between a request thread and an
-evaluator thread and the GIL between them several times, and these hand-offs cost about a third less CPU when
-the threads share a core (no cross-CPU wake-up, the GIL's cache lines kept on one core; BENCHMARKS.md,
-"Workers pinned to CPUs"). With fewer workers than CPUs nothing is pinned, so that one process's evaluator
-threads may still use every CPU.
+own (round-robin, a replacement on its predecessor's): its threads (granian's, the request threads, evaluator
+threads where a query is handed off) pass the GIL between them at every request, which costs less CPU when they
+share a core (no cross-CPU wake-up; BENCHMARKS.md, "Queries on the request thread, workers pinned to CPUs").
+With fewer workers than CPUs nothing is pinned, so that one process's threads may still use every CPU. A pinned
+worker cannot leave a CPU another process keeps busy: on a shared host, ``pin_workers`` off.
+
+In a prefork worker, granian runs the app through ``wsgi_runner``, which lets a query past the time limit on a
+request thread be answered 503 from the executor's watchdog (``rolegraph.server.inprocess``).
 """
 from __future__ import annotations
 
