@@ -17,6 +17,14 @@ queries get the CPU first; an unprivileged thread cannot raise its priority back
 thread ends after its answer and the next query starts a fresh one. A process whose resident memory
 passes ``max_rss_mb`` after an answer is replaced the same graceful way; freed memory is handed back
 to the system (``executor.release_free_memory``) by a housekeeping thread while no query runs.
+
+The hand-off costs more than a small query (two thread wake-ups and two passes of the GIL per query). Where
+the request can be answered from another thread (``EARLY_ANSWER``: the production server's WSGI runner sets
+it) and a thread's priority can be given back (root, ``CAP_SYS_NICE`` or an ``RLIMIT_NICE`` that allows it),
+a query that fits the request thread's stack (``inline_stack``, which the server sets) is evaluated on the
+request thread itself, and a watchdog thread does what the waiting thread did: it lowers the priority of a query past ``SLOW_AFTER`` (given back
+after the answer), and at the time limit answers 503 through ``EARLY_ANSWER`` and asks for the replacement;
+the request thread's own answer, if it ever comes, is dropped.
 """
 from __future__ import annotations
 
@@ -24,6 +32,7 @@ import logging
 import os
 import threading
 import time
+from contextvars import ContextVar
 
 from rolegraph.core.errors import QueryError, QueryTimeout
 from rolegraph.core.store import Store
@@ -39,6 +48,11 @@ RUNAWAY_NICE = 19
 EVALUATOR_STACK = MIN_STACK
 #: Under steady load (never idle), freed memory is still handed back at least this often (seconds).
 TRIM_UNDER_LOAD = 5 * TRIM_EVERY
+#: How the current request can be answered at once with an error, from any thread, when the server offers it:
+#: a callable taking the error (``rolegraph.server.production.wsgi_runner`` sets it per request).
+EARLY_ANSWER: ContextVar = ContextVar("rolegraph_early_answer", default=None)
+#: Seconds between two looks of the watchdog at the queries running on request threads.
+WATCH_EVERY = 0.05
 
 
 class _Evaluator:
@@ -101,6 +115,46 @@ class _Evaluator:
         self._wake.release()
 
 
+class _Inline:
+    """A query running on a request thread: when it started, on which thread, how to answer it early."""
+
+    __slots__ = ("started", "tid", "early", "lowered", "late")
+
+    def __init__(self, started: float, tid: int, early) -> None:
+        self.started, self.tid, self.early = started, tid, early
+        self.lowered = self.late = False
+
+
+def _lower(tid: int, nice: int) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, nice)  # a thread id: that thread alone, on Linux
+    except OSError:
+        pass
+
+
+def _priority_can_be_given_back() -> bool:
+    """Whether a thread of this process may lower its priority and raise it back (tried on a thread of its own)."""
+    outcome: list[bool] = []
+
+    def probe() -> None:
+        tid = threading.get_native_id()
+        try:
+            nice = os.getpriority(os.PRIO_PROCESS, tid)
+            if nice >= 19:
+                outcome.append(False)
+                return
+            os.setpriority(os.PRIO_PROCESS, tid, nice + 1)
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+            outcome.append(True)
+        except (OSError, AttributeError):
+            outcome.append(False)
+
+    thread = threading.Thread(target=probe, name="rolegraph-probe")
+    thread.start()
+    thread.join()
+    return outcome == [True]
+
+
 class InProcessExecutor:
     """Queries evaluated in this process on ``store`` (what ``open_store`` returns), each limited to
     ``timeout`` seconds; ``replace()`` asks the supervisor to replace this process gracefully (after a
@@ -119,10 +173,20 @@ class InProcessExecutor:
         self._answered = 0  # answers since memory was last handed back
         self._closed = threading.Event()
         self._memory = ResidentMemory()
+        self._nice = os.getpriority(os.PRIO_PROCESS, 0)
+        self.inline = _priority_can_be_given_back()  # else every query takes the hand-off
+        self._inline: dict[int, _Inline] = {}  # queries on request threads, by id of their entry
+        #: Stack (``stack_needed``) a query may take on a request thread; 0 until the server says what they have.
+        self.inline_stack = 0
         threading.Thread(target=self._housekeeping, name="rolegraph-housekeeping", daemon=True).start()
+        if self.inline:
+            threading.Thread(target=self._watch, name="rolegraph-watchdog", daemon=True).start()
 
     def run(self, job: Job) -> Result:
-        """Evaluate ``job`` on an evaluator thread of this process."""
+        """Evaluate ``job`` on this request's thread (see the module's docstring) or an evaluator thread."""
+        early = EARLY_ANSWER.get()
+        if early is not None and self.inline and stack_needed(job.query) <= self.inline_stack:
+            return self._run_inline(job, early)
         evaluator = self._take()
         with self._lock:
             self._running += 1
@@ -133,9 +197,7 @@ class InProcessExecutor:
                 if not evaluator.wait(self.timeout - SLOW_AFTER):
                     evaluator.lower(RUNAWAY_NICE)  # it is never handed back: it ends with this process
                     self._condemn(f"a query ran past the {self.timeout:g} s limit")
-                    raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
-                                       "narrow it (LIMIT, more specific patterns) or ask for less",
-                                       seconds=self.timeout)
+                    raise self._timeout_error()
         finally:
             with self._lock:
                 self._running -= 1
@@ -152,6 +214,58 @@ class InProcessExecutor:
         if status == "error":
             raise payload
         return payload
+
+    def _run_inline(self, job: Job, early) -> Result:
+        entry = _Inline(time.monotonic(), threading.get_native_id(), early)
+        with self._lock:
+            self._running += 1
+            self._inline[id(entry)] = entry
+        try:
+            status, payload = _answer(self.store, job)
+        finally:
+            with self._lock:
+                self._running -= 1
+                self._answered += 1
+                del self._inline[id(entry)]
+            if entry.lowered and not entry.late:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, entry.tid, self._nice)
+                except OSError as exc:  # not expected after the probe: from now on, hand every query off
+                    self.inline = False
+                    log.warning("worker %d cannot give a thread its priority back (%s); queries now go to "
+                                "evaluator threads", os.getpid(), exc)
+                    self._condemn("a request thread kept a lowered priority")
+        if self._too_big():
+            self._condemn(f"its resident memory passed {self.max_rss_mb:g} MB")
+        if status == "error":
+            raise payload
+        return payload  # after a 503 at the limit, dropped by the server
+
+    def _watch(self) -> None:
+        """Lower the queries on request threads past ``SLOW_AFTER``; answer 503 to those past the limit."""
+        while not self._closed.wait(WATCH_EVERY):
+            now, late = time.monotonic(), []
+            with self._lock:
+                for entry in self._inline.values():
+                    if entry.late:
+                        continue
+                    if now - entry.started >= self.timeout:
+                        entry.late = True
+                        _lower(entry.tid, RUNAWAY_NICE)  # it runs on until this process exits
+                        late.append(entry)
+                    elif now - entry.started >= SLOW_AFTER and not entry.lowered:
+                        entry.lowered = True
+                        _lower(entry.tid, SLOW_NICE)
+            for entry in late:
+                self._condemn(f"a query ran past the {self.timeout:g} s limit")
+                try:
+                    entry.early(self._timeout_error())
+                except Exception:  # noqa: BLE001 — the watchdog must go on for the other queries
+                    log.exception("worker %d could not answer a query past the limit", os.getpid())
+
+    def _timeout_error(self) -> QueryTimeout:
+        return QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
+                            "narrow it (LIMIT, more specific patterns) or ask for less", seconds=self.timeout)
 
     def _take(self) -> _Evaluator:
         with self._lock:

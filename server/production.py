@@ -14,6 +14,16 @@ answers ``Connection: close`` from then on, a fresh one starts, and ``DRAIN`` se
 stops accepting, finishes the requests it holds and exits. They share one
 listening socket, so a connection waiting to be accepted meanwhile is taken by another worker.
 granian restarts a worker process that dies.
+
+With ``pin_workers`` and at least as many prefork workers as CPUs, each worker process runs on one CPU of its
+own (round-robin, a replacement on its predecessor's): its threads (granian's, the request threads, evaluator
+threads where a query is handed off) pass the GIL between them at every request, which costs less CPU when they
+share a core (no cross-CPU wake-up; BENCHMARKS.md, "Queries on the request thread, workers pinned to CPUs").
+With fewer workers than CPUs nothing is pinned, so that one process's threads may still use every CPU. A pinned
+worker cannot leave a CPU another process keeps busy: on a shared host, ``pin_workers`` off.
+
+In a prefork worker, granian runs the app through ``wsgi_runner``, which lets a query past the time limit on a
+request thread be answered 503 from the executor's watchdog (``rolegraph.server.inprocess``).
 """
 from __future__ import annotations
 
@@ -24,6 +34,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from functools import partial
 
 from granian.constants import Interfaces
@@ -34,12 +45,24 @@ from granian.server import Server
 LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
 #: Seconds between starting a prefork worker's replacement and stopping it (``Draining``).
 DRAIN = 2.0
+#: Stack of a prefork worker's request threads, on which its queries are evaluated (as an evaluator thread's);
+#: untouched stack costs address space, not memory.
+REQUEST_STACK = 16 << 20
+
+
+def request_stack() -> int:
+    """The stack of the request threads granian starts in this process: ``RUST_MIN_STACK``, or Rust's 2 MiB."""
+    try:
+        return int(os.environ.get("RUST_MIN_STACK", ""))
+    except ValueError:
+        return 2 << 20
 
 
 def load_app(settings: dict, supervisor: str | None, target: str):
     """Build the app inside a server process (called by granian with its ``target`` name); ``supervisor``
     is the address a prefork worker sends its replacement request to."""
     from . import create_app
+    from .executor import MAIN_STACK_RESERVE
     from .inprocess import InProcessExecutor
 
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
@@ -55,7 +78,15 @@ def load_app(settings: dict, supervisor: str | None, target: str):
     # the settings, must not travel with each request.
     os.environ.pop("ROLEGRAPH_UPDATE_TOKEN", None)
     executor = app.extensions["rolegraph.executor"]
-    return Draining(app, executor) if isinstance(executor, InProcessExecutor) else app
+    if not isinstance(executor, InProcessExecutor):
+        return app
+    # granian builds its WSGI runner after this returns, from this name: ours lets a query run on the request
+    # thread (inprocess.EARLY_ANSWER). Should granian stop reading it, queries take the hand-off, as before.
+    import granian.server.mp
+
+    granian.server.mp._wsgi_call_wrap = partial(wsgi_runner, app, executor)
+    executor.inline_stack = request_stack() - MAIN_STACK_RESERVE
+    return Draining(app, executor)
 
 
 class Draining:
@@ -77,6 +108,82 @@ class Draining:
         return self.app(environ, closing)
 
 
+class _Start:
+    """The ``start_response`` of one request: its status code and headers."""
+
+    __slots__ = ("code", "headers")
+
+    def __init__(self) -> None:
+        self.code, self.headers = 200, []
+
+    def __call__(self, status: str, headers: list, exc_info=None) -> None:
+        self.code, self.headers = int(status.split(" ", 1)[0]), headers
+
+
+class _Once:
+    """One request's answer, sent once: by the request thread, or earlier by the watchdog (an error)."""
+
+    __slots__ = ("proto", "lock", "sent")
+
+    def __init__(self, proto) -> None:
+        self.proto, self.lock, self.sent = proto, threading.Lock(), False
+
+    def claim(self) -> bool:
+        with self.lock:
+            claimed, self.sent = not self.sent, True
+        return claimed
+
+
+def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=None):
+    """What granian calls for each request in a prefork worker (in place of ``granian.wsgi._callback_wrapper``,
+    whose environ it builds alike): ``callback`` run with ``inprocess.EARLY_ANSWER`` set, so that a query past
+    the limit on this request's thread is answered 503 by the executor's watchdog (the error shape of
+    ``flask_app``), and what the thread answers afterwards is dropped."""
+    from granian.wsgi import ResponseIterWrap, _callback_wrapper
+
+    from .inprocess import EARLY_ANSWER
+
+    if access_log_fmt:  # granian's access log (never configured here): granian's own runner
+        return _callback_wrapper(callback, scope_opts, access_log_fmt)
+    prefix = scope_opts.get("url_path_prefix") or ""
+    basic = {**os.environ, "GATEWAY_INTERFACE": "CGI/1.1", "SCRIPT_NAME": prefix, "SERVER_SOFTWARE": "Granian",
+             "wsgi.errors": sys.stderr, "wsgi.input_terminated": True, "wsgi.multiprocess": False,
+             "wsgi.multithread": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
+    requests = flask_app.extensions["rolegraph.requests"]
+
+    def early(environ: dict, once: _Once, started: float, error) -> None:
+        with flask_app.request_context(environ):
+            response = flask_app.finalize_request(flask_app.handle_user_exception(error))
+        headers = [*response.headers.items()]
+        if executor.condemned is not None:
+            headers.append(("Connection", "close"))
+        if once.claim():
+            once.proto.response_bytes(response.status_code, headers, response.get_data())
+            requests(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""), str(response.status_code),
+                     started)
+
+    def run(proto, scope):
+        environ = basic | scope
+        if prefix:
+            environ["PATH_INFO"] = scope["PATH_INFO"][len(prefix):] or "/"
+        once, start = _Once(proto), _Start()
+        token = EARLY_ANSWER.set(partial(early, environ, once, time.perf_counter()))
+        try:
+            body = callback(environ, start)
+        finally:
+            EARLY_ANSWER.reset(token)
+        if not once.claim():  # answered 503 at the limit already
+            if hasattr(body, "close"):
+                body.close()
+        elif isinstance(body, list):
+            proto.response_bytes(start.code, start.headers, b"".join(body))
+        else:
+            proto.response_iter(start.code, start.headers, ResponseIterWrap(body))
+        return start.code
+
+    return run
+
+
 def ask_replacement(supervisor: str) -> None:
     """Ask the supervisor at ``supervisor`` to replace this worker process gracefully (the kernel tells it
     which process asks)."""
@@ -91,9 +198,13 @@ def serve(settings: dict, host: str, port: int, threads: int) -> None:
     multiprocessing.set_start_method("spawn", force=True)
     prefork = settings.get("evaluation") == "prefork" and not settings.get("backend")
     # A replaced worker finishes the requests it holds, each within the time limit, before it is killed.
-    server = http_server(host, port, threads, workers=int(settings["query_workers"]) if prefork else 1,
-                         grace=int(settings["query_timeout"]) + 5)
+    workers = int(settings["query_workers"]) if prefork else 1
+    server = http_server(host, port, threads, workers=workers, grace=int(settings["query_timeout"]) + 5)
+    if prefork and settings["pin_workers"]:
+        server.cpus = cpus_to_pin(workers)
     supervisor = server.accept_replacements() if prefork else None
+    if prefork:  # granian's request threads are Rust threads, whose stack this sets: queries run on them
+        os.environ["RUST_MIN_STACK"] = str(max(request_stack(), REQUEST_STACK))
     server.serve(target_loader=partial(load_app, settings, supervisor))
 
 
@@ -106,10 +217,36 @@ def http_server(host: str, port: int, threads: int, workers: int = 1, grace: int
                       workers_kill_timeout=grace)
 
 
+def cpus_to_pin(workers: int) -> list[int]:
+    """The CPUs this process may run on, one per worker process in turn, when there are at least ``workers``
+    of them; none (nothing pinned) when fewer workers than CPUs would leave some unused."""
+    cpus = sorted(os.sched_getaffinity(0))
+    return cpus if workers >= len(cpus) > 1 else []
+
+
+def on_cpu(cpu: int, loader):
+    """``loader()`` in a worker process whose threads, those running and those it starts later, all run on
+    ``cpu`` only (a thread inherits its creator's affinity)."""
+    try:
+        for task in os.listdir("/proc/self/task"):
+            os.sched_setaffinity(int(task), {cpu})
+    except OSError as exc:  # the CPU went away, or a policy forbids it: serve unpinned
+        logging.getLogger("rolegraph.server").warning("worker %d not pinned to CPU %d: %s", os.getpid(), cpu, exc)
+    return loader()
+
+
 class Supervisor(Server):
     """granian's server, which also replaces gracefully a worker process that asks for it (``ask_replacement``
     on the address ``accept_replacements`` returns): granian's own graceful respawn, the one it uses for a
-    worker past its lifetime, run from its main loop as its memory check is."""
+    worker past its lifetime, run from its main loop as its memory check is; with ``cpus`` set, worker ``i``
+    (and its replacements) runs on ``cpus[i % len(cpus)]`` alone (``on_cpu``)."""
+
+    cpus: list[int] = []
+
+    def _spawn_worker(self, idx, target, callback_loader, **kwargs):
+        if self.cpus:
+            callback_loader = partial(on_cpu, self.cpus[idx % len(self.cpus)], callback_loader)
+        return super()._spawn_worker(idx=idx, target=target, callback_loader=callback_loader, **kwargs)
 
     def accept_replacements(self) -> str:
         """Start listening for replacement requests; the address to send them to (Linux's abstract namespace)."""

@@ -224,6 +224,45 @@ def test_every_worker_follows_a_new_generation(prefork):
     assert answers and answers == [before + 1] * len(answers)
 
 
+def test_each_worker_runs_on_a_cpu_of_its_own_when_they_are_as_many_as_the_cpus(prefork):
+    from rolegraph.server.production import cpus_to_pin
+
+    base, log, _ = prefork
+    deadline = time.monotonic() + 10
+    while len(workers := worker_pids(log)) != 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # a worker replaced by an earlier test may still be draining
+    assert len(workers) == 2 and documents(base) > 0
+    # Every thread of a worker: granian's, the request threads and the evaluator threads started since.
+    allowed = {pid: _thread_cpus(pid) for pid in workers}
+    expected = cpus_to_pin(2)
+    if expected:  # two CPUs here: one each
+        assert all(len(sets) == 1 and len(next(iter(sets))) == 1 for sets in allowed.values())
+        assert sorted(cpu for sets in allowed.values() for cpus in sets for cpu in cpus) == expected
+    else:  # more CPUs than workers: none pinned
+        assert all(sets == {frozenset(os.sched_getaffinity(0))} for sets in allowed.values())
+
+
+def _thread_cpus(pid: int) -> set[frozenset]:
+    """The distinct CPU sets the threads of process ``pid`` may run on (a thread that ends meanwhile left out)."""
+    found = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            found.add(frozenset(os.sched_getaffinity(int(task))))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("cpus, workers, pinned", [
+    ({0, 1}, 2, [0, 1]), ({0, 1}, 3, [0, 1]), ({2, 5}, 4, [2, 5]), ({0, 1, 2, 3}, 2, []), ({0}, 2, []),
+])
+def test_workers_are_pinned_only_when_every_cpu_gets_one(monkeypatch, cpus, workers, pinned):
+    from rolegraph.server import production
+
+    monkeypatch.setattr(production.os, "sched_getaffinity", lambda pid: cpus)
+    assert production.cpus_to_pin(workers) == pinned
+
+
 def _opened(pid: int, folder: str) -> bool:
     """Whether process ``pid`` holds a file of ``folder`` open."""
     try:
@@ -257,6 +296,26 @@ def test_answers_serialised_and_as_terms_on_an_evaluator_thread(inprocess, asked
     assert serialised.generation == "000001" and serialised.media == JSON_RESULTS
     assert inprocess.run(Job(DOCUMENTS)).rows[0][0].value == "6"
     assert inprocess.pids == [os.getpid()] and not asked and inprocess.condemned is None
+
+
+def test_a_query_runs_on_the_request_thread_where_the_server_can_answer_it_early(inprocess):
+    from rolegraph.server.executor import Job
+    from rolegraph.server.inprocess import EARLY_ANSWER
+
+    job = Job(DOCUMENTS, solutions_media=JSON_RESULTS, serialise=True)
+    inprocess.inline_stack = 1 << 20
+    early: list = []
+    token = EARLY_ANSWER.set(early.append)
+    try:
+        answered = inprocess.run(job)
+        long_one = inprocess.run(Job(DOCUMENTS + " " * (2 << 20), solutions_media=JSON_RESULTS, serialise=True))
+    finally:
+        EARLY_ANSWER.reset(token)
+    assert json.loads(answered.body) == json.loads(long_one.body) and early == []
+    if inprocess.inline:  # here, on this thread; the one too long for its stack on an evaluator thread
+        assert len(inprocess._idle) == 1
+    inprocess.run(job)  # no early answer offered: an evaluator thread
+    assert len(inprocess._idle) == 1
 
 
 def test_a_query_error_is_raised_and_the_thread_goes_on(inprocess):

@@ -16,6 +16,7 @@ BAD = {
     "backend": "ftp://example.org/sparql", "backend_user": "ann:x", "backend_password": "pass\x07word",
     "backend_token": "two words", "backend_auth": "kerberos", "push_user": "ann:x", "push_password": "pass\x07word",
     "push_token": "two words", "push_auth": "kerberos", "push_timeout": "0", "evaluation": "fork",
+    "pin_workers": "sometimes",
     "push_batch_bytes": "999",
 }
 

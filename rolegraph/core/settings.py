@@ -191,6 +191,11 @@ SETTINGS: tuple[Setting, ...] = (
             "evaluates in its own process with the store open read-only, and is replaced gracefully when a query "
             "passes the time limit) or pool (one HTTP process sends each query to a pool of --workers query "
             "processes). The development server and the app in tests always use the pool.", EVALUATION),
+    Setting("pin_workers", "ROLEGRAPH_PIN_WORKERS", True,
+            "With prefork evaluation and at least as many workers as CPUs, run each worker process on one CPU "
+            "of its own: its request and evaluator threads then hand each query to each other on one core, which "
+            "costs less CPU than across CPUs; off lets the system move them (a host shared with other busy "
+            "processes).", FLAG),
     Setting("max_worker_rss_mb", "ROLEGRAPH_MAX_WORKER_RSS_MB", 1024.0,
             "Resident memory (MB) past which a query worker is replaced by a fresh one, checked when "
             "its answer arrives; a bound on whatever grows in a worker (its store caches level off "
