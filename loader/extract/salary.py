@@ -11,6 +11,7 @@ from functools import lru_cache
 from rolegraph.core.paths import MINIMUM_WAGES_FILE
 
 from ..labels import fold
+from .wrapping import trailing_spaces_start
 
 EXTRACTOR = "salary/1"
 
@@ -180,9 +181,7 @@ def _soft_breaks_joined(text: str) -> str:
     pieces, last = [], 0
     for match in _BREAK_GOING_ON.finditer(text):
         newline = match.start()
-        before = newline  # where the line's trailing spaces start
-        while before and text[before - 1] in " \t":
-            before -= 1
+        before = trailing_spaces_start(text, newline)
         if before and _SOFT_END.match(text, before - 1):
             pieces += [text[last:before], " "]
             last = newline + 1

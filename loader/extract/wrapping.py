@@ -18,6 +18,14 @@ _BREAK = re.compile(r"\n[ \t]*(?=[^\W\d_])")
 _WRAP_END = re.compile(r"[^\W_]|,")
 
 
+def trailing_spaces_start(text: str, newline: int) -> int:
+    """Where the spaces and tabs that end the line before the break at ``newline`` start."""
+    before = newline
+    while before and text[before - 1] in " \t":
+        before -= 1
+    return before
+
+
 def unwrapped(text: str) -> str:
     """``text`` with each wrapped line break made a space (same length, same offsets)."""
     if "\n" not in text:
@@ -25,9 +33,7 @@ def unwrapped(text: str) -> str:
     pieces, last = [], 0
     for match in _BREAK.finditer(text):
         newline = match.start()
-        before = newline  # where the line's trailing spaces start
-        while before and text[before - 1] in " \t":
-            before -= 1
+        before = trailing_spaces_start(text, newline)
         if not before or not _WRAP_END.match(text, before - 1):
             continue
         line_start = text.rfind("\n", 0, newline) + 1
