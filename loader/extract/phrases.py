@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
 
 import simplemma
 
@@ -125,12 +125,16 @@ def _verbs_after_subjects(text: str, folded: str, words: list[Word]) -> None:
 
 def _has_subject(folded: str, words: list[Word], i: int) -> bool:
     """Whether a subject pronoun comes before word ``i`` in its sentence (within 40 words)."""
-    for j in range(i - 1, max(-1, i - 41), -1):
-        if _SENTENCE_END.search(folded, words[j].end, words[j + 1].start):
-            return False
-        if folded[words[j].start:words[j].end] in _SUBJECTS:
-            return True
-    return False
+    return any(folded[w.start:w.end] in _SUBJECTS for w in words[sentence_start(folded, words, i, 40):i])
+
+
+def sentence_start(text: str, words: Sequence[Word], i: int, reach: int, breaks: re.Pattern = _SENTENCE_END) -> int:
+    """The index of the first word of word ``i``'s sentence (``breaks`` ends one), at most ``reach``
+    words back."""
+    for j in range(i - 1, max(-1, i - reach - 1), -1):
+        if breaks.search(text, words[j].end, words[j + 1].start):
+            return j + 1
+    return max(0, i - reach)
 
 
 def _coordinated_verb(folded: str, words: list[Word], i: int) -> bool:

@@ -19,7 +19,7 @@ from ..labels import fold, label_key, stem, word_key
 from ..lexicon import Entry, Lexicon, read_grammar
 from .cues import in_skill_context
 from .matcher import Mention
-from .phrases import Phrase, Word, candidates, words_of
+from .phrases import Phrase, Word, candidates, sentence_start, words_of
 from .spans import Spans
 from .words import is_common_word
 
@@ -70,9 +70,11 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "sis")  # not "-ure": "co
 _LINE_BREAK = re.compile("\n")
 #: Endings of past participles ("recruté", "recrutées", "estimated").
 _PARTICIPLE = ("ed", "é", "ée", "és", "ées")
-_COORDINATION = re.compile(r",|\b(?:and|or|et|ou)\b")
+_COORDINATOR = r",|\b(?:and|or|et|ou)\b"
+_COORDINATION = re.compile(_COORDINATOR)
+#: a coordination and the word after it
+_SKIPPED_AFTER_COORDINATION = re.compile(rf"(?:{_COORDINATOR})\s*[^\W\d_]{{2,}}")
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]")
-_SKIPPED_AFTER_COORDINATION = re.compile(r"(?:,|\b(?:and|or|et|ou)\b)\s*[^\W\d_]{2,}")
 _DEGREE = frozenset({"more", "most", "less", "highly", "very", "fully", "truly"})
 _SENTENCE_END = re.compile(r"[.!;]")
 
@@ -373,7 +375,7 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str,
                 target = obj
                 break
         if target.concept.id in grammar.generic:
-            entry = next((e for d in domains if (e := index.pairs.get((action.concept.id, d)))), entry)
+            entry = _domain_entry(index, action.concept.id, domains) or entry
         action_words = phrase.words[action.first:action.last + 1]
         if entry is None and target.concept.id in grammar.systems:
             # no concept for the pair: the action's own, stated by the action's words ("Monitoring")
@@ -431,12 +433,9 @@ def pronoun_objects(text: str, words: Sequence[Word], index: SkillIndex, languag
         actions = grammar.hits((words[verb].lemma,), "action", language)
         if not actions:
             continue
-        start = max(0, min(verb, i) - _ANTECEDENT_REACH)
-        for j in range(min(verb, i) - 1, start - 1, -1):
-            if _SENTENCE_BREAK.search(text, words[j].end, words[j + 1].start):
-                start = j + 1
-                break
-        before = _outside_brackets(text, words[start:min(verb, i)])
+        first = min(verb, i)
+        start = sentence_start(text, words, first, _ANTECEDENT_REACH, _SENTENCE_BREAK)
+        before = _outside_brackets(text, words[start:first])
         objects = grammar.hits(tuple(w.lemma for w in before), "object", language)
         if not objects:
             continue
@@ -621,7 +620,8 @@ def subject_domains(grammar: Grammar, subject: Entry | None) -> tuple[str, ...]:
     if subject is None:
         return ()
     lemmas = tuple(w.lemma for w in words_of(subject.name, "en") if w.lemma)
-    return tuple(hit.concept.id for hit in grammar.hits(lemmas, "object", "en") if hit.concept.id not in grammar.generic)
+    hits = grammar.hits(lemmas, "object", "en")
+    return tuple(hit.concept.id for hit in hits if hit.concept.id not in grammar.generic)
 
 
 def _in_domain(found: Found, index: SkillIndex, domains: tuple[str, ...]) -> Found:
@@ -629,12 +629,13 @@ def _in_domain(found: Found, index: SkillIndex, domains: tuple[str, ...]) -> Fou
     lexicon has that action on a domain object: for a network engineer, "installer des équipements" is
     network installation, not hardware installation."""
     pair = index.on_generic.get(found.entry.id)
-    if pair is not None:
-        for domain in domains:
-            entry = index.pairs.get((pair[0], domain))
-            if entry is not None:
-                return replace(found, entry=entry)
-    return found
+    entry = _domain_entry(index, pair[0], domains) if pair is not None else None
+    return replace(found, entry=entry) if entry is not None else found
+
+
+def _domain_entry(index: SkillIndex, action: str, domains: tuple[str, ...]) -> Entry | None:
+    """The concept of ``action`` applied to the first of the subject's ``domains`` that has one."""
+    return next((entry for domain in domains if (entry := index.pairs.get((action, domain)))), None)
 
 
 def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
