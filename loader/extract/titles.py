@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from rolegraph.core.errors import InputError
@@ -101,6 +101,12 @@ class TitleGrammar:
     grades: frozenset[str]              # seniority grades of a career ladder ("junior", "confirmé")
     ranks: dict[str, str]               # a bare rank of a ladder → the English name of its role
     lone_heads: dict[str, str]          # a head's key, French or English, alone → the English name of its role
+
+    @cached_property
+    def openers(self) -> frozenset[str]:
+        """The keys at which the word-by-word scan of ``title_mentions`` has a rule to try (with the
+        words starting "speciali"): one set lookup skips every other word."""
+        return frozenset({*self.team_words, *self.en_heads, *self.fr_heads, *self.fr_project_heads, "head"})
 
     def english_head(self, key: str) -> str | None:
         """The English head a head word's key stands for ("developpeur" → "developer")."""
@@ -216,8 +222,11 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
             return
         found.append(Mention(entry, start, end, text[start:end]))
 
+    openers = grammar.openers
     for i, token in enumerate(tokens):
         key = token.key
+        if key not in openers and not key.startswith("speciali"):
+            continue
         if key in grammar.team_words:
             _team(grammar, tokens, i, add)
         if key in grammar.en_heads:
