@@ -136,6 +136,7 @@ def test_ranks_outside_a_ladder_are_no_roles(text):
 def test_a_lone_head_names_its_generic_role():
     assert titles("She pairs with the developers every week.") == {("Software developer", "developers")}
     assert titles("Les développeuses relisent le code.") == {("Software developer", "développeuses")}
+    assert titles("The designers hand over their mock-ups.") == {("UX designer", "designers")}
 
 
 def test_a_role_keeps_the_gender_mark_it_ends_with_in_its_surface():
