@@ -26,6 +26,11 @@ def test_an_object_that_completes_another_noun_is_not_the_action_s_object():
     assert "Server administration" in skill_names("Il administre l'ensemble des serveurs.", "fr")
 
 
+def test_reviewing_and_improving_compose_with_their_objects():
+    assert "Code review" in skill_names("She reviews the merge requests of the team.", "en")
+    assert "Performance optimization" in skill_names("Il améliore les performances de l'application.", "fr")
+
+
 def test_english_compound_and_verb_forms_compose():
     assert "Data cleaning" in skill_names("Our analysts clean the data every week.", "en")
     assert "Model training" in skill_names("You will train models on large corpora.", "en")
