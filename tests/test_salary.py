@@ -10,7 +10,10 @@ from rolegraph.loader.extract.salary import find_salaries
     ("Il peut atteindre 65 000 euros annuels bruts.", (65000, 65000, "EUR", "year", "gross", "unknown")),
     ("Les taux journaliers se situent entre 200 et 600€.", (200, 600, "EUR", "day", "unknown", "freelance")),
     ("Senior engineers are paid $90,000.", (90000, 90000, "USD", "year", "unknown", "senior")),
-    ("Le salaire va de 35 à 60 k€ selon l'expérience.", (35000, 60000, "EUR", "year", "unknown", "experienced")),
+    # a pay that varies with experience states no level; years of experience do
+    ("Le salaire va de 35 à 60 k€ selon l'expérience.", (35000, 60000, "EUR", "year", "unknown", "unknown")),
+    ("$120,000 - $150,000 per year depending on experience.", (120000, 150000, "USD", "year", "unknown", "unknown")),
+    ("Avec 5 ans d'expérience, il gagne 50 000 € par an.", (50000, 50000, "EUR", "year", "unknown", "experienced")),
     ("A contractor earns £400 to £550 a day.", (400, 550, "GBP", "day", "unknown", "freelance")),
     ("Salaire net : 2 100 € par mois.", (2100, 2100, "EUR", "month", "net", "unknown")),
 ])

@@ -124,11 +124,19 @@ def _currency(*parts: str | None) -> str | None:
     return None
 
 
+#: A pay that varies with experience states no level: "selon expérience", "depending on experience".
+_VARIES_WITH = re.compile(fold(r"(?:selon|suivant|en fonction de|depending on|dependent on|according to|based on|"
+                               r"commensurate with)\s+(?:(?:l['’]|le|la|son|sa|votre|vos|your|the|their)\s*)?"
+                               r"(?:profil\s+et\s+(?:(?:l['’]|son|votre)\s*)?)?(?:experience|profil)s?"), re.I)
+
+
 def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     """The name of the pattern whose match stands nearest to ``text[start:end]``, a cue after the
     figure winning a tie and no cue reaching past another figure, so each figure of a sentence
-    takes its own period and level."""
+    takes its own period and level. A pay that varies with experience is no cue."""
     best, name_found = None, None
+    if patterns is LEVELS:
+        text = _VARIES_WITH.sub(lambda m: " " * len(m.group()), text)  # same offsets
     for name, pattern in patterns:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             between = text[m.end():start] if m.end() <= start else text[end:m.start()]
