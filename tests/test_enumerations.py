@@ -35,6 +35,9 @@ def test_prose_and_lists_of_other_things_give_no_tools():
     assert listed("Elle aime la Bretagne, la Normandie et la Provence.") == []
     assert listed("Our teams in Lyon, Nantes and Lille use Python and Java.") == []
     assert listed("Skills: Python, Java, Improve Everything, 960") == []
+    # a word of the language numbered is a grade or a step, not a product; a numbered name still is
+    assert listed("Outils : Splunk, Python, Level 2, Phase 3.") == []
+    assert [name for name, _ in listed("Outils : Splunk, Python, Zabbo 7.")] == ["Zabbo 7"]
     # lowercase words and long items are not product names
     assert listed("We use Python, Java, various scripts and a handful of internal utilities.") == []
 

@@ -249,6 +249,8 @@ def _product_shaped(name: str) -> bool:
         return False
     if len(words) > 1 and all(is_common_word(w) for w in words):
         return False  # "Improve Everything": words of the language, capitalised
+    if len(words) > 1 and words[-1].isdigit() and all(is_common_word(w) for w in words[:-1]):
+        return False  # "Level 2", "Phase 3": a word of the language numbered
     return all(w[0].isupper() or any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
 
 
