@@ -66,6 +66,14 @@ def test_a_pay_word_nearer_than_a_price_word_keeps_the_figure():
 def test_each_end_of_a_range_takes_its_own_level():
     text = "Le salaire va de 38 k€ pour un junior à 62 k€ pour un senior."
     assert [(s.min, s.level) for s in find_salaries(text)] == [(38000, "junior"), (62000, "senior")]
+    # the basis and period written after the first figure do not hand its level to the second
+    text = "De 31 k€ brut annuel pour une junior à 47 k€ pour un profil senior."
+    assert [(s.min, s.level) for s in find_salaries(text)] == [(31000, "junior"), (47000, "senior")]
+
+
+def test_a_starting_salary_is_a_junior_s():
+    assert [s.level for s in find_salaries("Starting salaries are around £27,500 a year.")] == ["junior"]
+    assert [s.level for s in find_salaries("À l'embauche, elle gagne 2 100 € brut par mois.")] == ["junior"]
 
 
 def test_each_figure_takes_the_nearest_period():

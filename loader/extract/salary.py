@@ -55,7 +55,8 @@ PERIODS = (
 )
 LEVELS = (
     ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
-    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job)"),
+    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job|"
+               r"starting salar|starting pay|starter salar|salaire de départ|salaire d'embauche|à l'embauche)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
     ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
 )
@@ -152,7 +153,8 @@ def _nearest(patterns, text: str, start: int, end: int) -> str | None:
 
 def _closer_to_an_earlier_figure(text: str, cue_start: int, gap: int) -> bool:
     """Whether the cue is a "pour un …"/"for a …" that follows an earlier figure and so qualifies it."""
-    return bool(re.search(r"\d\s?(?:k\b)?\s?[€$£]?\s*(?:brut|net|gross)?\s*(?:pour|for)\s+(?:(?:un|une|les|des|a|an)\s+)?(?:profils?\s+)?$",
+    return bool(re.search(r"\d\s?(?:k\b)?\s?[€$£]?\s*(?:bruts?|nets?|gross)?\s*(?:annuels?|par an|per year|a year|/\s?an)?\s*"
+                          r"(?:pour|for)\s+(?:(?:un|une|les|des|a|an)\s+)?(?:profils?\s+)?$",
                           text[:cue_start]))
 
 
