@@ -48,3 +48,14 @@ def test_the_lexicon_s_certifications_keep_their_own_names():
 def test_a_vendor_s_certified_label_before_one_of_its_certifications_is_that_certification_alone():
     assert certifications("Microsoft Certified: Azure Administrator Associate is a plus.") == \
         {("Azure Administrator Associate", ("Azure Administrator Associate",))}
+
+
+def test_several_capitalised_words_before_a_lowercase_head_stand_without_a_product():
+    assert certifications("She passed the Blue Team Level 2 certification last year.") == \
+        {("Blue Team Level 2 certification", ("Blue Team Level 2 certification",))}
+
+
+def test_an_academic_certificate_is_no_certification():
+    assert certifications("You could take a Higher National Certificate in computing.") == set()
+    assert certifications("A Postgraduate Certificate in data science helps.") == set()
+    assert certifications("A Level 3 Certificate in IT support helps.") == set()

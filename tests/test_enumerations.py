@@ -42,6 +42,11 @@ def test_prose_and_lists_of_other_things_give_no_tools():
     assert listed("We use Python, Java, various scripts and a handful of internal utilities.") == []
 
 
+def test_the_verb_that_introduces_an_enumeration_is_not_part_of_its_first_item():
+    found = extract(doc("Useful certifications include CompTIA Security+, CompTIA CySA+ and GIAC GXQZ."))
+    assert "GIAC GXQZ" in {c.name for c in found.certifications}
+
+
 def test_a_name_the_lexicon_knows_keeps_its_entry():
     found = extract(doc("Langages : Python, Java, Kotlin."))
     assert not [t for t in found.tools if t.id.startswith(LISTED_PREFIX)]

@@ -1,11 +1,11 @@
 """Certifications the lexicon does not name, read from how their names are built.
 
-A product's or an issuer's name, maybe more capitalised words, then "Certificate" or "Certification"
-("TensorFlow Developer Certificate"); "Certified" before a capitalised name ("Certified Data Privacy
+Capitalised words, then "certificate" or "certification" ("TensorFlow Developer Certificate", "the
+Blue Team Level 1 certification"); "Certified" before a capitalised name ("Certified Data Privacy
 Professional"); in French, "certification" or "certificat" before a capitalised name that holds a
 product's or an issuer's ("la certification Salesforce Administrator"). The name is the words as
-written. Without a product or an issuer inside, capitals alone ("Security Certificate" at the start
-of a sentence) say too little, so only the "Certified …" form stands without one.
+written. One capitalised word alone ("Security Certificate" at the start of a sentence) says too
+little: it must be a product's or an issuer's name, as in French.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from .spans import Spans
 
 #: The prefix of the ids of certifications read by this grammar (the lexicon's have none).
 NEW_PREFIX = "certificate-"
-#: Words that end an English certification's name.
-_HEADS = frozenset({"Certificate", "Certification"})
+#: Words that end an English certification's name (any case).
+_HEADS = frozenset({"certificate", "certification", "certificat"})
 #: Words that open a French one ("la certification …", "le certificat …").
 _FRENCH_HEADS = frozenset({"certification", "certificat"})
 #: Capitalised words that start a sentence or a clause rather than a name.
@@ -29,6 +29,14 @@ Every Some Such No Le La Les Un Une Des Ce Cette Ces Son Sa Ses Leur Leurs Notre
 #: Most name words before the head, or after "Certified"; at least this many after "Certified".
 _MOST_WORDS = 5
 _LEAST_AFTER_CERTIFIED = 2
+#: Name words before the head that stand without a product or an issuer among them.
+_LEAST_WORDS_ALONE = 2
+#: Words that make a certificate an academic qualification, which is no certification: "Higher National
+#: Certificate", "Postgraduate Certificate", "Level 3 Certificate".
+_ACADEMIC = frozenset(fold(w) for w in """higher national graduate postgraduate undergraduate advanced university
+college school education academic diploma""".split())
+#: Opening a name, a level is an academic one ("Level 3 Certificate"); inside, a grade of the
+#: certification ("Blue Team Level 1").
 #: Kinds of mention that anchor a name: a product or an issuer.
 _ANCHORS = frozenset({"tool", "organisation"})
 
@@ -44,7 +52,9 @@ def certificate_names(text: str, tokens: Sequence[Token], candidates: list[Menti
         start, end = tokens[first].start, tokens[last].end
         name_start, name_end = tokens[words[0]].start, tokens[words[1]].end
         inside = [a for a in anchors.overlapping(name_start, name_end) if name_start <= a.start and a.end <= name_end]
-        if (anchored and not inside) or known.overlapping(start, end):
+        named = [fold(text[t.start:t.end]) for t in tokens[words[0]:words[1] + 1]]
+        if (anchored and not inside) or known.overlapping(start, end) or named[0] == "level" or \
+                any(w in _ACADEMIC for w in named):
             return
         name = text[start:end] if not french else f"{text[name_start:name_end]} certification"
         issuers = [a.entry.id for a in inside if a.entry.kind == "organisation"]
@@ -54,14 +64,16 @@ def certificate_names(text: str, tokens: Sequence[Token], candidates: list[Menti
 
     for k, token in enumerate(tokens):
         word = text[token.start:token.end]
-        if word in _HEADS:
-            first = _name_before(text, tokens, k)
-            if first < k:
-                add(first, k, (first, k - 1))
-        elif word == "Certified":
+        if word == "Certified":
             last = _name_after(text, tokens, k)
             if last - k >= _LEAST_AFTER_CERTIFIED:
                 add(k, last, (k + 1, last), anchored=False)
+            continue
+        if word.lower() not in _HEADS:
+            continue
+        first = _name_before(text, tokens, k)
+        if first < k:  # English order, the name first: several name words say enough without a product
+            add(first, k, (first, k - 1), anchored=k - first < _LEAST_WORDS_ALONE)
         elif word.lower() in _FRENCH_HEADS:
             last = _name_after(text, tokens, k)
             if last > k:

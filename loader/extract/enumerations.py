@@ -35,7 +35,7 @@ _SEPARATOR = re.compile(r"(?:,|/|\||\bou encore\b|\bou bien\b|\bvoire\b|\bet\b|\
                         r"\bas well as\b|\bainsi que\b)", re.IGNORECASE)
 _SPACE = re.compile(r"\s*")
 #: Words that introduce the items of an enumeration; an item starts after them.
-_INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|incl\.|e\.g\.|"
+_INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|includes?|incluent|comprennent|incl\.|e\.g\.|"
                     r"par exemple|ex\.|type|de type)\s+", re.IGNORECASE)
 #: Words (folded) of a clause that announce the names of each kind an enumeration may list.
 CUES = {
