@@ -71,6 +71,11 @@ def test_each_end_of_a_range_takes_its_own_level():
     assert [(s.min, s.level) for s in find_salaries(text)] == [(31000, "junior"), (47000, "senior")]
 
 
+def test_a_level_cue_right_after_a_figure_and_its_period_is_that_figure_s():
+    text = "Comptez de 36 000 à 44 000 euros bruts par an en début de carrière, et jusqu'à 61 000 euros pour un profil expérimenté."
+    assert [(s.min, s.max, s.level) for s in find_salaries(text)] == [(36000, 44000, "junior"), (61000, 61000, "experienced")]
+
+
 def test_a_starting_salary_is_a_junior_s():
     assert [s.level for s in find_salaries("Starting salaries are around £27,500 a year.")] == ["junior"]
     assert [s.level for s in find_salaries("À l'embauche, elle gagne 2 100 € brut par mois.")] == ["junior"]

@@ -151,11 +151,17 @@ def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     return name_found
 
 
+#: A figure, its currency, basis and period, then the words that open a level cue ("pour un", "en"):
+#: the cue that follows qualifies that figure.
+_AFTER_A_FIGURE = re.compile(
+    r"\d\s?(?:k\b)?\s?(?:[€$£]|euros?\b|eur\b|dollars?\b|pounds?\b|livres?\b)?\s*(?:bruts?|nets?|gross)?\s*"
+    r"(?:annuels?|par an|per year|a year|par mois|per month|/\s?an|/\s?mois)?\s*"
+    r"(?:pour|for|en|in|at)\s+(?:(?:un|une|les|des|a|an|le|la|the)\s+)?(?:profils?\s+)?$")
+
+
 def _closer_to_an_earlier_figure(text: str, cue_start: int, gap: int) -> bool:
     """Whether the cue is a "pour un …"/"for a …" that follows an earlier figure and so qualifies it."""
-    return bool(re.search(r"\d\s?(?:k\b)?\s?[€$£]?\s*(?:bruts?|nets?|gross)?\s*(?:annuels?|par an|per year|a year|/\s?an)?\s*"
-                          r"(?:pour|for)\s+(?:(?:un|une|les|des|a|an)\s+)?(?:profils?\s+)?$",
-                          text[:cue_start]))
+    return bool(_AFTER_A_FIGURE.search(text, max(0, cue_start - 80), cue_start))
 
 
 def _first(patterns, text: str) -> str | None:
