@@ -78,6 +78,7 @@ def test_a_level_cue_right_after_a_figure_and_its_period_is_that_figure_s():
 
 def test_a_starting_salary_is_a_junior_s():
     assert [s.level for s in find_salaries("Starting salaries are around £27,500 a year.")] == ["junior"]
+    assert [s.level for s in find_salaries("Starter: £20,500. Experienced: £27,000 to £33,000 a year.")] == ["junior", "experienced"]
     assert [s.level for s in find_salaries("À l'embauche, elle gagne 2 100 € brut par mois.")] == ["junior"]
 
 

@@ -56,7 +56,7 @@ PERIODS = (
 LEVELS = (
     ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
     ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job|"
-               r"starting salar|starting pay|starter salar|salaire de départ|salaire d'embauche|à l'embauche)"),
+               r"starting salar|starting pay|starters?\b|salaire de départ|salaire d'embauche|à l'embauche)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
     ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
 )
