@@ -26,6 +26,10 @@ def test_an_object_that_completes_another_noun_is_not_the_action_s_object():
     assert "Server administration" in skill_names("Il administre l'ensemble des serveurs.", "fr")
 
 
+def test_an_action_whose_object_opens_a_longer_name_states_that_name():
+    assert skill_names("Elle doit garantir la qualité des données.", "fr") == {"Data quality"}
+
+
 def test_reviewing_and_improving_compose_with_their_objects():
     assert "Code review" in skill_names("She reviews the merge requests of the team.", "en")
     assert "Performance optimization" in skill_names("Il améliore les performances de l'application.", "fr")

@@ -629,7 +629,23 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         if (m.entry.id, m.start, m.end) not in seen and not superseded(m):
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
+    kept = _without_actions_on_a_part(text, language, index, kept)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _without_actions_on_a_part(text: str, language: str, index: SkillIndex, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` less the competencies stated by an action whose object opens a longer competency
+    name: "garantir la qualité des données" ensures data quality, not quality in general."""
+    competencies = Spans(m for m in mentions if m.entry.kind == "competency")
+    dropped = set()
+    for m in competencies.items:
+        if not any(m.start < o.start < m.end < o.end and o.entry.id != m.entry.id
+                   for o in competencies.overlapping(m.start, m.end)):
+            continue
+        first = words_of(text[m.start:m.end], language)[:1]
+        if first and first[0].lemma and index.grammar.hits((first[0].lemma,), "action", language):
+            dropped.add(id(m))
+    return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
 def subject_domains(grammar: Grammar, subject: Entry | None) -> tuple[str, ...]:
