@@ -35,8 +35,16 @@ def test_prose_and_lists_of_other_things_give_no_tools():
     assert listed("Elle aime la Bretagne, la Normandie et la Provence.") == []
     assert listed("Our teams in Lyon, Nantes and Lille use Python and Java.") == []
     assert listed("Skills: Python, Java, Improve Everything, 960") == []
+    # a word of the language numbered is a grade or a step, not a product; a numbered name still is
+    assert listed("Outils : Splunk, Python, Level 2, Phase 3.") == []
+    assert [name for name, _ in listed("Outils : Splunk, Python, Zabbo 7.")] == ["Zabbo 7"]
     # lowercase words and long items are not product names
     assert listed("We use Python, Java, various scripts and a handful of internal utilities.") == []
+
+
+def test_the_verb_that_introduces_an_enumeration_is_not_part_of_its_first_item():
+    found = extract(doc("Useful certifications include CompTIA Security+, CompTIA CySA+ and GIAC GXQZ."))
+    assert "GIAC GXQZ" in {c.name for c in found.certifications}
 
 
 def test_a_name_the_lexicon_knows_keeps_its_entry():

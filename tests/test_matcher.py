@@ -42,6 +42,13 @@ def test_no_hit_inside_another_word():
     assert "Java" not in names("JavaScript only", "tool")
 
 
+@pytest.mark.parametrize("text, language", [("Elle dirige le service R&D.", "fr"),
+                                            ("The R&D lab hires a C developer.", "en")])
+def test_a_letter_glued_by_an_ampersand_is_an_abbreviation_not_a_name(text, language):
+    # "R" and "C" are languages, but the R of "R&D" is no more R than the D is D; the C alone still is
+    assert names(text, "tool", language) == (["C"] if "C developer" in text else [])
+
+
 def test_slash_alternatives_are_read_one_at_a_time():
     assert names("Containers: CKA/CKAD (Kubernetes).", "certification") == [
         "Certified Kubernetes Administrator", "Certified Kubernetes Application Developer"]

@@ -22,6 +22,12 @@ def test_shared_complement_is_distributed_to_each_conjunct():
     assert "Déploiement serveurs" in found and "suivi serveurs" in found
 
 
+def test_a_comma_and_an_indefinite_article_open_a_noun_phrase_of_their_own():
+    # nothing of "an IT support apprenticeship" is shared with what stands before the comma
+    assert distributed("Take a diploma in networking, an IT support apprenticeship.", "en") == []
+    assert distributed("Take a diploma in networking, or an IT support apprenticeship.", "en") != []
+
+
 def test_shared_head_is_distributed_in_english():
     found = distributed("Legal, technical and human safeguards.", "en")
     assert "Legal safeguards" in found and "technical safeguards" in found

@@ -21,6 +21,11 @@ def _trainings(text: str, language: str = "fr") -> set[str]:
     return {t.name for t in _extract(text).trainings}
 
 
+def test_a_comma_and_an_article_end_a_degree_s_fields():
+    found = _diplomas("You could take a diploma in networking, an IT support apprenticeship, or apply directly.")
+    assert found == {"Degree in networks and telecommunications": ["diploma in networking"]}
+
+
 def test_a_level_alone_is_a_level_only_diploma():
     found = _diplomas("Le poste demande un diplôme de niveau bac + 3 au minimum.")
     assert found == {"Bac+3 degree": ["diplôme de niveau bac + 3"]}

@@ -22,6 +22,14 @@ def test_a_closing_paragraph_does_not_take_the_subject(tmp_path):
     assert "Data scientist" in {r.name for r in found.related_roles}
 
 
+def test_a_title_in_apposition_to_the_subject_is_no_other_role(tmp_path):
+    text = ("Le développeur web construit des sites. Spécialiste de la sécurité réseau, il protège aussi "
+            "les serveurs. Il travaille avec l'administrateur systèmes, qui le conseille.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Web developer"
+    assert [r.name for r in found.related_roles] == ["System administrator"]
+
+
 def test_inclusive_title_is_the_subject(tmp_path):
     text = ("Consultant(e) en cybersécurité\n\n"
             "Le ou la consultant(e) en cybersécurité conseille les entreprises et travaille avec le développeur web.\n")

@@ -10,7 +10,10 @@ from rolegraph.loader.extract.salary import find_salaries
     ("Il peut atteindre 65 000 euros annuels bruts.", (65000, 65000, "EUR", "year", "gross", "unknown")),
     ("Les taux journaliers se situent entre 200 et 600€.", (200, 600, "EUR", "day", "unknown", "freelance")),
     ("Senior engineers are paid $90,000.", (90000, 90000, "USD", "year", "unknown", "senior")),
-    ("Le salaire va de 35 à 60 k€ selon l'expérience.", (35000, 60000, "EUR", "year", "unknown", "experienced")),
+    # a pay that varies with experience states no level; years of experience do
+    ("Le salaire va de 35 à 60 k€ selon l'expérience.", (35000, 60000, "EUR", "year", "unknown", "unknown")),
+    ("$120,000 - $150,000 per year depending on experience.", (120000, 150000, "USD", "year", "unknown", "unknown")),
+    ("Avec 5 ans d'expérience, il gagne 50 000 € par an.", (50000, 50000, "EUR", "year", "unknown", "experienced")),
     ("A contractor earns £400 to £550 a day.", (400, 550, "GBP", "day", "unknown", "freelance")),
     ("Salaire net : 2 100 € par mois.", (2100, 2100, "EUR", "month", "net", "unknown")),
 ])
@@ -63,6 +66,20 @@ def test_a_pay_word_nearer_than_a_price_word_keeps_the_figure():
 def test_each_end_of_a_range_takes_its_own_level():
     text = "Le salaire va de 38 k€ pour un junior à 62 k€ pour un senior."
     assert [(s.min, s.level) for s in find_salaries(text)] == [(38000, "junior"), (62000, "senior")]
+    # the basis and period written after the first figure do not hand its level to the second
+    text = "De 31 k€ brut annuel pour une junior à 47 k€ pour un profil senior."
+    assert [(s.min, s.level) for s in find_salaries(text)] == [(31000, "junior"), (47000, "senior")]
+
+
+def test_a_level_cue_right_after_a_figure_and_its_period_is_that_figure_s():
+    text = "Comptez de 36 000 à 44 000 euros bruts par an en début de carrière, et jusqu'à 61 000 euros pour un profil expérimenté."
+    assert [(s.min, s.max, s.level) for s in find_salaries(text)] == [(36000, 44000, "junior"), (61000, 61000, "experienced")]
+
+
+def test_a_starting_salary_is_a_junior_s():
+    assert [s.level for s in find_salaries("Starting salaries are around £27,500 a year.")] == ["junior"]
+    assert [s.level for s in find_salaries("Starter: £20,500. Experienced: £27,000 to £33,000 a year.")] == ["junior", "experienced"]
+    assert [s.level for s in find_salaries("À l'embauche, elle gagne 2 100 € brut par mois.")] == ["junior"]
 
 
 def test_each_figure_takes_the_nearest_period():

@@ -18,6 +18,23 @@ def test_coordinated_actions_each_compose_with_the_shared_object():
     assert {"Network installation", "Network configuration", "Network maintenance"} <= names
 
 
+def test_an_object_that_completes_another_noun_is_not_the_action_s_object():
+    # the action reaches "risques" (no object of the grammar) first; "projet" completes it
+    assert "Project management" not in skill_names("Elle gère les risques du projet.", "fr")
+    assert skill_names("They manage the budget of the project.", "en") == {"Budget management"}
+    # a noun that counts what follows lets the action through
+    assert "Server administration" in skill_names("Il administre l'ensemble des serveurs.", "fr")
+
+
+def test_an_action_whose_object_opens_a_longer_name_states_that_name():
+    assert skill_names("Elle doit garantir la qualité des données.", "fr") == {"Data quality"}
+
+
+def test_reviewing_and_improving_compose_with_their_objects():
+    assert "Code review" in skill_names("She reviews the merge requests of the team.", "en")
+    assert "Performance optimization" in skill_names("Il améliore les performances de l'application.", "fr")
+
+
 def test_english_compound_and_verb_forms_compose():
     assert "Data cleaning" in skill_names("Our analysts clean the data every week.", "en")
     assert "Model training" in skill_names("You will train models on large corpora.", "en")

@@ -41,6 +41,16 @@ def test_french_title_of_our_own_is_named_by_rule():
     assert titles("Le technicien de maintenance répare.") == {("Maintenance technician", "technicien de maintenance")}
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Elle est devenue experte en sécurité.", "Security expert"),
+    ("un spécialiste en électronique", "Electronics specialist"),
+    ("la chercheuse en intelligence artificielle", "AI researcher"),
+    ("Le consultant en data science conseille.", "Data science consultant"),
+])
+def test_expert_specialist_researcher_heads_and_more_domains(text, name):
+    assert name in {n for n, _ in composed(text)}
+
+
 def test_project_manager_titles():
     assert {n for n, _ in titles("La cheffe de projet informatique planifie.")} == {"IT project manager"}
 
@@ -126,6 +136,7 @@ def test_ranks_outside_a_ladder_are_no_roles(text):
 def test_a_lone_head_names_its_generic_role():
     assert titles("She pairs with the developers every week.") == {("Software developer", "developers")}
     assert titles("Les développeuses relisent le code.") == {("Software developer", "développeuses")}
+    assert titles("The designers hand over their mock-ups.") == {("UX designer", "designers")}
 
 
 def test_a_role_keeps_the_gender_mark_it_ends_with_in_its_surface():

@@ -13,6 +13,7 @@ from functools import lru_cache
 from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
+from .certificates import certificate_names
 from .context import join_bracketed, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_names
@@ -109,6 +110,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     tokens = ungendered(text, tokenize(text))
     candidates = matcher.find(text, tokens, language=document.language)
     candidates += _new_titles(title_mentions(text, tokens, lexicon), candidates)
+    candidates += certificate_names(text, tokens, candidates)
     stripped, resumed = _without_qualifiers(tokens)
     if resumed:  # only where a qualifier was removed can a new role appear
         starts = sorted({k for r in resumed for k in range(max(0, r - 4), r)})
@@ -276,16 +278,21 @@ def _sentence_of(document: Document, offset: int) -> tuple[int, str]:
 
 def _issuers_of_products(text: str, mentions: list[Mention], vendor_certs: dict) -> set[int]:
     """The mentions (by id) of a vendor named right before one of its products that has a certification
-    of its own: "la certification Oracle Java" is the Java certification, not also Oracle's."""
+    of its own, or right before one of its certifications: "la certification Oracle Java" is the Java
+    certification, not also Oracle's, and "Microsoft Certified: Azure Administrator Associate" is one."""
     def vendor(mention: Mention) -> bool:
         entry = mention.entry
         return (entry.kind == "organisation" and (entry.kind, entry.id) in vendor_certs) or \
             (entry.kind == "certification" and bool(entry.get("issuer")) and bool(entry.get("vendor_organisations")))
 
+    def named_by(first: Mention, second: Mention) -> bool:
+        gap = text[first.end:second.start]
+        if second.entry.kind == "tool":
+            return ("tool", second.entry.id) in vendor_certs and len(gap) == 1 and not gap.strip()
+        return second.entry.kind == "certification" and 0 < len(gap) <= 2 and gap.strip() in ("", ":")
+
     ordered = sorted(mentions, key=lambda m: m.start)
-    return {id(first) for first, second in zip(ordered, ordered[1:])
-            if vendor(first) and second.entry.kind == "tool" and ("tool", second.entry.id) in vendor_certs
-            and 0 < second.start - first.end <= 1 and not text[first.end:second.start].strip()}
+    return {id(first) for first, second in zip(ordered, ordered[1:]) if vendor(first) and named_by(first, second)}
 
 
 def _in_certification_sentence(document: Document, mention: Mention) -> bool:

@@ -37,7 +37,7 @@ _SEPARATOR = re.compile(r"(?=[,/|oOvVeEaA])(?:[,/|]|\b(?:ou(?: encore| bien)?|vo
                         re.IGNORECASE)
 _SPACE = re.compile(r"\s*")
 #: Words that introduce the items of an enumeration; an item starts after them.
-_INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|incl\.|e\.g\.|"
+_INTRO = re.compile(r"^.*\b(?:tels? que|telles? que|such as|like|comme|notamment|including|includes?|incluent|comprennent|incl\.|e\.g\.|"
                     r"par exemple|ex\.|type|de type)\s+", re.IGNORECASE)
 #: Words (folded) of a clause that announce the names of each kind an enumeration may list.
 CUES = {
@@ -251,6 +251,8 @@ def _product_shaped(name: str) -> bool:
         return False
     if len(words) > 1 and all(is_common_word(w) for w in words):
         return False  # "Improve Everything": words of the language, capitalised
+    if len(words) > 1 and words[-1].isdigit() and all(is_common_word(w) for w in words[:-1]):
+        return False  # "Level 2", "Phase 3": a word of the language numbered
     return all(w[0].isupper() or any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
 
 

@@ -134,6 +134,8 @@ class Matcher:
         for i in starts:
             if not tokens[i].key or tokens[i].key not in prefixes:  # most words start no name
                 continue
+            if tokens[i].gap_before == "&":  # the "D" of "R&D": an ampersand glues an abbreviation
+                continue
             key = ""
             for j in range(i, min(i + MAX_TOKENS, count)):
                 token = tokens[j]
@@ -145,6 +147,8 @@ class Matcher:
                 if not token.key or key not in index:
                     continue
                 if must_cover and not (i <= must_cover[0] and j >= must_cover[1] and (i, j) != must_cover):
+                    continue
+                if j + 1 < count and tokens[j + 1].gap_before == "&":  # the "R" of "R&D"
                     continue
                 start, end = tokens[i].start, token.end
                 surface = text[start:end]

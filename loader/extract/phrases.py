@@ -229,6 +229,8 @@ def _distributed(text: str, folded: str, segments: list[list[Word]], language: s
         first, middle, last = run[0], run[1:-1], run[-1]
         last_content = [w for w in last if w.lemma]
         complement = last_content[1:1 + MAX_COMPLEMENT]
+        if complement and _new_noun_phrase(folded, run[-2], last):
+            complement = []  # "a Diploma in IT, an IT support apprenticeship": no complement shared
         if complement:  # "installation, configuration et maintenance du réseau"
             head = [w for w in first if w.lemma]
             head = head[-1:] if len(head) > MAX_CONJUNCT else head
@@ -241,6 +243,15 @@ def _distributed(text: str, folded: str, segments: list[list[Word]], language: s
             for segment in run[1:]:
                 content = [w for w in segment if w.lemma][:MAX_CONJUNCT]
                 yield _phrase(text, [head, *content], kind="distributed")
+
+
+#: Indefinite articles: after a bare comma, one opens a noun phrase of its own, not a conjunct.
+_INDEFINITE = frozenset({"a", "an", "un", "une"})
+
+
+def _new_noun_phrase(folded: str, before: list[Word], segment: list[Word]) -> bool:
+    """Whether ``segment`` follows ``before`` after a comma alone and opens with an indefinite article."""
+    return folded[segment[0].start:segment[0].end] in _INDEFINITE and not _conjunction_between(folded, before, segment)
 
 
 def _starts_with_preposition(folded: str, segment: list[Word]) -> bool:

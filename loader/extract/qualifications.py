@@ -46,6 +46,9 @@ _WORD = re.compile(r"[^\W\d_]+", re.U)
 #: A sentence or line end: a field never reaches across one.
 _BREAK = re.compile(r"\n|[.!?;](?:\s|$)")
 _MAX_GLUE_WORDS = 9
+#: A comma and an indefinite article open another noun phrase, not one more field: "a Diploma in IT, an
+#: IT support apprenticeship" (fields are listed bare, "in X, Y or a related field").
+_NEW_PHRASE = re.compile(r"\s*,\s*(?:an?|une?)\s", re.I)
 
 
 def compose_diplomas(lexicon: Lexicon, document: Document, parts: list[Mention], complete: list[Mention],
@@ -226,7 +229,8 @@ def _groups(text: str, parts: list[Mention]):
         fields = []
         cursor = heads[-1].end
         while j < len(parts) and parts[j].entry.kind == "field" and len(fields) < 6 and \
-                _joins(text, cursor, parts[j].start, _FIELD_GLUE, _MAX_GLUE_WORDS):
+                _joins(text, cursor, parts[j].start, _FIELD_GLUE, _MAX_GLUE_WORDS) and \
+                not _NEW_PHRASE.match(text, cursor, parts[j].start):
             fields.append(parts[j])
             cursor = parts[j].end
             j += 1

@@ -29,6 +29,10 @@ ALIAS_CUE = re.compile(r"\b(?:(?:aussi|egalement) (?:appele|nomme|denomme)e?s?|a
                        r"a\.?k\.?a\.?|or simply)\b")
 #: How far (characters) a cue may stand after the main role's mention it renames.
 ALIAS_REACH = 40
+#: A title that opens a sentence and is followed by a comma and a subject pronoun describes that subject
+#: ("Spécialiste de l'infrastructure, il se concentre sur…"): an apposition, not another role.
+_APPOSED_SUBJECT = re.compile(r"\s*,\s*(?:il|elle|iel|he|she|they)\b")
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:\n])[\s\"'«»*•-]*$")
 
 
 def main_role_of(document: Document, roles: list) -> object | None:
@@ -48,13 +52,20 @@ def main_role_of(document: Document, roles: list) -> object | None:
     return max(pool, key=lambda r: (counts[r.id], -r.evidence[0].start))
 
 
+def _apposed(folded: str, start: int, end: int) -> bool:
+    """Whether the title at ``start``..``end`` of ``folded`` opens its sentence and a subject pronoun
+    follows it after a comma."""
+    return bool(_APPOSED_SUBJECT.match(folded, end)) and bool(_OPENS_SENTENCE.search(folded, max(0, start - 12), start))
+
+
 def merge_aliases(document: Document, main, roles: list) -> list:
     """The roles other than ``main``, once those that only rename it are folded into it.
 
     A role is another name of the subject when it follows an alias cue just after a mention of the
-    subject ("le technicien helpdesk, appelé également technicien support"), or when each of its
+    subject ("le technicien helpdesk, appelé également technicien support"), when each of its
     mentions is a longer wording of the subject's name ("machine learning software engineer") or the
-    subject's head alone ("the developers" in a document about back-end developers).
+    subject's head alone ("the developers" in a document about back-end developers), or when each is
+    in apposition to the subject ("Spécialiste des réseaux, elle …").
     """
     folded = fold(document.text)
     cue_ends = []
@@ -80,6 +91,8 @@ def merge_aliases(document: Document, main, roles: list) -> list:
         renames = any(start <= ev.start < end for ev in role.evidence for start, end in cue_ends)
         wordings = [ev for ev in role.evidence if names_subject(ev.quote)
                     and not set(word_keys(role.name)) <= set(word_keys(ev.quote))]
+        if not renames:
+            renames = all(_apposed(folded, ev.start, ev.end) for ev in role.evidence)
         if renames or len(wordings) == len(role.evidence):
             main.evidence.extend(role.evidence)
             continue

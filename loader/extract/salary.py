@@ -55,7 +55,8 @@ PERIODS = (
 )
 LEVELS = (
     ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
-    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job)"),
+    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job|"
+               r"starting salar|starting pay|starters?\b|salaire de départ|salaire d'embauche|à l'embauche)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
     ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
 )
@@ -124,11 +125,19 @@ def _currency(*parts: str | None) -> str | None:
     return None
 
 
+#: A pay that varies with experience states no level: "selon expérience", "depending on experience".
+_VARIES_WITH = re.compile(fold(r"(?:selon|suivant|en fonction de|depending on|dependent on|according to|based on|"
+                               r"commensurate with)\s+(?:(?:l['’]|le|la|son|sa|votre|vos|your|the|their)\s*)?"
+                               r"(?:profil\s+et\s+(?:(?:l['’]|son|votre)\s*)?)?(?:experience|profil)s?"), re.I)
+
+
 def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     """The name of the pattern whose match stands nearest to ``text[start:end]``, a cue after the
     figure winning a tie and no cue reaching past another figure, so each figure of a sentence
-    takes its own period and level."""
+    takes its own period and level. A pay that varies with experience is no cue."""
     best, name_found = None, None
+    if patterns is LEVELS:
+        text = _VARIES_WITH.sub(lambda m: " " * len(m.group()), text)  # same offsets
     for name, pattern in patterns:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             between = text[m.end():start] if m.end() <= start else text[end:m.start()]
@@ -142,10 +151,17 @@ def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     return name_found
 
 
+#: A figure, its currency, basis and period, then the words that open a level cue ("pour un", "en"):
+#: the cue that follows qualifies that figure.
+_AFTER_A_FIGURE = re.compile(
+    r"\d\s?(?:k\b)?\s?(?:[€$£]|euros?\b|eur\b|dollars?\b|pounds?\b|livres?\b)?\s*(?:bruts?|nets?|gross)?\s*"
+    r"(?:annuels?|par an|per year|a year|par mois|per month|/\s?an|/\s?mois)?\s*"
+    r"(?:pour|for|en|in|at)\s+(?:(?:un|une|les|des|a|an|le|la|the)\s+)?(?:profils?\s+)?$")
+
+
 def _closer_to_an_earlier_figure(text: str, cue_start: int, gap: int) -> bool:
     """Whether the cue is a "pour un …"/"for a …" that follows an earlier figure and so qualifies it."""
-    return bool(re.search(r"\d\s?(?:k\b)?\s?[€$£]?\s*(?:brut|net|gross)?\s*(?:pour|for)\s+(?:(?:un|une|les|des|a|an)\s+)?(?:profils?\s+)?$",
-                          text[:cue_start]))
+    return bool(_AFTER_A_FIGURE.search(text, max(0, cue_start - 80), cue_start))
 
 
 def _first(patterns, text: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from rolegraph.core.errors import InputError
 
-from ..labels import fold, label_key, stem, word_key
+from ..labels import fold, label_key, stem, word_key, word_keys
 from ..lexicon import Entry, Lexicon, read_grammar
 from .cues import in_skill_context
 from .matcher import Mention
@@ -484,8 +484,25 @@ def _object_after(text: str, phrase: Phrase, action: Hit, actions: list[Hit], ob
         if language == "en" and _is_noun(text, phrase.words[action.last]) and \
                 not _reaches(text, phrase.words[action.first], phrase.words[action.last], phrase.words[obj.first]):
             return None
+        if obj.first > action.last + 1 and _complement_of_noun(text, phrase.words[obj.first - 1], phrase.words[obj.first]):
+            return None
         return obj
     return None
+
+
+#: A preposition that makes what follows it the complement of the noun before it.
+_OF = re.compile(r"\s*(?:de|du|des|d['’]|of)\s*(?:(?:la|le|les|l['’]|the|their|its)\s*)?", re.I)
+#: Nouns that count or gather what their complement names, so that the action applies to that complement:
+#: "gérer l'ensemble des serveurs", "a variety of systems".
+_QUANTITY_NOUNS = frozenset(word_keys(
+    "ensemble totalité parc suite série plupart majorité type types variety range set number series kind kinds"))
+
+
+def _complement_of_noun(text: str, noun: Word, obj: Word) -> bool:
+    """Whether the object word after an action is the complement of another noun the action reaches
+    first: "gère les risques du projet" manages risks, not the project; "manage the security of
+    servers" is read by the object "security" itself."""
+    return bool(_OF.fullmatch(text, noun.end, obj.start)) and noun.key not in _QUANTITY_NOUNS
 
 
 def _object_before_coordination(text: str, phrase: Phrase, last: int, first: int) -> bool:
@@ -612,7 +629,23 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         if (m.entry.id, m.start, m.end) not in seen and not superseded(m):
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
+    kept = _without_actions_on_a_part(text, language, index, kept)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _without_actions_on_a_part(text: str, language: str, index: SkillIndex, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` less the competencies stated by an action whose object opens a longer competency
+    name: "garantir la qualité des données" ensures data quality, not quality in general."""
+    competencies = Spans(m for m in mentions if m.entry.kind == "competency")
+    dropped = set()
+    for m in competencies.items:
+        if not any(m.start < o.start < m.end < o.end and o.entry.id != m.entry.id
+                   for o in competencies.overlapping(m.start, m.end)):
+            continue
+        first = words_of(text[m.start:m.end], language)[:1]
+        if first and first[0].lemma and index.grammar.hits((first[0].lemma,), "action", language):
+            dropped.add(id(m))
+    return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
 def subject_domains(grammar: Grammar, subject: Entry | None) -> tuple[str, ...]:

@@ -1,0 +1,109 @@
+"""Certifications the lexicon does not name, read from how their names are built.
+
+Capitalised words, then "certificate" or "certification" ("TensorFlow Developer Certificate", "the
+Blue Team Level 1 certification"); "Certified" before a capitalised name ("Certified Data Privacy
+Professional"); in French, "certification" or "certificat" before a capitalised name that holds a
+product's or an issuer's ("la certification Salesforce Administrator"). The name is the words as
+written. One capitalised word alone ("Security Certificate" at the start of a sentence) says too
+little: it must be a product's or an issuer's name, as in French.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ..labels import fold
+from ..lexicon import Entry
+from .matcher import Mention, Token
+from .spans import Spans
+
+#: The prefix of the ids of certifications read by this grammar (the lexicon's have none).
+NEW_PREFIX = "certificate-"
+#: Words that end an English certification's name (any case).
+_HEADS = frozenset({"certificate", "certification", "certificat"})
+#: Words that open a French one ("la certification …", "le certificat …").
+_FRENCH_HEADS = frozenset({"certification", "certificat"})
+#: Capitalised words that start a sentence or a clause rather than a name.
+_NOT_NAMES = frozenset(fold(w) for w in """The A An This That These Those Our Your Their Its His Her Any Each
+Every Some Such No Le La Les Un Une Des Ce Cette Ces Son Sa Ses Leur Leurs Notre Votre""".split())
+#: Most name words before the head, or after "Certified"; at least this many after "Certified".
+_MOST_WORDS = 5
+_LEAST_AFTER_CERTIFIED = 2
+#: Name words before the head that stand without a product or an issuer among them.
+_LEAST_WORDS_ALONE = 2
+#: Words that make a certificate an academic qualification, which is no certification: "Higher National
+#: Certificate", "Postgraduate Certificate", "Level 3 Certificate".
+_ACADEMIC = frozenset(fold(w) for w in """higher national graduate postgraduate undergraduate advanced university
+college school education academic diploma""".split())
+#: Opening a name, a level is an academic one ("Level 3 Certificate"); inside, a grade of the
+#: certification ("Blue Team Level 1").
+#: Kinds of mention that anchor a name: a product or an issuer.
+_ANCHORS = frozenset({"tool", "organisation"})
+
+
+def certificate_names(text: str, tokens: Sequence[Token], candidates: list[Mention]) -> list[Mention]:
+    """Certification mentions built by the grammar in ``tokens`` (of ``text``), where no certification
+    or diploma of the lexicon (among ``candidates``) overlaps them."""
+    anchors = Spans(m for m in candidates if m.entry.kind in _ANCHORS)
+    known = Spans(m for m in candidates if m.entry.kind in ("certification", "diploma"))
+    found = []
+
+    def add(first: int, last: int, words: tuple[int, int], french: bool = False, anchored: bool = True) -> None:
+        start, end = tokens[first].start, tokens[last].end
+        name_start, name_end = tokens[words[0]].start, tokens[words[1]].end
+        inside = [a for a in anchors.overlapping(name_start, name_end) if name_start <= a.start and a.end <= name_end]
+        named = [fold(text[t.start:t.end]) for t in tokens[words[0]:words[1] + 1]]
+        if (anchored and not inside) or known.overlapping(start, end) or named[0] == "level" or \
+                any(w in _ACADEMIC for w in named):
+            return
+        name = text[start:end] if not french else f"{text[name_start:name_end]} certification"
+        issuers = [a.entry.id for a in inside if a.entry.kind == "organisation"]
+        entry = Entry("certification", NEW_PREFIX + re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-"), name,
+                      (name,), (), attrs={"issuer": issuers[0]} if issuers else {})
+        found.append(Mention(entry, start, end, text[start:end]))
+
+    for k, token in enumerate(tokens):
+        word = text[token.start:token.end]
+        if word == "Certified":
+            last = _name_after(text, tokens, k)
+            if last - k >= _LEAST_AFTER_CERTIFIED:
+                add(k, last, (k + 1, last), anchored=False)
+            continue
+        if word.lower() not in _HEADS:
+            continue
+        first = _name_before(text, tokens, k)
+        if first < k:  # English order, the name first: several name words say enough without a product
+            add(first, k, (first, k - 1), anchored=k - first < _LEAST_WORDS_ALONE)
+        elif word.lower() in _FRENCH_HEADS:
+            last = _name_after(text, tokens, k)
+            if last > k:
+                add(k, last, (k + 1, last), french=True)
+    return found
+
+
+def _name_word(text: str, token: Token) -> bool:
+    word = text[token.start:token.end]
+    return (word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word[1:])) \
+        and fold(word) not in _NOT_NAMES
+
+
+def _joined(token: Token) -> bool:
+    """Whether ``token`` continues the name of the word before it (one space between them)."""
+    return token.gap_before == " "
+
+
+def _name_before(text: str, tokens: Sequence[Token], head: int) -> int:
+    """The first of the name words right before ``tokens[head]`` (``head`` itself when there are none)."""
+    first = head
+    while first > 0 and head - first < _MOST_WORDS and _joined(tokens[first]) and _name_word(text, tokens[first - 1]):
+        first -= 1
+    return first
+
+
+def _name_after(text: str, tokens: Sequence[Token], head: int) -> int:
+    """The last of the name words right after ``tokens[head]`` (``head`` itself when there are none)."""
+    last = head
+    while last + 1 < len(tokens) and last - head < _MOST_WORDS and _joined(tokens[last + 1]) \
+            and _name_word(text, tokens[last + 1]):
+        last += 1
+    return last
