@@ -196,16 +196,28 @@ def serve(settings: dict, host: str, port: int, threads: int) -> None:
     # The server process starts afresh rather than forked: a process forked after this one opened
     # the store inherits RocksDB's state without its threads, and its first write would hang.
     multiprocessing.set_start_method("spawn", force=True)
-    prefork = settings.get("evaluation") == "prefork" and not settings.get("backend")
+    server = configured(settings, host, port, threads)
+    supervisor = server.accept_replacements() if is_prefork(settings) else None
+    server.serve(target_loader=partial(load_app, settings, supervisor))
+
+
+def is_prefork(settings: dict) -> bool:
+    """Whether ``settings`` serve with prefork evaluation (an external store always takes the one process)."""
+    return settings.get("evaluation") == "prefork" and not settings.get("backend")
+
+
+def configured(settings: dict, host: str, port: int, threads: int) -> Supervisor:
+    """The granian server laid out as ``serve`` runs it for ``settings`` (worker processes, request threads,
+    pinning, the request threads' stack), not started: what the benchmarks' bare route serves with too."""
+    prefork = is_prefork(settings)
     # A replaced worker finishes the requests it holds, each within the time limit, before it is killed.
     workers = int(settings["query_workers"]) if prefork else 1
     server = http_server(host, port, threads, workers=workers, grace=int(settings["query_timeout"]) + 5)
     if prefork and settings["pin_workers"]:
         server.cpus = cpus_to_pin(workers)
-    supervisor = server.accept_replacements() if prefork else None
     if prefork:  # granian's request threads are Rust threads, whose stack this sets: queries run on them
         os.environ["RUST_MIN_STACK"] = str(max(request_stack(), REQUEST_STACK))
-    server.serve(target_loader=partial(load_app, settings, supervisor))
+    return server
 
 
 def http_server(host: str, port: int, threads: int, workers: int = 1, grace: int = 30) -> Supervisor:
