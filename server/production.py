@@ -138,7 +138,8 @@ def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=
     """What granian calls for each request in a prefork worker (in place of ``granian.wsgi._callback_wrapper``,
     whose environ it builds alike): ``callback`` run with ``inprocess.EARLY_ANSWER`` set, so that a query past
     the limit on this request's thread is answered 503 by the executor's watchdog (the error shape of
-    ``flask_app``), and what the thread answers afterwards is dropped."""
+    ``flask_app``), and what the thread answers afterwards is dropped. An answer the answer cache keeps is
+    replayed first, without the app (``ResponseCache.hit``)."""
     from granian.wsgi import ResponseIterWrap, _callback_wrapper
 
     from .inprocess import EARLY_ANSWER
@@ -150,6 +151,8 @@ def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=
              "wsgi.errors": sys.stderr, "wsgi.input_terminated": True, "wsgi.multiprocess": False,
              "wsgi.multithread": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
     requests = flask_app.extensions["rolegraph.requests"]
+    responses = flask_app.extensions["rolegraph.responses"]
+    replaying = responses.cache.enabled
 
     def early(environ: dict, once: _Once, started: float, error) -> None:
         with flask_app.request_context(environ):
@@ -166,6 +169,14 @@ def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=
         environ = basic | scope
         if prefix:
             environ["PATH_INFO"] = scope["PATH_INFO"][len(prefix):] or "/"
+        if replaying:  # a kept answer goes out before any other work (the app would replay it the same way)
+            kept = responses.hit(environ)
+            if kept is not None:
+                code, headers, data = kept
+                if executor.condemned is not None:  # as Draining says it
+                    headers = [*headers, ("Connection", "close")]
+                proto.response_bytes(code, headers, data)
+                return code
         once, start = _Once(proto), _Start()
         token = EARLY_ANSWER.set(partial(early, environ, once, time.perf_counter()))
         try:
