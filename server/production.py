@@ -233,8 +233,8 @@ def configured(settings: dict, host: str, port: int, threads: int) -> Supervisor
 
 def http_server(host: str, port: int, threads: int, workers: int = 1, grace: int = 30) -> Supervisor:
     """The granian server as production runs it (``workers`` processes of ``threads`` request threads each, a
-    worker given ``grace`` seconds to stop), not started; ``.serve(target_loader=...)`` runs it. The benchmarks
-    serve a bare WSGI app with the same."""
+    worker given ``grace`` seconds to stop), not started; ``.serve(target_loader=...)`` runs it (``configured``
+    lays it out for a server's settings)."""
     return Supervisor("rolegraph", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
                       blocking_threads=threads, backlog=1024, log_level=LogLevels.error, respawn_failed_workers=True,
                       workers_kill_timeout=grace)
