@@ -525,11 +525,14 @@ def _base_path(root: str | os.PathLike, name: str) -> Path:
 
 def _keep_base(bases: Path, name: str, store: ox.Store) -> None:
     """Checkpoint ``store`` as the base ``name`` (hard links of its files), the only one kept: it is
-    written under a temporary name and renamed, so a writer killed meanwhile leaves no half base."""
+    written under a temporary name and renamed, so a writer killed meanwhile leaves no half base. The
+    store is compacted first: the deletions that made it (the previous documents' graphs cleared) are not
+    carried as tombstones into every change started from the base, under the keys its graphs are loaded at."""
     target = _base_path(bases.parent, name)
     bases.mkdir(exist_ok=True)
     temporary = bases / f".{name}.{os.getpid()}"
     shutil.rmtree(temporary, ignore_errors=True)
+    store.optimize()
     store.backup(str(temporary))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(temporary, target)
