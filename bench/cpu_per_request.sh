@@ -2,14 +2,16 @@
 # CPU time per request of `rolegraph serve --production` (answer cache off) under wrk, for A/B comparisons run
 # in turn on a shared machine, where req/s of one run says little: the server's process tree's user+system
 # ticks (/proc/PID/stat) over a 5 s run at 8 clients, divided by the requests answered.
-#   bench/cpu_per_request.sh STORE [LABEL]     settings from the environment (ROLEGRAPH_PIN_WORKERS=false …)
+#   bench/cpu_per_request.sh STORE [LABEL]     settings from the environment (ROLEGRAPH_PIN_WORKERS=false …;
+#                                              THREADS=N: request threads per worker, else serve's default;
+#                                              CACHE_MB=64: the answer cache on, its hits measured)
 # Prints: LABEL  x1 p50 (3 s, 1 client) · cheap x8 req/s · CPU µs per request · mid x8 req/s (4 s).
 # The cheap query is one skos:prefLabel lookup; the mid one the tools of the role with most tools (as wrk_bench).
 set -eu
 cd "$(dirname "$0")/.."
 STORE=$1; LABEL=${2:-$(git rev-parse --short HEAD)}; PORT=${PORT:-18941}
 PYTHON="${PYTHON:-.venv/bin/python}"
-ROLEGRAPH_RESULT_CACHE_MB=0 "$PYTHON" -m rolegraph --store "$STORE" serve --production --port "$PORT" >/dev/null 2>&1 &
+ROLEGRAPH_RESULT_CACHE_MB=${CACHE_MB:-0} "$PYTHON" -m rolegraph --store "$STORE" serve --production --port "$PORT" ${THREADS:+--threads "$THREADS"} >/dev/null 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 read -r CHEAP MID < <("$PYTHON" - "$STORE" <<'PY'

@@ -127,7 +127,10 @@ class Running:
             self.server = endpoint_bench.start_server(store, os.cpu_count() or 2, threads=THREADS,
                                                       cache_mb=cache_mb, port=self.port, log=log)
         elif name == "bare-route":
-            command = [sys.executable, str(BENCH / "bare_route.py"), "--port", str(self.port), "--threads", str(THREADS)]
+            # The layout of the rolegraph servers of this run: their workers, threads and evaluation (pinning).
+            os.environ["ROLEGRAPH_EVALUATION"] = "prefork"
+            command = [sys.executable, str(BENCH / "bare_route.py"), "--port", str(self.port), "--threads", str(THREADS),
+                       "--workers", str(os.cpu_count() or 2)]
             self.server = serving.start(command, base, health="/", log=log)
         else:
             from rolegraph.core.store import current_generation

@@ -65,8 +65,9 @@ def create_app(config: dict | None = None, replace=None) -> Flask:
     # Plain query requests skip Flask; outermost, the cache replays answers of the published generation
     # and logs every request.
     requests = app.extensions["rolegraph.requests"] = RequestLog(logging.getLogger("rolegraph.server"))
-    app.wsgi_app = ResponseCache(QueryFastPath(app, app.wsgi_app), store, int(settings["result_cache_mb"] * 1e6),
-                                 settings["max_request_bytes"], requests)
+    app.wsgi_app = app.extensions["rolegraph.responses"] = ResponseCache(
+        QueryFastPath(app, app.wsgi_app), store, int(settings["result_cache_mb"] * 1e6), settings["max_request_bytes"],
+        requests)
     return app
 
 

@@ -96,6 +96,23 @@ class ResponseCache:
         self.max_body = int(max_body)
         self.log = log
 
+    def hit(self, environ: dict) -> tuple[int, list, bytes] | None:
+        """The kept answer to this request (status code, headers, body), logged; ``None`` when there is none
+        (``__call__`` then answers the request). What a server can ask before any other work on a request."""
+        if not self.cache.enabled:
+            return None
+        started = time.perf_counter()
+        method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
+        key = self._key(environ, method, path)
+        if key is None:
+            return None
+        kept = self.cache.get((self._generation(), key))
+        if kept is None:
+            return None
+        status, headers, data = self._answer(kept, environ, method)
+        self.log(method, path, status, started, " cached")
+        return int(status[:3]), headers, data
+
     def __call__(self, environ: dict, start_response):
         started = time.perf_counter()
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
@@ -103,9 +120,12 @@ class ResponseCache:
         generation = None
         if key is not None:
             generation = self._generation()
-            hit = self.cache.get((generation, key))
-            if hit is not None:
-                return self._replay(hit, environ, start_response, method, path, started)
+            kept = self.cache.get((generation, key))
+            if kept is not None:
+                status, headers, data = self._answer(kept, environ, method)
+                start_response(status, headers)
+                self.log(method, path, status, started, " cached")
+                return [data]
         answer: dict = {}
 
         def capture(status, headers, exc_info=None):  # sent below, once the answer is known
@@ -164,13 +184,14 @@ class ResponseCache:
         names = {name.lower() for name, _ in headers}
         return "content-length" in names and "set-cookie" not in names
 
-    def _replay(self, hit, environ, start_response, method, path, started):
-        status, headers, data, etag = hit
+    @staticmethod
+    def _answer(kept, environ: dict, method: str) -> tuple[str, list, bytes]:
+        """The status, headers and body that replay ``kept`` (a ``304`` when ``If-None-Match`` names it)."""
+        status, headers, data, etag = kept
         asked = environ.get("HTTP_IF_NONE_MATCH")
-        wanted = () if asked is None else {tag.strip().removeprefix("W/") for tag in asked.split(",")}
-        if etag in wanted or "*" in wanted:
-            status, data = "304 Not Modified", b""
-            headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "content-type")]
-        start_response(status, headers)
-        self.log(method, path, status, started, " cached")
-        return [b"" if method == "HEAD" else data]
+        if asked is not None:
+            wanted = {tag.strip().removeprefix("W/") for tag in asked.split(",")}
+            if etag in wanted or "*" in wanted:
+                status, data = "304 Not Modified", b""
+                headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "content-type")]
+        return status, headers, b"" if method == "HEAD" else data

@@ -15,7 +15,7 @@ As in the pool, a query still running after ``executor.SLOW_AFTER`` seconds drop
 ``executor.SLOW_NICE`` (its thread only: Linux gives each thread its own priority) so that short
 queries get the CPU first; an unprivileged thread cannot raise its priority back, so that evaluator
 thread ends after its answer and the next query starts a fresh one. A process whose resident memory
-passes ``max_rss_mb`` after an answer is replaced the same graceful way; freed memory is handed back
+passes ``max_rss_mb`` after an answer (read at most every ``MEMORY_EVERY`` s) is replaced the same graceful way; freed memory is handed back
 to the system (``executor.release_free_memory``) by a housekeeping thread while no query runs.
 
 The hand-off costs more than a small query (two thread wake-ups and two passes of the GIL per query). Where
@@ -53,6 +53,9 @@ TRIM_UNDER_LOAD = 5 * TRIM_EVERY
 EARLY_ANSWER: ContextVar = ContextVar("rolegraph_early_answer", default=None)
 #: Seconds between two looks of the watchdog at the queries running on request threads.
 WATCH_EVERY = 0.05
+#: Seconds between two readings of this process's resident memory after answers: a reading is a system call,
+#: which gives up the GIL and, with eight request threads waiting for it, costs a context switch or more.
+MEMORY_EVERY = 0.05
 
 
 class _Evaluator:
@@ -173,6 +176,7 @@ class InProcessExecutor:
         self._answered = 0  # answers since memory was last handed back
         self._closed = threading.Event()
         self._memory = ResidentMemory()
+        self._memory_due = 0.0  # when (monotonic) the resident memory is next read after an answer
         self._nice = os.getpriority(os.PRIO_PROCESS, 0)
         self.inline = _priority_can_be_given_back()  # else every query takes the hand-off
         self._inline: dict[int, _Inline] = {}  # queries on request threads, by id of their entry
@@ -282,8 +286,14 @@ class InProcessExecutor:
         self._replace()
 
     def _too_big(self) -> bool:
+        """Whether the resident memory passed ``max_rss_mb``, read at most every ``MEMORY_EVERY`` s (the first
+        answer's is read)."""
         if self.max_rss_mb <= 0:
             return False
+        now = time.monotonic()
+        if now < self._memory_due:
+            return False
+        self._memory_due = now + MEMORY_EVERY
         resident = self._memory.mb()
         return resident is not None and resident > self.max_rss_mb
 

@@ -138,7 +138,8 @@ def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=
     """What granian calls for each request in a prefork worker (in place of ``granian.wsgi._callback_wrapper``,
     whose environ it builds alike): ``callback`` run with ``inprocess.EARLY_ANSWER`` set, so that a query past
     the limit on this request's thread is answered 503 by the executor's watchdog (the error shape of
-    ``flask_app``), and what the thread answers afterwards is dropped."""
+    ``flask_app``), and what the thread answers afterwards is dropped. An answer the answer cache keeps is
+    replayed first, without the app (``ResponseCache.hit``)."""
     from granian.wsgi import ResponseIterWrap, _callback_wrapper
 
     from .inprocess import EARLY_ANSWER
@@ -150,6 +151,8 @@ def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=
              "wsgi.errors": sys.stderr, "wsgi.input_terminated": True, "wsgi.multiprocess": False,
              "wsgi.multithread": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
     requests = flask_app.extensions["rolegraph.requests"]
+    responses = flask_app.extensions["rolegraph.responses"]
+    replaying = responses.cache.enabled
 
     def early(environ: dict, once: _Once, started: float, error) -> None:
         with flask_app.request_context(environ):
@@ -166,6 +169,14 @@ def wsgi_runner(flask_app, executor, callback, scope_opts: dict, access_log_fmt=
         environ = basic | scope
         if prefix:
             environ["PATH_INFO"] = scope["PATH_INFO"][len(prefix):] or "/"
+        if replaying:  # a kept answer goes out before any other work (the app would replay it the same way)
+            kept = responses.hit(environ)
+            if kept is not None:
+                code, headers, data = kept
+                if executor.condemned is not None:  # as Draining says it
+                    headers = [*headers, ("Connection", "close")]
+                proto.response_bytes(code, headers, data)
+                return code
         once, start = _Once(proto), _Start()
         token = EARLY_ANSWER.set(partial(early, environ, once, time.perf_counter()))
         try:
@@ -196,22 +207,34 @@ def serve(settings: dict, host: str, port: int, threads: int) -> None:
     # The server process starts afresh rather than forked: a process forked after this one opened
     # the store inherits RocksDB's state without its threads, and its first write would hang.
     multiprocessing.set_start_method("spawn", force=True)
-    prefork = settings.get("evaluation") == "prefork" and not settings.get("backend")
+    server = configured(settings, host, port, threads)
+    supervisor = server.accept_replacements() if is_prefork(settings) else None
+    server.serve(target_loader=partial(load_app, settings, supervisor))
+
+
+def is_prefork(settings: dict) -> bool:
+    """Whether ``settings`` serve with prefork evaluation (an external store always takes the one process)."""
+    return settings.get("evaluation") == "prefork" and not settings.get("backend")
+
+
+def configured(settings: dict, host: str, port: int, threads: int) -> Supervisor:
+    """The granian server laid out as ``serve`` runs it for ``settings`` (worker processes, request threads,
+    pinning, the request threads' stack), not started: what the benchmarks' bare route serves with too."""
+    prefork = is_prefork(settings)
     # A replaced worker finishes the requests it holds, each within the time limit, before it is killed.
     workers = int(settings["query_workers"]) if prefork else 1
     server = http_server(host, port, threads, workers=workers, grace=int(settings["query_timeout"]) + 5)
     if prefork and settings["pin_workers"]:
         server.cpus = cpus_to_pin(workers)
-    supervisor = server.accept_replacements() if prefork else None
     if prefork:  # granian's request threads are Rust threads, whose stack this sets: queries run on them
         os.environ["RUST_MIN_STACK"] = str(max(request_stack(), REQUEST_STACK))
-    server.serve(target_loader=partial(load_app, settings, supervisor))
+    return server
 
 
 def http_server(host: str, port: int, threads: int, workers: int = 1, grace: int = 30) -> Supervisor:
     """The granian server as production runs it (``workers`` processes of ``threads`` request threads each, a
-    worker given ``grace`` seconds to stop), not started; ``.serve(target_loader=...)`` runs it. The benchmarks
-    serve a bare WSGI app with the same."""
+    worker given ``grace`` seconds to stop), not started; ``.serve(target_loader=...)`` runs it (``configured``
+    lays it out for a server's settings)."""
     return Supervisor("rolegraph", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
                       blocking_threads=threads, backlog=1024, log_level=LogLevels.error, respawn_failed_workers=True,
                       workers_kill_timeout=grace)

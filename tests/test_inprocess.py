@@ -368,3 +368,36 @@ def test_each_request_has_its_log_line_in_the_production_layout_without_its_quer
     else:
         raise AssertionError(f"no request line in the server log:\n{log.read_text()[-2000:]}")
     assert not any(marker in line for line in lines)
+
+
+@pytest.fixture(scope="module")
+def prefork_cached(tmp_path_factory, built_store):
+    """One prefork worker with the answer cache on: every request finds the answers it kept."""
+    folder = tmp_path_factory.mktemp("prefork-cached")
+    with served(built_store, folder, "--threads", "4", "--workers", "1", "--timeout", str(TIMEOUT),
+                env={**SETTINGS, "ROLEGRAPH_RESULT_CACHE_MB": "16", "ROLEGRAPH_EVALUATION": "prefork"}) as (base, log):
+        yield base, log, folder / "store"
+
+
+def test_a_kept_answer_is_replayed_as_it_was_first_given_and_a_new_generation_replaces_it(prefork_cached):
+    base, log, store = prefork_cached
+    query = f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{RG}SourceDocument> }} # kept-answer-marker"
+    first, again = get(base, query), get(base, query)
+    assert first[0] == again[0] == 200 and first[2] == again[2]
+    assert {k: v for k, v in first[1].items() if k != "date"} == {k: v for k, v in again[1].items() if k != "date"}
+    assert first[1]["etag"] and first[1]["vary"] == "Accept"
+    request = urllib.request.Request(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
+                                     headers={"Accept": JSON_RESULTS, "If-None-Match": first[1]["etag"]})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(request, timeout=30)
+    assert not_modified.value.code == 304 and not_modified.value.read() == b""
+    deadline = time.monotonic() + 5
+    while log.read_text(errors="replace").count(" cached\n") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert log.read_text(errors="replace").count(" cached\n") >= 2  # the repeat and the 304, both replayed
+    before = int(json.loads(first[2])["results"]["bindings"][0]["n"]["value"])
+    with publishing(store) as writable:
+        writable.update(f"INSERT DATA {{ <https://example.org/kept-answer-document> a <{RG}SourceDocument> }}")
+    time.sleep(0.05)
+    status, _, body, _ = get(base, query)
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == before + 1

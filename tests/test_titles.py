@@ -46,6 +46,7 @@ def test_french_title_of_our_own_is_named_by_rule():
     ("un spécialiste en électronique", "Electronics specialist"),
     ("la chercheuse en intelligence artificielle", "AI researcher"),
     ("Le consultant en data science conseille.", "Data science consultant"),
+    ("Il travaille avec une ingénieure qualité.", "QA engineer"),
 ])
 def test_expert_specialist_researcher_heads_and_more_domains(text, name):
     assert name in {n for n, _ in composed(text)}

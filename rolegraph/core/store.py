@@ -31,6 +31,7 @@ import fcntl
 import os
 import shutil
 import threading
+import time
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -154,6 +155,12 @@ def open_store(source: Store | Mapping[str, Any] | str | os.PathLike) -> Store:
     return source
 
 
+#: Seconds a process goes on serving the generation it last saw without reading the link again: a request
+#: that starts within that time of a publication may be answered from the generation before, as one that
+#: started a moment earlier would be.
+GENERATION_EVERY = 0.002
+
+
 class EmbeddedStore:
     """The store as generations of an Oxigraph database in the folder ``root`` (the layout above).
 
@@ -169,16 +176,23 @@ class EmbeddedStore:
         self._snapshot: _Snapshot | None = None
         self._current = os.path.join(self.location, CURRENT)
         self._known: tuple[str, str] | None = None  # (link target, generation name) last seen
+        self._looked = -GENERATION_EVERY  # when (monotonic) the link was last read
 
     @property
     def generation(self) -> str | None:
-        # What current_generation says, in one readlink while the link is unchanged: the answer cache
-        # asks at every request (a generation is never removed while it is the published one).
+        # What current_generation says, in one readlink while the link is unchanged, and none within
+        # GENERATION_EVERY of the last: the answer cache and the snapshot ask at every request, and a system
+        # call gives the GIL up to the other request threads (a generation is never removed while it is the
+        # published one).
+        known = self._known
+        now = time.monotonic()
+        if known is not None and now - self._looked < GENERATION_EVERY:
+            return known[1]
         try:
             target = os.readlink(self._current)
         except OSError:  # not a link: nothing published
             return None
-        known = self._known
+        self._looked = now
         if known is not None and known[0] == target:
             return known[1]
         current = current_generation(self.root)
@@ -511,11 +525,14 @@ def _base_path(root: str | os.PathLike, name: str) -> Path:
 
 def _keep_base(bases: Path, name: str, store: ox.Store) -> None:
     """Checkpoint ``store`` as the base ``name`` (hard links of its files), the only one kept: it is
-    written under a temporary name and renamed, so a writer killed meanwhile leaves no half base."""
+    written under a temporary name and renamed, so a writer killed meanwhile leaves no half base. The
+    store is compacted first: the deletions that made it (the previous documents' graphs cleared) are not
+    carried as tombstones into every change started from the base, under the keys its graphs are loaded at."""
     target = _base_path(bases.parent, name)
     bases.mkdir(exist_ok=True)
     temporary = bases / f".{name}.{os.getpid()}"
     shutil.rmtree(temporary, ignore_errors=True)
+    store.optimize()
     store.backup(str(temporary))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(temporary, target)
