@@ -75,6 +75,15 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def id_slug(name: str) -> str:
+    """The id segment of an entry the extractor names itself (a title, a listed product, a certification):
+    ``name`` folded, each run of other characters than ASCII letters and digits made one hyphen."""
+    return _NOT_SLUG.sub("-", fold(name)).strip("-")
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def word_key(word: str) -> str:
     """The key of one folded ``WORD``: stemmed, without inner dots, "" for a stop word."""
     if word in STOPWORDS:

@@ -9,10 +9,9 @@ little: it must be a product's or an issuer's name, as in French.
 """
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
-from ..labels import fold
+from ..labels import fold, id_slug
 from ..lexicon import Entry
 from .matcher import Mention, Token
 from .spans import Spans
@@ -37,6 +36,7 @@ _ACADEMIC = frozenset(fold(w) for w in """higher national graduate postgraduate 
 college school education academic diploma""".split())
 #: Opening a name, a level is an academic one ("Level 3 Certificate"); inside, a grade of the
 #: certification ("Blue Team Level 1").
+_ACADEMIC_FIRST = "level"
 #: Kinds of mention that anchor a name: a product or an issuer.
 _ANCHORS = frozenset({"tool", "organisation"})
 
@@ -53,13 +53,13 @@ def certificate_names(text: str, tokens: Sequence[Token], candidates: list[Menti
         name_start, name_end = tokens[words[0]].start, tokens[words[1]].end
         inside = [a for a in anchors.overlapping(name_start, name_end) if name_start <= a.start and a.end <= name_end]
         named = [fold(text[t.start:t.end]) for t in tokens[words[0]:words[1] + 1]]
-        if (anchored and not inside) or known.overlapping(start, end) or named[0] == "level" or \
+        if (anchored and not inside) or known.overlapping(start, end) or named[0] == _ACADEMIC_FIRST or \
                 any(w in _ACADEMIC for w in named):
             return
         name = text[start:end] if not french else f"{text[name_start:name_end]} certification"
         issuers = [a.entry.id for a in inside if a.entry.kind == "organisation"]
-        entry = Entry("certification", NEW_PREFIX + re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-"), name,
-                      (name,), (), attrs={"issuer": issuers[0]} if issuers else {})
+        entry = Entry("certification", NEW_PREFIX + id_slug(name), name, (name,), (),
+                      attrs={"issuer": issuers[0]} if issuers else {})
         found.append(Mention(entry, start, end, text[start:end]))
 
     for k, token in enumerate(tokens):

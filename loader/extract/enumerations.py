@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
-from ..labels import fold
+from ..labels import fold, id_slug
 from ..lexicon import Entry
 from .matcher import Mention
 from .spans import Spans
@@ -262,5 +262,4 @@ def _is_word(name: str) -> bool:
 
 
 def _entry(kind: str, name: str, attrs: dict) -> Entry:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
-    return Entry(kind, LISTED_PREFIX + slug, name, (name,), (), exact_case=True, attrs=attrs)
+    return Entry(kind, LISTED_PREFIX + id_slug(name), name, (name,), (), exact_case=True, attrs=attrs)

@@ -134,10 +134,8 @@ _VARIES_WITH = re.compile(fold(r"(?:selon|suivant|en fonction de|depending on|de
 def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     """The name of the pattern whose match stands nearest to ``text[start:end]``, a cue after the
     figure winning a tie and no cue reaching past another figure, so each figure of a sentence
-    takes its own period and level. A pay that varies with experience is no cue."""
+    takes its own period and level."""
     best, name_found = None, None
-    if patterns is LEVELS:
-        text = _VARIES_WITH.sub(lambda m: " " * len(m.group()), text)  # same offsets
     for name, pattern in patterns:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             between = text[m.end():start] if m.end() <= start else text[end:m.start()]
@@ -157,6 +155,12 @@ _AFTER_A_FIGURE = re.compile(
     r"\d\s?(?:k\b)?\s?(?:[€$£]|euros?\b|eur\b|dollars?\b|pounds?\b|livres?\b)?\s*(?:bruts?|nets?|gross)?\s*"
     r"(?:annuels?|par an|per year|a year|par mois|per month|/\s?an|/\s?mois)?\s*"
     r"(?:pour|for|en|in|at)\s+(?:(?:un|une|les|des|a|an|le|la|the)\s+)?(?:profils?\s+)?$")
+
+
+def _level(text: str, start: int, end: int) -> str | None:
+    """The level whose cue stands nearest to the figure at ``start``..``end``; a pay that varies with
+    experience is no cue."""
+    return _nearest(LEVELS, _VARIES_WITH.sub(lambda m: " " * len(m.group()), text), start, end)  # same offsets
 
 
 def _closer_to_an_earlier_figure(text: str, cue_start: int, gap: int) -> bool:
@@ -267,7 +271,7 @@ def _minimum_wage_figures(text: str) -> list[Salary]:
             amount = round(wage.amount * times, 2)
             start = match.start("cue") if match.group("cue") else match.start()
             surface = text[start:match.end()]
-            level = _nearest(LEVELS, sentence.group(), match.start() - sentence.start(), match.end() - sentence.start())
+            level = _level(sentence.group(), match.start() - sentence.start(), match.end() - sentence.start())
             results.append(Salary(amount, amount, wage.currency, wage.period, wage.basis, level or "unknown",
                                   "salaried", start, match.end(), surface, "both", wage.id, bool(match.group("cue"))))
     return results
@@ -313,7 +317,7 @@ def _salary(match, is_range: bool, sentence: str, offset: int, previous: Salary 
     basis = "gross" if re.search(r"\bbruts?\b|\bgross\b|\bbrute?s?\b", lowered) else \
         "net" if re.search(r"\bnets?\b|\bnette?s?\b|take[- ]home", lowered) else \
         (previous.basis if previous and _continues(sentence) else "unknown")
-    level = _nearest(LEVELS, folded, match.start(), match.end()) or "unknown"
+    level = _level(folded, match.start(), match.end()) or "unknown"
     employment = "freelance" if level == "freelance" or period == "day" else "salaried"
     surface_start, surface_end = match.start(), match.end()
     cue = groups.get("cue")

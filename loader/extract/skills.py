@@ -629,21 +629,24 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         if (m.entry.id, m.start, m.end) not in seen and not superseded(m):
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
-    kept = _without_actions_on_a_part(text, language, index, kept)
+    kept = _without_actions_on_a_part(words, language, index, kept)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
 
 
-def _without_actions_on_a_part(text: str, language: str, index: SkillIndex, mentions: list[Mention]) -> list[Mention]:
+def _without_actions_on_a_part(words: Sequence[Word], language: str, index: SkillIndex,
+                               mentions: list[Mention]) -> list[Mention]:
     """``mentions`` less the competencies stated by an action whose object opens a longer competency
-    name: "garantir la qualité des données" ensures data quality, not quality in general."""
+    name: "garantir la qualité des données" ensures data quality, not quality in general. ``words``
+    is the text's word table, which tells each mention's first word and its lemma."""
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
     dropped = set()
     for m in competencies.items:
         if not any(m.start < o.start < m.end < o.end and o.entry.id != m.entry.id
                    for o in competencies.overlapping(m.start, m.end)):
             continue
-        first = words_of(text[m.start:m.end], language)[:1]
-        if first and first[0].lemma and index.grammar.hits((first[0].lemma,), "action", language):
+        n = bisect.bisect_left(words, m.start, key=lambda w: w.start)
+        first = words[n] if n < len(words) and words[n].start == m.start else None
+        if first is not None and first.lemma and index.grammar.hits((first.lemma,), "action", language):
             dropped.add(id(m))
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from rolegraph.core.errors import InputError
 
-from ..labels import fold, label_key, word_key, word_keys
+from ..labels import fold, id_slug, label_key, word_key, word_keys
 from ..lexicon import Entry, Lexicon, read_grammar
 from .matcher import Mention, Token, tokenize
 
@@ -202,7 +202,7 @@ def _entry(lexicon: Lexicon, name: str) -> Entry:
         known = _role_names(lexicon).get(label_key(name[len("cyber"):], "words"))
     if known is not None:
         return known
-    return Entry("role", NEW_PREFIX + re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-"), name, (name,), ())
+    return Entry("role", NEW_PREFIX + id_slug(name), name, (name,), ())
 
 
 def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list[Mention]:
