@@ -58,3 +58,35 @@ def test_a_skill_or_tool_named_only_inside_a_certification_belongs_to_it():
     assert "Business analysis" not in {c.name for c in found.competencies}
     assert "AWS" not in {t.name for t in found.tools}
     assert {"CBAP"} <= {c.name for c in found.certifications}
+
+
+def test_certifications_in_general_followed_by_examples_are_the_examples():
+    found = extract(doc("Security certifications such as the CISSP are welcome."))
+    assert [c.name for c in found.certifications] == ["CISSP"]
+    found = extract(doc("Une certification IIBA (CCBA ou ECBA) est un plus."))
+    assert sorted(c.name for c in found.certifications) == ["CCBA", "ECBA"]
+    assert [c.name for c in extract(doc("Cloud certifications are welcome.")).certifications] == ["Cloud certification"]
+
+
+def test_a_product_named_inside_a_skill_is_a_tool_too():
+    found = extract(doc("Vous assurez l'administration Linux des serveurs de production."))
+    assert [c.name for c in found.competencies] == ["System administration"]
+    assert [t.name for t in found.tools] == ["Linux"]
+
+
+def test_a_product_that_names_a_company_s_trade_is_context():
+    assert extract(doc("You have worked for a SaaS company and you like Python.")).tools[0].name == "Python"
+    assert [t.name for t in extract(doc("You have worked for a SaaS company.")).tools] == []
+    assert [t.name for t in extract(doc("Vous rejoignez un éditeur SaaS en forte croissance.")).tools] == []
+
+
+def test_a_french_direction_acronym_after_la_is_the_department():
+    assert extract(doc("Au sein de la DSI, vous administrez les serveurs.")).related_roles == []
+    found = extract(doc("Administrateur systèmes\nVous rendez compte au DSI."))
+    assert [r.name for r in found.related_roles] == ["IT director"]
+
+
+def test_words_that_start_in_a_team_s_name_are_no_skill():
+    found = extract(doc("Scrum Master\nVous accompagnez deux équipes de développement dans l'application des rituels."))
+    assert "Software development" not in [c.name for c in found.competencies]
+    assert "Software developer" in [r.name for r in found.related_roles]

@@ -119,3 +119,10 @@ def test_a_skill_named_as_a_field_holds_the_shorter_field_inside_it():
                       "physics.", "en")
     assert {"Bachelor's degree in networking", "Bachelor's degree in information technology",
             "Bachelor's degree in physics"} <= set(found)
+
+
+def test_a_list_of_fields_goes_on_after_a_wrapped_line():
+    text = ("Analyste de données\n\nWe would like a bachelor's degree in applied mathematics, statistics or\n"
+            "information systems, or several years of experience.\n")
+    assert set(_diplomas(text)) == {"Bachelor's degree in mathematics", "Bachelor's degree in statistics",
+                                    "Bachelor's degree in information systems"}

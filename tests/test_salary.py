@@ -165,3 +165,10 @@ def test_every_minimum_wage_of_the_data_is_a_term_of_the_ontology():
         term = URIRef(f"https://w3id.org/rolegraph/ontology#wage-{wage.id}")
         assert (term, None, None) in graph, wage.id
         assert f"rg:wage-{wage.id}" in shapes, wage.id
+
+
+def test_a_level_cue_does_not_reach_into_a_contrasting_clause():
+    text = "A junior tester earns about £28,000, while a senior tester can earn £50,000 a year."
+    assert [(s.min, s.level) for s in find_salaries(text)] == [(28000, "junior"), (50000, "senior")]
+    text = "Un débutant gagne 2 000 € par mois, alors qu'un expert gagne 4 000 € par mois."
+    assert [(s.min, s.level) for s in find_salaries(text)] == [(2000, "junior"), (4000, "senior")]

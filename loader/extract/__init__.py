@@ -14,7 +14,7 @@ from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
 from .certificates import certificate_names
-from .context import join_bracketed, outside
+from .context import general_before_examples, join_bracketed, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_names
 from .matcher import Matcher, Mention, Token, resolve, tokenize
@@ -118,6 +118,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     candidates = with_gender_marks(text, candidates)
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
+    mentions += _products_inside_skills(candidates, mentions)
     mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at,  # skills stated by phrases
                              _subject_so_far(document, mentions))
     degree_parts = _outside_role_names(resolve(m for m in candidates if m.entry.kind in structural), mentions)
@@ -146,10 +147,11 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         return item
 
     vendor_certs = lexicon.vendor_certifications()
-    qualified = _issuers_of_products(text, mentions, vendor_certs)
+    qualified = _issuers_of_products(text, mentions, vendor_certs) | general_before_examples(text, mentions)
     for mention in mentions:
         entry = mention.entry
-        if id(mention) in qualified or _cited(document, mention):
+        if id(mention) in qualified or _cited(document, mention) or _describes_a_company(text, mention) or \
+                _a_department(text, mention):
             continue
         certification = vendor_certs.get((entry.kind, entry.id))
         if certification and _in_certification_sentence(document, mention):
@@ -158,7 +160,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
             add(entry.kind, entry, mention)
 
     degree_parts = with_skill_fields(text, degree_parts, mentions)
-    diplomas = compose_diplomas(lexicon, document, degree_parts,
+    diplomas = compose_diplomas(lexicon, document, text, degree_parts,
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 
     certifications = [i for (k, _), i in items.items() if k == "certification"]
@@ -170,6 +172,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         role.attrs["relation"] = classify_relation(document, role, _sentence_of)
         related.append(role)
     _drop_inside(items, descriptions_of_others(text, related), kinds=("competency",))
+    _drop_starting_in(items, [(ev.start, ev.end) for role in related + ([main] if main else []) for ev in role.evidence])
 
     salaries = find_salaries(text)
     return Extraction(
@@ -184,6 +187,41 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         employers=_ordered(i for (k, _), i in items.items() if k == "employer"),
         salaries=salaries,
     )
+
+
+#: A company named by what it makes or sells: "a SaaS company", "une start-up SaaS".
+_COMPANY_AFTER = re.compile(r"[ \t\u00a0-]+(?:company|companies|firm|firms|start-?ups?|scale-?ups?|vendors?|publishers?|"
+                            r"providers?|business|businesses)\b", re.I)
+_COMPANY_BEFORE = re.compile(r"\b(?:entreprises?|soci[ée]t[ée]s?|start-?ups?|scale-?ups?|[ée]diteurs?|"
+                             r"fournisseurs?|acteurs?)(?:[ \t\u00a0]+(?:de|du|des|en))?[ \t\u00a0]+$", re.I)
+
+
+def _describes_a_company(text: str, mention: Mention) -> bool:
+    """A tool that names the trade of a company ("a SaaS company", "un éditeur SaaS"): context, not a
+    tool of the job."""
+    return mention.entry.kind == "tool" and bool(
+        _COMPANY_AFTER.match(text, mention.end) or _COMPANY_BEFORE.search(text, max(0, mention.start - 30), mention.start))
+
+
+#: A French "direction" acronym after a feminine article names the department ("au sein de la DSI",
+#: "rattaché à la DRH"); after a masculine one, its director ("le DSI", "au DSI").
+_DIRECTION = re.compile(r"D[A-Z]{1,4}")
+_FEMININE_BEFORE = re.compile(r"\bla[ \t\u00a0]+$", re.I)
+
+
+def _a_department(text: str, mention: Mention) -> bool:
+    return mention.entry.kind == "role" and bool(_DIRECTION.fullmatch(mention.surface)) and \
+        bool(_FEMININE_BEFORE.search(text, max(0, mention.start - 10), mention.start))
+
+
+def _products_inside_skills(candidates: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """The tools named inside a skill's words ("Linux administration", "administration Linux"): the
+    skill is what the document asks, and the product is named in it all the same."""
+    skills = Spans(m for m in mentions if m.entry.kind == "competency")
+    others = Spans(m for m in mentions if m.entry.kind != "competency")
+    inner = [c for c in candidates if c.entry.kind == "tool" and not c.fuzzy and
+             skills.containing(c.start, c.end, strictly=True) and not others.overlapping(c.start, c.end)]
+    return resolve(inner)
 
 
 def _cited(document: Document, mention: Mention) -> bool:
@@ -229,6 +267,18 @@ def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int
         if item.kind in kinds:
             keep = outside([(ev.start, ev.end) for ev in item.evidence], spans)
             item.evidence = [ev for ev, kept in zip(item.evidence, keep) if kept]
+            if not item.evidence:
+                del items[key]
+
+
+def _drop_starting_in(items: dict[tuple[str, str], Item], roles: list[tuple[int, int]]) -> None:
+    """Forget the skills whose words start inside a role's name and run past it: "les équipes de
+    développement dans l'application" names a team, then what it works on, and no skill."""
+    spans = Spans(set(roles))
+    for key, item in list(items.items()):
+        if item.kind == "competency":
+            item.evidence = [ev for ev in item.evidence
+                             if not any(s < ev.start < e < ev.end for s, e in spans.overlapping(ev.start, ev.end))]
             if not item.evidence:
                 del items[key]
 

@@ -3,7 +3,8 @@
 A name and its abbreviation in brackets are one mention ("Certified Ethical Hacker (CEH)"), and so are
 a vendor's certifications and the one of them the bracket names ("certification Kubernetes (CKA)"); a
 certification issuer named in a sentence about certifications stands for its certifications
-("certifications such as CompTIA"); and a tool or skill named inside a longer entity (a diploma's
+("certifications such as CompTIA"); certifications in general followed by examples name the examples
+("cloud certifications such as the CKA" is the CKA); and a tool or skill named inside a longer entity (a diploma's
 name, "Master en cybersécurité") belongs to that entity, not to the document's own list.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from ..labels import fold
 from .matcher import Mention
 from .spans import Spans
 
@@ -62,6 +64,29 @@ def _names_one_of(generic: Mention, specific: Mention) -> bool:
     a, b = generic.entry, specific.entry
     return a.kind == b.kind == "certification" and bool(a.get("vendor_tools") or a.get("vendor_organisations")) \
         and a.get("issuer") is not None and a.get("issuer") == b.get("issuer") and a != b
+
+
+#: What opens the examples of a kind of certification: "such as", "like", "comme", "(", "e.g.".
+_EXAMPLES = re.compile(r"[ \t\u00a0]*(?:,[ \t\u00a0]*)?(?:\(|such as|like|including|e\.g\.,?|for example,?|for instance,?|"
+                       r"comme|tel(?:le)?s? que|notamment|par exemple)[ \t\u00a0]*"
+                       r"(?:(?:the|la|le|les|l['’]|celles? de|celles? d['’])[ \t\u00a0]*)?", re.I)
+#: The words a certification's name ends in when it names certifications in general.
+_GENERAL = ("certification", "certifications", "certificate", "certificates")
+
+
+def general_before_examples(text: str, mentions: Sequence[Mention]) -> set[int]:
+    """The mentions (by id) of certifications in general ("cloud certifications", "IIBA certification")
+    followed by examples that are certifications ("such as the CKA", "(ECBA or CBAP)"): the document
+    asks for the examples, so the general name is no item of its own."""
+    starts = {m.start for m in mentions if m.entry.kind == "certification"}
+    found = set()
+    for m in mentions:
+        if m.entry.kind != "certification" or not fold(m.entry.name).lower().endswith(_GENERAL):
+            continue
+        opener = _EXAMPLES.match(text, m.end)
+        if opener and opener.end() > m.end and opener.end() in starts:
+            found.add(id(m))
+    return found
 
 
 def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]] | Spans) -> list[bool]:

@@ -51,13 +51,13 @@ _MAX_GLUE_WORDS = 9
 _NEW_PHRASE = re.compile(r"\s*,\s*(?:an?|une?)\s", re.I)
 
 
-def compose_diplomas(lexicon: Lexicon, document: Document, parts: list[Mention], complete: list[Mention],
-                     evidence: Callable) -> list:
+def compose_diplomas(lexicon: Lexicon, document: Document, text: str, parts: list[Mention],
+                     complete: list[Mention], evidence: Callable) -> list:
     """The diplomas of ``document`` from its degree and field ``parts``, its ``complete`` diploma mentions
-    and the study levels of its text; ``evidence`` turns a mention into an Evidence."""
+    and the study levels of its ``text`` (the document's, with wrapped lines read as spaces: a list of fields
+    may go on on the next line); ``evidence`` turns a mention into an Evidence."""
     from . import Item  # the item type lives with the extraction
 
-    text = document.text
     parts = [p for p in parts if not _verb_sense(text, p, document.language)]
     by_name = {e.name.lower(): e for e in lexicon.of_kind("diploma")}
     items: dict[str, Item] = {}

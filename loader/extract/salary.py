@@ -131,6 +131,10 @@ _VARIES_WITH = re.compile(fold(r"(?:selon|suivant|en fonction de|depending on|de
                                r"(?:profil\s+et\s+(?:(?:l['’]|son|votre)\s*)?)?(?:experience|profil)s?"), re.I)
 
 
+#: A conjunction that opens a contrasting clause: a level cue never reaches across one.
+_CONTRAST = re.compile(r"\b(?:while|whilst|whereas|but|mais|alors que|tandis que)\b", re.I)
+
+
 def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     """The name of the pattern whose match stands nearest to ``text[start:end]``, a cue after the
     figure winning a tie and no cue reaching past another figure, so each figure of a sentence
@@ -141,6 +145,8 @@ def _nearest(patterns, text: str, start: int, end: int) -> str | None:
             between = text[m.end():start] if m.end() <= start else text[end:m.start()]
             if _DIGIT.search(between):
                 continue  # another figure stands between: the cue is that figure's
+            if _CONTRAST.search(between):
+                continue  # "a junior earns £30k, while a senior…": the cue is the other clause's
             if m.end() <= start and _closer_to_an_earlier_figure(text, m.start(), start - m.end()):
                 continue  # "38 k€ pour un junior à 62 k€": the cue closes the earlier figure
             gap = max(start - m.end(), m.start() - end, 0) + (0.5 if m.end() <= start else 0)

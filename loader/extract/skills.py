@@ -589,11 +589,16 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         found = [_in_domain(f, index, domains) for f in found]
     competencies = Spans(m for m in mentions if m.entry.kind == "competency")
     # words written as a lexicon variant name its concept, not the one their action and object compose
-    written = {(m.start, m.end) for m in mentions if m.entry.kind == "competency"}
+    # nor, for one word, another whose lemma it shares ("analytical" is analytical thinking, not "analytics")
+    written: dict[tuple[int, int], set[str]] = {}
+    for m in mentions:
+        if m.entry.kind == "competency":
+            written.setdefault((m.start, m.end), set()).add(m.entry.id)
     found = [f for f in found if not _object_of_longer_name(f, competencies)
              and not _action_of_longer_name(text, f, competencies)
              and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
-             and not (f.composed and (m.start, m.end) in written)]
+             and not ((m.start, m.end) in written and (f.composed or (f.entry.id not in written[(m.start, m.end)]
+                                                                     and len(f.words) == 1)))]
     if not found:
         return mentions
     # what may supersede a mention lies on its line: bucketing by line keeps long documents linear
