@@ -33,3 +33,15 @@ def test_a_shared_modifier_gives_the_second_head_its_words():
 def test_words_that_name_no_role_add_nothing():
     assert roles("A back-end developer, rested and happy, ships on Fridays.") == {"Back-end developer"}
     assert roles("Teams in Lyon and Nantes hire back-end developers.") == {"Back-end developer"}
+
+
+def test_a_longer_list_shares_the_head_with_every_conjunct():
+    assert roles("Our studio employs front-end, back-end and mobile developers.") == {
+        "Front-end developer", "Back-end developer", "Mobile developer"}
+    assert roles("L'agence emploie des développeuses front-end, back-end et mobile.") == {
+        "Front-end developer", "Back-end developer", "Mobile developer"}
+
+
+def test_after_an_english_comma_a_role_stands_whole():
+    found = roles("You sit with product managers, designers and testers every day.")
+    assert "Product designer" not in found and "Product manager" in found

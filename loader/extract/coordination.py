@@ -19,30 +19,41 @@ MAX_CONJUNCT = 3
 
 def coordinated_roles(text: str, tokens: Sequence[Token], mentions: Sequence[Mention], matcher: Matcher,
                       language: str | None) -> list[Mention]:
-    """New role mentions for the conjuncts that share a head or modifier with a role of ``mentions``.
+    """New role mentions for the conjuncts that share a head or modifier with a role of ``mentions``,
+    and, in a longer list, with the role a conjunct was read as ("front-end, back-end and mobile
+    developers" is three roles).
 
     Each new mention spans the conjunct and the role it borrows from, which is what states it."""
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     known = {(m.start, m.end, m.entry.id) for m in mentions}
     found: list[Mention] = []
-    for mention in mentions:
-        if mention.entry.kind != "role" or mention.start not in starts or mention.end not in ends:
-            continue
-        first, last = starts[mention.start], ends[mention.end]
-        keys = [t.key for t in tokens[first:last + 1]]
+    # (the role's mention, the words it reads, the tokens that state them)
+    queue = [(m, [t.key for t in tokens[starts[m.start]:ends[m.end] + 1]], starts[m.start], ends[m.end])
+             for m in mentions if m.entry.kind == "role" and m.start in starts and m.end in ends]
+    while queue:
+        mention, keys, first, last = queue.pop()
         if len(keys) < 2 or not all(keys):
             continue
         for conjunct, before in _conjuncts(tokens, first, last):
-            entry = _role(matcher, _readings(keys, [t.key for t in conjunct], before), language, mention)
+            if not before and language == "en" and conjunct[0].gap_before.strip() == ",":
+                break  # "product managers, designers and engineers": English lists roles whole after a comma
+            entry, reading = _role(matcher, _readings(keys, [t.key for t in conjunct], before), language, mention)
             if entry is None:
                 continue
             start, end = (conjunct[0].start, mention.end) if before else (mention.start, conjunct[-1].end)
             if (start, end, entry.id) not in known:
                 known.add((start, end, entry.id))
-                found.append(Mention(entry, start, end, text[start:end]))
+                new = Mention(entry, start, end, text[start:end])
+                found.append(new)
+                if len(found) < MAX_CHAINED:
+                    queue.append((new, reading, starts[conjunct[0].start], ends[conjunct[-1].end]))
             break
     return found
+
+
+#: Most roles read from the conjuncts of one document's coordinations.
+MAX_CHAINED = 200
 
 
 def _conjuncts(tokens: Sequence[Token], first: int, last: int) -> Iterator[tuple[list[Token], bool]]:
@@ -100,8 +111,9 @@ def _readings(keys: list[str], conjunct: list[str], before: bool) -> Iterator[li
 
 
 def _role(matcher: Matcher, readings: Iterator[list[str]], language: str | None, mention: Mention):
+    """The first role that one of ``readings`` names, other than ``mention``'s, with that reading."""
     for reading in readings:
         for entry, exact, lang, _accents in matcher.index.get("".join(reading), ()):
             if entry.kind == "role" and entry != mention.entry and exact is None and lang in ("any", language):
-                return entry
-    return None
+                return entry, reading
+    return None, None
