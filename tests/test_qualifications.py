@@ -126,3 +126,12 @@ def test_a_list_of_fields_goes_on_after_a_wrapped_line():
             "information systems, or several years of experience.\n")
     assert set(_diplomas(text)) == {"Bachelor's degree in mathematics", "Bachelor's degree in statistics",
                                     "Bachelor's degree in information systems"}
+
+
+def test_vocational_and_postgraduate_qualifications():
+    assert set(_diplomas("Technicien\n\nLe poste est ouvert dès le CAP ou avec un bac pro.\n")) == {
+        "CAP vocational certificate", "Vocational baccalaureate"}
+    # in English the three letters are the theorem of distributed stores, not a diploma
+    assert _diplomas("Engineer\n\nYou understand CAP trade-offs in distributed stores.\n") == {}
+    assert set(_diplomas("Analyst\n\nA foundation degree or a postgraduate qualification in data science.\n")) == {
+        "Associate degree in data science", "Master's degree in data science"}
