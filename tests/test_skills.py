@@ -283,3 +283,15 @@ def test_a_generic_object_takes_the_domain_of_the_documents_role(tmp_path):
     assert "Network installation" in names("Network engineer\n\nShe installs the equipment of each branch.\n")
     support = names("Technicien helpdesk\n\nIl assure l'installation des équipements des salariés.\n")
     assert "Hardware installation" in support and "Network installation" not in support
+
+
+def test_an_action_takes_the_object_it_moves_things_to():
+    assert "Cloud migration" in skill_names("Vous migrerez les outils métier vers le cloud.", "fr")
+    assert "Cloud migration" in skill_names("You will migrate our billing services to the cloud.", "en")
+    # without the preposition the second object is not where the first goes
+    assert "Cloud migration" not in skill_names("You will migrate our billing services and the cloud costs.", "en")
+
+
+def test_a_one_word_variant_beats_another_concept_read_from_its_lemma():
+    assert skill_names("You are analytical and precise.", "en") >= {"Analytical thinking"}
+    assert "Data analysis" not in skill_names("You are analytical and precise.", "en")

@@ -26,8 +26,8 @@ PREPOSITIONS = frozenset({"de", "d", "du", "des", "of", "en"})
 #: "la configuration des réseaux" and "configure networks" both read "configure network".
 FUNCTION_WORDS = frozenset("""
 de du des la le les l d un une au aux a à en et ou par pour sur dans avec sans son sa ses leur leurs
-ce cet cette ces qui que quoi dont y se s il elle ils elles on nous vous est sont être
-the of a an to and or for on in with by at from into its their his her this that these those as
+ce cet cette ces qui que quoi dont y se s il elle ils elles on nous vous est sont être vers chez entre parmi auprès
+the of a an to and or for on in with by at from into onto towards via its their his her this that these those as
 be is are was were it they we you which who whom our your such
 """.split())
 #: Where a clause ends: sentence punctuation, colons, semicolons, brackets, line breaks and bullets.

@@ -374,6 +374,10 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str,
             if entry is not None:
                 target = obj
                 break
+        if entry is None:
+            destination = _destination(text, phrase, target, objects, index, action)
+            if destination is not None:
+                target, entry = destination
         if target.concept.id in grammar.generic:
             entry = _domain_entry(index, action.concept.id, domains) or entry
         action_words = phrase.words[action.first:action.last + 1]
@@ -391,6 +395,25 @@ def compositions(text: str, phrase: Phrase, index: SkillIndex, language: str,
         object_words = phrase.words[target.first:target.last + 1]
         found.append(Found(entry, words, action_words + object_words, object_words))
     return found
+
+
+#: A preposition that names where an action takes its object: "migrer les applications vers le cloud".
+_TOWARDS = re.compile(r"\s(?:vers|to|into|towards|onto)\s", re.I)
+
+
+def _destination(text: str, phrase: Phrase, target: Hit, objects: list[Hit], index: SkillIndex,
+                 action: Hit) -> tuple[Hit, Entry] | None:
+    """Where the action's object names no skill with it, the object it is taken to, when that pair names
+    one: "migrate applications to the cloud" is Cloud migration."""
+    for obj in objects:
+        if obj.first <= target.last or obj.first - target.last > MAX_BETWEEN + 1:
+            continue
+        if not _TOWARDS.search(text, phrase.words[target.last].end, phrase.words[obj.first].start):
+            continue
+        entry = index.pairs.get((action.concept.id, obj.concept.id))
+        if entry is not None:
+            return obj, entry
+    return None
 
 
 def _adjectival(text: str, phrase: Phrase, action: Hit, actions: list[Hit]) -> bool:
