@@ -135,3 +135,14 @@ def test_vocational_and_postgraduate_qualifications():
     assert _diplomas("Engineer\n\nYou understand CAP trade-offs in distributed stores.\n") == {}
     assert set(_diplomas("Analyst\n\nA foundation degree or a postgraduate qualification in data science.\n")) == {
         "Associate degree in data science", "Master's degree in data science"}
+
+
+def test_a_degree_that_opens_a_list_takes_one_field_a_line():
+    text = "Analyst\n\nStudies\nYou could take a degree in:\nstatistics\napplied mathematics\n"
+    assert set(_diplomas(text)) == {"Degree in statistics", "Degree in mathematics"}
+    text = ("Technicien réseau\n\nLe technicien prépare souvent un master en :\n- réseaux et télécommunications\n"
+            "- informatique\n")
+    assert set(_diplomas(text)) == {"Master's degree in networks and telecommunications",
+                                    "Master's degree in computer science"}
+    # a line that goes on after the field is no item of such a list
+    assert _diplomas("Analyste\n\nYou could take a degree in:\nstatistics for a year, then work\n") == {}

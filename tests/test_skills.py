@@ -295,3 +295,9 @@ def test_an_action_takes_the_object_it_moves_things_to():
 def test_a_one_word_variant_beats_another_concept_read_from_its_lemma():
     assert skill_names("You are analytical and precise.", "en") >= {"Analytical thinking"}
     assert "Data analysis" not in skill_names("You are analytical and precise.", "en")
+
+
+def test_leadership_as_the_people_who_lead_is_no_skill():
+    assert "Leadership" not in skill_names("You will present the results to senior leadership.", "en")
+    assert "Leadership" not in skill_names("You work with the leadership team every week.", "en")
+    assert "Leadership" in skill_names("You show leadership when the project slips.", "en")

@@ -46,6 +46,13 @@ _WORD = re.compile(r"[^\W\d_]+", re.U)
 #: A sentence or line end: a field never reaches across one.
 _BREAK = re.compile(r"\n|[.!?;](?:\s|$)")
 _MAX_GLUE_WORDS = 9
+#: A degree that opens a list of its fields: "a degree in:", "un master en :", up to the line's end.
+_LIST_OPENER = re.compile(r"[ \t]*(?:in|en|of|de|d['’]|du|des)?[ \t]*:[ \t]*(?=\n)", re.I)
+#: What stands before a listed field: the end of the line before and a bullet.
+_LIST_LINE_BEFORE = re.compile(r"[ \t,;.]*\n[ \t]*(?:[-*•·▪–][ \t]*)?")
+#: What may follow a listed field on its line: punctuation, "or"/"ou" closing the list, then the line's end.
+_LIST_LINE_AFTER = re.compile(r"[ \t,;.]*(?:(?:or|and|ou|et)[ \t]*)?(?:\n|$)", re.I)
+_MOST_LISTED = 8
 #: A comma and an indefinite article open another noun phrase, not one more field: "a Diploma in IT, an
 #: IT support apprenticeship" (fields are listed bare, "in X, Y or a related field").
 _NEW_PHRASE = re.compile(r"\s*,\s*(?:an?|une?)\s", re.I)
@@ -234,6 +241,15 @@ def _groups(text: str, parts: list[Mention]):
             fields.append(parts[j])
             cursor = parts[j].end
             j += 1
+        if not fields and _LIST_OPENER.match(text, cursor):
+            # "a degree in:" and then one field a line, as a list
+            while j < len(parts) and parts[j].entry.kind == "field" and len(fields) < _MOST_LISTED and \
+                    _LIST_LINE_BEFORE.fullmatch(text, _LIST_OPENER.match(text, cursor).end() if not fields else cursor,
+                                                parts[j].start) and \
+                    _LIST_LINE_AFTER.match(text, parts[j].end):
+                fields.append(parts[j])
+                cursor = parts[j].end
+                j += 1
         yield heads, fields
         i = j
 

@@ -595,7 +595,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     objects."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
-                and not _followed_document(text, m)]
+                and not _followed_document(text, m) and not _the_leaders(text, m)]
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -749,6 +749,19 @@ def _employer_verb(text: str, mention: Mention) -> bool:
     """Whether a one-word competency mention is the verb of the employer speaking of itself ("we are
     hiring a product manager", "nous recrutons"): what the company does, not what the job asks."""
     return _after(text, mention, _EMPLOYER)
+
+
+#: "Leadership" as the people who lead: "report to leadership", "the senior leadership team".
+_LEADERS_BEFORE = re.compile(r"\b(?:to|with|for|by|from|across)\s+(?:(?:the|our|its|senior|executive|company|business)\s+)*\Z",
+                             re.IGNORECASE)
+_LEADERS_AFTER = re.compile(r"\s+teams?\b", re.IGNORECASE)
+
+
+def _the_leaders(text: str, mention: Mention) -> bool:
+    """Whether an English "leadership" names the people who lead, whom the job reports to, not a quality."""
+    return mention.surface.lower() == "leadership" and (
+        bool(_LEADERS_BEFORE.search(text, max(0, mention.start - 40), mention.start)) or
+        bool(_LEADERS_AFTER.match(text, mention.end)))
 
 
 def _sector(text: str, mention: Mention) -> bool:
