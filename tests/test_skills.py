@@ -301,3 +301,13 @@ def test_leadership_as_the_people_who_lead_is_no_skill():
     assert "Leadership" not in skill_names("You will present the results to senior leadership.", "en")
     assert "Leadership" not in skill_names("You work with the leadership team every week.", "en")
     assert "Leadership" in skill_names("You show leadership when the project slips.", "en")
+
+
+def test_supervising_what_is_no_system_is_no_monitoring():
+    assert "Monitoring" not in skill_names("Elle supervise les audits confiés aux prestataires.", "fr")
+    assert "Network monitoring" in skill_names("Elle supervise le réseau du siège.", "fr")
+
+
+def test_your_quality_is_the_candidate_s():
+    assert {"Rigor", "Diplomacy"} <= skill_names("On apprécie votre rigueur et votre diplomatie.", "fr")
+    assert "Security awareness" in skill_names("Vous sensibilisez les collaborateurs au phishing.", "fr")

@@ -39,6 +39,8 @@ CONTEXT_LANGUAGES: frozenset[str] = frozenset()
 #: A possessive or "without" just before a word: what follows is something owned or lacking.
 _OWNER = re.compile(r"\b(?:their|his|her|its|our|your|my|without|leurs?|son|sa|ses|notre|votre|nos|vos|sans)\s+\Z",
                     re.IGNORECASE)
+#: A second-person possessive: what follows is the reader's, the candidate's.
+_YOURS = re.compile(r"\b(?:your|votre|vos)\s+\Z", re.IGNORECASE)
 #: The employer speaking of itself just before a word: "we are hiring", "nous recrutons".
 _EMPLOYER = re.compile(r"\b(?:we|we're|we are|we are now|nous)\s+\Z", re.IGNORECASE)
 #: An English determiner that counts what follows: "an organization", "each organization".
@@ -742,6 +744,8 @@ def _action_of_longer_name(text: str, found: Found, competencies: Spans[Mention]
 def _owned_noun(text: str, mention: Mention, language: str | None) -> bool:
     """Whether a one-word competency mention is a common noun that something has or lacks ("their
     organization", "without authorization", "sans autorisation"): then it names a thing, not a skill."""
+    if mention.entry.get("type") == "soft" and _after(text, mention, _YOURS):
+        return False  # "votre rigueur", "your curiosity": the candidate's own quality
     return _after(text, mention, _OWNER) and is_common_word(mention.surface, language)
 
 
