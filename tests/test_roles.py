@@ -120,3 +120,17 @@ def test_the_web_team_around_a_developer_is_named(tmp_path):
 ])
 def test_the_business_roles_beside_an_it_team_are_named(tmp_path, text, name, roles):
     assert roles <= {r.name for r in doc(tmp_path, text, name).related_roles}
+
+
+def test_a_sentence_whose_subject_is_another_role_describes_that_role(tmp_path):
+    text = ("Intégratrice web\n\nL'intégratrice web monte les pages à partir des maquettes.\n\n"
+            "Voir aussi\nLe data engineer conçoit des pipelines de données pour les équipes.\n")
+    found = doc(tmp_path, text)
+    assert "Data engineer" in [r.name for r in found.related_roles]
+    assert "Data pipelines" not in [c.name for c in found.competencies]
+
+
+def test_an_english_role_word_used_as_a_french_verb_is_no_role(tmp_path):
+    found = doc(tmp_path, "Intégrateur web\n\nMissions\n- Tester les applications sur les mobiles\n")
+    assert [r.name for r in found.related_roles] == []
+    assert any("testing" in c.name.lower() for c in found.competencies)

@@ -116,6 +116,8 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         starts = sorted({k for r in resumed for k in range(max(0, r - 4), r)})
         candidates += [m for m in matcher.find_from(text, stripped, starts, document.language) if m.entry.kind == "role"]
     candidates = with_gender_marks(text, candidates)
+    if document.language == "fr":
+        candidates = [c for c in candidates if not _a_french_verb(text, c)]
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
     mentions += _products_inside_skills(candidates, mentions)
@@ -212,6 +214,18 @@ _FEMININE_BEFORE = re.compile(r"\bla[ \t\u00a0]+$", re.I)
 def _a_department(text: str, mention: Mention) -> bool:
     return mention.entry.kind == "role" and bool(_DIRECTION.fullmatch(mention.surface)) and \
         bool(_FEMININE_BEFORE.search(text, max(0, mention.start - 10), mention.start))
+
+
+#: What follows a French verb in the infinitive: its object's determiner ("Tester l'affichage").
+_OBJECT_AFTER = re.compile(r"[ \t]+(?:l['’]|les?\b|la\b|des\b|du\b|une?\b|ses\b|leurs?\b|vos\b|nos\b|votre\b|notre\b)", re.I)
+
+
+def _a_french_verb(text: str, mention: Mention) -> bool:
+    """Whether a one-word English role name is a French verb used as one (in a French document):
+    "Tester l'affichage" tests, and names no tester."""
+    surface = mention.surface
+    return mention.entry.kind == "role" and " " not in surface and \
+        surface.lower().endswith("er") and bool(_OBJECT_AFTER.match(text, mention.end))
 
 
 def _products_inside_skills(candidates: list[Mention], mentions: list[Mention]) -> list[Mention]:

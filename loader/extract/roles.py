@@ -143,6 +143,11 @@ _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*–·▪◦]|\d+[.)])?[ \t]*" 
 _CONTRAST = re.compile(r"\b(?:alors\s+que|tandis\s+que|contrairement\s+(?:à|a|au|aux)|whereas|while|unlike)[ \t]+"
                        + _DETERMINER + r"\Z", re.IGNORECASE)
 _DESCRIPTION_END = re.compile(r"[.;!?)\n]")
+#: A role that opens a sentence, after its determiner ("Le développeur front-end", "The tester"), ...
+_SENTENCE_START = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?:le|la|les|l['’]|un|une|the|an?)[ \t]+\Z", re.IGNORECASE)
+#: ... and is followed by a word that can be its verb, not by a complement of its name.
+_VERB_AFTER = re.compile(r"[ \t]+(?!(?:de|du|des|d|en|et|ou|à|au|aux|pour|avec|sur|chez|dans|of|and|or|in|at|for|with|on|"
+                         r"to|from|who|qui|que|which|that|h|f|junior|senior|confirmé|confirmée)\b)[a-zà-ÿ]", re.IGNORECASE)
 
 
 def descriptions_of_others(text: str, related: list) -> list[tuple[int, int]]:
@@ -159,6 +164,8 @@ def descriptions_of_others(text: str, related: list) -> list[tuple[int, int]]:
                 start = opener.end()
             elif _CONTRAST.search(text, max(0, ev.start - 32), ev.start):
                 start = ev.end  # the role is the contrast's subject: what follows it describes it
+            elif _SENTENCE_START.search(text, max(0, ev.start - 12), ev.start) and _VERB_AFTER.match(text, ev.end):
+                start = ev.end  # "Le développeur front-end conçoit…": the sentence is about that role
             else:
                 continue
             end = _DESCRIPTION_END.search(text, start)
