@@ -27,6 +27,7 @@ request thread be answered 503 from the executor's watchdog (``rolegraph.server.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -71,6 +72,10 @@ def load_app(settings: dict, supervisor: str | None, target: str):
     logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     app = create_app(settings, replace=None if supervisor is None else partial(ask_replacement, supervisor))
+    # What the process has built so far lives as long as it does: out of the collector's sight, a full
+    # collection walks only what requests make, and no request waits on a walk of the whole app.
+    gc.collect()
+    gc.freeze()
     # The request log laid out as LOG_FORMAT, written straight to standard error (``RequestLog.direct``).
     sys.stderr.flush()
     app.extensions["rolegraph.requests"].direct(sys.stderr.fileno())
