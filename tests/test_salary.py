@@ -172,3 +172,9 @@ def test_a_level_cue_does_not_reach_into_a_contrasting_clause():
     assert [(s.min, s.level) for s in find_salaries(text)] == [(28000, "junior"), (50000, "senior")]
     text = "Un débutant gagne 2 000 € par mois, alors qu'un expert gagne 4 000 € par mois."
     assert [(s.min, s.level) for s in find_salaries(text)] == [(2000, "junior"), (4000, "senior")]
+
+
+def test_swiss_thousands_and_a_start_of_career_cue():
+    text = "Salaire annuel : CHF 104'000 à CHF 121’000 brut."
+    assert [(s.min, s.max, s.currency, s.period) for s in find_salaries(text)] == [(104000, 121000, "CHF", "year")]
+    assert [s.level for s in find_salaries("Comptez 31 000 € par an pour débuter.")] == ["junior"]

@@ -15,7 +15,8 @@ from .wrapping import trailing_spaces_start
 
 EXTRACTOR = "salary/1"
 
-_NUMBER = r"\d{1,3}(?:[  .,\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+#: A figure: thousands grouped by a space, a dot, a comma, or (in Switzerland) an apostrophe ("110'000").
+_NUMBER = r"\d{1,3}(?:[  .,\u202f'’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _CURRENCY = r"(?:€|euros?|eur\b|chf\b|francs? suisses?|swiss francs?|cad\b|ca\$|c\$|canadian dollars?|dollars? canadiens?|\$|usd\b|dollars?|£|gbp\b|livres? sterling|pounds?)"
 _K = r"(?:\s?(?:k|K)(?![a-zA-Z]))"
 _AMOUNT = rf"(?P<{{name}}cur1>{_CURRENCY}\s?)?(?P<{{name}}>{_NUMBER})(?P<{{name}}k>{_K})?\s?(?P<{{name}}cur2>{_CURRENCY})?"
@@ -56,7 +57,7 @@ PERIODS = (
 LEVELS = (
     ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
     ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job|"
-               r"starting salar|starting pay|starters?\b|salaire de départ|salaire d'embauche|à l'embauche)"),
+               r"starting salar|starting pay|starters?\b|salaire de départ|salaire d'embauche|à l'embauche|pour débuter)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
     ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
 )
@@ -108,7 +109,7 @@ class Salary:
 
 
 def _number(text: str) -> float:
-    text = text.replace("\u202f", " ").replace("\xa0", " ")
+    text = text.replace("\u202f", " ").replace("\xa0", " ").replace("'", " ").replace("’", " ")
     if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", text):
         return float(re.sub(r"[ .,]", "", text))
     if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+[.,]\d+", text):
