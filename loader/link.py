@@ -62,7 +62,7 @@ from rolegraph.queries.summary import store_summary
 from .labels import label_key
 from .lexicon import Lexicon, load_lexicon
 from .link_tables import read_tables, tables_path, write_tables
-from .taxonomies.context import Context, read_context
+from .taxonomies.context import Context, merged, read_context
 from .taxonomies.labels import (KIND_BY_NAME, LABEL_WEIGHTS, PREF, TARGET_KINDS, TargetKind, label_keys, load_cached,
                                 read_labels, save_cached, taxonomy_checksums, union_query)
 
@@ -198,16 +198,19 @@ class _Index:
         return bool(self.labels)
 
 
-def _indexes(store: Readable, base: str, vocabulary: set[str] | None) -> dict[str, _Index]:
-    """One index per target kind present in the store, read in one pass over the label triples;
-    labels that share too few words with ``vocabulary`` are left out."""
-    indexes = {kind.name: _Index(kind, vocabulary) for kind in TARGET_KINDS}
-    for label in read_labels(store, base):
+def _indexes(store: Readable, base: str, vocabulary: set[str] | None,
+             kinds: tuple[str, ...] = tuple(KIND_BY_NAME)) -> dict[str, _Index]:
+    """One index per target kind of ``kinds`` present in the store, read in one pass over the label
+    triples; labels that share too few words with ``vocabulary`` are left out."""
+    indexes = {name: _Index(KIND_BY_NAME[name], vocabulary) for name in kinds}
+    for label in read_labels(store, base, kinds):
         indexes[label.kind].add(label.concept, label.text, label.weight, label.preferred)
-    appellations = indexes["rome-appellation"]
+    appellations = indexes.get("rome-appellation")
     scheme = node(rome_iri(base, "scheme", "appellation"))
-    for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }", s=scheme):
-        appellations.broader[sys.intern(concept.value)].append(sys.intern(fiche.value))
+    if appellations is not None:
+        for concept, fiche, _ in union_query(store, "SELECT ?c ?f ?s WHERE { ?c skos:inScheme ?s ; skos:broader ?f }",
+                                             s=scheme):
+            appellations.broader[sys.intern(concept.value)].append(sys.intern(fiche.value))
     for index in indexes.values():
         index.finish()
     return {name: index for name, index in indexes.items() if index}
@@ -466,12 +469,41 @@ TABLES_VERSION = "3"
 LOOKUP_LINKING_MAX = 500
 
 
+#: The taxonomies whose tables are made apart (each kind of ``TARGET_KINDS`` is one's).
+TAXONOMIES = tuple(dict.fromkeys(kind.taxonomy for kind in TARGET_KINDS))
+
+
+def _owner(checksum: str, base: str) -> str | None:
+    """The taxonomy whose graph a ``taxonomy_checksums`` entry names ("<base>graph/esco-fr ..." is ESCO's)."""
+    name = checksum.split(" ", 1)[0].removeprefix(f"{base}graph/")
+    return next((t for t in TAXONOMIES if name == t or name.startswith(f"{t}-")), None)
+
+
+def _part(store: Readable, base: str, cache: str | os.PathLike | None, taxonomy: str,
+          checksums: tuple[str, ...]) -> _Tables:
+    """The tables of one taxonomy's concepts, cached apart, keyed by the checksums of every graph but the
+    other taxonomies' (theirs say nothing of this one's concepts): importing ROME reads no ESCO label."""
+    own = [c for c in checksums if _owner(c, base) in (None, taxonomy)]
+    digest = hashlib.sha256("\0".join((TABLES_VERSION, base, taxonomy, *own)).encode()).hexdigest()[:32]
+    path = Path(cache) / f"linkpart.{taxonomy}-{digest}.pickle" if cache is not None else None
+    part = load_cached(path, _Tables)
+    if part is None:
+        kinds = tuple(kind.name for kind in TARGET_KINDS if kind.taxonomy == taxonomy)
+        context = read_context(store, base, (taxonomy,))
+        context.broader = {}  # only needed while reading
+        part = _Tables(_indexes(store, base, None, kinds), context)
+        save_cached(path, part)
+    return part
+
+
 def _tables(store: Readable, base: str, cache: str | os.PathLike | None, few: bool = False) -> _Tables:
     """The label indexes and context of ``store``'s taxonomies: kept for the process, and as files of
     ``cache`` keyed by the taxonomy graphs' checksums, so that a build that changes no taxonomy reads no
-    label. ``few``: only a few entities are to be linked, and the tables' SQLite file, when ``cache`` has
-    it, is read key by key instead of loading the tables."""
-    digest = hashlib.sha256("\0".join((TABLES_VERSION, base, *taxonomy_checksums(store))).encode()).hexdigest()[:32]
+    label; each taxonomy's part is also kept apart (``_part``), so that an import reads the labels of the
+    imported taxonomy only. ``few``: only a few entities are to be linked, and the tables' SQLite file,
+    when ``cache`` has it, is read key by key instead of loading the tables."""
+    checksums = taxonomy_checksums(store)
+    digest = hashlib.sha256("\0".join((TABLES_VERSION, base, *checksums)).encode()).hexdigest()[:32]
     if digest in _TABLES:
         return _TABLES[digest]
     path = Path(cache) / f"links-{digest}.pickle" if cache is not None else None
@@ -481,9 +513,9 @@ def _tables(store: Readable, base: str, cache: str | os.PathLike | None, few: bo
             return _Tables(*found)
     tables = load_cached(path, _Tables)
     if tables is None:
-        context = read_context(store, base)
-        context.broader = {}  # only needed while reading
-        tables = _Tables(_indexes(store, base, None), context)
+        parts = [_part(store, base, cache, taxonomy, checksums) for taxonomy in TAXONOMIES]
+        tables = _Tables({name: index for part in parts for name, index in part.present.items()},
+                         merged([part.context for part in parts]))
         save_cached(path, tables)
     if path is not None and not tables_path(path).is_file():
         write_tables(tables_path(path), tables)  # for the adds and removes to come

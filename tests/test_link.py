@@ -315,3 +315,50 @@ def test_a_roles_links_are_found_again_when_one_of_its_competencies_changes():
     renamed = Entity("c", "competency", [("B", 1.0, True)], "B")
     assert _signature(role, {"r": role, "c": renamed}) != before
     assert _signature(renamed, {"r": role, "c": renamed}) != _signature(competency, {"r": role, "c": competency})
+
+
+def test_the_tables_made_per_taxonomy_are_those_read_at_once(taxonomy_store):
+    """Each taxonomy's part of the linking tables, read alone, merges into the tables of one pass over
+    every label and the whole context."""
+    import rolegraph.loader.link as link
+    from rolegraph.loader.taxonomies.context import merged, read_context
+
+    store = open_read_only(taxonomy_store)
+    whole = link._indexes(store, BASE, None)
+    parts = [link._indexes(store, BASE, None, tuple(k.name for k in link.TARGET_KINDS if k.taxonomy == t))
+             for t in link.TAXONOMIES]
+    apart = {name: index for part in parts for name, index in part.items()}
+    assert list(apart) == list(whole) and {"esco-skill", "rome-appellation"} <= set(whole)
+    for name, index in whole.items():
+        assert dict(apart[name].keys) == dict(index.keys) and apart[name].labels == index.labels
+        assert dict(apart[name].words) == dict(index.words) and dict(apart[name].broader) == dict(index.broader)
+    context = read_context(store, BASE)
+    joined = merged([read_context(store, BASE, (t,)) for t in link.TAXONOMIES])
+    assert context.ict and context.skill_type
+    assert (joined.ict, joined.credentials, joined.skill_type, joined.occupation_skills) == \
+        (context.ict, context.credentials, context.skill_type, context.occupation_skills)
+
+
+def test_importing_rome_after_esco_reads_no_esco_label_again(tmp_path, monkeypatch):
+    """The relinking after ``import rome`` loads ESCO's part of the tables that ``import esco`` kept in the
+    store's cache, and reads the labels of ROME's kinds only."""
+    from conftest import CORPUS, FIXTURE_EXPORTS
+    import rolegraph.loader.link as link
+    from rolegraph.loader.build import build
+    from rolegraph.loader.taxonomies.esco import import_esco
+    from rolegraph.loader.taxonomies.labels import KIND_BY_NAME
+    from rolegraph.loader.taxonomies.rome import import_rome
+
+    store = tmp_path / "store"
+    build([CORPUS], store, BASE)
+    linking = lambda s: link.relink(s, BASE, None, link.cached_in(store))
+    import_esco(store, FIXTURE_EXPORTS.esco_en, BASE, then=linking)
+    link._TABLES.clear()  # as the next command's process
+    asked = []
+    reading = link.read_labels
+    monkeypatch.setattr(link, "read_labels", lambda s, b, kinds: asked.append(kinds) or reading(s, b, kinds))
+    import_rome(store, FIXTURE_EXPORTS.rome, BASE, then=linking)
+    assert asked and all(KIND_BY_NAME[k].taxonomy == "rome" for kinds in asked for k in kinds)
+    assert len(list((store / "cache").glob("linkpart.esco-*.pickle"))) == 1
+    assert rows(store, "SELECT ?e WHERE { ?e skos:closeMatch|skos:exactMatch|skos:broadMatch ?c . "
+                       "FILTER(CONTAINS(STR(?c), '/rome/')) } LIMIT 1")  # ROME's part was made and used

@@ -57,14 +57,40 @@ class Context:
         return self.skill_type.get(concept) == "knowledge"
 
 
-def read_context(store: Readable, base: str) -> Context:
-    """The ``Context`` of every concept of ``store``, from pattern scans (no SPARQL over the whole pillar)."""
+def read_context(store: Readable, base: str, taxonomies: tuple[str, ...] = ("esco", "rome")) -> Context:
+    """The ``Context`` of every concept of ``taxonomies`` in ``store``, from pattern scans (no SPARQL over the
+    whole pillar). Each taxonomy's part reads only its own concepts, so ``merged`` of the parts read apart is
+    the context read at once."""
     context = Context()
     parents: dict[str, list[str]] = defaultdict(list)
     for quad in store.quads_for_pattern(None, OX.SKOS.broader, None, None):
         if isinstance(quad.object, ox.NamedNode) and quad.object.value not in parents[quad.subject.value]:
             parents[quad.subject.value].append(quad.object.value)
     context.broader = dict(parents)
+    if "esco" in taxonomies:
+        _read_esco(store, context, parents)
+    if "rome" in taxonomies:
+        _read_rome(store, base, context, parents)
+    # Interned: the linking tables hold the same IRIs, and their cache file then stores each once.
+    context.ict = set(map(sys.intern, context.ict))
+    context.credentials = set(map(sys.intern, context.credentials))
+    context.skill_type = {sys.intern(concept): kind for concept, kind in context.skill_type.items()}
+    return context
+
+
+def merged(parts: list[Context]) -> Context:
+    """One ``Context`` of the parts of several taxonomies (each read by ``read_context`` alone)."""
+    context = Context()
+    for part in parts:
+        context.ict |= part.ict
+        context.credentials |= part.credentials
+        context.skill_type.update(part.skill_type)
+        context.broader.update(part.broader)
+        context.occupation_skills.update(part.occupation_skills)
+    return context
+
+
+def _read_esco(store: Readable, context: Context, parents: dict[str, list[str]]) -> None:
     for quad in store.quads_for_pattern(None, OX.ESCO.memberOfISCOGroup, None, None):
         code = quad.object.value.rsplit("/C", 1)[-1]
         if code.startswith(ICT_ISCO):
@@ -86,6 +112,9 @@ def read_context(store: Readable, base: str) -> Context:
     for skill in context.skill_type:
         if _reaches(skill, roots, parents, memo):
             context.ict.add(skill)
+
+
+def _read_rome(store: Readable, base: str, context: Context, parents: dict[str, list[str]]) -> None:
     fiche_prefix = rome_iri(base, "fiche", ICT_FICHES)
     ict_fiches = {s for s in parents if s.startswith(fiche_prefix)}
     for quad in store.quads_for_pattern(None, OX.SKOS.inScheme, ox.NamedNode(rome_iri(base, "scheme", "fiche")), None):
@@ -106,11 +135,6 @@ def read_context(store: Readable, base: str) -> Context:
             context.ict.add(quad.object.value)
     for quad in store.quads_for_pattern(ox.NamedNode(rome_iri(base, "collection", CREDENTIALS)), OX.SKOS.member, None, None):
         context.credentials.add(quad.object.value)
-    # Interned: the linking tables hold the same IRIs, and their cache file then stores each once.
-    context.ict = set(map(sys.intern, context.ict))
-    context.credentials = set(map(sys.intern, context.credentials))
-    context.skill_type = {sys.intern(concept): kind for concept, kind in context.skill_type.items()}
-    return context
 
 
 def _reaches(concept: str, roots: set[str], parents: dict[str, list[str]], memo: dict[str, bool]) -> bool:

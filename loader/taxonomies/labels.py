@@ -169,6 +169,8 @@ def read_labels(store: Readable, base: str, kinds=tuple(KIND_BY_NAME)) -> Iterat
         options = {"scheme": node(rome_iri(base, "scheme", kind.scheme))} if kind.scheme else {}
         for row in union_query(store, "SELECT ?c ?scheme WHERE { %s }" % kind.where, **options):
             kinds_of[row["c"].value].add(kind.name)
+    if not kinds_of:
+        return  # none of these kinds imported: no label scan
     for predicate, weight in LABEL_WEIGHTS.items():
         # A pattern scan, not SPARQL: several times faster over the hundreds of thousands of labels.
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
