@@ -311,3 +311,13 @@ def test_supervising_what_is_no_system_is_no_monitoring():
 def test_your_quality_is_the_candidate_s():
     assert {"Rigor", "Diplomacy"} <= skill_names("On apprécie votre rigueur et votre diplomatie.", "fr")
     assert "Security awareness" in skill_names("Vous sensibilisez les collaborateurs au phishing.", "fr")
+
+
+def test_automating_tasks_or_workflows_is_automation_whatever_qualifies_them():
+    assert "IT automation" in skill_names("You will automate the nightly operational tasks of the team.", "en")
+    assert "IT automation" in skill_names("Il automatise les tâches manuelles de l'équipe.", "fr")
+    assert "IT automation" not in skill_names("You will share the tasks of the week with the team.", "en")
+
+
+def test_runbooks_are_technical_documentation():
+    assert "Technical documentation" in skill_names("She writes runbooks for the on-call engineers.", "en")
