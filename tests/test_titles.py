@@ -146,3 +146,18 @@ def test_a_role_keeps_the_gender_mark_it_ends_with_in_its_surface():
     text = "Notre équipe recrute un·e développeur·se pour l'application mobile."
     found = extract(assemble("t.txt", "text/plain", text.encode(), [("paragraph", text)], None, "utf-8"))
     assert found.main_role.name == "Software developer" and found.main_role.surfaces == ["développeur·se"]
+
+
+def test_a_participle_joins_a_domain_to_its_head():
+    assert ("Mobile developer", "mobile-oriented developer") in titles("We pair you with a mobile-oriented developer.")
+    found = {name for name, _ in titles("Elle rejoint les développeuses orientées mobile et un ingénieur spécialisé "
+                                        "dans la sécurité réseau.")}
+    assert {"Mobile developer", "Network security engineer"} <= found
+    # the participle alone, with no domain after it, makes no title of its own
+    assert not composed("Un développeur orienté résultats.")
+
+
+def test_a_bracketed_acronym_does_not_split_a_team_from_its_domain():
+    assert ("QA engineer", "quality (QA) team") in titles("Ask the quality (QA) team before a release.")
+    # the acronym is read only between two words of one phrase
+    assert not composed("Ask the quality (QA).")

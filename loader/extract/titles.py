@@ -211,6 +211,7 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
     found: list[Mention] = []
     # "it" is a pronoun unless written "IT"
     tokens = [t._replace(key="") if t.key == "it" and text[t.start:t.end] != "IT" else t for t in tokens]
+    tokens = _without_bracketed_acronyms(text, tokens)
 
     def add(name: str, first: int, last: int, fallback: str | None = None, known_only: bool = False) -> None:
         start, end = tokens[first].start, tokens[last].end
@@ -245,6 +246,27 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
         if token.key in grammar.lone_heads:
             add(grammar.lone_heads[token.key], i, i, known_only=True)
     return found
+
+
+#: Longest acronym read as the abbreviation of the words before it ("quality (QA) team").
+_MAX_ACRONYM = 6
+
+
+def _without_bracketed_acronyms(text: str, tokens: list[Token]) -> list[Token]:
+    """``tokens`` without an acronym bracketed between two words, which abbreviates the words before it:
+    "the quality (QA) team" reads as "the quality team", the word after joined to the one before."""
+    kept: list[Token] = []
+    skip_gap = False
+    for k, token in enumerate(tokens):
+        written = text[token.start:token.end]
+        if 0 < k < len(tokens) - 1 and token.gap_before.strip() == "(" and tokens[k + 1].gap_before.strip() == ")" \
+                and len(written) <= _MAX_ACRONYM and written.isupper() and tokens[k - 1].key:
+            skip_gap = True
+            continue
+        if skip_gap:
+            token, skip_gap = token._replace(gap_before=" ", soft=True), False
+        kept.append(token)
+    return kept
 
 
 #: Words that join the steps of a career ladder ("from Junior to Senior, then Lead", "confirmé puis lead");
@@ -289,9 +311,19 @@ def _ladder(grammar: TitleGrammar, tokens: Sequence[Token], clause: list[int], a
             add(name, i, i, known_only=True)
 
 
+#: Participles that join a domain to its head without changing the title ("a mobile-oriented developer",
+#: "développeuse orientée mobile", "ingénieur spécialisé en sécurité").
+EN_ORIENTED = _keys(["oriented", "focused"])
+FR_ORIENTED = _keys(["orienté", "orientée", "orientés", "orientées", "spécialisé", "spécialisée", "spécialisés",
+                     "spécialisées", "axé", "axée", "axés", "axées"])
+#: Words between such a participle and the domain ("spécialisé dans le", "axée sur la").
+FR_ORIENTED_LINKS = FR_LINKS | _keys(["dans", "sur"])
+
+
 def _english(grammar: TitleGrammar, tokens: Sequence[Token], i: int, add) -> None:
     head = grammar.en_heads[tokens[i].key]
-    domain = _domain_before(tokens, i, grammar.domains, grammar.longest)
+    before = i - 1 if i > 0 and tokens[i - 1].key in EN_ORIENTED and tokens[i].soft and tokens[i - 1].soft else i
+    domain = _domain_before(tokens, before, grammar.domains, grammar.longest)
     if domain is None:
         return
     name, first = domain
@@ -319,7 +351,12 @@ def _french(grammar: TitleGrammar, tokens: Sequence[Token], i: int, add) -> None
         return
     while j < len(tokens) and tokens[j].soft and tokens[j].key in FR_LINKS:
         j += 1
-    if j >= len(tokens) or not tokens[j].soft or j - i > 4:
+    reach = 4
+    if j < len(tokens) and tokens[j].soft and tokens[j].key in FR_ORIENTED:
+        j, reach = j + 1, 7  # "développeur orienté mobile": the participle joins head and domain
+        while j < len(tokens) and tokens[j].soft and tokens[j].key in FR_ORIENTED_LINKS:
+            j += 1
+    if j >= len(tokens) or not tokens[j].soft or j - i > reach:
         return
     domain = _domain_at(tokens, j, grammar.domains, grammar.longest)
     if domain is None:
