@@ -146,3 +146,21 @@ def test_a_degree_that_opens_a_list_takes_one_field_a_line():
                                     "Master's degree in computer science"}
     # a line that goes on after the field is no item of such a list
     assert _diplomas("Analyste\n\nYou could take a degree in:\nstatistics for a year, then work\n") == {}
+
+
+def test_fields_of_study_named_after_the_degree_s_sentence():
+    found = _diplomas("Network administrators hold a bachelor's degree; the field of study varies. Computer "
+                      "science is a frequent major, and electrical engineering is also seen.")
+    assert {"Bachelor's degree in computer science", "Bachelor's degree in electrical engineering"} <= set(found)
+    found = _diplomas("Une licence est attendue. Les filières les plus suivies sont l'informatique et les réseaux "
+                      "et télécommunications.")
+    assert {"Bachelor's degree in computer science", "Bachelor's degree in networks and telecommunications"} <= set(found)
+
+
+def test_a_field_after_the_degree_without_a_study_cue_is_no_field_of_it():
+    found = _diplomas("A master's degree is expected. Experience with machine learning and statistics is a plus. "
+                      "You will study the data of our stores.")
+    assert set(found) == {"Master's degree"}
+    # the end of the paragraph ends what the degree reaches
+    found = _diplomas("A master's degree is expected.\n\nMany of our engineers studied mathematics.")
+    assert set(found) == {"Master's degree"}

@@ -88,6 +88,8 @@ def compose_diplomas(lexicon: Lexicon, document: Document, text: str, parts: lis
     parts = [p for p in parts if not any(s <= p.start and p.end <= e for s, e in inside)]
     parts = sorted(parts + levels, key=lambda m: (m.start, -m.end))
     for heads, fields in _groups(text, parts):
+        if not fields and heads[-1].entry.kind == "degree":
+            fields = _fields_of_study_after(text, heads[-1], parts)
         start = min(m.start for m in heads + fields)
         end = max(absorbed.get((m.start, m.end), m.end) for m in heads + fields)
         for head in heads:
@@ -252,6 +254,45 @@ def _groups(text: str, parts: list[Mention]):
                 j += 1
         yield heads, fields
         i = j
+
+
+#: Words that say a field is what one studies ("the field of study can vary", "a common major", "filière").
+_STUDY_CUE = re.compile(r"\b(?:majors?|majored|majoring|(?:fields?|areas?|courses?) of study|stud(?:ies|ied)|backgrounds? in|"
+                        r"disciplines?|coursework|fili[eè]res?|sp[eé]cialit[eé]s?|cursus|domaines? d['’][eé]tudes?)\b",
+                        re.I)
+#: What ends the clause of a field named after its degree.
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|mais|while|whereas|alors que)\b", re.I)
+
+
+def _fields_of_study_after(text: str, head: Mention, parts: list[Mention]) -> list[Mention]:
+    """The fields of a degree said apart from it, in its sentence or the two that follow, when a study cue
+    between the degree and the end of the field's clause says that they are what is studied ("a bachelor's
+    degree, but the field of study can vary. Computer science is a common choice", "they may come from
+    backgrounds in information systems"). Another degree, or the end of the line (of the paragraph, once
+    wrapped lines are joined), ends the reach."""
+    reach = _sentence_of(text, head.end)[1]
+    for _ in range(_SENTENCES_OF_STUDY):
+        after = _BREAK.search(text, reach) if reach < len(text) else None
+        if after is None or "\n" in text[reach:after.end()]:
+            break
+        reach = _sentence_of(text, after.end())[1]
+    found = []
+    for part in parts:
+        if part.start < head.end:
+            continue
+        if part.start >= reach or part.entry.kind in ("degree", "level") or len(found) == _MOST_LISTED:
+            break
+        if part.entry.kind != "field":
+            continue
+        sentence_end = _sentence_of(text, part.end)[1]
+        ends = _CLAUSE_BREAK.search(text, part.end, sentence_end)
+        if _STUDY_CUE.search(text, head.end, ends.start() if ends else sentence_end):
+            found.append(part)
+    return found
+
+
+#: Sentences after a degree's own where its fields may still be named.
+_SENTENCES_OF_STUDY = 2
 
 
 def _joins(text: str, start: int, end: int, words: frozenset, most: int) -> bool:
