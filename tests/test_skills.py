@@ -321,3 +321,13 @@ def test_automating_tasks_or_workflows_is_automation_whatever_qualifies_them():
 
 def test_runbooks_are_technical_documentation():
     assert "Technical documentation" in skill_names("She writes runbooks for the on-call engineers.", "en")
+
+
+def test_tuning_queries_is_query_optimization():
+    assert "Query optimization" in skill_names("Each week she tunes the slowest queries of the shop.", "en")
+    assert "Query optimization" not in skill_names("Each week she writes the queries of the shop.", "en")
+
+
+def test_support_levels_named_as_lines_or_levels_are_technical_support():
+    assert "Technical support" in skill_names("He gives second-line support to the stores.", "en")
+    assert "Technical support" in skill_names("Il assure un support de premier niveau aux agences.", "fr")
