@@ -74,6 +74,16 @@ def test_a_product_named_inside_a_skill_is_a_tool_too():
     assert [t.name for t in found.tools] == ["Linux"]
 
 
+def test_a_product_in_a_role_s_title_is_a_tool_too_but_not_the_title_s_head():
+    found = extract(doc("Nous recrutons un développeur Python pour notre équipe."))
+    assert [t.name for t in found.tools] == ["Python"]
+    found = extract(doc("We are hiring a Salesforce developer for the sales team."))
+    assert [t.name for t in found.tools] == ["Salesforce"]
+    # "chef" heads the French title; it is no configuration tool there
+    found = extract(doc("Le chef de projet technique suit les livraisons."))
+    assert found.tools == []
+
+
 def test_a_product_that_names_a_company_s_trade_is_context():
     assert extract(doc("You have worked for a SaaS company and you like Python.")).tools[0].name == "Python"
     assert [t.name for t in extract(doc("You have worked for a SaaS company.")).tools] == []

@@ -120,7 +120,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         candidates = [c for c in candidates if not _a_french_verb(text, c)]
     structural = {"degree", "field"}
     mentions = join_bracketed(text, resolve(m for m in candidates if m.entry.kind not in structural))
-    mentions += _products_inside_skills(candidates, mentions)
+    mentions += _products_inside(candidates, mentions, document.language)
     mentions = refine_skills(text, document.language, lexicon, mentions, document.section_at,  # skills stated by phrases
                              _subject_so_far(document, mentions))
     degree_parts = _outside_role_names(resolve(m for m in candidates if m.entry.kind in structural), mentions)
@@ -228,13 +228,21 @@ def _a_french_verb(text: str, mention: Mention) -> bool:
         surface.lower().endswith("er") and bool(_OBJECT_AFTER.match(text, mention.end))
 
 
-def _products_inside_skills(candidates: list[Mention], mentions: list[Mention]) -> list[Mention]:
-    """The tools named inside a skill's words ("Linux administration", "administration Linux"): the
-    skill is what the document asks, and the product is named in it all the same."""
+def _products_inside(candidates: list[Mention], mentions: list[Mention], language: str | None) -> list[Mention]:
+    """The tools named inside a skill's words ("Linux administration", "administration Linux") or in the
+    complement of a role's title ("développeur Java", "Java developer"): the skill or the role is what the
+    document names, and the product is named in it all the same. A role's head is no product ("Chef de
+    projet" opens with its head in French, "Salesforce admin" ends with it in English)."""
     skills = Spans(m for m in mentions if m.entry.kind == "competency")
-    others = Spans(m for m in mentions if m.entry.kind != "competency")
-    inner = [c for c in candidates if c.entry.kind == "tool" and not c.fuzzy and
-             skills.containing(c.start, c.end, strictly=True) and not others.overlapping(c.start, c.end)]
+    roles = Spans(m for m in mentions if m.entry.kind == "role")
+    others = Spans(m for m in mentions if m.entry.kind not in ("competency", "role"))
+
+    def in_complement(c: Mention) -> bool:
+        return any((language != "fr" or c.start > r.start) and (language != "en" or c.end < r.end)
+                   for r in roles.containing(c.start, c.end, strictly=True))
+
+    inner = [c for c in candidates if c.entry.kind == "tool" and not c.fuzzy and not others.overlapping(c.start, c.end)
+             and (skills.containing(c.start, c.end, strictly=True) or in_complement(c))]
     return resolve(inner)
 
 
