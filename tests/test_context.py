@@ -84,6 +84,16 @@ def test_a_product_in_a_role_s_title_is_a_tool_too_but_not_the_title_s_head():
     assert found.tools == []
 
 
+def test_a_title_followed_by_the_certification_that_confers_it_is_that_certification():
+    found = extract(doc("Certifications we like: PCAP, Scrum Master (PSM I)."))
+    assert [(c.name, c.surfaces) for c in found.certifications if c.name != "PCAP"] == [
+        ("Professional Scrum Master", ["Scrum Master (PSM I)"])]
+    assert found.related_roles == [] and (found.main_role is None or found.main_role.name != "Scrum master")
+    # the role named on its own stays a role
+    found = extract(doc("Data engineer\nYou will work with the Scrum Master of the team."))
+    assert "Scrum master" in [r.name for r in found.related_roles]
+
+
 def test_a_product_that_names_a_company_s_trade_is_context():
     assert extract(doc("You have worked for a SaaS company and you like Python.")).tools[0].name == "Python"
     assert [t.name for t in extract(doc("You have worked for a SaaS company.")).tools] == []

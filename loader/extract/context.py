@@ -52,10 +52,21 @@ def _bracketed_partner(text: str, mentions: Sequence[Mention], i: int) -> int | 
             continue
         if not _OPEN.match(text[first.end:second.start]):
             return None
-        if (second.entry == first.entry or _names_one_of(first, second)) and _CLOSE.match(text, second.end):
+        if (second.entry == first.entry or _names_one_of(first, second) or _title_of(first, second)) and \
+                _CLOSE.match(text, second.end):
             return k
         return None
     return None
+
+
+def _title_of(role: Mention, certification: Mention) -> bool:
+    """Whether ``role`` names the title that the bracketed ``certification`` confers: "Scrum Master (PSM I)"
+    is the certification, its words a part of the certification's name, and no role of the document."""
+    if role.entry.kind != "role" or certification.entry.kind != "certification":
+        return False
+    words = fold(role.surface).lower()
+    entry = certification.entry
+    return any(words in fold(name).lower() for name in (entry.name, *entry.en, *entry.fr))
 
 
 def _names_one_of(generic: Mention, specific: Mention) -> bool:
