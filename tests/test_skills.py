@@ -331,3 +331,7 @@ def test_tuning_queries_is_query_optimization():
 def test_support_levels_named_as_lines_or_levels_are_technical_support():
     assert "Technical support" in skill_names("He gives second-line support to the stores.", "en")
     assert "Technical support" in skill_names("Il assure un support de premier niveau aux agences.", "fr")
+
+
+def test_eagerness_to_learn_is_continuous_learning():
+    assert "Continuous learning" in skill_names("We value eagerness to learn above all.", "en")

@@ -104,6 +104,8 @@ def test_fields_of_specialisation_name_their_roles():
     assert {n for n, _ in titles(text)} == {"Application security engineer", "Data engineer", "DevOps engineer"}
     assert {n for n, _ in titles("Il peut se spécialiser dans le cloud ou en cybersécurité.")} == \
         {"Cloud engineer", "Security engineer"}
+    # the verb in any person
+    assert {n for n, _ in titles("Certaines se spécialisent ensuite en cloud.")} == {"Cloud engineer"}
 
 
 @pytest.mark.parametrize("text", [

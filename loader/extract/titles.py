@@ -374,8 +374,9 @@ def _french(grammar: TitleGrammar, tokens: Sequence[Token], i: int, add) -> None
     add(_sentence_case(f"{name} {head}"), i, last)
 
 
-#: "specialize", "se spécialiser", "specialising" (folded): the fields that follow name the roles one becomes.
-_SPECIALISE = re.compile(r"speciali[sz](?:e|er|ez|ing)$")
+#: "specialize", "se spécialiser", "ils se spécialisent", "specialising" (folded): the fields that follow name the
+#: roles one becomes.
+_SPECIALISE = re.compile(r"speciali[sz](?:e|es|er|ez|ent|ons|ing|ant)$")
 #: Words that end a field of specialisation as a role ("data engineering" → "Data engineer").
 _FIELD_ENDS = frozenset({"engineering", "ingenieri"})
 #: Where the list of fields after a cue ends.
