@@ -384,7 +384,10 @@ _CLAUSE_END = re.compile(r"[.;:!?()\n]")
 #: Separators of the fields in that list.
 _FIELD_SEPARATORS = frozenset({"and", "or", "et", "ou"})
 #: Prepositions and articles before a field ("in", "en", "dans le", "into the").
-_FIELD_LINKS = _keys(["in", "into", "en", "dans", "the", "le", "la", "les", "du", "des"]) | {""}
+_FIELD_LINKS = _keys(["in", "into", "en", "dans", "the", "le", "la", "les", "du", "des",
+                      # adverbs between the verb and its fields ("se spécialisent ensuite en cloud")
+                      "then", "later", "often", "further", "also", "ensuite", "souvent", "parfois", "aussi",
+                      "également", "plutôt"]) | {""}
 
 
 def _specialisations(grammar: TitleGrammar, text: str, tokens: Sequence[Token], i: int, add) -> None:
