@@ -252,19 +252,25 @@ def title_mentions(text: str, tokens: Sequence[Token], lexicon: Lexicon) -> list
 _MAX_ACRONYM = 6
 
 
+#: An acronym bracketed between two words ("quality (QA) team"); group 1 is the acronym.
+_BRACKETED_ACRONYM = re.compile(r"(?<=\w)[ \t]*\(([A-Z][A-Z0-9]{0,%d})\)[ \t]*(?=\w)" % (_MAX_ACRONYM - 1))
+
+
 def _without_bracketed_acronyms(text: str, tokens: list[Token]) -> list[Token]:
     """``tokens`` without an acronym bracketed between two words, which abbreviates the words before it:
     "the quality (QA) team" reads as "the quality team", the word after joined to the one before."""
+    found = {m.start(1): m.end() for m in _BRACKETED_ACRONYM.finditer(text)} if "(" in text else None
+    if not found:
+        return tokens
     kept: list[Token] = []
-    skip_gap = False
-    for k, token in enumerate(tokens):
-        written = text[token.start:token.end]
-        if 0 < k < len(tokens) - 1 and token.gap_before.strip() == "(" and tokens[k + 1].gap_before.strip() == ")" \
-                and len(written) <= _MAX_ACRONYM and written.isupper() and tokens[k - 1].key:
-            skip_gap = True
+    resumes = None  # where the word after a dropped acronym starts
+    for token in tokens:
+        if token.start in found and kept and kept[-1].key:
+            resumes = found[token.start]
             continue
-        if skip_gap:
-            token, skip_gap = token._replace(gap_before=" ", soft=True), False
+        if resumes is not None and token.start == resumes:
+            token = token._replace(gap_before=" ", soft=True)
+        resumes = None if token.start >= (resumes or 0) else resumes
         kept.append(token)
     return kept
 
