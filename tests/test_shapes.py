@@ -160,6 +160,32 @@ def test_a_change_that_adds_a_broken_value_among_many_is_found():
     assert [(f.shape, f.path, f.value) for f in report.violations] == [("rgsh:Claim-hasEvidence", "rg:hasEvidence", str(RG.Role))]
 
 
+def test_a_built_graph_is_validated_without_reading_every_passage_but_the_broken_one_is_found(monkeypatch):
+    """``validate_graph`` (a full build) asks the store which values of a class-only predicate lack their
+    class, and gives pySHACL one passage of each claim and those: the broken one among many is found, the
+    others are not read."""
+    import rolegraph.loader.validate as validation
+
+    graph = _base()
+    claim = next(graph.subjects(RDF.type, RG.Claim))
+    evidence = next(graph.objects(claim, RG.hasEvidence))
+    for number in range(30):
+        copy = URIRef(f"{evidence}-copy{number}")
+        graph.add((claim, RG.hasEvidence, copy))
+        for p, o in graph.predicate_objects(evidence):
+            graph.add((copy, p, o))
+    graph.add((claim, RG.hasEvidence, RG.Role))  # a class, not a passage
+    store = _oxigraph(graph)
+    read = []
+    running = validation._run
+    monkeypatch.setattr(validation, "_run", lambda data, shacl, locate: read.append(data) or running(data, shacl, locate))
+    passages = {str(s) for s in graph.subjects(RDF.type, RG.Evidence)}
+    report = validate_graph(store, None, passages)
+    assert [(f.shape, f.path, f.value) for f in report.violations] == [("rgsh:Claim-hasEvidence", "rg:hasEvidence", str(RG.Role))]
+    assert len(list(read[0].objects(claim, RG.hasEvidence))) <= 3  # one passage, the broken value
+    assert validation.class_only()[RG.hasEvidence] == {RG.Evidence}
+
+
 def _named(findings) -> list:
     """The findings, a blank node's label (which the store and rdflib each choose) left out."""
     return [replace(f, value=None) if f.value and not f.value.startswith(("http", "\"")) and f.path == "rg:claimObject"
