@@ -158,8 +158,9 @@ def validate_graph(readable, graph_name, skip: set[str], locate=None) -> Validat
              if row["c"].value in classes and isinstance(row["s"], ox.NamedNode) and row["s"].value not in skip}
     shacl = shapes()
     breaking = _breaking(readable, graph_name, shacl, None)
-    deep = set().union(*breaking.values()) if breaking else set()
-    data = _neighbourhood(readable, graph_name, focus, deep, checked=class_only())
+    deep = set().union(*(nodes for shape, nodes in breaking.items() if shape not in OWN_TRIPLES))
+    alone = set().union(*(nodes for shape, nodes in breaking.items() if shape in OWN_TRIPLES)) - focus - deep
+    data = _neighbourhood(readable, graph_name, focus, deep, checked=class_only(), alone=alone)
     return _run(data, _focused(shacl, data, focus, breaking), locate)
 
 
@@ -381,14 +382,16 @@ def _breaking(readable, graph_name, shacl: Graph, focus: set[URIRef]) -> dict:
 
 
 def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef],
-                   added: set[tuple] | None = None, checked: dict | None = None) -> Graph:
+                   added: set[tuple] | None = None, checked: dict | None = None, alone: set = frozenset()) -> Graph:
     """What the shapes read about ``focus``: its nodes' triples and the types of the nodes they point to
     (the shapes targeting a class look one step along, at a value's class). For the ``deep`` nodes
     (selected by a rule across nodes), all the triples of the nodes they point to and of the nodes that
     point to them (a role's claims). With ``added`` (see ``validate_in_store``), a focus node's values
     of a ``one_at_a_time`` predicate are left out but for those added, those in ``focus`` and one. With
     ``checked`` (see ``class_only``, for a graph none of whose values was validated before), so are the
-    values of those predicates, but for one, those in ``focus`` and those that lack a class asked."""
+    values of those predicates, but for one, those in ``focus`` and those that lack a class asked. The
+    nodes ``alone`` (selected by a rule that reads their own triples only, ``OWN_TRIPLES``) are described
+    without their neighbours."""
     target = _graph_node(graph_name)
     data, seen = _Data(), set()
     values = " ".join(f"<{n}>" for n in sorted(focus))
@@ -433,6 +436,8 @@ def _neighbourhood(readable, graph_name, focus: set[URIRef], deep: set[URIRef],
         describe(node)
         for quad in readable.quads_for_pattern(None, None, _ox(node), target):
             describe(_rdflib(quad.subject))
+    for node in alone:
+        describe(node)
     for obj in {o for s, _, o in data if s in seen and not isinstance(o, Literal)}:
         describe(obj)
     if trimmed:  # a focus node described whole: the class of each of its values, as for the others
