@@ -133,11 +133,26 @@ def _triples(triples) -> list:
     return sorted([_term(s), _term(p), _term(o)] for s, p, o in triples) if triples else []
 
 
+#: An entity's triples → their sorted JSON form: the same entities recur in most documents' parts.
+_WRITTEN: dict[frozenset, list] = {}
+_MOST_WRITTEN = 50_000
+
+
+def _entity_triples(triples) -> list:
+    key = frozenset(triples)
+    written = _WRITTEN.get(key)
+    if written is None:
+        if len(_WRITTEN) >= _MOST_WRITTEN:
+            _WRITTEN.clear()
+        written = _WRITTEN[key] = _triples(triples)
+    return written
+
+
 def part_content(part: Part) -> bytes:
     """The JSON of ``part``, the same bytes for the same part."""
     content = {
         "layout": LAYOUT, "checksum": part.checksum, "own": _triples(part.own),
-        "entities": {str(node): _triples(triples) for node, triples in sorted(part.entities.items())},
+        "entities": {str(node): _entity_triples(triples) for node, triples in sorted(part.entities.items())},
         "claims": sorted([_term(s), _term(p), _term(o)] for s, p, o in part.claims),
         "locations": dict(sorted(part.locations.items())),
     }

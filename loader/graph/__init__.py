@@ -5,6 +5,7 @@ Two steps, so that a document can be added or removed without reading the others
 document's ``Part`` (``document_part``), then the graph of a set of parts (``consolidate``)."""
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -109,11 +110,19 @@ def document_part(extraction: Extraction, base: str, lexicon: Lexicon | None = N
     locations[str(doc)] = document.name
     _document(own, doc, document)
 
+    described = _DESCRIBED.setdefault(lexicon, {})
+
     def entity(item: Item) -> URIRef:
         node = mint.entity(item.kind, item.id)
         if node not in part.entities:
-            part.entities[node] = set()
-            _entity(part.entities[node], node, mint, lexicon, item)
+            # the same entity is described alike in every document: its triples are made once a process
+            key = (base, item.kind, item.id, item.name, *(item.attrs.get(a) for a in _DESCRIBING_ATTRS))
+            triples = described.get(key)
+            if triples is None:
+                made: set = set()
+                _entity(made, node, mint, lexicon, item)
+                triples = described[key] = frozenset(made)
+            part.entities[node] = set(triples)
         return node
 
     def claim(subject: URIRef, predicate: URIRef, obj: URIRef, found: list[Evidence]) -> None:
@@ -159,6 +168,12 @@ def document_part(extraction: Extraction, base: str, lexicon: Lexicon | None = N
             locations[str(passage)] = f"{document.name}:{ev.start}-{ev.end}"
             locations.setdefault(str(node), f"{document.name}:{ev.start}-{ev.end}")
     return part
+
+
+#: lexicon → (base, kind, id, name, the attributes ``_entity`` reads) → the entity's triples.
+_DESCRIBED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: The item attributes that ``_entity`` reads besides the lexicon entry.
+_DESCRIBING_ATTRS = ("type", "category", "level", "eqf", "issuer", "degree", "field")
 
 
 def _document(graph: set, node: URIRef, document) -> None:
