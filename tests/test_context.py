@@ -110,3 +110,12 @@ def test_words_that_start_in_a_team_s_name_are_no_skill():
     found = extract(doc("Scrum Master\nVous accompagnez deux équipes de développement dans l'application des rituels."))
     assert "Software development" not in [c.name for c in found.competencies]
     assert "Software developer" in [r.name for r in found.related_roles]
+
+
+def test_a_skill_named_only_inside_a_role_s_title_belongs_to_the_role():
+    found = extract(doc("Data engineer\nData engineers often become machine learning engineers."))
+    assert "Machine learning engineer" in [r.name for r in found.related_roles]
+    assert "Machine learning" not in [c.name for c in found.competencies]
+    again = extract(doc("Data engineer\nData engineers often become machine learning engineers.\n"
+                        "They know machine learning well."))
+    assert "Machine learning" in [c.name for c in again.competencies]

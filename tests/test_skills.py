@@ -335,3 +335,10 @@ def test_support_levels_named_as_lines_or_levels_are_technical_support():
 
 def test_eagerness_to_learn_is_continuous_learning():
     assert "Continuous learning" in skill_names("We value eagerness to learn above all.", "en")
+
+
+def test_running_container_clusters_is_container_orchestration_and_the_product_stays_a_tool():
+    found = extract(text_document("You will run the Kubernetes clusters of the platform.", "en"))
+    assert "Container orchestration" in {c.name for c in found.competencies}
+    assert "Kubernetes" in {t.name for t in found.tools}
+    assert "Container orchestration" in skill_names("Vous exploitez les clusters de conteneurs de l'équipe.", "fr")

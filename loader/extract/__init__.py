@@ -174,7 +174,10 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
         role.attrs["relation"] = classify_relation(document, role, _sentence_of)
         related.append(role)
     _drop_inside(items, descriptions_of_others(text, related), kinds=("competency",))
-    _drop_starting_in(items, [(ev.start, ev.end) for role in related + ([main] if main else []) for ev in role.evidence])
+    titles = [(ev.start, ev.end) for role in related + ([main] if main else []) for ev in role.evidence]
+    _drop_starting_in(items, titles)
+    # a skill named only inside a role's title is the role's ("machine learning engineer roles")
+    _drop_inside(items, titles, kinds=("competency",))
 
     salaries = find_salaries(text)
     return Extraction(
