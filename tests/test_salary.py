@@ -178,3 +178,12 @@ def test_swiss_thousands_and_a_start_of_career_cue():
     text = "Salaire annuel : CHF 104'000 à CHF 121’000 brut."
     assert [(s.min, s.max, s.currency, s.period) for s in find_salaries(text)] == [(104000, 121000, "CHF", "year")]
     assert [s.level for s in find_salaries("Comptez 31 000 € par an pour débuter.")] == ["junior"]
+
+
+@pytest.mark.parametrize("text", [
+    "De 2 300 € brut mensuels en début de carrière à 3 600 € brut mensuels pour un profil confirmé.",
+    "Comptez 2 300 € mensuels bruts pour un débutant et 3 600 € mensuels bruts pour un profil confirmé.",
+])
+def test_a_cue_after_a_monthly_figure_qualifies_that_figure_not_the_next(text):
+    assert [(s.min, s.period, s.level) for s in find_salaries(text)] == [(2300, "month", "junior"),
+                                                                         (3600, "month", "experienced")]

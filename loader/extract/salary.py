@@ -160,7 +160,8 @@ def _nearest(patterns, text: str, start: int, end: int) -> str | None:
 #: the cue that follows qualifies that figure.
 _AFTER_A_FIGURE = re.compile(
     r"\d\s?(?:k\b)?\s?(?:[€$£]|euros?\b|eur\b|dollars?\b|pounds?\b|livres?\b)?\s*(?:bruts?|nets?|gross)?\s*"
-    r"(?:annuels?|par an|per year|a year|par mois|per month|/\s?an|/\s?mois)?\s*"
+    r"(?:annuels?|mensuels?|par an|per year|a year|par mois|per month|a month|monthly|annually|/\s?an|/\s?mois)?\s*"
+    r"(?:bruts?|nets?|gross)?\s*"
     r"(?:pour|for|en|in|at)\s+(?:(?:un|une|les|des|a|an|le|la|the)\s+)?(?:profils?\s+)?$")
 
 
