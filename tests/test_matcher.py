@@ -113,3 +113,9 @@ def test_written_accents_tell_a_verb_from_its_participle():
     assert [m.surface for m in matcher.find("un service géré par l'équipe", language="fr")] == ["service géré"]
     assert [m.surface for m in matcher.find("SERVICE GERE", language="fr")] == ["SERVICE GERE"]
     assert matcher.find("le service gère les demandes", language="fr") == []
+
+
+def test_a_one_word_name_is_not_read_across_a_preposition_in_lower_case():
+    assert names("A degree in design helps.", "tool") == []
+    assert names("They use Adobe InDesign and Java Script.", "tool") == ["Adobe InDesign", "JavaScript"]
+    assert names("Il code en java script et type script.", "tool", "fr") == ["JavaScript", "TypeScript"]

@@ -89,6 +89,8 @@ class Matcher:
         self.prefixes: set[str] = set()
         self.slashed: set[str] = set()  # key prefixes of slashed names, where a bare "/" may continue a match
         self.fuzzy: dict[str, set[str]] = {}
+        self.one_word: set[str] = set()  # keys of one-word variants only ("InDesign")
+        multi_word: set[str] = set()
         self._fuzzy_cache: dict[str, frozenset[str]] = {}
         for entry in entries:
             for text, language in entry.variants:
@@ -106,6 +108,7 @@ class Matcher:
                 bucket = self.index.setdefault(key, [])
                 if (entry, exact, language, accents) not in bucket:
                     bucket.append((entry, exact, language, accents))
+                (self.one_word if count == 1 else multi_word).add(key)
                 self.words.update(t.key for t in tokens)
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
                 if re.search(r"\w/\w", text) and (entry.kind in SLASHED_KINDS or _slashed_word(entry)):
@@ -113,6 +116,7 @@ class Matcher:
                 if count == 1 and len(key) >= 5 and not entry.exact_case and entry.kind == "tool":
                     for variant in _deletions(key):
                         self.fuzzy.setdefault(variant, set()).add(key)
+        self.one_word -= multi_word
 
     def find_from(self, text: str, tokens: Sequence[Token], starts: Iterable[int], language: str | None) -> list[Mention]:
         """Mentions that start at the given token positions only."""
@@ -152,6 +156,8 @@ class Matcher:
                     continue
                 start, end = tokens[i].start, token.end
                 surface = text[start:end]
+                if j > i and key in self.one_word and _ordinary_words(surface, tokens, i, j, text, language):
+                    continue
                 written = None
                 for entry, exact, variant_language, accents in index[key]:
                     if (exact is None or surface == exact) and variant_language in ("any", language or variant_language):
@@ -335,3 +341,11 @@ def _longest(mentions: Iterable[Mention]) -> list[Mention]:
             covered[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
         kept.append(mention)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _ordinary_words(surface: str, tokens: Sequence[Token], i: int, j: int, text: str, language: str | None) -> bool:
+    """Whether a one-word name read across the words ``i``..``j`` is written in lower case with a short
+    word of the language among them, a preposition or an article ("a degree in design" names no
+    InDesign; "Java Script", "java script" and "node js" still name their products)."""
+    return surface.islower() and any(t.end - t.start <= 2 and is_common_word(text[t.start:t.end], language)
+                                     for t in tokens[i:j + 1])
