@@ -164,3 +164,10 @@ def test_a_field_after_the_degree_without_a_study_cue_is_no_field_of_it():
     # the end of the paragraph ends what the degree reaches
     found = _diplomas("A master's degree is expected.\n\nMany of our engineers studied mathematics.")
     assert set(found) == {"Master's degree"}
+
+
+def test_fields_beyond_computing_compose_with_a_degree():
+    found = _diplomas("Many designers hold a degree in design, psychology or human-computer interaction.")
+    assert set(found) == {"Degree in design", "Degree in psychology", "Degree in user experience design"}
+    assert set(_diplomas("Un diplôme en finance ou en psychologie est un atout.")) == {
+        "Degree in finance", "Degree in psychology"}
