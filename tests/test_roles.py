@@ -68,6 +68,14 @@ def test_relations_are_classified(tmp_path):
     assert relations[next(n for n in relations if "project manager" in n)] == "collaborator"
 
 
+@pytest.mark.parametrize("line", ["Évolution : directeur de projet, architecte logiciel.",
+                                  "- Perspectives de carrière : directeur de projet ou architecte logiciel"])
+def test_a_label_that_opens_its_line_stands_for_a_heading(tmp_path, line):
+    found = doc(tmp_path, "Chef de projet informatique\n\nIl pilote des projets.\n\n" + line + "\n")
+    assert {r.name: r.attrs["relation"] for r in found.related_roles} == {
+        "Program manager": "progression", "Software architect": "progression"}
+
+
 def test_a_lone_head_is_the_generic_role_unless_it_is_the_subjects_own(tmp_path):
     about_dba = doc(tmp_path, "Le métier d'administrateur de bases de données\n\n"
                               "L'administrateur de bases de données conseille les développeurs sur leurs requêtes.\n")

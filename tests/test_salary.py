@@ -187,3 +187,8 @@ def test_swiss_thousands_and_a_start_of_career_cue():
 def test_a_cue_after_a_monthly_figure_qualifies_that_figure_not_the_next(text):
     assert [(s.min, s.period, s.level) for s in find_salaries(text)] == [(2300, "month", "junior"),
                                                                          (3600, "month", "experienced")]
+
+
+def test_a_first_job_is_a_junior_cue_in_french():
+    found = find_salaries("Entre 38 et 45 k€ brut annuel pour un premier poste, et jusqu'à 65 k€ ensuite.")
+    assert [(s.min, s.max, s.level) for s in found][0] == (38000, 45000, "junior")

@@ -114,13 +114,20 @@ def _nearest_cue(sentence: str, position: int) -> str | None:
     return min(cues)[1] if cues else None
 
 
+#: A label that opens its line and stands for a heading ("Évolution : chef de projet, DSI", "Related roles:
+#: …"): a few words and a colon.
+_RUN_IN_LABEL = re.compile(r"[ \t]*(?:[-•*–·▪◦][ \t]*)?([^\W\d][^\n:.;!?]{0,40}?)[ \t]*:")
+
+
 def classify_relation(document: Document, role, sentence_of: Callable[[Document, int], tuple[int, str]]) -> str:
     """progression, specialisation, collaborator or related, from the words around each mention
     and the heading of its section; an explicit "related roles" section wins."""
     votes = []
     for ev in role.evidence:
-        kind = section_kind(ev.section)
-        if kind == "related" and re.search(r"connexe|related|similar|voisin|cross", fold(ev.section or "")):
+        label = _RUN_IN_LABEL.match(document.text, document.text.rfind("\n", 0, ev.start) + 1, ev.start)
+        heading = label.group(1) if label and section_kind(label.group(1)) in SECTION_RELATION else ev.section
+        kind = section_kind(heading)
+        if kind == "related" and re.search(r"connexe|related|similar|voisin|cross", fold(heading or "")):
             return "related"
         start, sentence = sentence_of(document, ev.start)
         relation = _nearest_cue(fold(sentence), ev.start - start)

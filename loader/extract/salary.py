@@ -56,7 +56,7 @@ PERIODS = (
 )
 LEVELS = (
     ("freelance", r"(?:freelance|indépendant|independant|tjm|taux journalier|day rate|contractor)"),
-    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|entry[- ]level|graduate|beginner|first job|"
+    ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|premier poste|premier emploi|sortie d'école|entry[- ]level|graduate|beginner|first job|"
                r"starting salar|starting pay|starters?\b|salaire de départ|salaire d'embauche|à l'embauche|pour débuter)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
     ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
