@@ -26,6 +26,13 @@ def test_gender_marks_are_dropped(text, kept):
     assert [text[t.start:t.end] for t in ungendered(text, tokenize(text))] == kept
 
 
+def test_a_mark_after_a_dot_is_dropped_from_the_word_it_is_glued_to():
+    text = "Développeur.se web et technicien.ne support"
+    tokens = ungendered(text, tokenize(text))
+    assert [t.key for t in tokens] == [t.key for t in tokenize("Développeur web et technicien support")]
+    assert "Web developer" in {name for name, _ in titles(text)}
+
+
 def test_the_word_after_a_mark_joins_the_title():
     text = "consultant(e) en cybersécurité"
     tokens = ungendered(text, tokenize(text))

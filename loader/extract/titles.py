@@ -44,6 +44,9 @@ def ungendered(text: str, tokens: Sequence[Token]) -> list[Token]:
         if m < len(marks) and marks[m][0] < token.start < marks[m][1]:
             mark_end = marks[m][1]
             continue
+        if m < len(marks) and token.start < marks[m][0] < token.end and marks[m][1] <= token.end:
+            # a mark inside the word ("développeur.se", read as one word like "Node.js"): the word before it
+            token = token._replace(key=word_key(fold(text[token.start:marks[m][0]])))
         if mark_end is not None:
             # the gap was ") " or "·": read it as a space when only spaces follow the mark
             if not text[mark_end:token.start].strip():
