@@ -342,3 +342,9 @@ def test_running_container_clusters_is_container_orchestration_and_the_product_s
     assert "Container orchestration" in {c.name for c in found.competencies}
     assert "Kubernetes" in {t.name for t in found.tools}
     assert "Container orchestration" in skill_names("Vous exploitez les clusters de conteneurs de l'équipe.", "fr")
+
+
+def test_a_lone_verb_whose_object_is_a_skill_states_that_skill_only():
+    found = skill_names("Vous savez déployer des correctifs de sécurité sur le parc.", "fr")
+    assert "Patch management" in found and "Deployment" not in found
+    assert "Deployment" in skill_names("Vous savez déployer des applications web.", "fr")

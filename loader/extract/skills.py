@@ -660,6 +660,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
             seen.add((m.entry.id, m.start, m.end))
             kept.append(m)
     kept = _without_actions_on_a_part(words, language, index, kept)
+    kept = _without_actions_on_a_skill(text, words, language, index, kept)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
 
 
@@ -677,6 +678,28 @@ def _without_actions_on_a_part(words: Sequence[Word], language: str, index: Skil
         n = bisect.bisect_left(words, m.start, key=lambda w: w.start)
         first = words[n] if n < len(words) and words[n].start == m.start else None
         if first is not None and first.lemma and index.grammar.hits((first.lemma,), "action", language):
+            dropped.add(id(m))
+    return [m for m in mentions if id(m) not in dropped] if dropped else mentions
+
+
+_DETERMINERS_ONLY = re.compile(r"[ \t]+(?:(?:le|la|les|l['’]|un|une|des|du|de|d['’]|ses|leurs|nos|vos|the|a|an|its|their|our|your)[ \t]*)?$", re.I)
+
+
+def _without_actions_on_a_skill(text: str, words: Sequence[Word], language: str, index: SkillIndex,
+                                mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` less the competency a lone verb states when its object, right after it, names a
+    competency of its own: "déployer des correctifs de sécurité" is patch management, not deployment."""
+    competencies = sorted((m for m in mentions if m.entry.kind == "competency"), key=lambda m: m.start)
+    dropped = set()
+    for k, m in enumerate(competencies):
+        n = bisect.bisect_left(words, m.start, key=lambda w: w.start)
+        if n >= len(words) or words[n].start != m.start or words[n].end != m.end:
+            continue  # one word only
+        if not (words[n].lemma and index.grammar.hits((words[n].lemma,), "action", language)):
+            continue
+        after = next((o for o in competencies[k + 1:] if o.start >= m.end), None)
+        if after is not None and after.entry.id != m.entry.id and \
+                _DETERMINERS_ONLY.match(text[m.end:after.start] + " ") and "\n" not in text[m.end:after.start]:
             dropped.add(id(m))
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
