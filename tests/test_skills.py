@@ -348,3 +348,9 @@ def test_a_lone_verb_whose_object_is_a_skill_states_that_skill_only():
     found = skill_names("Vous savez déployer des correctifs de sécurité sur le parc.", "fr")
     assert "Patch management" in found and "Deployment" not in found
     assert "Deployment" in skill_names("Vous savez déployer des applications web.", "fr")
+
+
+def test_a_soft_skill_word_that_owns_or_is_the_subject_is_the_company():
+    assert "Organization" not in skill_names("Analysts study an organization's systems and help the "
+                                             "organization operate.", "en")
+    assert "Organization" in skill_names("You are known for the organization of your work.", "en")

@@ -45,6 +45,10 @@ _YOURS = re.compile(r"\b(?:your|votre|vos)\s+\Z", re.IGNORECASE)
 _EMPLOYER = re.compile(r"\b(?:we|we're|we are|we are now|nous)\s+\Z", re.IGNORECASE)
 #: An English determiner that counts what follows: "an organization", "each organization".
 _COUNTING = re.compile(r"\b(?:an?|each|every|another|many|several|more|most|other)\s+\Z", re.IGNORECASE)
+#: A definite determiner before a one-word soft skill, which then names a thing ("help the organization
+#: operate") unless what follows makes it an activity ("the organization of events") or a quality.
+_DEFINITE = re.compile(r"\b(?:the|this|that|its|their|our|your|whole|entire)\s+\Z", re.IGNORECASE)
+_QUALITY_AFTER = re.compile(r"\s*(?:of|and|or|skills?|abilit|,)", re.IGNORECASE)
 #: A sector named around a word: "le secteur des télécommunications", "the telecom industry".
 _SECTOR_BEFORE = re.compile(r"\b(?:secteurs?|sectors?|industries?)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’]|of\s+)?\Z",
                             re.IGNORECASE)
@@ -814,14 +818,18 @@ def _framed(text: str, mention: Mention, before: re.Pattern, reach: int, after: 
 
 def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
     """Whether a one-word English soft skill is counted, so a thing rather than a quality: a quality
-    takes no plural and no "an" ("organizations", "an organization's systems" are companies)."""
+    takes no plural, no "an" and owns nothing ("organizations", "an organization's systems", "the
+    organization's goals" are companies)."""
     if language != "en" or mention.entry.get("type") != "soft":
         return False
     written = mention.surface.lower()
     # a plural of one of its nouns ("organizations"), not an adjective ending in "s" ("rigorous")
     plural = written.endswith("s") and not mention.entry.name.endswith("s") and \
         any(form.lower() == written[:-1] for form in (mention.entry.name, *(v for v, _ in mention.entry.variants)))
-    return _one_lower_word(mention) and (plural or _after(text, mention, _COUNTING))
+    # an owner ("the organization's systems") is a thing too
+    owner = text.startswith(("'s", "’s"), mention.end) or (
+        _after(text, mention, _DEFINITE) and not _QUALITY_AFTER.match(text, mention.end))
+    return _one_lower_word(mention) and (plural or owner or _after(text, mention, _COUNTING))
 
 
 def _after(text: str, mention: Mention, words: re.Pattern) -> bool:
