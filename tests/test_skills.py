@@ -354,3 +354,7 @@ def test_a_soft_skill_word_that_owns_or_is_the_subject_is_the_company():
     assert "Organization" not in skill_names("Analysts study an organization's systems and help the "
                                              "organization operate.", "en")
     assert "Organization" in skill_names("You are known for the organization of your work.", "en")
+
+
+def test_the_owner_of_an_object_is_not_the_object():
+    assert "User training" in skill_names("Train the system's end users.", "en")

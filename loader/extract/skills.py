@@ -515,6 +515,8 @@ def _object_after(text: str, phrase: Phrase, action: Hit, actions: list[Hit], ob
             return None
         if obj.first > action.last + 1 and _complement_of_noun(text, phrase.words[obj.first - 1], phrase.words[obj.first]):
             return None
+        if language == "en" and text.startswith(("'s", "’s"), phrase.words[obj.last].end):
+            continue  # the owner of the object, not the object: "train the system's end users"
         return obj
     return None
 
