@@ -358,3 +358,9 @@ def test_a_soft_skill_word_that_owns_or_is_the_subject_is_the_company():
 
 def test_the_owner_of_an_object_is_not_the_object():
     assert "User training" in skill_names("Train the system's end users.", "en")
+
+
+def test_keeping_up_with_technologies_is_technology_watch_whatever_qualifies_them():
+    assert "Technology watch" in skill_names("Keep up with emerging technologies and tools.", "en")
+    assert "Technology watch" in skill_names("Research emerging technologies to decide what to adopt.", "en")
+    assert "Technology watch" in skill_names("Vous vous tenez informé des nouvelles technologies.", "fr")
