@@ -366,7 +366,8 @@ def suggest_entity():
         if rank is not None:
             for iri in held.by_key[key]:
                 found[iri] = min(found.get(iri, (2, key)), (rank, key))
-    ordered = sorted(found, key=lambda i: (found[i][0], held.entities[i].name(found[i][1]).casefold()))
+    # the closest completion first: a name the prefix opens, then the shortest label it reaches
+    ordered = sorted(found, key=lambda i: (found[i][0], len(found[i][1]), held.entities[i].name(found[i][1]).casefold()))
     page = ordered[max(cursor, 0):max(cursor, 0) + DEFAULT_LIMIT * 2]
     return _json({"result": [{"id": identifier(i), "name": held.entities[i].name(found[i][1]),
                               "description": describe(entity_links(i))} for i in page]})

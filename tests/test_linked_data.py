@@ -90,7 +90,7 @@ def test_the_entity_evidence_query_answers_for_values_and_roles(built_store):
     # every evidence node of the four documents about the back-end developer, and the front-end
     # developer's document naming it as a collaborator
     files = Counter(r["file"] for r in about_role)
-    assert len(about_role) == 85 and files["front-end-developer.html"] == 1
+    assert len(about_role) == 84 and files["front-end-developer.html"] == 1
     assert set(files) == {"backend-developer.md", "developpeur-back-end.txt", "developpeuse-api.html",
                           "server-side-engineer.txt", "front-end-developer.html"}
 

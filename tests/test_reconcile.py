@@ -189,6 +189,8 @@ def test_a_malformed_batch_is_a_400_naming_the_parameter(client, batch, message)
 def test_suggest_entity_completes_a_prefix(client):
     result = client.get("/reconcile/suggest/entity?prefix=kube").get_json()["result"]
     assert result[0] == {"id": "tool/kubernetes", "name": "Kubernetes", "description": result[0]["description"]}
+    # a longer label the prefix opens comes after ("Kubernetes clusters", a form of container orchestration)
+    assert "competency/container-orchestration" in [r["id"] for r in result[1:]]
     assert error_of(client.get("/reconcile/suggest/entity?prefix=%20"))["details"]["parameter"] == "prefix"
 
 

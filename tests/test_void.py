@@ -38,7 +38,7 @@ def test_void_counts_equal_count_queries_on_the_store(client, built_store):
     partitions = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
                   for p in graph.objects(root, VOID.classPartition)}
     assert partitions[RG.Role] == count(built_store, "SELECT (COUNT(DISTINCT ?r) AS ?n) { ?r a rg:Role }") == 13
-    assert partitions[RG.Evidence] == 116 and len(partitions) == 12
+    assert partitions[RG.Evidence] == 115 and len(partitions) == 12
     subsets = {s: int(graph.value(s, VOID.triples)) for s in graph.objects(root, VOID.subset)}
     assert subsets[rdflib.URIRef(BASE + "graph/fiches")] == count(
         built_store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{BASE}graph/fiches> {{ ?s ?p ?o }} }}")
@@ -59,7 +59,7 @@ def test_void_names_version_build_date_sources_licence_and_dumps(client):
 def test_void_in_json_ld(client):
     body = json.loads(client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).data)
     graph = rdflib.Graph().parse(data=json.dumps(body), format="json-ld")
-    assert int(graph.value(dataset(graph), VOID.triples)) == 4366
+    assert int(graph.value(dataset(graph), VOID.triples)) == 4358
 
 
 def test_the_datasets_query_and_void_carry_the_esco_attribution_and_version(linked_store):

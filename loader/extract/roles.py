@@ -124,11 +124,12 @@ def classify_relation(document: Document, role, sentence_of: Callable[[Document,
     and the heading of its section; an explicit "related roles" section wins."""
     votes = []
     for ev in role.evidence:
-        label = _RUN_IN_LABEL.match(document.text, document.text.rfind("\n", 0, ev.start) + 1, ev.start)
-        heading = label.group(1) if label and section_kind(label.group(1)) in SECTION_RELATION else ev.section
-        kind = section_kind(heading)
-        if kind == "related" and re.search(r"connexe|related|similar|voisin|cross", fold(heading or "")):
+        kind = section_kind(ev.section)
+        if kind == "related" and re.search(r"connexe|related|similar|voisin|cross", fold(ev.section or "")):
             return "related"
+        label = _RUN_IN_LABEL.match(document.text, document.text.rfind("\n", 0, ev.start) + 1, ev.start)
+        if label and section_kind(label.group(1)) in SECTION_RELATION:
+            kind = section_kind(label.group(1))  # a vote like a heading's, never one that wins outright
         start, sentence = sentence_of(document, ev.start)
         relation = _nearest_cue(fold(sentence), ev.start - start)
         votes.append(relation or SECTION_RELATION.get(kind))
