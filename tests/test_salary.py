@@ -192,3 +192,8 @@ def test_a_cue_after_a_monthly_figure_qualifies_that_figure_not_the_next(text):
 def test_a_first_job_is_a_junior_cue_in_french():
     found = find_salaries("Entre 38 et 45 k€ brut annuel pour un premier poste, et jusqu'à 65 k€ ensuite.")
     assert [(s.min, s.max, s.level) for s in found][0] == (38000, 45000, "junior")
+
+
+def test_a_length_of_experience_between_a_figure_and_its_cue_is_no_other_figure():
+    found = find_salaries("Il atteint 2 000 à 2 400 € brut par mois avec 5 ans d'expérience.")
+    assert [(s.min, s.max, s.level) for s in found] == [(2000, 2400, "experienced")]

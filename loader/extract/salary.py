@@ -132,6 +132,10 @@ _VARIES_WITH = re.compile(fold(r"(?:selon|suivant|en fonction de|depending on|de
                                r"(?:profil\s+et\s+(?:(?:l['’]|son|votre)\s*)?)?(?:experience|profil)s?"), re.I)
 
 
+#: A length of experience, no figure of pay: "avec 5 ans d'expérience", "after 3 years".
+_DURATION = re.compile(r"\d+\s*(?:\+\s*)?(?:ans?|annees?|years?|yrs?|mois|months?)\b", re.I)
+
+
 #: A conjunction that opens a contrasting clause: a level cue never reaches across one.
 _CONTRAST = re.compile(r"\b(?:while|whilst|whereas|but|mais|alors que|tandis que)\b", re.I)
 
@@ -144,7 +148,7 @@ def _nearest(patterns, text: str, start: int, end: int) -> str | None:
     for name, pattern in patterns:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             between = text[m.end():start] if m.end() <= start else text[end:m.start()]
-            if _DIGIT.search(between):
+            if _DIGIT.search(_DURATION.sub("", between)):
                 continue  # another figure stands between: the cue is that figure's
             if _CONTRAST.search(between):
                 continue  # "a junior earns £30k, while a senior…": the cue is the other clause's
