@@ -119,3 +119,9 @@ def test_a_skill_named_only_inside_a_role_s_title_belongs_to_the_role():
     again = extract(doc("Data engineer\nData engineers often become machine learning engineers.\n"
                         "They know machine learning well."))
     assert "Machine learning" in [c.name for c in again.competencies]
+
+
+def test_a_training_route_s_words_name_no_skill():
+    found = extract(doc("Technicien support\nLa formation continue permet aussi d'accéder au métier."))
+    assert "Continuing education" in [t.name for t in found.trainings]
+    assert "Continuous learning" not in [c.name for c in found.competencies]

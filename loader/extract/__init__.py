@@ -167,6 +167,9 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
 
     certifications = [i for (k, _), i in items.items() if k == "certification"]
     _drop_inside(items, [(ev.start, ev.end) for d in diplomas + certifications for ev in d.evidence])
+    # a training route's words name no skill of their own ("la formation continue" is no continuous learning)
+    trainings = [i for (k, _), i in items.items() if k == "training"]
+    _drop_inside(items, [(ev.start, ev.end) for t in trainings for ev in t.evidence], ("competency",), strictly=False)
     roles = [i for (k, _), i in items.items() if k == "role"]
     main = main_role_of(document, roles)
     related = []
@@ -282,15 +285,16 @@ def _new_titles(titles: list[Mention], candidates: list[Mention]) -> list[Mentio
 
 
 def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int]],
-                 kinds: tuple[str, ...] = ("tool", "competency")) -> None:
+                 kinds: tuple[str, ...] = ("tool", "competency"), strictly: bool = True) -> None:
     """Forget the items of ``kinds`` named only inside ``longer`` spans: a longer entity ("Master en
-    cybersécurité"), or the description of another role."""
+    cybersécurité"), or the description of another role; or, not ``strictly``, named only by the same
+    words as well."""
     if not longer:
         return
     spans = Spans(set(longer))
     for key, item in list(items.items()):
         if item.kind in kinds:
-            keep = outside([(ev.start, ev.end) for ev in item.evidence], spans)
+            keep = outside([(ev.start, ev.end) for ev in item.evidence], spans, strictly)
             item.evidence = [ev for ev, kept in zip(item.evidence, keep) if kept]
             if not item.evidence:
                 del items[key]

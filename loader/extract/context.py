@@ -100,8 +100,10 @@ def general_before_examples(text: str, mentions: Sequence[Mention]) -> set[int]:
     return found
 
 
-def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]] | Spans) -> list[bool]:
+def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[int, int]] | Spans,
+            strictly: bool = True) -> list[bool]:
     """For each (start, end) of ``evidence_spans``, whether it lies outside every span of ``longer``
-    that strictly contains it (a span equal to a longer one is not inside it)."""
+    that strictly contains it (a span equal to a longer one is not inside it), or that contains it or
+    equals it when not ``strictly``."""
     spans = longer if isinstance(longer, Spans) else Spans(set(longer))
-    return [not spans.containing(start, end, strictly=True) for start, end in evidence_spans]
+    return [not spans.containing(start, end, strictly=strictly) for start, end in evidence_spans]
