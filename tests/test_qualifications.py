@@ -171,3 +171,10 @@ def test_fields_beyond_computing_compose_with_a_degree():
     assert set(found) == {"Degree in design", "Degree in psychology", "Degree in user experience design"}
     assert set(_diplomas("Un diplôme en finance ou en psychologie est un atout.")) == {
         "Degree in finance", "Degree in psychology"}
+
+
+def test_a_professional_title_named_after_a_job_takes_the_job_as_its_field_and_is_no_role():
+    found = _extract("Technicien de maintenance\n\nFormation : titre professionnel technicien "
+                     "d'assistance en informatique, préparé en un an.")
+    assert [d.name for d in found.diplomas] == ["RNCP certified title (IT support technician)"]
+    assert found.main_role.surfaces == ["Technicien de maintenance"] and found.related_roles == []

@@ -166,7 +166,9 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
                                 [m for m in mentions if m.entry.kind == "diploma" and not m.alternative], evidence)
 
     certifications = [i for (k, _), i in items.items() if k == "certification"]
-    _drop_inside(items, [(ev.start, ev.end) for d in diplomas + certifications for ev in d.evidence])
+    # a skill, tool or job named inside a diploma's or certification's name is part of that name
+    _drop_inside(items, [(ev.start, ev.end) for d in diplomas + certifications for ev in d.evidence],
+                 ("tool", "competency", "role"))
     # a training route's words name no skill of their own ("la formation continue" is no continuous learning)
     trainings = [i for (k, _), i in items.items() if k == "training"]
     _drop_inside(items, [(ev.start, ev.end) for t in trainings for ev in t.evidence], ("competency",), strictly=False)

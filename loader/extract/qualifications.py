@@ -104,12 +104,15 @@ def compose_diplomas(lexicon: Lexicon, document: Document, text: str, parts: lis
                     add(entry.id, entry.name, dict(entry.attrs), head.start,
                         absorbed.get((head.start, head.end), head.end), entry)
                 continue
-            for fld in fields:
-                name = f"{entry.name} in {fld.entry.name}"
+            named_jobs = [f for f in fields if f.entry.id.startswith(ROLE_FIELD)]
+            for fld in named_jobs or fields:  # the fields after a job are the job's ("… en informatique")
+                role = fld.entry.id.startswith(ROLE_FIELD)
+                name = f"{entry.name} ({fld.entry.name})" if role else f"{entry.name} in {fld.entry.name}"
                 known = by_name.get(name.lower())
                 attrs = dict(known.attrs) if known else {**entry.attrs, "degree": entry.id, "field": fld.entry.id}
-                entry_id = known.id if known else f"{entry.id}-in-{fld.entry.id.removeprefix(SKILL_FIELD)}"
-                if known is None and fld.entry.id.startswith(SKILL_FIELD):
+                entry_id = known.id if known else \
+                    f"{entry.id}-in-{fld.entry.id.removeprefix(SKILL_FIELD).removeprefix(ROLE_FIELD)}"
+                if known is None and fld.entry.id.startswith((SKILL_FIELD, ROLE_FIELD)):
                     # a field the lexicon does not list: the diploma is its own entry, named in English only
                     known = Entry("diploma", entry_id, name, (), (), attrs=attrs)
                 add(entry_id, known.name if known else name, attrs, start, end, known)
@@ -118,6 +121,8 @@ def compose_diplomas(lexicon: Lexicon, document: Document, text: str, parts: lis
 
 #: The id prefix of a field of study read from a skill's name, not from the lexicon's fields.
 SKILL_FIELD = "skill-"
+#: The id prefix of the job a professional title is named after, read as its field.
+ROLE_FIELD = "role-"
 #: Words between a degree and a skill that is its field ("a master's in database administration").
 _SKILL_FIELD_GLUE = re.compile(r"^\s*(?:in|en|of|de|d['’]|du|des|with a (?:major|focus) in|majoring in)\s*$", re.I)
 
@@ -139,6 +144,13 @@ def skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> li
     fields = Spans(p for p in parts if p.entry.kind == "field")
     found = []
     for mention in mentions:
+        if mention.entry.kind == "role":
+            # a title named after the job it certifies: "titre professionnel technicien d'assistance"
+            if any(h.entry.attrs.get("names_a_role") and not text[h.end:mention.start].strip()
+                   for h in heads.overlapping(mention.start - 2, mention.start + 1)):
+                entry = Entry("field", ROLE_FIELD + mention.entry.id, mention.entry.name, (), ())
+                found.append(Mention(entry, mention.start, mention.end, mention.surface))
+            continue
         # a field inside a longer skill ("networking" in "computer networking") leaves the skill the field
         if mention.entry.kind != "competency" or fields.containing(mention.start, mention.end):
             continue
