@@ -364,3 +364,9 @@ def test_keeping_up_with_technologies_is_technology_watch_whatever_qualifies_the
     assert "Technology watch" in skill_names("Keep up with emerging technologies and tools.", "en")
     assert "Technology watch" in skill_names("Research emerging technologies to decide what to adopt.", "en")
     assert "Technology watch" in skill_names("Vous vous tenez informé des nouvelles technologies.", "fr")
+
+
+def test_managing_users_is_their_accounts_managing_staff_is_a_team():
+    assert "Directory services" in skill_names("You handle Active Directory user management.", "en")
+    found = skill_names("You will manage employees and train staff.", "en")
+    assert {"Team management", "User training"} <= found and "Directory services" not in found
