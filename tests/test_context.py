@@ -125,3 +125,9 @@ def test_a_training_route_s_words_name_no_skill():
     found = extract(doc("Technicien support\nLa formation continue permet aussi d'accéder au métier."))
     assert "Continuing education" in [t.name for t in found.trainings]
     assert "Continuous learning" not in [c.name for c in found.competencies]
+
+
+def test_a_skill_that_ends_inside_a_role_s_title_is_no_skill():
+    found = extract(doc("IT Help Desk Technician\nHelp desk technicians answer the calls of employees."))
+    assert found.main_role.name == "Helpdesk technician"
+    assert "Technical support" not in [c.name for c in found.competencies]

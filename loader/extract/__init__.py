@@ -303,13 +303,15 @@ def _drop_inside(items: dict[tuple[str, str], Item], longer: list[tuple[int, int
 
 
 def _drop_starting_in(items: dict[tuple[str, str], Item], roles: list[tuple[int, int]]) -> None:
-    """Forget the skills whose words start inside a role's name and run past it: "les équipes de
-    développement dans l'application" names a team, then what it works on, and no skill."""
+    """Forget the skills whose words cross the edge of a role's name: start inside it and run past it
+    ("les équipes de développement dans l'application" names a team, then what it works on), or start
+    before it and end inside it ("IT Help" in "IT Help Desk Technician"): no skill."""
     spans = Spans(set(roles))
     for key, item in list(items.items()):
         if item.kind == "competency":
             item.evidence = [ev for ev in item.evidence
-                             if not any(s < ev.start < e < ev.end for s, e in spans.overlapping(ev.start, ev.end))]
+                             if not any(s < ev.start < e < ev.end or ev.start < s < ev.end < e
+                                        for s, e in spans.overlapping(ev.start, ev.end))]
             if not item.evidence:
                 del items[key]
 
