@@ -370,3 +370,9 @@ def test_managing_users_is_their_accounts_managing_staff_is_a_team():
     assert "Directory services" in skill_names("You handle Active Directory user management.", "en")
     found = skill_names("You will manage employees and train staff.", "en")
     assert {"Team management", "User training"} <= found and "Directory services" not in found
+
+
+def test_a_soft_skill_word_that_qualifies_a_system_is_no_quality():
+    assert "Perseverance" not in skill_names("The layer handles data management and persistence.", "en")
+    assert "Resilience" not in skill_names("Patterns: caching, resilience (circuit breakers, retries).", "en")
+    assert "Resilience" in skill_names("We value resilience and curiosity.", "en")

@@ -604,6 +604,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
                 and not _followed_document(text, m) and not _the_leaders(text, m)]
+    mentions = _without_system_qualities(text, mentions)
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
@@ -788,6 +789,32 @@ def _employer_verb(text: str, mention: Mention) -> bool:
 _LEADERS_BEFORE = re.compile(r"\b(?:to|with|for|by|from|across)\s+(?:(?:the|our|its|senior|executive|company|business)\s+)*\Z",
                              re.IGNORECASE)
 _LEADERS_AFTER = re.compile(r"\s+teams?\b", re.IGNORECASE)
+
+
+#: What joins a word to the technical name before it in a list: "data management and persistence".
+_JOINED_AFTER = re.compile(r"\s*(?:,|and|or|et|ou|&)\s*\Z", re.IGNORECASE)
+
+
+def _without_system_qualities(text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` less the one-word, lower-case soft skills that qualify a system: coordinated right
+    after a technical competency ("data management and persistence") or followed by a bracket that
+    names technical ones ("resilience (circuit breakers, retries)")."""
+    technical = Spans(m for m in mentions if m.entry.kind == "tool" or
+                      (m.entry.kind == "competency" and m.entry.get("type") != "soft"))
+    if not technical.items:
+        return mentions
+
+    def of_a_system(m: Mention) -> bool:
+        if m.entry.kind != "competency" or m.entry.get("type") != "soft" or not _one_lower_word(m):
+            return False
+        if text.startswith(" (", m.end) or text.startswith("(", m.end):
+            close = text.find(")", m.end, m.end + 120)
+            if close > 0 and technical.overlapping(m.end, close):
+                return True
+        joined = _JOINED_AFTER.search(text, max(0, m.start - 8), m.start)
+        return bool(joined) and any(t.end == joined.start() for t in technical.overlapping(joined.start() - 1, joined.start()))
+
+    return [m for m in mentions if not of_a_system(m)]
 
 
 def _the_leaders(text: str, mention: Mention) -> bool:
