@@ -41,8 +41,10 @@ def _names(text, language):
 
 
 def test_a_common_word_needs_a_skill_context_when_the_rule_is_on(monkeypatch):
-    ordinary = "Every release that the organization ships is reviewed by two people before it reaches the customers."
+    ordinary = "Every release is reviewed for organization by two people before it reaches the customers."
     assert "Organization" in _names(ordinary, "en")  # the rule is off by default (see skills.CONTEXT_LANGUAGES)
+    # whatever the rule, a quality after a definite determiner is the company ("the organization ships")
+    assert "Organization" not in _names("Every release that the organization ships is reviewed.", "en")
     monkeypatch.setattr(skills, "CONTEXT_LANGUAGES", frozenset({"en"}))
     assert "Organization" not in _names(ordinary, "en")
     assert "Organization" in _names("Soft skills\n- Organization\n- Curiosity\n", "en")
