@@ -142,12 +142,14 @@ def skill_fields(text: str, parts: list[Mention], mentions: list[Mention]) -> li
     has no field of study by that name ("a master's in database administration")."""
     heads = Spans((p for p in parts if p.entry.kind == "degree"), lambda p: (p.end, p.end))
     fields = Spans(p for p in parts if p.entry.kind == "field")
+    titles = Spans((p for p in parts if p.entry.kind == "degree" and p.entry.attrs.get("names_a_role")),
+                   lambda p: (p.end, p.end))
     found = []
     for mention in mentions:
         if mention.entry.kind == "role":
             # a title named after the job it certifies: "titre professionnel technicien d'assistance"
-            if any(h.entry.attrs.get("names_a_role") and not text[h.end:mention.start].strip()
-                   for h in heads.overlapping(mention.start - 2, mention.start + 1)):
+            if titles.items and any(not text[h.end:mention.start].strip()
+                                    for h in titles.overlapping(mention.start - 2, mention.start + 1)):
                 entry = Entry("field", ROLE_FIELD + mention.entry.id, mention.entry.name, (), ())
                 found.append(Mention(entry, mention.start, mention.end, mention.surface))
             continue

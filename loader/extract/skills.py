@@ -699,14 +699,17 @@ def _without_actions_on_a_skill(text: str, words: Sequence[Word], language: str,
     competencies = sorted((m for m in mentions if m.entry.kind == "competency"), key=lambda m: m.start)
     dropped = set()
     for k, m in enumerate(competencies):
+        if any(c.isspace() for c in m.surface):
+            continue  # one word only
+        after = next((competencies[j] for j in range(k + 1, len(competencies))
+                      if competencies[j].start >= m.end), None)
+        if after is None or after.entry.id == m.entry.id or after.start - m.end > 16 or \
+                "\n" in text[m.end:after.start] or not _DETERMINERS_ONLY.match(text[m.end:after.start] + " "):
+            continue
         n = bisect.bisect_left(words, m.start, key=lambda w: w.start)
         if n >= len(words) or words[n].start != m.start or words[n].end != m.end:
             continue  # one word only
-        if not (words[n].lemma and index.grammar.hits((words[n].lemma,), "action", language)):
-            continue
-        after = next((o for o in competencies[k + 1:] if o.start >= m.end), None)
-        if after is not None and after.entry.id != m.entry.id and \
-                _DETERMINERS_ONLY.match(text[m.end:after.start] + " ") and "\n" not in text[m.end:after.start]:
+        if words[n].lemma and index.grammar.hits((words[n].lemma,), "action", language):
             dropped.add(id(m))
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
@@ -799,14 +802,14 @@ def _without_system_qualities(text: str, mentions: list[Mention]) -> list[Mentio
     """``mentions`` less the one-word, lower-case soft skills that qualify a system: coordinated right
     after a technical competency ("data management and persistence") or followed by a bracket that
     names technical ones ("resilience (circuit breakers, retries)")."""
+    qualities = [m for m in mentions if m.entry.kind == "competency" and m.entry.get("type") == "soft"
+                 and _one_lower_word(m)]
+    if not qualities:
+        return mentions
     technical = Spans(m for m in mentions if m.entry.kind == "tool" or
                       (m.entry.kind == "competency" and m.entry.get("type") != "soft"))
-    if not technical.items:
-        return mentions
 
     def of_a_system(m: Mention) -> bool:
-        if m.entry.kind != "competency" or m.entry.get("type") != "soft" or not _one_lower_word(m):
-            return False
         if text.startswith(" (", m.end) or text.startswith("(", m.end):
             close = text.find(")", m.end, m.end + 120)
             if close > 0 and technical.overlapping(m.end, close):
@@ -814,7 +817,8 @@ def _without_system_qualities(text: str, mentions: list[Mention]) -> list[Mentio
         joined = _JOINED_AFTER.search(text, max(0, m.start - 8), m.start)
         return bool(joined) and any(t.end == joined.start() for t in technical.overlapping(joined.start() - 1, joined.start()))
 
-    return [m for m in mentions if not of_a_system(m)]
+    dropped = {id(m) for m in qualities if of_a_system(m)}
+    return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
 def _the_leaders(text: str, mention: Mention) -> bool:
