@@ -178,3 +178,18 @@ def test_a_professional_title_named_after_a_job_takes_the_job_as_its_field_and_i
                      "d'assistance en informatique, préparé en un an.")
     assert [d.name for d in found.diplomas] == ["RNCP certified title (IT support technician)"]
     assert found.main_role.surfaces == ["Technicien de maintenance"] and found.related_roles == []
+
+
+def test_each_series_of_the_baccalaureat_is_a_diploma_of_its_own():
+    found = _diplomas("Après un bac STI2D, un bac pro SN ou un baccalauréat scientifique, on vise un BTS.")
+    assert {"STI2D baccalaureate", "Vocational baccalaureate", "Scientific baccalaureate"} <= set(found)
+    assert "Baccalauréat" not in found
+    assert set(_diplomas("Le baccalauréat s'obtient en fin de lycée.")) == {"Baccalauréat"}
+    # the one-letter series would read as an elided article: "bac L" is the bare diploma
+    assert "Literary baccalaureate" not in _diplomas("Un bac L ou un baccalauréat général suffit.")
+
+
+def test_the_certification_of_a_scrum_role_is_apart_from_scrum_certifications():
+    certifications = {c.name for c in _extract("Elle prépare la certification Scrum Master, puis une certification "
+                                               "Product Owner et d'autres certifications Scrum.").certifications}
+    assert certifications == {"Scrum Master certification", "Product Owner certification", "Scrum certification"}
