@@ -142,3 +142,19 @@ def test_an_english_role_word_used_as_a_french_verb_is_no_role(tmp_path):
     found = doc(tmp_path, "Intégrateur web\n\nMissions\n- Tester les applications sur les mobiles\n")
     assert [r.name for r in found.related_roles] == []
     assert any("testing" in c.name.lower() for c in found.competencies)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The web developer may be called upon to act as a consultant, to define the client's needs.", "en"),
+    ("Le développeur web joue parfois le rôle de consultant auprès du client.", "fr"),
+    ("Dans les petites équipes, le développeur web fait office de chef de projet.", "fr"),
+])
+def test_a_part_the_subject_plays_is_no_other_role(tmp_path, text, language):
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Web developer"
+    assert found.related_roles == []
+
+
+def test_a_bare_consultant_is_the_it_consultant(tmp_path):
+    found = doc(tmp_path, "The web developer builds sites. Later, a web developer can become a consultant.")
+    assert [(r.name, r.attrs["relation"]) for r in found.related_roles] == [("IT consultant", "progression")]

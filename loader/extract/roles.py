@@ -52,6 +52,20 @@ def main_role_of(document: Document, roles: list) -> object | None:
     return max(pool, key=lambda r: (counts[r.id], -r.evidence[0].start))
 
 
+#: Words before a title that make it a part the subject plays, not another job ("act as a consultant",
+#: "joue le rôle de conseiller"); on folded text, ending where the title starts.
+_PLAYS_PART = re.compile(r"\b(?:(?:act|acts|acting|serve|serves|serving)\s+as|"
+                         r"(?:joue|jouent|jouer)\s+(?:(?:aussi|souvent|parfois|egalement)\s+)?(?:le\s+|un\s+)?role\s+(?:de|d'|du)|"
+                         r"(?:fait|font|faire)\s+office\s+(?:de|d'))\s*(?:an?\s+|the\s+|l'|la\s+|le\s+|un\s+|une\s+)?\Z")
+#: How far before a title the words of a part can start.
+_PART_REACH = 40
+
+
+def _plays_part(folded: str, start: int) -> bool:
+    """Whether the title starting at ``start`` of ``folded`` is a part the subject plays."""
+    return bool(_PLAYS_PART.search(folded[max(0, start - _PART_REACH):start]))
+
+
 def _apposed(folded: str, start: int, end: int) -> bool:
     """Whether the title at ``start``..``end`` of ``folded`` opens its sentence and a subject pronoun
     follows it after a comma."""
@@ -65,7 +79,8 @@ def merge_aliases(document: Document, main, roles: list) -> list:
     subject ("le technicien helpdesk, appelé également technicien support"), when each of its
     mentions is a longer wording of the subject's name ("machine learning software engineer") or the
     subject's head alone ("the developers" in a document about back-end developers), or when each is
-    in apposition to the subject ("Spécialiste des réseaux, elle …").
+    in apposition to the subject ("Spécialiste des réseaux, elle …"). A role each of whose mentions is a
+    part the subject plays ("he may act as a consultant") is no other role, and no name of the subject.
     """
     folded = fold(document.text)
     cue_ends = []
@@ -86,7 +101,7 @@ def merge_aliases(document: Document, main, roles: list) -> list:
 
     others = []
     for role in roles:
-        if role is main:
+        if role is main or all(_plays_part(folded, ev.start) for ev in role.evidence):
             continue
         renames = any(start <= ev.start < end for ev in role.evidence for start, end in cue_ends)
         wordings = [ev for ev in role.evidence if names_subject(ev.quote)
