@@ -376,3 +376,10 @@ def test_a_soft_skill_word_that_qualifies_a_system_is_no_quality():
     assert "Perseverance" not in skill_names("The layer handles data management and persistence.", "en")
     assert "Resilience" not in skill_names("Patterns: caching, resilience (circuit breakers, retries).", "en")
     assert "Resilience" in skill_names("We value resilience and curiosity.", "en")
+
+
+def test_expertise_held_is_no_consulting_and_expertise_brought_is():
+    assert "Consulting" not in skill_names("Le développeur doit posséder une solide expertise technique.", "fr")
+    assert "Consulting" not in skill_names("She has strong technical expertise in networks.", "en")
+    assert "Consulting" in skill_names("Elle apporte une expertise technique aux équipes métier.", "fr")
+    assert "Consulting" in skill_names("He provides technical expertise to the sales team.", "en")
