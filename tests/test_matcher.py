@@ -119,3 +119,11 @@ def test_a_one_word_name_is_not_read_across_a_preposition_in_lower_case():
     assert names("A degree in design helps.", "tool") == []
     assert names("They use Adobe InDesign and Java Script.", "tool") == ["Adobe InDesign", "JavaScript"]
     assert names("Il code en java script et type script.", "tool", "fr") == ["JavaScript", "TypeScript"]
+
+
+def test_an_acronym_of_a_skill_reads_in_the_other_language_as_written_only():
+    assert names("La CI lance le SAST et le DAST à chaque fusion.", "competency", "fr") == [
+        "Dynamic application security testing", "Static application security testing"]
+    assert names("On lance un sast, voir ci-dessous.", "competency", "fr") == []
+    # a diploma's acronym is a word of the other language: the CAP theorem is no French diploma
+    assert names("Explain the CAP trade-offs of a distributed store.", "diploma", "en") == []

@@ -24,6 +24,14 @@ _SLASHED_WORD = re.compile(r"(?<![\w/])\w+(?:/\w+)+(?![\w/])")
 MAX_TOKENS = 10
 #: Kinds whose names are the same words in French and English.
 LANGUAGE_NEUTRAL = frozenset({"tool", "certification", "organisation"})
+#: Kinds whose one-word acronyms read in the other language too, as written ("SAST", "CTO"); a diploma's
+#: are words there ("CAP" theorem, "BUT" in a heading).
+ACRONYM_KINDS = frozenset({"competency", "role"})
+
+
+def _acronym(text: str) -> bool:
+    """Whether a one-word variant is an acronym: capitals (and digits) only, two letters or more."""
+    return len(text) >= 2 and text.isupper() and text.isalnum()
 
 
 def _slashed_word(entry) -> bool:
@@ -108,6 +116,11 @@ class Matcher:
                 bucket = self.index.setdefault(key, [])
                 if (entry, exact, language, accents) not in bucket:
                     bucket.append((entry, exact, language, accents))
+                if count == 1 and language != "any" and entry.kind in ACRONYM_KINDS and _acronym(text):
+                    # an acronym is the same in both languages ("SAST" in a French page), as written only
+                    other = (entry, text, "fr" if language == "en" else "en", accents)
+                    if other not in bucket:
+                        bucket.append(other)
                 (self.one_word if count == 1 else multi_word).add(key)
                 self.words.update(t.key for t in tokens)
                 self.prefixes.update(key[:i] for i in range(1, len(key) + 1))
