@@ -158,3 +158,10 @@ def test_a_part_the_subject_plays_is_no_other_role(tmp_path, text, language):
 def test_a_bare_consultant_is_the_it_consultant(tmp_path):
     found = doc(tmp_path, "The web developer builds sites. Later, a web developer can become a consultant.")
     assert [(r.name, r.attrs["relation"]) for r in found.related_roles] == [("IT consultant", "progression")]
+
+
+def test_the_it_business_analyst_is_apart_from_business_analysts_in_general(tmp_path):
+    found = doc(tmp_path, "The IT business analyst writes the functional specifications of IT projects. "
+                          "Unlike general business analysts, the IT business analyst works with developers.")
+    assert found.main_role.name == "IT business analyst"
+    assert "Business analyst" in {r.name for r in found.related_roles}
