@@ -383,3 +383,11 @@ def test_expertise_held_is_no_consulting_and_expertise_brought_is():
     assert "Consulting" not in skill_names("She has strong technical expertise in networks.", "en")
     assert "Consulting" in skill_names("Elle apporte une expertise technique aux équipes métier.", "fr")
     assert "Consulting" in skill_names("He provides technical expertise to the sales team.", "en")
+
+
+def test_an_english_verb_applies_to_each_object_of_its_list():
+    found = skill_names("- Optimize performance, cost and reliability.", "en")
+    assert {"Performance optimization", "Cost optimization"} <= found
+    assert "Network administration" in skill_names("You will manage servers, networks and storage.", "en")
+    # a conjunct opened by another verb is that verb's: reviewing is no cost of the optimizing
+    assert "Cost optimization" not in skill_names("Optimize performance, review cost reports and write tests.", "en")

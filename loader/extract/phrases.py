@@ -187,11 +187,13 @@ def clauses(text: str, words: list[Word]) -> list[list[Word]]:
 
 def candidates(text: str, language: str | None, words: list[Word] | None = None,
                kinds: frozenset[str] = frozenset({"clause", "segment", "distributed"}),
-               needed: frozenset[str] | None = None) -> list[Phrase]:
+               needed: frozenset[str] | None = None, verbs: frozenset[str] = frozenset()) -> list[Phrase]:
     """The candidate phrases of ``text`` of the given kinds: each clause, the segments a clause's commas
     and conjunctions cut, and each distributed conjunct of its coordinations. With ``needed`` (lemma
     keys), only the phrases of clauses holding one of them: a matcher that can find nothing in a phrase
-    without one of its opening lemmas need not have the clause cut and distributed."""
+    without one of its opening lemmas need not have the clause cut and distributed. In English, a
+    segment opened by one of ``verbs`` (lemma keys) and the short noun conjuncts after it are the verb
+    on each ("optimize performance, cost and reliability" optimizes cost)."""
     words = words_of(text, language) if words is None else words
     folded = fold(text)  # once: folding is per character, so a slice of it is the folded slice
     found = []
@@ -209,7 +211,26 @@ def candidates(text: str, language: str | None, words: list[Word] | None = None,
                     found.append(_phrase(text, content, "segment"))
         if "distributed" in kinds:
             found += list(_distributed(text, folded, segments, language))
+            if verbs and language == "en":
+                found += list(_verb_over_objects(text, folded, segments, verbs))
     return found
+
+
+def _verb_over_objects(text: str, folded: str, segments: list[list[Word]], verbs: frozenset[str]) -> Iterator[Phrase]:
+    """A verb followed by its one- or two-word object at the end of a segment, applied to each short noun
+    conjunct after it, up to a conjunct that opens with a verb or a preposition: "you will manage
+    servers, networks and storage"."""
+    for k, segment in enumerate(segments[:-1]):
+        content = [w for w in segment if w.lemma]
+        verb = next((w for w in content[-1 - MAX_CONJUNCT:-1] if w.lemma in verbs), None)
+        if verb is None:
+            continue
+        for later in segments[k + 1:]:
+            objects = [w for w in later if w.lemma]
+            if not 1 <= len(objects) <= MAX_CONJUNCT or objects[0].lemma in verbs or \
+                    _starts_with_preposition(folded, later):
+                break
+            yield _phrase(text, [verb, *objects], kind="distributed")
 
 
 def _phrase(text: str, words: list[Word], kind: str = "clause") -> Phrase:

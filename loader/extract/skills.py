@@ -240,6 +240,9 @@ class SkillIndex:
         #: the lemmas without one of which a phrase holds no variant of two words or more and no action
         #: (so no composition): the first lemma of each action form, and each variant's first lemma
         #: that is not an action; phrases are cut only from clauses that hold one
+        #: first lemmas of the English actions, each a verb that may open a list of objects
+        self.verbs = frozenset(lemmas[0] for kind, language, lemmas in grammar.index
+                               if kind == "action" and language in ("en", "any"))
         self.openers = frozenset({lemmas[0] for kind, _, lemmas in grammar.index if kind == "action"}
                                  | {key[0] for key in self.variants if not key[0].startswith("@")})
 
@@ -613,7 +616,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     found = [f for f in inflected_matches(text, words, index, language)
              if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
     domains = subject_domains(index.grammar, subject)
-    for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers):
+    for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers,
+                             verbs=index.verbs):
         found += lemma_matches(phrase, index, language)
         found += compositions(text, phrase, index, language, domains)
     found += pronoun_objects(text, words, index, language)
