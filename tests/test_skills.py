@@ -391,3 +391,8 @@ def test_an_english_verb_applies_to_each_object_of_its_list():
     assert "Network administration" in skill_names("You will manage servers, networks and storage.", "en")
     # a conjunct opened by another verb is that verb's: reviewing is no cost of the optimizing
     assert "Cost optimization" not in skill_names("Optimize performance, review cost reports and write tests.", "en")
+
+
+def test_if_need_be_names_no_requirements():
+    assert "Requirements analysis" not in skill_names("Au besoin, il aide les utilisateurs dans leurs recherches.", "fr")
+    assert "Requirements analysis" in skill_names("Il recueille les besoins des utilisateurs.", "fr")

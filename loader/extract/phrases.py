@@ -95,7 +95,24 @@ def words_of(text: str, language: str | None) -> list[Word]:
         append(make(Word, (start, end, *keys)))
     if language == "fr":
         _verbs_after_subjects(text, folded, found)
+        if "besoin" in folded:
+            _without_idioms(folded, found)
     return found
+
+
+#: French phrases that say "if need be" with a noun that elsewhere names what users need ("au besoin, il
+#: aide les utilisateurs" analyses no requirements); on folded text.
+_IDIOMS = re.compile(r"\b(?:au|si|en cas de|selon le|suivant le)\s+besoin\b")
+
+
+def _without_idioms(folded: str, words: list[Word]) -> None:
+    """Make the words of each idiom function words (in place)."""
+    spans = [m.span() for m in _IDIOMS.finditer(folded)]
+    if not spans:
+        return
+    for i, word in enumerate(words):
+        if any(start <= word.start < end for start, end in spans):
+            words[i] = word._replace(lemma="")
 
 
 #: French subject pronouns and the clitics that may stand between a subject and its verb.
