@@ -396,3 +396,7 @@ def test_an_english_verb_applies_to_each_object_of_its_list():
 def test_if_need_be_names_no_requirements():
     assert "Requirements analysis" not in skill_names("Au besoin, il aide les utilisateurs dans leurs recherches.", "fr")
     assert "Requirements analysis" in skill_names("Il recueille les besoins des utilisateurs.", "fr")
+
+
+def test_working_closely_with_people_is_teamwork():
+    assert "Teamwork" in skill_names("You will work closely with other data professionals.", "en")
