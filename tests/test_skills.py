@@ -400,3 +400,8 @@ def test_if_need_be_names_no_requirements():
 
 def test_working_closely_with_people_is_teamwork():
     assert "Teamwork" in skill_names("You will work closely with other data professionals.", "en")
+
+
+def test_tuning_alone_is_performance_work_and_fine_tuning_is_the_model_s():
+    assert "Performance optimization" in skill_names("Il assure le tuning de la base.", "fr")
+    assert skill_names("Le fine-tuning des modèles.", "fr") == {"Model fine-tuning"}
