@@ -127,3 +127,8 @@ def test_an_acronym_of_a_skill_reads_in_the_other_language_as_written_only():
     assert names("On lance un sast, voir ci-dessous.", "competency", "fr") == []
     # a diploma's acronym is a word of the other language: the CAP theorem is no French diploma
     assert names("Explain the CAP trade-offs of a distributed store.", "diploma", "en") == []
+
+
+def test_the_kind_of_database_software_is_a_tool_of_its_own():
+    assert names("Il choisit le SGBD et administre un système de gestion de bases de données.", "tool", "fr") == ["DBMS"]
+    assert names("Experience with an RDBMS such as PostgreSQL.", "tool") == ["DBMS", "PostgreSQL"]
