@@ -131,3 +131,13 @@ def test_a_skill_that_ends_inside_a_role_s_title_is_no_skill():
     found = extract(doc("IT Help Desk Technician\nHelp desk technicians answer the calls of employees."))
     assert found.main_role.name == "Helpdesk technician"
     assert "Technical support" not in [c.name for c in found.competencies]
+
+
+def test_what_the_subject_is_not_concerned_with_is_not_its_own():
+    english = extract(doc("Front-end developers are not concerned with ensuring the security of customer data. "
+                          "They write JavaScript and test it."))
+    assert "IT security" not in {c.name for c in english.competencies}
+    assert "Testing" in {c.name for c in english.competencies}
+    french = extract(doc("Le développeur front n'est pas chargé de la sécurité des données. Il écrit du JavaScript."))
+    assert "IT security" not in {c.name for c in french.competencies}
+    assert [t.name for t in french.tools] == ["JavaScript"]

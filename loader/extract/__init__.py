@@ -14,7 +14,7 @@ from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
 from .certificates import certificate_names
-from .context import general_before_examples, join_bracketed, outside
+from .context import general_before_examples, join_bracketed, not_concerned, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_names
 from .matcher import Matcher, Mention, Token, resolve, tokenize
@@ -169,6 +169,8 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     # a skill, tool or job named inside a diploma's or certification's name is part of that name
     _drop_inside(items, [(ev.start, ev.end) for d in diplomas + certifications for ev in d.evidence],
                  ("tool", "competency", "role"))
+    # what the subject is not concerned with is not the subject's ("not responsible for the security")
+    _drop_inside(items, not_concerned(text), ("tool", "competency"), strictly=False)
     # a training route's words name no skill of their own ("la formation continue" is no continuous learning)
     trainings = [i for (k, _), i in items.items() if k == "training"]
     _drop_inside(items, [(ev.start, ev.end) for t in trainings for ev in t.evidence], ("competency",), strictly=False)

@@ -5,7 +5,9 @@ a vendor's certifications and the one of them the bracket names ("certification 
 certification issuer named in a sentence about certifications stands for its certifications
 ("certifications such as CompTIA"); certifications in general followed by examples name the examples
 ("cloud certifications such as the CKA" is the CKA); and a tool or skill named inside a longer entity (a diploma's
-name, "Master en cybersécurité") belongs to that entity, not to the document's own list.
+name, "Master en cybersécurité") belongs to that entity, not to the document's own list. What a sentence
+says the subject is not concerned with ("they are not responsible for the security of the data") is not
+the subject's.
 """
 from __future__ import annotations
 
@@ -107,3 +109,22 @@ def outside(evidence_spans: Iterable[tuple[int, int]], longer: Iterable[tuple[in
     equals it when not ``strictly``."""
     spans = longer if isinstance(longer, Spans) else Spans(set(longer))
     return [not spans.containing(start, end, strictly=strictly) for start, end in evidence_spans]
+
+
+#: A statement that the subject is not concerned with what follows, to the end of its sentence: "they are
+#: not concerned with", "is not responsible for", "n'est pas chargé de", "ne sont pas concernés par".
+_NOT_CONCERNED = re.compile(
+    r"\b(?:(?:not|never)\s+(?:\w+\s+)?(?:concerned|responsible|involved|in\s+charge|tasked)|"
+    r"n['’e]\s*(?:\w+\s+)?(?:pas|jamais)\s+(?:\w+\s+)?(?:concern[ée]e?s?|responsables?|charg[ée]e?s?|impliqu[ée]e?s?))"
+    r"\s+(?:with|for|in|of|by|par|de|du|des|d['’])\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def not_concerned(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that a sentence says its subject is not concerned with (from the end of
+    the statement to the end of its sentence)."""
+    spans = []
+    for cue in _NOT_CONCERNED.finditer(text):
+        end = _SENTENCE_END.search(text, cue.end())
+        spans.append((cue.start(), end.start() if end else len(text)))
+    return spans
