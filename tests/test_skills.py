@@ -405,3 +405,9 @@ def test_working_closely_with_people_is_teamwork():
 def test_tuning_alone_is_performance_work_and_fine_tuning_is_the_model_s():
     assert "Performance optimization" in skill_names("Il assure le tuning de la base.", "fr")
     assert skill_names("Le fine-tuning des modèles.", "fr") == {"Model fine-tuning"}
+
+
+def test_a_quality_the_job_gives_is_no_quality_it_asks():
+    assert "Adaptability" not in skill_names("A front-end developer enjoys flexibility: many work from home.", "en")
+    assert "Autonomy" not in skill_names("Le métier offre une grande autonomie et de bons salaires.", "fr")
+    assert "Autonomy" in skill_names("Le métier offre une grande autonomie. Il faut de l'autonomie.", "fr")

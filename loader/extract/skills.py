@@ -49,6 +49,10 @@ _COUNTING = re.compile(r"\b(?:an?|each|every|another|many|several|more|most|othe
 #: operate") unless what follows makes it an activity ("the organization of events") or a quality.
 _DEFINITE = re.compile(r"\b(?:the|this|that|its|their|our|your|whole|entire)\s+\Z", re.IGNORECASE)
 _QUALITY_AFTER = re.compile(r"\s*(?:of|and|or|skills?|abilit|,)", re.IGNORECASE)
+#: What the job gives its holder, before a quality: "enjoys flexibility", "offre une grande autonomie".
+_PERK_BEFORE = re.compile(r"\b(?:enjoys?|enjoying|offers?|offering|gives?|benefits?\s+from|bénéficie(?:nt|z)?\s+d['’e]|"
+                          r"offre(?:nt)?|procure(?:nt)?|apporte(?:nt)?)\s+(?:(?:a|an|the|some|great|real|more|much|"
+                          r"une?|la|l['’]|de\s+la|grande|réelle|vraie|plus\s+de|beaucoup\s+de)\s*)*\Z", re.IGNORECASE)
 #: A sector named around a word: "le secteur des télécommunications", "the telecom industry".
 _SECTOR_BEFORE = re.compile(r"\b(?:secteurs?|sectors?|industries?)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’]|of\s+)?\Z",
                             re.IGNORECASE)
@@ -606,7 +610,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     objects."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
-                and not _followed_document(text, m) and not _the_leaders(text, m)]
+                and not _followed_document(text, m) and not _the_leaders(text, m) and not _perk(text, m)]
     mentions = _without_system_qualities(text, mentions)
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
@@ -830,6 +834,12 @@ def _the_leaders(text: str, mention: Mention) -> bool:
     return mention.surface.lower() == "leadership" and (
         bool(_LEADERS_BEFORE.search(text, max(0, mention.start - 40), mention.start)) or
         bool(_LEADERS_AFTER.match(text, mention.end)))
+
+
+def _perk(text: str, mention: Mention) -> bool:
+    """Whether a soft skill is what the job gives ("a developer enjoys flexibility"), not a quality it asks."""
+    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
+        bool(_PERK_BEFORE.search(text, max(0, mention.start - 32), mention.start))
 
 
 def _sector(text: str, mention: Mention) -> bool:
