@@ -411,3 +411,8 @@ def test_a_quality_the_job_gives_is_no_quality_it_asks():
     assert "Adaptability" not in skill_names("A front-end developer enjoys flexibility: many work from home.", "en")
     assert "Autonomy" not in skill_names("Le métier offre une grande autonomie et de bons salaires.", "fr")
     assert "Autonomy" in skill_names("Le métier offre une grande autonomie. Il faut de l'autonomie.", "fr")
+
+
+def test_customer_satisfaction_is_apart_from_the_customer_relationship():
+    found = skill_names("Il veille à maximiser la satisfaction client et entretient la relation client.", "fr")
+    assert {"Customer satisfaction", "Customer relationship"} <= found
