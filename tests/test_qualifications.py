@@ -193,3 +193,9 @@ def test_the_certification_of_a_scrum_role_is_apart_from_scrum_certifications():
     certifications = {c.name for c in _extract("Elle prépare la certification Scrum Master, puis une certification "
                                                "Product Owner et d'autres certifications Scrum.").certifications}
     assert certifications == {"Scrum Master certification", "Product Owner certification", "Scrum certification"}
+
+
+def test_a_french_msc_is_a_diploma_of_its_own_and_an_english_one_a_master_s_degree():
+    assert set(_diplomas("Il faut un Master, un MBA ou un MSc.")) == {"Master's degree", "MBA", "Master of Science"}
+    assert set(_diplomas("The employer would like an MSc in computer science, and the candidate should have worked with teams.")) == {
+        "Master's degree in computer science"}
