@@ -165,3 +165,12 @@ def test_the_it_business_analyst_is_apart_from_business_analysts_in_general(tmp_
                           "Unlike general business analysts, the IT business analyst works with developers.")
     assert found.main_role.name == "IT business analyst"
     assert "Business analyst" in {r.name for r in found.related_roles}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Machine learning engineers are programmers who teach machines. They work with data scientists.", "en"),
+    ("Le data analyst est un statisticien qui explore les données. Il travaille avec le data scientist.", "fr"),
+])
+def test_what_the_subject_is_said_to_be_is_no_other_role(tmp_path, text, language):
+    found = doc(tmp_path, text)
+    assert [r.name for r in found.related_roles] == ["Data scientist"]

@@ -61,6 +61,19 @@ _PLAYS_PART = re.compile(r"\b(?:(?:act|acts|acting|serve|serves|serving)\s+as|"
 _PART_REACH = 40
 
 
+#: The words between the subject and a title that says what the subject is: "machine learning engineers
+#: are programmers who…", "le data analyst est un expert qui…" (an adverb or an adjective may come between).
+_PREDICATE = re.compile(r"[ \t]+(?:is|are|est|sont)[ \t]+(?:(?:a|an|un|une|des|often|usually|essentially|mainly|"
+                        r"souvent|surtout|avant[ \t]+tout)[ \t]+)*(?:[a-z]+[ \t]+)?\Z")
+#: The longest such stretch, in characters.
+_PREDICATE_REACH = 48
+
+
+def _predicate_of(folded: str, subject: list, start: int) -> bool:
+    """Whether the title starting at ``start`` of ``folded`` follows a mention of the subject as what it is."""
+    return any(0 < start - ev.end <= _PREDICATE_REACH and _PREDICATE.match(folded, ev.end, start) for ev in subject)
+
+
 def _plays_part(folded: str, start: int) -> bool:
     """Whether the title starting at ``start`` of ``folded`` is a part the subject plays."""
     return bool(_PLAYS_PART.search(folded[max(0, start - _PART_REACH):start]))
@@ -80,7 +93,8 @@ def merge_aliases(document: Document, main, roles: list) -> list:
     mentions is a longer wording of the subject's name ("machine learning software engineer") or the
     subject's head alone ("the developers" in a document about back-end developers), or when each is
     in apposition to the subject ("Spécialiste des réseaux, elle …"). A role each of whose mentions is a
-    part the subject plays ("he may act as a consultant") is no other role, and no name of the subject.
+    part the subject plays ("he may act as a consultant") or what it is said to be ("machine learning
+    engineers are programmers who…") is no other role, and no name of the subject.
     """
     folded = fold(document.text)
     cue_ends = []
@@ -100,8 +114,9 @@ def merge_aliases(document: Document, main, roles: list) -> list:
         return main_words <= set(keys)
 
     others = []
+    subject = list(main.evidence)  # the subject's own mentions, before any other role's wordings join them
     for role in roles:
-        if role is main or all(_plays_part(folded, ev.start) for ev in role.evidence):
+        if role is main:
             continue
         renames = any(start <= ev.start < end for ev in role.evidence for start, end in cue_ends)
         wordings = [ev for ev in role.evidence if names_subject(ev.quote)
@@ -114,6 +129,8 @@ def merge_aliases(document: Document, main, roles: list) -> list:
         if wordings:
             main.evidence.extend(wordings)
             role.evidence = [ev for ev in role.evidence if ev not in wordings]
+        if all(_plays_part(folded, ev.start) or _predicate_of(folded, subject, ev.start) for ev in role.evidence):
+            continue
         others.append(role)
     main.evidence.sort(key=lambda ev: ev.start)
     return others
