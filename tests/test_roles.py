@@ -169,7 +169,7 @@ def test_the_it_business_analyst_is_apart_from_business_analysts_in_general(tmp_
 
 @pytest.mark.parametrize("text, language", [
     ("Machine learning engineers are programmers who teach machines. They work with data scientists.", "en"),
-    ("Le data analyst est un statisticien qui explore les données. Il travaille avec le data scientist.", "fr"),
+    ("Le data analyst est un développeur qui explore les données. Il travaille avec le data scientist.", "fr"),
 ])
 def test_what_the_subject_is_said_to_be_is_no_other_role(tmp_path, text, language):
     found = doc(tmp_path, text)
