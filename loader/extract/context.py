@@ -15,6 +15,7 @@ import re
 from typing import Iterable, Sequence
 
 from ..labels import fold
+from .cues import CLAUSE_END
 from .matcher import Mention
 from .spans import Spans
 
@@ -117,7 +118,6 @@ _NOT_CONCERNED = re.compile(
     r"\b(?:(?:not|never)\s+(?:\w+\s+)?(?:concerned|responsible|involved|in\s+charge|tasked)|"
     r"n['’e]\s*(?:\w+\s+)?(?:pas|jamais)\s+(?:\w+\s+)?(?:concern[ée]e?s?|responsables?|charg[ée]e?s?|impliqu[ée]e?s?))"
     r"\s+(?:with|for|in|of|by|par|de|du|des|d['’])\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
 def not_concerned(text: str) -> list[tuple[int, int]]:
@@ -125,6 +125,6 @@ def not_concerned(text: str) -> list[tuple[int, int]]:
     the statement to the end of its sentence)."""
     spans = []
     for cue in _NOT_CONCERNED.finditer(text):
-        end = _SENTENCE_END.search(text, cue.end())
+        end = CLAUSE_END.search(text, cue.end())
         spans.append((cue.start(), end.start() if end else len(text)))
     return spans

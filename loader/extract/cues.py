@@ -20,7 +20,7 @@ CUES = re.compile(
     r"understanding of|command of|competenc|qualit|capable of)",
 )
 #: Where the clause around a word ends.
-_CLAUSE_END = re.compile(r"[.!?;\n]")
+CLAUSE_END = re.compile(r"[.!?;\n]")
 #: Longest list item, in words, that counts as an item of a list of skills ("Esprit d'équipe").
 MAX_ITEM_WORDS = 5
 
@@ -38,7 +38,7 @@ def in_skill_context(text: str, start: int, end: int,
     label = line[:colon] if colon >= end - line_start else line  # the label of "Label : description"
     if len(label.split()) <= MAX_ITEM_WORDS:
         return True
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, line_start, start)), default=line_start)
-    found = _CLAUSE_END.search(text, end)
+    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, line_start, start)), default=line_start)
+    found = CLAUSE_END.search(text, end)
     clause_end = found.start() if found else len(text)
     return bool(CUES.search(fold(text[clause_start:clause_end])))

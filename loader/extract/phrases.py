@@ -208,9 +208,9 @@ def candidates(text: str, language: str | None, words: list[Word] | None = None,
     """The candidate phrases of ``text`` of the given kinds: each clause, the segments a clause's commas
     and conjunctions cut, and each distributed conjunct of its coordinations. With ``needed`` (lemma
     keys), only the phrases of clauses holding one of them: a matcher that can find nothing in a phrase
-    without one of its opening lemmas need not have the clause cut and distributed. In English, a
-    segment opened by one of ``verbs`` (lemma keys) and the short noun conjuncts after it are the verb
-    on each ("optimize performance, cost and reliability" optimizes cost)."""
+    without one of its opening lemmas need not have the clause cut and distributed. In English, one of
+    ``verbs`` (lemma keys) with its short object ending a segment applies to each short noun conjunct
+    after it ("optimize performance, cost and reliability" optimizes cost)."""
     words = words_of(text, language) if words is None else words
     folded = fold(text)  # once: folding is per character, so a slice of it is the folded slice
     found = []

@@ -76,7 +76,7 @@ def _predicate_of(folded: str, subject: list, start: int) -> bool:
 
 def _plays_part(folded: str, start: int) -> bool:
     """Whether the title starting at ``start`` of ``folded`` is a part the subject plays."""
-    return bool(_PLAYS_PART.search(folded[max(0, start - _PART_REACH):start]))
+    return bool(_PLAYS_PART.search(folded, max(0, start - _PART_REACH), start))
 
 
 def _apposed(folded: str, start: int, end: int) -> bool:

@@ -241,12 +241,12 @@ class SkillIndex:
         self._variant_cache: dict[tuple[tuple[str, ...], str], tuple[tuple[Entry, int, int], ...]] = {}
         for key in self.variants:
             self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
+        #: first lemmas of the English actions, each a verb that may apply to a list of objects
+        self.verbs = frozenset(lemmas[0] for kind, language, lemmas in grammar.index
+                               if kind == "action" and language in ("en", "any"))
         #: the lemmas without one of which a phrase holds no variant of two words or more and no action
         #: (so no composition): the first lemma of each action form, and each variant's first lemma
         #: that is not an action; phrases are cut only from clauses that hold one
-        #: first lemmas of the English actions, each a verb that may open a list of objects
-        self.verbs = frozenset(lemmas[0] for kind, language, lemmas in grammar.index
-                               if kind == "action" and language in ("en", "any"))
         self.openers = frozenset({lemmas[0] for kind, _, lemmas in grammar.index if kind == "action"}
                                  | {key[0] for key in self.variants if not key[0].startswith("@")})
 
