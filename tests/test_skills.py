@@ -179,6 +179,23 @@ def test_an_english_quality_that_is_counted_is_a_thing():
     assert {"Rigor", "Autonomy", "Curiosity"} <= skill_names("You are rigorous, autonomous and curious.", "en")
 
 
+def test_a_french_quality_noun_in_the_plural_is_a_thing():
+    assert "Communication" not in skill_names("Il protège les communications numériques du groupe.", "fr")
+    assert "Organization" not in skill_names("Elle conseille des organisations publiques.", "fr")
+    assert "Communication" in skill_names("On attend une bonne communication avec les clients.", "fr")
+    # adjectives agree in number and stay qualities
+    assert "Adaptability" in skill_names("Nous cherchons des profils polyvalents.", "fr")
+
+
+def test_an_exchange_between_machines_is_no_soft_skill():
+    assert "Communication" not in skill_names("Les API assurent la communication entre les composants du site.", "fr")
+    assert "Communication" not in skill_names("Il règle les routeurs qui permettent aux serveurs de communiquer.", "fr")
+    assert "Communication" not in skill_names("Les microservices communiquent par des files de messages.", "fr")
+    assert "Communication" not in skill_names("She makes the mobile devices communicate with the back office.", "en")
+    assert "Communication" in skill_names("Elle assure la communication entre les services de l'entreprise.", "fr")
+    assert "Communication" in skill_names("He keeps a clear communication between the teams.", "en")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

@@ -53,6 +53,17 @@ _QUALITY_AFTER = re.compile(r"\s*(?:of|and|or|skills?|abilit|,)", re.IGNORECASE)
 _PERK_BEFORE = re.compile(r"\b(?:enjoys?|enjoying|offers?|offering|gives?|benefits?\s+from|bénéficie(?:nt|z)?\s+d['’e]|"
                           r"offre(?:nt)?|procure(?:nt)?|apporte(?:nt)?)\s+(?:(?:a|an|the|some|great|real|more|much|"
                           r"une?|la|l['’]|de\s+la|grande|réelle|vraie|plus\s+de|beaucoup\s+de)\s*)*\Z", re.IGNORECASE)
+#: Machines that exchange with each other, as the agent before a soft skill or what it goes between after it.
+#: Not plain "services": in French they are also an employer's departments.
+_SYSTEMS = (r"(?:syst[eè]mes?|applications?|applis?|micro-?services?|web\s+services?|serveurs?|servers?|[ée]quipements?|machines?|"
+            r"composants?|components?|modules?|appareils?|devices?|logiciels?|API|APIs|bases?\s+de\s+donn[ée]es|databases?|"
+            r"r[ée]seaux|networks?|programmes?|programs?|processus|processes|capteurs|sensors|objets\s+connect[ée]s|"
+            r"parties\s+de\s+l['’]application|parts\s+of\s+the\s+(?:application|system))")
+_SYSTEM_AGENT = re.compile(rf"\b{_SYSTEMS}(?:\s+(?:informatiques?|techniques?|distants?|remote|internes?|internal|"
+                           rf"différents|various|connected|connectés))?\s+(?:de\s+|d['’]|to\s+|qui\s+|that\s+|which\s+|can\s+|"
+                           rf"peuvent\s+|must\s+|doivent\s+)?\Z", re.IGNORECASE)
+_BETWEEN_SYSTEMS = re.compile(rf"\s+(?:entre|between|among)\s+(?:(?:les|des|ses|leurs|the|its|their|our|nos|"
+                              rf"différent(?:e)?s|various|several|plusieurs|two|deux)\s+)*{_SYSTEMS}\b", re.IGNORECASE)
 #: A sector named around a word: "le secteur des télécommunications", "the telecom industry".
 _SECTOR_BEFORE = re.compile(r"\b(?:secteurs?|sectors?|industries?)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’]|of\s+)?\Z",
                             re.IGNORECASE)
@@ -610,7 +621,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     objects."""
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
-                and not _followed_document(text, m) and not _the_leaders(text, m) and not _perk(text, m)]
+                and not _followed_document(text, m) and not _the_leaders(text, m) and not _perk(text, m)
+                and not _between_systems(text, m)]
     mentions = _without_system_qualities(text, mentions)
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
@@ -618,7 +630,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     index = index_for(lexicon)
     words = words_of(text, language)
     found = [f for f in inflected_matches(text, words, index, language)
-             if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
+             if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m)
+                     or _between_systems(text, m))]
     domains = subject_domains(index.grammar, subject)
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers,
                              verbs=index.verbs):
@@ -842,6 +855,13 @@ def _perk(text: str, mention: Mention) -> bool:
         bool(_PERK_BEFORE.search(text, max(0, mention.start - 32), mention.start))
 
 
+def _between_systems(text: str, mention: Mention) -> bool:
+    """Whether a soft skill is an exchange between machines, not people: "la communication entre les
+    composants", "permettre aux serveurs de communiquer", "the microservices communicate"."""
+    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
+        _framed(text, mention, _SYSTEM_AGENT, 64, _BETWEEN_SYSTEMS)
+
+
 def _sector(text: str, mention: Mention) -> bool:
     """Whether a competency mention names the sector an employer belongs to ("le secteur des
     télécommunications", "the e-commerce industry"), not what the job does."""
@@ -864,15 +884,17 @@ def _framed(text: str, mention: Mention, before: re.Pattern, reach: int, after: 
 
 
 def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
-    """Whether a one-word English soft skill is counted, so a thing rather than a quality: a quality
-    takes no plural, no "an" and owns nothing ("organizations", "an organization's systems", "the
-    organization's goals" are companies)."""
-    if language != "en" or mention.entry.get("type") != "soft":
+    """Whether a one-word soft skill is counted, so a thing rather than a quality: a quality takes no
+    plural ("organizations", "les communications numériques") and, in English, no "an" and owns
+    nothing ("an organization's systems", "the organization's goals" are companies)."""
+    if language not in ("en", "fr") or mention.entry.get("type") != "soft":
         return False
     written = mention.surface.lower()
     # a plural of one of its nouns ("organizations"), not an adjective ending in "s" ("rigorous")
     plural = written.endswith("s") and not mention.entry.name.endswith("s") and \
         any(form.lower() == written[:-1] for form in (mention.entry.name, *(v for v, _ in mention.entry.variants)))
+    if language == "fr":  # French adjectives agree ("des développeurs polyvalents"): nouns only
+        return _one_lower_word(mention) and plural and written[:-1].endswith(_NOUN_ENDINGS)
     # an owner ("the organization's systems") is a thing too
     owner = text.startswith(("'s", "’s"), mention.end) or (
         _after(text, mention, _DEFINITE) and not _QUALITY_AFTER.match(text, mention.end))
