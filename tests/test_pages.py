@@ -35,7 +35,7 @@ def test_home_page_shows_counts_roles_sources_and_graphs(client, built_store):
     expected = {r["class"]: int(r["count"]) for r in rows(built_store, "counts")}
     assert len(counts) == len(expected) == 12 and sorted(map(int, counts.values())) == sorted(expected.values())
     assert counts["Role"] == "13" and counts["Evidence"] == "115"
-    assert '<strong class="count" id="total-triples">4360</strong>' in html
+    assert '<strong class="count" id="total-triples">4370</strong>' in html
     assert html.count('<a href="/id/document/') == 6
     assert "No taxonomy is imported yet" in html
 

@@ -32,3 +32,25 @@ def test_employment_schemes_graduate_programmes_and_short_courses_are_routes():
     assert names == {"Pre-employment training", "Short course"}
     names = {name for name, _ in trainings("Graduate schemes and short courses are the usual ways in.", "en")}
     assert names == {"Graduate programme", "Short course"}
+
+
+def test_a_school_given_as_an_example_is_a_training_named_as_written():
+    assert trainings("On peut aussi choisir un établissement spécialisé, à l'instar de l'Atelier Nova Web.", "fr") == \
+        {("Atelier Nova Web", ("Atelier Nova Web",))}
+    assert {name for name, _ in trainings("Des écoles comme Zenith Code, Orbe ou Lumen forment à ce métier.", "fr")} == \
+        {"Zenith Code", "Orbe", "Lumen"}
+    assert {name for name, _ in trainings("Bootcamps such as Northgate Labs teach it in twelve weeks.", "en")} == \
+        {"Bootcamp", "Northgate Labs"}
+
+
+def test_a_school_after_its_noun_or_after_a_lower_case_formation_is_a_training():
+    assert {name for name, _ in trainings("Il sort de l'école Vega Num.", "fr")} == {"Vega Num"}
+    assert {name for name, _ in trainings("Les formations Altair préparent au titre.", "fr")} == {"Altair"}
+    node = extract(text_document("Il sort de l'école Vega Num.", "fr")).trainings[0]
+    assert node.attrs["type"] == "school"
+
+
+def test_a_name_that_holds_a_product_or_a_degree_is_no_school():
+    assert trainings("Une formation Python suffit pour débuter.", "fr") == set()
+    assert trainings("Une formation Bac+2 est demandée.", "fr") == set()
+    assert trainings("Schools like the ones above are rare.", "en") == set()

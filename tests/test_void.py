@@ -59,7 +59,7 @@ def test_void_names_version_build_date_sources_licence_and_dumps(client):
 def test_void_in_json_ld(client):
     body = json.loads(client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).data)
     graph = rdflib.Graph().parse(data=json.dumps(body), format="json-ld")
-    assert int(graph.value(dataset(graph), VOID.triples)) == 4360
+    assert int(graph.value(dataset(graph), VOID.triples)) == 4370
 
 
 def test_the_datasets_query_and_void_carry_the_esco_attribution_and_version(linked_store):

@@ -25,7 +25,7 @@ from .sections import section_kind
 from .skills import refine as refine_skills
 from .spans import Spans
 from .titles import title_mentions, ungendered, with_gender_marks
-from .trainings import training_routes
+from .trainings import school_names, training_routes
 from .wrapping import unwrapped
 
 EXTRACTOR = "lexicon/1"
@@ -128,6 +128,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     mentions += listed_names(text, sorted(mentions + degree_parts, key=lambda m: (m.start, m.end)))
     mentions += training_routes(text, tokens, lexicon, [m for m in mentions if m.entry.kind in ("competency", "tool")]
                                 + degree_parts)
+    mentions += school_names(text, mentions + degree_parts)
 
     def evidence(mention: Mention) -> Evidence:
         quote = mention.surface

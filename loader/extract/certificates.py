@@ -23,7 +23,7 @@ _HEADS = frozenset({"certificate", "certification", "certificat"})
 #: Words that open a French one ("la certification …", "le certificat …").
 _FRENCH_HEADS = frozenset({"certification", "certificat"})
 #: Capitalised words that start a sentence or a clause rather than a name.
-_NOT_NAMES = frozenset(fold(w) for w in """The A An This That These Those Our Your Their Its His Her Any Each
+NOT_NAMES = frozenset(fold(w) for w in """The A An This That These Those Our Your Their Its His Her Any Each
 Every Some Such No Le La Les Un Une Des Ce Cette Ces Son Sa Ses Leur Leurs Notre Votre""".split())
 #: Most name words before the head, or after "Certified"; at least this many after "Certified".
 _MOST_WORDS = 5
@@ -84,7 +84,7 @@ def certificate_names(text: str, tokens: Sequence[Token], candidates: list[Menti
 def _name_word(text: str, token: Token) -> bool:
     word = text[token.start:token.end]
     return (word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word[1:])) \
-        and fold(word) not in _NOT_NAMES
+        and fold(word) not in NOT_NAMES
 
 
 def _joined(token: Token) -> bool:

@@ -6,15 +6,23 @@ training", "formation en ligne", "intensive course"). Here that word may stand a
 the noun, with the topic of the training between them: before the noun in English word order, after
 it in French. Only the words of one clause count, and the matcher's own contiguous readings are left
 to it.
+
+Schools and training providers are trainings too, named as written: after "école" ("l'école 42"),
+after a place that teaches and a cue that gives examples of it ("un établissement spécialisé, à
+l'instar de l'EFET", "bootcamps such as Ironhack"), or after a lower-case "formations" ("les
+formations Studi").
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from ..labels import word_keys
+from ..labels import fold, id_slug, word_keys
 from ..lexicon import Entry, Lexicon
+from .certificates import NOT_NAMES
 from .matcher import Mention, Token, tokenize
+from .qualifications import level_mentions
 from .spans import Spans
 
 #: Nouns that name a training: a route is one of these with the word that makes it that route.
@@ -104,3 +112,49 @@ def _one_clause(tokens: Sequence[Token], first: int, last: int) -> bool:
 
 def _mention(text: str, entry: Entry, first: Token, last: Token) -> Mention:
     return Mention(entry, first.start, last.end, text[first.start:last.end])
+
+
+# ---------------------------------------------------------------- named schools
+
+#: The prefix of the ids of schools read by this grammar.
+SCHOOL_PREFIX = "school-"
+#: A school's name: capitalised words, acronyms or numbers, one space apart ("EFET Studio Créa", "42").
+_NAME = r"[A-ZÀ-ÖØ-Þ0-9][\w&+.’'-]*(?: [A-ZÀ-ÖØ-Þ0-9][\w&+.’'-]*){0,4}"
+#: "l'école 42", "École Simplon": the noun, then the name.
+_AFTER_SCHOOL = re.compile(rf"\b[ÉéEe]coles? ({_NAME})")
+#: A place that teaches, a few words of its own ("établissement spécialisé", "centres de formation agréés"),
+#: then a cue that gives examples of it.
+_BY_EXAMPLE = re.compile(
+    r"\b(?i:[ée]coles?|[ée]tablissements?|instituts?|organismes?|centres?|schools?|academies|institutes?|"
+    r"bootcamps?|providers?)(?: [a-zà-ÿ’'-]+){0,3}?,? (?:comme|tel(?:le)?s? que|à l['’]instar d[eu']|notamment|"
+    rf"par exemple|such as|like|including|e\.g\.,?) (?:l['’]|la |le |les |the )?({_NAME})")
+#: "les formations Studi": a lower-case training noun, then the provider's name.
+_AFTER_TRAINING = re.compile(rf"\bformations? ({_NAME})")
+#: What joins the names of a list of schools.
+_NEXT_NAME = re.compile(rf"(?:, | et | ou | and | or )(?:l['’]|la |le |the )?({_NAME})")
+#: Kinds of mention that a school's name must not hold (nor a level, "Bac+2"): its words name something
+#: else, or the school itself.
+_OTHER_NAMES = frozenset({"competency", "tool", "role", "diploma", "certification", "training", "degree", "field"})
+
+
+def school_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Trainings named after a school or a training provider (see the module's docstring), where none
+    of ``mentions`` (of the kinds in ``_OTHER_NAMES``) lies in the name."""
+    others = Spans(m for m in mentions if m.entry.kind in _OTHER_NAMES)
+    found: dict[tuple[int, int], Mention] = {}
+
+    def add(start: int, end: int) -> int:
+        name = text[start:end].rstrip(".-’'")
+        end = start + len(name)
+        if not name or fold(name.split(" ")[0]) in NOT_NAMES or others.overlapping(start, end) or level_mentions(name):
+            return end
+        entry = Entry("training", SCHOOL_PREFIX + id_slug(name), name, (name,), (), attrs={"type": "school"})
+        found.setdefault((start, end), Mention(entry, start, end, name))
+        return end
+
+    for pattern in (_AFTER_SCHOOL, _BY_EXAMPLE, _AFTER_TRAINING):
+        for match in pattern.finditer(text):
+            end = add(*match.span(1))
+            while pattern is _BY_EXAMPLE and (more := _NEXT_NAME.match(text, end)):
+                end = add(*more.span(1))
+    return list(found.values())

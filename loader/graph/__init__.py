@@ -31,7 +31,7 @@ RELATION_PROPERTY = {
 COMPETENCY_CLASS = {"skill": RG.Skill, "knowledge": RG.Knowledge, "soft": RG.SoftSkill}
 LEVEL = {"bac": "level-bac", "bac+2": "level-bac2", "bac+3": "level-bac3", "bac+5": "level-bac5",
          "bac+8": "level-bac8", "other": "level-other"}
-TRAINING_TYPE = {"bootcamp", "course", "apprenticeship", "internship", "self-taught", "other"}
+TRAINING_TYPE = {"bootcamp", "course", "apprenticeship", "internship", "self-taught", "school", "other"}
 
 
 @dataclass

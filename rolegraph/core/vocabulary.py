@@ -47,7 +47,7 @@ RG = ClosedNamespace(
         "EducationLevelScheme", "level-bac", "level-bac2", "level-bac3", "level-bac5",
         "level-bac8", "level-other",
         "TrainingTypeScheme", "training-bootcamp", "training-course", "training-apprenticeship",
-        "training-internship", "training-self-taught", "training-other",
+        "training-internship", "training-self-taught", "training-school", "training-other",
         "EmployerTypeScheme", "employer-agency", "employer-sme", "employer-large-company",
         "employer-startup", "employer-esn", "employer-freelance",
         "SalaryScheme", "period-hour", "period-day", "period-month", "period-year",
