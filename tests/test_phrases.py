@@ -22,6 +22,11 @@ def test_shared_complement_is_distributed_to_each_conjunct():
     assert "Déploiement serveurs" in found and "suivi serveurs" in found
 
 
+def test_the_words_of_a_product_s_name_are_not_shared_with_the_other_conjuncts():
+    assert distributed("Il gère les comptes Oracle Cloud, Alibaba Cloud ou Tencent Cloud Hosting.", "fr") == []
+    assert "comptes Cloud Hosting" not in distributed("Il gère les comptes, Tencent Cloud Hosting.", "fr")
+
+
 def test_a_comma_and_an_indefinite_article_open_a_noun_phrase_of_their_own():
     # nothing of "an IT support apprenticeship" is shared with what stands before the comma
     assert distributed("Take a diploma in networking, an IT support apprenticeship.", "en") == []

@@ -196,6 +196,11 @@ def test_an_exchange_between_machines_is_no_soft_skill():
     assert "Communication" in skill_names("He keeps a clear communication between the teams.", "en")
 
 
+def test_a_skill_named_inside_a_product_s_name_is_part_of_it():
+    assert "API development" not in skill_names("L'équipe déploie tout sur Amazon Web Services.", "fr")
+    assert "API development" in skill_names("Il conçoit des web services pour les partenaires.", "fr")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

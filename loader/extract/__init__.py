@@ -170,6 +170,9 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     # a skill, tool or job named inside a diploma's or certification's name is part of that name
     _drop_inside(items, [(ev.start, ev.end) for d in diplomas + certifications for ev in d.evidence],
                  ("tool", "competency", "role"))
+    # a skill named inside a product's name is part of that name ("Web Services" in "Amazon Web Services")
+    _drop_inside(items, [(ev.start, ev.end) for (k, _), i in items.items() if k == "tool" for ev in i.evidence],
+                 ("competency",))
     # what the subject is not concerned with is not the subject's ("not responsible for the security")
     _drop_inside(items, not_concerned(text), ("tool", "competency"), strictly=False)
     # a training route's words name no skill of their own ("la formation continue" is no continuous learning)

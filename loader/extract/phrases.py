@@ -267,8 +267,10 @@ def _distributed(text: str, folded: str, segments: list[list[Word]], language: s
         first, middle, last = run[0], run[1:-1], run[-1]
         last_content = [w for w in last if w.lemma]
         complement = last_content[1:1 + MAX_COMPLEMENT]
-        if complement and _new_noun_phrase(folded, run[-2], last):
-            complement = []  # "a Diploma in IT, an IT support apprenticeship": no complement shared
+        if complement and (_new_noun_phrase(folded, run[-2], last) or _proper_name(text, last_content)):
+            # "a Diploma in IT, an IT support apprenticeship", "Amazon Web Services, Microsoft Azure ou
+            # Google Cloud Platform": no complement shared
+            complement = []
         if complement:  # "installation, configuration et maintenance du réseau"
             head = [w for w in first if w.lemma]
             head = head[-1:] if len(head) > MAX_CONJUNCT else head
@@ -290,6 +292,12 @@ _INDEFINITE = frozenset({"a", "an", "un", "une"})
 def _new_noun_phrase(folded: str, before: list[Word], segment: list[Word]) -> bool:
     """Whether ``segment`` follows ``before`` after a comma alone and opens with an indefinite article."""
     return folded[segment[0].start:segment[0].end] in _INDEFINITE and not _conjunction_between(folded, before, segment)
+
+
+def _proper_name(text: str, words: list[Word]) -> bool:
+    """Whether ``words`` are a name of several capitalised words ("Google Cloud Platform"), whose words
+    belong together."""
+    return len(words) > 1 and all(text[w.start].isupper() for w in words)
 
 
 def _starts_with_preposition(folded: str, segment: list[Word]) -> bool:
