@@ -174,3 +174,15 @@ def test_the_it_business_analyst_is_apart_from_business_analysts_in_general(tmp_
 def test_what_the_subject_is_said_to_be_is_no_other_role(tmp_path, text, language):
     found = doc(tmp_path, text)
     assert [r.name for r in found.related_roles] == ["Data scientist"]
+
+
+def test_whom_the_publisher_serves_is_no_related_role(tmp_path):
+    text = ("Le métier de développeur back-end\n\n"
+            "Le développeur back-end travaille avec l'ingénieur DevOps.\n\n"
+            "Nous accompagnons les meilleurs consultants IT et les entreprises les plus innovantes.\n")
+    found = doc(tmp_path, text)
+    assert found.main_role.name == "Back-end developer"
+    assert {r.name for r in found.related_roles} == {"DevOps engineer"}
+    found = doc(tmp_path, "Data engineer\n\nA data engineer works with data scientists. "
+                          "We help data analysts find their next contract.\n", "en.txt")
+    assert {r.name for r in found.related_roles} == {"Data scientist"}

@@ -154,7 +154,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     for mention in mentions:
         entry = mention.entry
         if id(mention) in qualified or _cited(document, mention) or _describes_a_company(text, mention) or \
-                _a_department(text, mention):
+                _a_department(text, mention) or _the_publisher_s_clients(text, mention):
             continue
         certification = vendor_certs.get((entry.kind, entry.id))
         if certification and _in_certification_sentence(document, mention):
@@ -258,6 +258,17 @@ def _products_inside(candidates: list[Mention], mentions: list[Mention], languag
     inner = [c for c in candidates if c.entry.kind == "tool" and not c.fuzzy and not others.overlapping(c.start, c.end)
              and (skills.containing(c.start, c.end, strictly=True) or in_complement(c))]
     return resolve(inner)
+
+
+#: The publisher speaking of whom it serves, from the start of a sentence: "Nous accompagnons les
+#: consultants IT…", "We help data engineers find…".
+_PUBLISHER_SERVES = re.compile(r"(?:^|[.!?]\s+)(?:Nous|We)\s+(?:accompagnons|aidons|connectons|mettons\s+en\s+relation|"
+                               r"conseillons|help|connect|support|match|advise)\b[^.!?\n]*\Z", re.M)
+
+
+def _the_publisher_s_clients(text: str, mention: Mention) -> bool:
+    """A role named as whom the page's publisher serves, not as a role of the job."""
+    return mention.entry.kind == "role" and bool(_PUBLISHER_SERVES.search(text, max(0, mention.start - 160), mention.start))
 
 
 def _cited(document: Document, mention: Mention) -> bool:
