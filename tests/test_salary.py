@@ -197,3 +197,9 @@ def test_a_first_job_is_a_junior_cue_in_french():
 def test_a_length_of_experience_between_a_figure_and_its_cue_is_no_other_figure():
     found = find_salaries("Il atteint 2 000 à 2 400 € brut par mois avec 5 ans d'expérience.")
     assert [(s.min, s.max, s.level) for s in found] == [(2000, 2400, "experienced")]
+
+
+def test_a_length_of_career_spelled_out_is_an_experience_cue():
+    text = "En début de carrière, un technicien touche 1 900 € par mois ; il touche 2 900 € par mois après dix ans."
+    assert [(s.min, s.level) for s in find_salaries(text)] == [(1900, "junior"), (2900, "experienced")]
+    assert [s.level for s in find_salaries("Au bout de quelques années, elle gagne 3 800 € par mois.")] == ["experienced"]

@@ -59,7 +59,8 @@ LEVELS = (
     ("junior", r"(?:débutant|junior|jeune diplômé|début de carrière|premier poste|premier emploi|sortie d'école|entry[- ]level|graduate|beginner|first job|"
                r"starting salar|starting pay|starters?\b|salaire de départ|salaire d'embauche|à l'embauche|pour débuter)"),
     ("senior", r"(?:\bsenior|expert\b|lead\b|principal\b)"),
-    ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years)"),
+    ("experienced", r"(?:expérience|experience|expérimenté|confirmé|confirmed|ans d|years|avec le temps|over the years|"
+                    r"(?:après|au bout de)\s+(?:[\w-]+\s+){1,2}(?:ans|années)\b)"),
 )
 # Patterns are matched against folded text (no accents), so fold them the same way.
 PERIODS = tuple((name, fold(pattern)) for name, pattern in PERIODS)
