@@ -59,6 +59,17 @@ def test_expert_specialist_researcher_heads_and_more_domains(text, name):
     assert name in {n for n, _ in composed(text)}
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Elle est ingénieure FinOps chez un hébergeur.", "FinOps engineer"),
+    ("un ingénieur en robotique", "Robotics engineer"),
+    ("The identity and access management engineer reviews roles.", "IAM engineer"),
+    ("Un chercheur en informatique quantique publie.", "Quantum computing researcher"),
+    ("He is an observability engineer.", "Observability engineer"),
+])
+def test_titles_of_newer_it_domains(text, name):
+    assert name in {n for n, _ in composed(text)}
+
+
 def test_project_manager_titles():
     assert {n for n, _ in titles("La cheffe de projet informatique planifie.")} == {"IT project manager"}
 
