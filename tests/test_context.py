@@ -141,3 +141,20 @@ def test_what_the_subject_is_not_concerned_with_is_not_its_own():
     french = extract(doc("Le développeur front n'est pas chargé de la sécurité des données. Il écrit du JavaScript."))
     assert "IT security" not in {c.name for c in french.competencies}
     assert [t.name for t in french.tools] == ["JavaScript"]
+
+
+def test_the_trends_that_drive_the_job_s_market_are_no_tasks_of_it():
+    found = extract(doc("Demand keeps growing, driven by the spread of AI, IoT, drones, and smart factories. "
+                        "The tester writes Python scripts."))
+    assert {c.name for c in found.competencies} == {"Scripting"}
+    assert {t.name for t in found.tools} == {"Python"}
+    found = extract(doc("Porté par l'essor de la cybersécurité, le marché recrute. Il maîtrise Kubernetes."))
+    assert "IT security" not in {c.name for c in found.competencies}
+
+
+def test_a_trend_that_sets_a_requirement_is_the_job_s():
+    found = extract(doc("With the rise of cloud computing, the engineer must master Terraform."))
+    assert "Cloud computing" in {c.name for c in found.competencies}
+    # a comma that ends the trend's list ends the trend: what follows is the job's
+    found = extract(doc("Demand is growing with the rise of machine learning, so the analyst must know SQL well."))
+    assert "SQL" in {t.name for t in found.tools}

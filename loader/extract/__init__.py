@@ -14,7 +14,7 @@ from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
 from .certificates import certificate_names
-from .context import general_before_examples, join_bracketed, not_concerned, outside
+from .context import general_before_examples, join_bracketed, market_trends, not_concerned, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_names
 from .matcher import Matcher, Mention, Token, resolve, tokenize
@@ -175,6 +175,8 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
                  ("competency",))
     # what the subject is not concerned with is not the subject's ("not responsible for the security")
     _drop_inside(items, not_concerned(text), ("tool", "competency"), strictly=False)
+    # the trends that drive the job's market are not its tasks ("driven by the expansion of AI and IoT")
+    _drop_inside(items, market_trends(text), ("tool", "competency"), strictly=False)
     # a training route's words name no skill of their own ("la formation continue" is no continuous learning)
     trainings = [i for (k, _), i in items.items() if k == "training"]
     _drop_inside(items, [(ev.start, ev.end) for t in trainings for ev in t.evidence], ("competency",), strictly=False)

@@ -7,7 +7,8 @@ certification issuer named in a sentence about certifications stands for its cer
 ("cloud certifications such as the CKA" is the CKA); and a tool or skill named inside a longer entity (a diploma's
 name, "Master en cybersécurité") belongs to that entity, not to the document's own list. What a sentence
 says the subject is not concerned with ("they are not responsible for the security of the data") is not
-the subject's.
+the subject's, nor are the trends a sentence says drive the market ("driven by the expansion of AI and
+IoT", "avec l'essor du cloud").
 """
 from __future__ import annotations
 
@@ -128,3 +129,54 @@ def not_concerned(text: str) -> list[tuple[int, int]]:
         end = CLAUSE_END.search(text, cue.end())
         spans.append((cue.start(), end.start() if end else len(text)))
     return spans
+
+
+#: A trend that drives the market of a job, not a task of it: "driven by the expansion of", "with the rise of",
+#: "avec l'essor de", "porté par".
+_MARKET_TREND = re.compile(
+    r"\b(?:(?:driven|fu?elled|fueled|boosted|propelled)\s+by|"
+    r"(?:with|thanks\s+to|due\s+to|given)\s+the\s+(?:rapid\s+|growing\s+|steady\s+)?(?:rise|growth|expansion|boom|advent|spread|emergence)\s+of|"
+    r"(?:avec|grâce\s+à|face\s+à|en\s+raison\s+de|suite\s+à)\s+l['’]\s*(?:essor|explosion|avènement|arrivée|expansion|émergence|"
+    r"généralisation|omniprésence)\s+d|port[ée]e?s?\s+par|tir[ée]e?s?\s+par)", re.I)
+#: What makes a sentence one about the job's market, in which a trend is context: "demand", "growth", "recrute".
+_MARKET = re.compile(r"\b(?:demand|growth|grow|growing|employment|openings|jobs|market|hiring|recruit\w*|"
+                     r"demande|croissance|emplois?|march[ée]|recrut\w*|débouchés|postes|offres)\b", re.I)
+#: Where a trend's words end: a clause end, or a comma that the next few words do not continue as a list.
+_TREND_BREAK = re.compile(r"[,.!?;\n]")
+#: Most words of a list item after a comma that keeps a trend going ("AI, IoT, robotics, and automation").
+_TREND_ITEM_WORDS = 4
+
+
+def market_trends(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that name trends driving the job's market, in a sentence about that market
+    (from the cue to the end of the list it opens)."""
+    spans = []
+    for cue in _MARKET_TREND.finditer(text):
+        if not _MARKET.search(text, _sentence_start(text, cue.start()), _sentence_end(text, cue.end())):
+            continue  # "avec l'essor du cloud, il faut savoir configurer AWS": a requirement, in its setting
+        end = cue.end()
+        while (stop := _TREND_BREAK.search(text, end)) is not None:
+            if text[stop.start()] != ",":
+                end = stop.start()
+                break
+            following = _TREND_BREAK.search(text, stop.end())
+            item = text[stop.end():following.start() if following else len(text)]
+            if len(item.split()) > _TREND_ITEM_WORDS:
+                end = stop.start()
+                break
+            end = following.start() if following else len(text)
+            if following is None or text[following.start()] != ",":
+                break
+        else:
+            end = len(text)
+        spans.append((cue.start(), end))
+    return spans
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
+
+
+def _sentence_end(text: str, at: int) -> int:
+    found = CLAUSE_END.search(text, at)
+    return found.start() if found else len(text)
