@@ -75,7 +75,7 @@ class Table:
 TABLES: dict[str, Table] = {
     "role": Table(_ENTRY, ("id", "name")),
     "competency": Table({**_ENTRY, "type": _one_of(COMPETENCY_TYPES), "document": BOOLEAN,
-                          "compound": BOOLEAN}, ("id", "name", "type")),
+                          "compound": BOOLEAN, "as_written": TEXTS}, ("id", "name", "type")),
     "tool": Table({**_ENTRY, "category": _one_of(TOOL_CATEGORIES)}, ("id", "name", "category")),
     "degree": Table({**_ENTRY, "level": _one_of(LEVELS + ("unknown",)), "eqf": EQF, "generic": BOOLEAN,
                      "names_a_role": BOOLEAN},

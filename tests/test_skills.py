@@ -201,6 +201,12 @@ def test_a_skill_named_inside_a_product_s_name_is_part_of_it():
     assert "API development" in skill_names("Il conçoit des web services pour les partenaires.", "fr")
 
 
+def test_a_form_read_as_written_takes_no_synonym_of_its_action():
+    # "build" is a noun in "build process": "the development process" is no build automation
+    assert "Build automation" not in skill_names("Testers take part in the whole development process.", "en")
+    assert "Build automation" in skill_names("She keeps the build process fast.", "en")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

@@ -212,7 +212,10 @@ class SkillIndex:
             self.names.setdefault(label_key(entry.name, "scoring"), entry)
             if entry.get("compound"):
                 continue  # a noun compound ("design systems"), written as such, not an action on an object
+            as_written = set(entry.get("as_written") or ())  # "build process": no "development process"
             for text, language in entry.variants:
+                if text in as_written:
+                    continue
                 lang = "en" if language == "any" else language
                 lemmas = tuple(w.lemma for w in words_of(text, lang) if w.lemma)
                 if not lemmas or len(lemmas) > MAX_WORDS:
