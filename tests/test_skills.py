@@ -207,6 +207,12 @@ def test_a_form_read_as_written_takes_no_synonym_of_its_action():
     assert "Build automation" in skill_names("She keeps the build process fast.", "en")
 
 
+def test_what_the_job_helps_others_do_is_no_quality_of_its_own():
+    assert "Decision making" not in skill_names("L'analyste aide les directions à prendre des décisions.", "fr")
+    assert "Decision making" not in skill_names("The analyst helps store managers to make decisions.", "en")
+    assert "Decision making" in skill_names("Elle sait prendre des décisions sous pression.", "fr")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

@@ -64,6 +64,9 @@ _SYSTEM_AGENT = re.compile(rf"\b{_SYSTEMS}(?:\s+(?:informatiques?|techniques?|di
                            rf"peuvent\s+|must\s+|doivent\s+)?\Z", re.IGNORECASE)
 _BETWEEN_SYSTEMS = re.compile(rf"\s+(?:entre|between|among)\s+(?:(?:les|des|ses|leurs|the|its|their|our|nos|"
                               rf"différent(?:e)?s|various|several|plusieurs|two|deux)\s+)*{_SYSTEMS}\b", re.IGNORECASE)
+#: A verb of helping others, its object, then "à"/"to": "aide les entreprises à", "helps managers to".
+_HELPS_BEFORE = re.compile(r"\b(?:aide(?:nt|r)?|aidera|accompagne(?:nt|r)?|permet(?:tent|tre)?|helps?|helping|"
+                           r"enables?|enabling|assists?|allows?)\s+(?:[\w'’-]+\s+){1,4}?(?:à|to)\s+\Z", re.I)
 #: A sector named around a word: "le secteur des télécommunications", "the telecom industry".
 _SECTOR_BEFORE = re.compile(r"\b(?:secteurs?|sectors?|industries?)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’]|of\s+)?\Z",
                             re.IGNORECASE)
@@ -625,7 +628,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     mentions = [m for m in mentions if not _accent_misread(m, language) and not _owned_noun(text, m, language)
                 and not _employer_verb(text, m) and not _counted_quality(text, m, language) and not _sector(text, m)
                 and not _followed_document(text, m) and not _the_leaders(text, m) and not _perk(text, m)
-                and not _between_systems(text, m)]
+                and not _between_systems(text, m) and not _for_others(text, m)]
     mentions = _without_system_qualities(text, mentions)
     if language in CONTEXT_LANGUAGES:
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
@@ -633,8 +636,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     index = index_for(lexicon)
     words = words_of(text, language)
     found = [f for f in inflected_matches(text, words, index, language)
-             if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m)
-                     or _between_systems(text, m))]
+             if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
     domains = subject_domains(index.grammar, subject)
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers,
                              verbs=index.verbs):
@@ -653,6 +655,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     found = [f for f in found if not _object_of_longer_name(f, competencies)
              and not _action_of_longer_name(text, f, competencies)
              and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
+             and not _between_systems(text, m) and not _for_others(text, m)
              and not ((m.start, m.end) in written and (f.composed or (f.entry.id not in written[(m.start, m.end)]
                                                                      and len(f.words) == 1)))]
     if not found:
@@ -863,6 +866,13 @@ def _between_systems(text: str, mention: Mention) -> bool:
     composants", "permettre aux serveurs de communiquer", "the microservices communicate"."""
     return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
         _framed(text, mention, _SYSTEM_AGENT, 64, _BETWEEN_SYSTEMS)
+
+
+def _for_others(text: str, mention: Mention) -> bool:
+    """Whether a soft skill is what the job helps others do ("aide les entreprises à prendre des
+    décisions", "helps managers to make decisions"), not a quality of its own."""
+    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
+        bool(_HELPS_BEFORE.search(text, max(0, mention.start - 64), mention.start))
 
 
 def _sector(text: str, mention: Mention) -> bool:
