@@ -213,6 +213,11 @@ def test_what_the_job_helps_others_do_is_no_quality_of_its_own():
     assert "Decision making" in skill_names("Elle sait prendre des décisions sous pression.", "fr")
 
 
+def test_being_the_link_between_groups_is_stakeholder_management():
+    assert "Stakeholder management" in skill_names("Elle fait le lien entre les développeurs et les clients.", "fr")
+    assert "Stakeholder management" in skill_names("He acts as a liaison between sales and support.", "en")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")
