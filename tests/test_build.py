@@ -181,6 +181,17 @@ def test_pay_stated_as_the_minimum_wage_is_a_valid_range_stated_as_it(tmp_path):
         (smic, "https://w3id.org/rolegraph/ontology#wage-smic", "true"), (2400.0, "-", "-")]
 
 
+def test_a_named_school_is_a_valid_training_of_the_school_type(tmp_path):
+    page = tmp_path / "integrateur.md"
+    page.write_text("# Intégrateur web\n\nOn s'y forme dans des écoles comme Atelier Nova Web.\n", encoding="utf-8")
+    build([page], tmp_path / "store", BASE)
+    found = rows(open_read_only(tmp_path / "store"), """PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+            PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+            SELECT ?label ?type WHERE { ?t a rg:Training ; skos:prefLabel ?label ; rg:trainingType ?type }""")
+    assert [(str(label), str(kind)) for label, kind in found] == \
+        [("Atelier Nova Web", "https://w3id.org/rolegraph/ontology#training-school")]
+
+
 def _quads(store, graph) -> set:
     snapshot = open_read_only(store)
     return {(q.subject, q.predicate, q.object) for q in snapshot.quads_for_pattern(None, None, None, ox.NamedNode(graph))}

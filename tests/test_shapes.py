@@ -48,6 +48,26 @@ def test_the_shapes_pass_shacl_shacl():
     assert conforms, text
 
 
+def test_a_closed_list_of_scheme_concepts_holds_every_concept_of_their_class():
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL, SKOS
+    from rolegraph.core.paths import TBOX_FILES
+    tbox = Graph()
+    for path in TBOX_FILES:
+        tbox.parse(path)
+    shacl = shapes()
+    checked = 0
+    for shape, listed in shacl.subject_objects(SH["in"]):
+        members = set(Collection(shacl, listed))
+        if not all((m, SKOS.inScheme, None) in tbox for m in members):
+            continue  # a list of properties or of literals, not of a scheme's concepts
+        classes = {c for m in members for c in tbox.objects(m, RDF.type)} - {OWL.NamedIndividual}
+        for kind in classes:
+            assert members >= set(tbox.subjects(RDF.type, kind)), (shape, kind)
+            checked += 1
+    assert checked >= 8  # tool categories, levels, training and employer types, the salary's own lists
+
+
 def test_every_constraint_has_a_message():
     graph = shapes()
     for shape in graph.subjects(RDF.type, SH.PropertyShape):
