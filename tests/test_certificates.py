@@ -59,3 +59,20 @@ def test_an_academic_certificate_is_no_certification():
     assert certifications("You could take a Higher National Certificate in computing.") == set()
     assert certifications("A Postgraduate Certificate in data science helps.") == set()
     assert certifications("A Level 3 Certificate in IT support helps.") == set()
+
+
+def test_a_certification_named_by_its_topic_is_that_topic_s_certification():
+    assert {n for n, _ in certifications("Recruiters like data analysis certifications.")} == {"Data analysis certification"}
+    assert certifications("He renews the TLS certificates of the web servers.") == set()
+    assert {n for n, _ in certifications("Une certification en analyse de données rassure.", "fr")} == \
+        {"Data analysis certification"}
+    # the topic shared with a training noun before it
+    found = read("Analysts benefit from online data analysis courses and certifications.")
+    assert {c.name for c in found.certifications} == {"Data analysis certification"}
+    assert "Data analysis" not in {c.name for c in found.competencies}
+
+
+def test_a_topic_certification_after_a_copula_classifies_the_one_named_before():
+    names = {n for n, _ in certifications("The ISTQB Foundation Level is the best known QA certification.")}
+    assert "Quality assurance certification" not in names and "ISTQB Foundation Level" in names
+    assert {n for n, _ in certifications("A QA certification is a plus.")} == {"Quality assurance certification"}

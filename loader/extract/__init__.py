@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..documents import Document
 from ..labels import fold, word_keys
 from ..lexicon import Entry, Lexicon, load_lexicon
-from .certificates import certificate_names
+from .certificates import certificate_names, topic_certificates
 from .context import general_before_examples, join_bracketed, market_trends, not_concerned, outside
 from .coordination import coordinated_roles
 from .enumerations import listed_names
@@ -129,6 +129,7 @@ def extract(document: Document, lexicon: Lexicon | None = None) -> Extraction:
     mentions += training_routes(text, tokens, lexicon, [m for m in mentions if m.entry.kind in ("competency", "tool")]
                                 + degree_parts)
     mentions += school_names(text, mentions + degree_parts)
+    mentions += topic_certificates(text, mentions)
 
     def evidence(mention: Mention) -> Evidence:
         quote = mention.surface

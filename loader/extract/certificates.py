@@ -6,9 +6,14 @@ Professional"); in French, "certification" or "certificat" before a capitalised 
 product's or an issuer's ("la certification Salesforce Administrator"). The name is the words as
 written. One capitalised word alone ("Security Certificate" at the start of a sentence) says too
 little: it must be a product's or an issuer's name, as in French.
+
+A certification in a field is also named by its topic, a skill or a field of knowledge: "ML
+certifications", "online ML training programs and certifications" (the topic shared with a training
+noun), "une certification en analyse de données". It is called "<the topic's name> certification".
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from ..labels import fold, id_slug
@@ -107,3 +112,41 @@ def _name_after(text: str, tokens: Sequence[Token], head: int) -> int:
             and _name_word(text, tokens[last + 1]):
         last += 1
     return last
+
+
+#: After a topic (English order): training nouns it is shared with, then the certification noun; not
+#: "certificate", which in IT is as often a key's ("security certificate renewals", "certificats SSL").
+_TOPIC_THEN_CERTIFICATION = re.compile(
+    r"[ \t\u00a0-]+(?:(?:training|courses?|programs?|programmes?|classes)[ \t\u00a0]+)*(?:(?:and|or|&)[ \t\u00a0]+)?"
+    r"certifications?\b", re.I)
+#: Before a topic (French order): "certification en", "certifications de".
+_CERTIFICATION_THEN_TOPIC = re.compile(
+    r"\bcertifications?[ \t\u00a0]+(?:en|de|d['’]|sur)[ \t\u00a0]*(?:l['’]|la[ \t\u00a0]+|le[ \t\u00a0]+)?\Z", re.I)
+
+
+#: A copula and its determiner before a topic certification: the phrase classifies a certification named
+#: before it ("ISTQB Foundation Level is the best known QA certification"), and is none of its own.
+_PREDICATE = re.compile(r"\b(?:is|are|remains|est|sont|reste)[ \t\u00a0]+(?:one[ \t\u00a0]+of[ \t\u00a0]+)?"
+                        r"(?:the|a|an|la|le|une?|l['’]une[ \t\u00a0]+des)[ \t\u00a0]+(?:[\w-]+[ \t\u00a0]+){0,4}\Z", re.I)
+
+
+def topic_certificates(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Certifications named by their topic (see the module's docstring): a skill or knowledge mention of
+    ``mentions`` with the certification noun after it, or in French before it, where no certification
+    or diploma of ``mentions`` overlaps them and no copula makes them a predicate."""
+    known = Spans(m for m in mentions if m.entry.kind in ("certification", "diploma"))
+    found = []
+    for m in mentions:
+        if m.entry.kind != "competency" or m.entry.get("type") == "soft":
+            continue
+        after = _TOPIC_THEN_CERTIFICATION.match(text, m.end)
+        before = None if after else _CERTIFICATION_THEN_TOPIC.search(text, max(0, m.start - 40), m.start)
+        if not (after or before) or (after and _PREDICATE.search(text, max(0, m.start - 60), m.start)):
+            continue
+        start, end = (m.start, after.end()) if after else (before.start(), m.end)
+        if known.overlapping(start, end):
+            continue
+        name = f"{m.entry.name} certification"
+        entry = Entry("certification", NEW_PREFIX + id_slug(name), name, (name,), (), attrs={"topic": m.entry.id})
+        found.append(Mention(entry, start, end, text[start:end]))
+    return found
