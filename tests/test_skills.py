@@ -218,6 +218,13 @@ def test_being_the_link_between_groups_is_stakeholder_management():
     assert "Stakeholder management" in skill_names("He acts as a liaison between sales and support.", "en")
 
 
+def test_a_cloud_or_database_product_stands_for_its_object_in_a_phrase():
+    assert "Cloud migration" in skill_names("Elle migre les applications métier vers Azure.", "fr")
+    assert "Database administration" in skill_names("He administers PostgreSQL for the finance team.", "en")
+    # alone, a product names no skill
+    assert "Cloud computing" not in skill_names("The team uses Azure.", "en")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

@@ -634,7 +634,10 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
     index = index_for(lexicon)
-    words = words_of(text, language)
+    plain = words_of(text, language)
+    words = _products_as_objects(plain, mentions, language)
+    # a product read as its object names nothing alone: "we use AWS" states no cloud computing
+    original = {w.start: w.lemma for w in plain}
     found = [f for f in inflected_matches(text, words, index, language)
              if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
     domains = subject_domains(index.grammar, subject)
@@ -656,6 +659,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
              and not _action_of_longer_name(text, f, competencies)
              and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
              and not _between_systems(text, m) and not _for_others(text, m)
+             and not all(w.lemma != original.get(w.start) for w in f.words)
              and not ((m.start, m.end) in written and (f.composed or (f.entry.id not in written[(m.start, m.end)]
                                                                      and len(f.words) == 1)))]
     if not found:
@@ -696,6 +700,33 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     kept = _without_actions_on_a_part(words, language, index, kept)
     kept = _without_actions_on_a_skill(text, words, language, index, kept)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+#: Tool categories whose products stand for a system object in a phrase: "migrer les applications vers
+#: AWS" migrates them to the cloud, "administer Oracle" administers a database.
+_PRODUCT_OBJECTS = {"cloud": "cloud", "database": "database"}
+
+
+def _products_as_objects(words: list[Word], mentions: list[Mention], language: str) -> list[Word]:
+    """``words`` with the words of each product of a category in ``_PRODUCT_OBJECTS`` read as that
+    category's object: its first word takes the object's lemma, the others none."""
+    products = Spans(m for m in mentions if m.entry.kind == "tool" and m.entry.get("category") in _PRODUCT_OBJECTS)
+    if not products.items:
+        return words
+    changed = list(words)
+    for n, word in enumerate(words):
+        inside = products.containing(word.start, word.end)
+        if inside:
+            first = word.start == inside[0].start
+            lemma = _object_lemma(_PRODUCT_OBJECTS[inside[0].entry.get("category")], language) if first else ""
+            changed[n] = word._replace(lemma=lemma)
+    return changed
+
+
+@lru_cache(maxsize=8)
+def _object_lemma(word: str, language: str) -> str:
+    (found,) = words_of(word, language)
+    return found.lemma
 
 
 def _without_actions_on_a_part(words: Sequence[Word], language: str, index: SkillIndex,
