@@ -225,6 +225,12 @@ def test_a_cloud_or_database_product_stands_for_its_object_in_a_phrase():
     assert "Cloud computing" not in skill_names("The team uses Azure.", "en")
 
 
+def test_scripts_in_a_shell_language_state_scripting_and_the_language():
+    found = extract(text_document("Il écrit des scripts Bash et PowerShell.", "fr"))
+    assert "Scripting" in {c.name for c in found.competencies}
+    assert {"Bash", "PowerShell"} <= {t.name for t in found.tools}
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")
