@@ -710,16 +710,17 @@ _PRODUCT_OBJECTS = {"cloud": "cloud", "database": "database"}
 def _products_as_objects(words: list[Word], mentions: list[Mention], language: str) -> list[Word]:
     """``words`` with the words of each product of a category in ``_PRODUCT_OBJECTS`` read as that
     category's object: its first word takes the object's lemma, the others none."""
-    products = Spans(m for m in mentions if m.entry.kind == "tool" and m.entry.get("category") in _PRODUCT_OBJECTS)
-    if not products.items:
+    products = [m for m in mentions if m.entry.kind == "tool" and m.entry.get("category") in _PRODUCT_OBJECTS]
+    if not products:
         return words
     changed = list(words)
-    for n, word in enumerate(words):
-        inside = products.containing(word.start, word.end)
-        if inside:
-            first = word.start == inside[0].start
-            lemma = _object_lemma(_PRODUCT_OBJECTS[inside[0].entry.get("category")], language) if first else ""
-            changed[n] = word._replace(lemma=lemma)
+    starts = [w.start for w in words]
+    for product in products:
+        lemma = _object_lemma(_PRODUCT_OBJECTS[product.entry.get("category")], language)
+        n = bisect.bisect_left(starts, product.start)
+        while n < len(words) and words[n].end <= product.end:
+            changed[n] = words[n]._replace(lemma=lemma if words[n].start == product.start else "")
+            n += 1
     return changed
 
 

@@ -128,6 +128,8 @@ _BY_EXAMPLE = re.compile(
     r"\b(?i:[ée]coles?|[ée]tablissements?|instituts?|organismes?|centres?|schools?|academies|institutes?|"
     r"bootcamps?|providers?)(?: [a-zà-ÿ’'-]+){0,3}?,? (?:comme|tel(?:le)?s? que|à l['’]instar d[eu']|notamment|"
     rf"par exemple|such as|like|including|e\.g\.,?) (?:l['’]|la |le |les |the )?({_NAME})")
+#: Parts of the nouns of ``_BY_EXAMPLE``, one of which its text must hold (lower case).
+_SCHOOL_STEMS = ("cole", "tablissement", "institut", "organisme", "centre", "school", "academ", "bootcamp", "provider")
 #: "les formations Studi": a lower-case training noun, then the provider's name.
 _AFTER_TRAINING = re.compile(rf"\bformations? ({_NAME})")
 #: What joins the names of a list of schools.
@@ -152,7 +154,10 @@ def school_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         found.setdefault((start, end), Mention(entry, start, end, name))
         return end
 
-    for pattern in (_AFTER_SCHOOL, _BY_EXAMPLE, _AFTER_TRAINING):
+    lowered = text.lower()
+    for pattern, needed in ((_AFTER_SCHOOL, ("cole",)), (_BY_EXAMPLE, _SCHOOL_STEMS), (_AFTER_TRAINING, ("formation",))):
+        if not any(stem in lowered for stem in needed):
+            continue  # a search in C for what the pattern cannot do without, before the pattern's own
         for match in pattern.finditer(text):
             end = add(*match.span(1))
             while pattern is _BY_EXAMPLE and (more := _NEXT_NAME.match(text, end)):
