@@ -231,6 +231,13 @@ def test_scripts_in_a_shell_language_state_scripting_and_the_language():
     assert {"Bash", "PowerShell"} <= {t.name for t in found.tools}
 
 
+def test_an_action_on_an_object_a_longer_name_only_qualifies_still_composes():
+    names = skill_names("They collect, clean and analyse large datasets.", "en")
+    assert {"Data collection", "Data cleaning", "Data analysis"} <= names
+    # where the longer name's other words are an object, the action applies to the whole name
+    assert "Quality assurance" not in skill_names("You ensure data quality.", "en")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

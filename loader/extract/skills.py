@@ -655,7 +655,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     for m in mentions:
         if m.entry.kind == "competency":
             written.setdefault((m.start, m.end), set()).add(m.entry.id)
-    found = [f for f in found if not _object_of_longer_name(f, competencies)
+    qualified = _qualifier_check(words, index, language)
+    found = [f for f in found if not _object_of_longer_name(f, competencies, qualified)
              and not _action_of_longer_name(text, f, competencies)
              and not _sector(text, m := f.mention(text)) and not _followed_document(text, m)
              and not _between_systems(text, m) and not _for_others(text, m)
@@ -796,12 +797,15 @@ def _domain_entry(index: SkillIndex, action: str, domains: tuple[str, ...]) -> E
     return next((entry for domain in domains if (entry := index.pairs.get((action, domain)))), None)
 
 
-def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
+def _object_of_longer_name(found: Found, competencies: Spans[Mention],
+                           qualified: Callable[[Mention, int, int], bool] | None = None) -> bool:
     """Whether a composition's object lies inside a longer competency name that leaves out the action:
     that name is what the action applies to. "Ensure data quality" is data quality, not the quality
     assurance of "ensure quality"; "develop ETL processes" states ETL, not a build process; "support
     user acceptance testing" is no user support. The same holds for a variant matched on lemmas whose
-    last word starts a longer name ("garantir la qualité" in "garantir la qualité des données")."""
+    last word starts a longer name ("garantir la qualité" in "garantir la qualité des données"). A
+    composition whose object the longer name only qualifies (``qualified``) stands: "clean large
+    datasets" still cleans data."""
     if found.object:
         obj, action = found.object, [w for w in found.composed if w not in found.object]
     elif len(found.words) > 1:
@@ -811,7 +815,23 @@ def _object_of_longer_name(found: Found, competencies: Spans[Mention]) -> bool:
     start, end = obj[0].start, obj[-1].end
     # an index: a scan of every mention per composition made long texts quadratic
     return any((found.object or m.start == start) and not any(m.start < w.end and w.start < m.end for w in action)
+               and not (found.object and qualified is not None and qualified(m, start, end))
                for m in competencies.containing(start, end, strictly=True))
+
+
+def _qualifier_check(words: Sequence[Word], index: SkillIndex, language: str) -> Callable[[Mention, int, int], bool]:
+    """A test of whether a longer name only qualifies the object at ``start``..``end`` that it holds: the
+    object is its head (its last words in English, "large datasets"; its first in French, "données
+    massives") and the other words name no object of their own ("data quality" is the quality of data)."""
+    starts = [w.start for w in words]
+
+    def qualified(name: Mention, start: int, end: int) -> bool:
+        if (name.end != end) if language == "en" else (name.start != start):
+            return False
+        low, high = (name.start, start) if language == "en" else (end, name.end)
+        lemmas = tuple(w.lemma for w in words[bisect.bisect_left(starts, low):bisect.bisect_left(starts, high)] if w.lemma)
+        return bool(lemmas) and not index.grammar.hits(lemmas, "object", language)
+    return qualified
 
 
 def _action_of_longer_name(text: str, found: Found, competencies: Spans[Mention]) -> bool:
