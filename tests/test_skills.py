@@ -238,6 +238,11 @@ def test_an_action_on_an_object_a_longer_name_only_qualifies_still_composes():
     assert "Quality assurance" not in skill_names("You ensure data quality.", "en")
 
 
+def test_facilitating_workshops_is_meeting_facilitation_in_both_languages():
+    assert "Meeting facilitation" in skill_names("She facilitates workshops with the sales teams.", "en")
+    assert "Meeting facilitation" in skill_names("Elle anime des ateliers avec les commerciaux.", "fr")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")
