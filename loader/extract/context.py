@@ -138,6 +138,10 @@ _MARKET_TREND = re.compile(
     r"(?:with|thanks\s+to|due\s+to|given)\s+the\s+(?:rapid\s+|growing\s+|steady\s+)?(?:rise|growth|expansion|boom|advent|spread|emergence)\s+of|"
     r"(?:avec|grâce\s+à|face\s+à|en\s+raison\s+de|suite\s+à)\s+l['’]\s*(?:essor|explosion|avènement|arrivée|expansion|émergence|"
     r"généralisation|omniprésence)\s+d|port[ée]e?s?\s+par|tir[ée]e?s?\s+par)", re.I)
+#: Parts of words one of which each cue of ``_MARKET_TREND`` holds (lower case).
+_TREND_STEMS = ("driven", "fuel", "boosted", "propelled", "rise", "growth", "expansion", "boom", "advent", "spread",
+                "emergence", "essor", "explosion", "avènement", "arrivée", "généralisation", "omniprésence", "porté",
+                "porte", "tiré", "tire")
 #: What makes a sentence one about the job's market, in which a trend is context: "demand", "growth", "recrute".
 _MARKET = re.compile(r"\b(?:demand|growth|grow|growing|employment|openings|jobs|market|hiring|recruit\w*|"
                      r"demande|croissance|emplois?|march[ée]|recrut\w*|débouchés|postes|offres)\b", re.I)
@@ -151,6 +155,9 @@ def market_trends(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that name trends driving the job's market, in a sentence about that market
     (from the cue to the end of the list it opens)."""
     spans = []
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _TREND_STEMS):
+        return spans  # a search in C for a word every cue holds, before the pattern's own
     for cue in _MARKET_TREND.finditer(text):
         if not _MARKET.search(text, _sentence_start(text, cue.start()), _sentence_end(text, cue.end())):
             continue  # "avec l'essor du cloud, il faut savoir configurer AWS": a requirement, in its setting
