@@ -179,7 +179,7 @@ def test_what_the_subject_is_said_to_be_is_no_other_role(tmp_path, text, languag
 def test_whom_the_publisher_serves_is_no_related_role(tmp_path):
     text = ("Le métier de développeur back-end\n\n"
             "Le développeur back-end travaille avec l'ingénieur DevOps.\n\n"
-            "Nous accompagnons les meilleurs consultants IT et les entreprises les plus innovantes.\n")
+            "Nous accompagnons chaque année des centaines de consultants IT dans leur recherche de missions.\n")
     found = doc(tmp_path, text)
     assert found.main_role.name == "Back-end developer"
     assert {r.name for r in found.related_roles} == {"DevOps engineer"}

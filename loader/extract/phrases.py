@@ -268,8 +268,8 @@ def _distributed(text: str, folded: str, segments: list[list[Word]], language: s
         last_content = [w for w in last if w.lemma]
         complement = last_content[1:1 + MAX_COMPLEMENT]
         if complement and (_new_noun_phrase(folded, run[-2], last) or _proper_name(text, last_content)):
-            # "a Diploma in IT, an IT support apprenticeship", "Amazon Web Services, Microsoft Azure ou
-            # Google Cloud Platform": no complement shared
+            # "a Diploma in IT, an IT support apprenticeship", "Oracle Cloud, IBM Cloud or Google Cloud
+            # Platform": no complement shared
             complement = []
         if complement:  # "installation, configuration et maintenance du réseau"
             head = [w for w in first if w.lemma]
