@@ -170,6 +170,10 @@ def test_letters_joined_by_a_slash_are_one_name():
     assert "A/B testing" in names and "Testing" not in names
 
 
+def test_a_verb_in_the_third_person_is_no_plural_thing():
+    assert "Communication" in skill_names("A data analyst communicates results to the board.", "en")
+
+
 def test_an_english_quality_that_is_counted_is_a_thing():
     assert "Organization" not in skill_names("Many organizations now move their servers to the cloud.", "en")
     assert "Organization" not in skill_names("The engineer keeps an organization's services running.", "en")

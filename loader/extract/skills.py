@@ -955,11 +955,12 @@ def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
     if language not in ("en", "fr") or mention.entry.get("type") != "soft":
         return False
     written = mention.surface.lower()
-    # a plural of one of its nouns ("organizations"), not an adjective ending in "s" ("rigorous")
-    plural = written.endswith("s") and not mention.entry.name.endswith("s") and \
-        any(form.lower() == written[:-1] for form in (mention.entry.name, *(v for v, _ in mention.entry.variants)))
-    if language == "fr":  # French adjectives agree ("des développeurs polyvalents"): nouns only
-        return _one_lower_word(mention) and plural and written[:-1].endswith(_NOUN_ENDINGS)
+    # a plural of one of its nouns ("organizations"), not an adjective ending in "s" ("rigorous"), nor a
+    # verb ("she communicates"), nor a French adjective, which agrees ("des développeurs polyvalents")
+    plural = written.endswith("s") and not mention.entry.name.endswith("s") and written[:-1].endswith(_NOUN_ENDINGS) \
+        and any(form.lower() == written[:-1] for form in (mention.entry.name, *(v for v, _ in mention.entry.variants)))
+    if language == "fr":
+        return _one_lower_word(mention) and plural
     # an owner ("the organization's systems") is a thing too
     owner = text.startswith(("'s", "’s"), mention.end) or (
         _after(text, mention, _DEFINITE) and not _QUALITY_AFTER.match(text, mention.end))
