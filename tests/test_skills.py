@@ -247,6 +247,12 @@ def test_facilitating_workshops_is_meeting_facilitation_in_both_languages():
     assert "Meeting facilitation" in skill_names("Elle anime des ateliers avec les commerciaux.", "fr")
 
 
+def test_an_english_adverb_inside_a_verb_phrase_leaves_it_whole():
+    assert "Adaptability" in skill_names("You adapt quickly to change.", "en")
+    # a word in "-ly" that is no adverb stays a word of the phrase
+    assert "Software supply chain security" in skill_names("Supply chain security matters here.", "en")
+
+
 def test_the_sector_of_an_employer_is_no_skill():
     assert "Telecommunications" not in skill_names("Il travaille dans le secteur des télécommunications.", "fr")
     assert "E-commerce" not in skill_names("She joined a firm of the e-commerce industry.", "en")

@@ -644,6 +644,8 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers,
                              verbs=index.verbs):
         found += lemma_matches(phrase, index, language)
+        if language == "en" and (plain := _without_adverbs(phrase)) is not phrase:
+            found += lemma_matches(plain, index, language)
         found += compositions(text, phrase, index, language, domains)
     found += pronoun_objects(text, words, index, language)
     if domains:
@@ -701,6 +703,20 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     kept = _without_actions_on_a_part(words, language, index, kept)
     kept = _without_actions_on_a_skill(text, words, language, index, kept)
     return sorted(kept, key=lambda m: (m.start, m.end, m.entry.kind, m.entry.id))
+
+
+def _without_adverbs(phrase: Phrase) -> Phrase:
+    """An English ``phrase`` without its "-ly" adverbs, which may stand between a verb and its
+    complement ("adapt quickly to change"); the phrase itself when it has none."""
+    kept = [w for w in phrase.words if not (len(w.key) > 4 and w.key.endswith("ly") and w.key not in _NOT_ADVERBS)]
+    if len(kept) == len(phrase.words) or len(kept) < 2:
+        return phrase
+    return phrase._replace(words=tuple(kept), lemmas=tuple(w.lemma for w in kept))
+
+
+#: English words in "-ly" that are no adverbs (word keys).
+_NOT_ADVERBS = frozenset({"apply", "supply", "reply", "multiply", "comply", "family", "assembly", "anomaly",
+                          "monopoly", "italy", "july", "daily", "weekly", "monthly", "yearly", "quarterly", "early"})
 
 
 #: Tool categories whose products stand for a system object in a phrase: "migrer les applications vers
