@@ -142,6 +142,8 @@ _MARKET_TREND = re.compile(
 _TREND_STEMS = ("driven", "fuel", "boosted", "propelled", "rise", "growth", "expansion", "boom", "advent", "spread",
                 "emergence", "essor", "explosion", "avènement", "arrivée", "généralisation", "omniprésence", "porté",
                 "porte", "tiré", "tire")
+#: How far a cue reaches on either side of its stem, in characters ("thanks to the steady growth of").
+_TREND_REACH = 48
 #: What makes a sentence one about the job's market, in which a trend is context: "demand", "growth", "recrute".
 _MARKET = re.compile(r"\b(?:demand|growth|grow|growing|employment|openings|jobs|market|hiring|recruit\w*|"
                      r"demande|croissance|emplois?|march[ée]|recrut\w*|débouchés|postes|offres)\b", re.I)
@@ -154,11 +156,8 @@ _TREND_ITEM_WORDS = 4
 def market_trends(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that name trends driving the job's market, in a sentence about that market
     (from the cue to the end of the list it opens)."""
-    spans = []
-    lowered = text.lower()
-    if not any(stem in lowered for stem in _TREND_STEMS):
-        return spans  # a search in C for a word every cue holds, before the pattern's own
-    for cue in _MARKET_TREND.finditer(text):
+    spans: list[tuple[int, int]] = []
+    for cue in _trend_cues(text):
         if not _MARKET.search(text, _sentence_start(text, cue.start()), _sentence_end(text, cue.end())):
             continue  # "avec l'essor du cloud, il faut savoir configurer AWS": a requirement, in its setting
         end = cue.end()
@@ -178,6 +177,21 @@ def market_trends(text: str) -> list[tuple[int, int]]:
             end = len(text)
         spans.append((cue.start(), end))
     return spans
+
+
+def _trend_cues(text: str) -> list[re.Match]:
+    """The matches of ``_MARKET_TREND`` in ``text``, searched only around the words every cue holds
+    (found by ``str.find``, in C): the pattern over a whole text cost 2 % of an extraction."""
+    lowered = text.lower()  # same length: the cue's stems are found at the text's own offsets
+    found: dict[int, re.Match] = {}
+    for stem in _TREND_STEMS:
+        at = lowered.find(stem)
+        while at >= 0:
+            cue = _MARKET_TREND.search(text, max(0, at - _TREND_REACH), at + len(stem) + _TREND_REACH)
+            if cue is not None:
+                found.setdefault(cue.start(), cue)
+            at = lowered.find(stem, at + 1)
+    return [found[start] for start in sorted(found)]
 
 
 def _sentence_start(text: str, at: int) -> int:

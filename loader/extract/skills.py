@@ -644,7 +644,7 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers,
                              verbs=index.verbs):
         found += lemma_matches(phrase, index, language)
-        if language == "en" and (plain := _without_adverbs(phrase)) is not phrase:
+        if language == "en" and "ly" in phrase.text and (plain := _without_adverbs(phrase)) is not phrase:
             found += lemma_matches(plain, index, language)
         found += compositions(text, phrase, index, language, domains)
     found += pronoun_objects(text, words, index, language)
