@@ -8,10 +8,12 @@ import threading
 import time
 
 import pytest
+import pyoxigraph as ox
 
+from rolegraph.core import formats
 from rolegraph.core.errors import QueryError, QueryTimeout, WorkerCrashed
 from rolegraph.core.store import publishing
-from rolegraph.server.executor import Executor, Job, release_free_memory
+from rolegraph.server.executor import Executor, Job, evaluate, release_free_memory
 
 RG = "https://w3id.org/rolegraph/ontology#"
 DOCUMENTS = f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{RG}SourceDocument> }}"
@@ -127,6 +129,25 @@ def test_rows_and_triples_beyond_max_rows_are_cut(pool):
     triples = pool.run(Job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph_media="application/n-triples",
                            serialise=True, max_rows=7))
     assert triples.truncated and len(triples.body.decode().strip().splitlines()) == 7
+
+
+@pytest.mark.parametrize("media", [JSON_RESULTS, "application/sparql-results+xml", "text/csv",
+                                   "text/tab-separated-values"])
+def test_the_row_cap_cuts_a_long_answer_at_its_row_in_every_format(media):
+    # Solutions of long literals with tabs, newlines and quotes, so that the answer spans many chunks of the writer.
+    store = ox.Store()
+    for i in range(3000):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/{i:05}"), ox.NamedNode("http://example.org/says"),
+                          ox.Literal(f'line\n{i}\t"quoted" ' + "x" * (i % 97), language="en")))
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    fmt = formats.by_media_type(media)
+    whole = store.query(text)
+    rows = [tuple(s) for s in whole]
+    for cap in (1, 2999, 3000, 3001, 1234):
+        result = evaluate(store, Job(text, solutions_media=media, serialise=True, max_rows=cap))
+        kept = rows[:cap]
+        assert result.truncated == (cap < len(rows)) and result.media == media
+        assert result.body == formats.serialize_results(formats.solutions(["s", "o"], kept), fmt)
 
 
 def test_no_acceptable_format_for_the_kind_of_result_leaves_the_body_empty(pool):
