@@ -30,6 +30,7 @@ its answer arrives (or, where raising a priority is not allowed, is replaced).
 from __future__ import annotations
 
 import ctypes
+import math
 import multiprocessing
 import os
 import queue
@@ -163,7 +164,7 @@ class _Lines:
     """A binary writer that keeps the chunks written to it and stops the writer (raises ``_Full``) once they hold
     more than ``most`` lines."""
 
-    def __init__(self, most: int) -> None:
+    def __init__(self, most: float) -> None:
         self.chunks: list[bytes] = []
         self.most, self.lines, self.full = most, 0, False
 
@@ -184,12 +185,10 @@ class _Full(Exception):
 
 
 def _serialised(results: ox.QuerySolutions, fmt: formats.Format, max_rows: int | None) -> tuple[bytes, bool]:
-    """``results`` in ``fmt`` cut at ``max_rows`` solutions, and whether they were cut. Oxigraph writes them as TSV
+    """``results`` in ``fmt`` cut at ``max_rows`` solutions (``None``: all), and whether they were cut. Oxigraph writes them as TSV
     (one line per solution) up to the cap without a Python object per term; another format is written from that
     TSV, whose cells are the terms' N-Triples forms, so every format is byte for byte the Oxigraph server's."""
-    if max_rows is None:
-        return formats.serialize_results(results, fmt), False
-    writer = _Lines(max_rows + 1)  # the header line, then one line per solution
+    writer = _Lines(math.inf if max_rows is None else max_rows + 1)  # the header line, then one line per solution
     try:
         results.serialize(writer, format=ox.QueryResultsFormat.TSV)
     except _Full:

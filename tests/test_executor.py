@@ -248,8 +248,9 @@ def _status_mb(pid: int, field: str) -> float:
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
 @pytest.mark.slow
 def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
-    # Large answers (serialised, as terms, as triples) leave the C heap fragmented: of the ~250 MB
-    # these raise a worker's peak by, it keeps ~115 MB without giving the free pages back, ~20 MB with.
+    # Large answers (serialised, as terms, as triples) leave the C heap fragmented: without giving the free pages
+    # back a worker kept ~115 MB of the ~250 MB these raised its peak by. Serialised answers no longer hold a Python
+    # object per term, so the peak rises by ~200 MB (from ~255) and what is kept after trimming is ~50 MB (from ~56).
     executor = Executor(str(built_store), workers=1, timeout=60)
     small = Job(DOCUMENTS)
     pairs = "WHERE { ?a ?p ?o . ?b ?q ?c }"
@@ -266,7 +267,7 @@ def test_a_worker_gives_back_the_memory_its_queries_freed(built_store):
             assert len(answer.body or b"") + len(answer.rows) + len(answer.triples) > 0
             assert executor.run(small).rows[0][0].value == "6"  # the worker is done with the last one
         assert executor.pids == [pid]
-        bound = (_status_mb(pid, "VmHWM") - resident) / 4  # a quarter of the peak's growth
+        bound = (_status_mb(pid, "VmHWM") - resident) / 3  # a third of the peak's growth
         deadline = time.monotonic() + 5  # an idle worker trims within TRIM_IDLE; allow a busy machine
         while _anonymous_mb(pid) - before >= bound and time.monotonic() < deadline:
             time.sleep(0.05)
