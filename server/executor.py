@@ -30,6 +30,7 @@ its answer arrives (or, where raising a priority is not allowed, is replaced).
 from __future__ import annotations
 
 import ctypes
+import math
 import multiprocessing
 import os
 import queue
@@ -138,12 +139,13 @@ def evaluate(store: Snapshot, job: Job, generation: str | None = None) -> Result
             result = Result("solutions", generation, variables=[v.value for v in results.variables])
             if job.serialise and not job.solutions_media:
                 return result  # 406, before any evaluation work
-            result.rows = [tuple(s) for s in islice(results, limit)]
-            result.truncated = _cut(result.rows, job.max_rows)
             if job.serialise:
                 fmt = formats.by_media_type(job.solutions_media)
-                body = formats.serialize_results(formats.solutions(result.variables, result.rows), fmt)
-                result.body, result.media, result.rows = body, job.solutions_media, []
+                result.body, result.truncated = _serialised(results, fmt, job.max_rows)
+                result.media = job.solutions_media
+                return result
+            result.rows = [tuple(s) for s in islice(results, limit)]
+            result.truncated = _cut(result.rows, job.max_rows)
         else:
             result = Result("triples", generation)
             if job.serialise and not job.graph_media:
@@ -156,6 +158,53 @@ def evaluate(store: Snapshot, job: Job, generation: str | None = None) -> Result
     except OSError as exc:  # evaluation errors surface while iterating
         raise QueryError(f"query evaluation failed: {exc}") from exc
     return result
+
+
+class _Lines:
+    """A binary writer that keeps the chunks written to it and stops the writer (raises ``_Full``) once they hold
+    more than ``most`` lines."""
+
+    def __init__(self, most: float) -> None:
+        self.chunks: list[bytes] = []
+        self.most, self.lines, self.full = most, 0, False
+
+    def write(self, chunk) -> int:
+        self.chunks.append(bytes(chunk))
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.most:
+            self.full = True
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Full(Exception):
+    pass
+
+
+def _serialised(results: ox.QuerySolutions, fmt: formats.Format, max_rows: int | None) -> tuple[bytes, bool]:
+    """``results`` in ``fmt`` cut at ``max_rows`` solutions (``None``: all), and whether they were cut. Oxigraph writes them as TSV
+    (one line per solution) up to the cap without a Python object per term; another format is written from that
+    TSV, whose cells are the terms' N-Triples forms, so every format is byte for byte the Oxigraph server's."""
+    writer = _Lines(math.inf if max_rows is None else max_rows + 1)  # the header line, then one line per solution
+    try:
+        results.serialize(writer, format=ox.QueryResultsFormat.TSV)
+    except _Full:
+        pass
+    except Exception:
+        if not writer.full:
+            raise
+    body = b"".join(writer.chunks)
+    if writer.full:
+        end = -1
+        for _ in range(max_rows + 1):
+            end = body.index(b"\n", end + 1)
+        body = body[:end + 1]
+    if fmt.oxigraph is not ox.QueryResultsFormat.TSV:
+        body = formats.serialize_results(ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV), fmt)
+    return body, writer.full
 
 
 def _cut(items: list, max_rows: int | None) -> bool:
