@@ -147,6 +147,6 @@ def topic_certificates(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         if known.overlapping(start, end):
             continue
         name = f"{m.entry.name} certification"
-        entry = Entry("certification", NEW_PREFIX + id_slug(name), name, (name,), (), attrs={"topic": m.entry.id})
+        entry = Entry("certification", NEW_PREFIX + id_slug(name), name, (name,), ())
         found.append(Mention(entry, start, end, text[start:end]))
     return found

@@ -16,7 +16,7 @@ import re
 from typing import Iterable, Sequence
 
 from ..labels import fold
-from .cues import CLAUSE_END
+from .cues import CLAUSE_END, sentence_bounds
 from .matcher import Mention
 from .spans import Spans
 
@@ -158,7 +158,7 @@ def market_trends(text: str) -> list[tuple[int, int]]:
     (from the cue to the end of the list it opens)."""
     spans: list[tuple[int, int]] = []
     for cue in _trend_cues(text):
-        if not _MARKET.search(text, _sentence_start(text, cue.start()), _sentence_end(text, cue.end())):
+        if not _MARKET.search(text, *sentence_bounds(text, cue.start())):
             continue  # "avec l'essor du cloud, il faut savoir configurer AWS": a requirement, in its setting
         end = cue.end()
         while (stop := _TREND_BREAK.search(text, end)) is not None:
@@ -192,12 +192,3 @@ def _trend_cues(text: str) -> list[re.Match]:
                 found.setdefault(cue.start(), cue)
             at = lowered.find(stem, at + 1)
     return [found[start] for start in sorted(found)]
-
-
-def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
-
-
-def _sentence_end(text: str, at: int) -> int:
-    found = CLAUSE_END.search(text, at)
-    return found.start() if found else len(text)

@@ -21,6 +21,8 @@ CUES = re.compile(
 )
 #: Where the clause around a word ends.
 CLAUSE_END = re.compile(r"[.!?;\n]")
+#: A sentence or line end, a full stop only before a space ("Node.js" ends nothing).
+SENTENCE_BREAK = re.compile(r"\n|[.!?;](?:\s|$)")
 #: Longest list item, in words, that counts as an item of a list of skills ("Esprit d'équipe").
 MAX_ITEM_WORDS = 5
 
@@ -42,3 +44,10 @@ def in_skill_context(text: str, start: int, end: int,
     found = CLAUSE_END.search(text, end)
     clause_end = found.start() if found else len(text)
     return bool(CUES.search(fold(text[clause_start:clause_end])))
+
+
+def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The bounds of the sentence (or line) around ``offset``, looking back at most 400 characters."""
+    start = max((m.end() for m in SENTENCE_BREAK.finditer(text, max(0, offset - 400), offset)), default=0)
+    found = SENTENCE_BREAK.search(text, offset)
+    return start, found.start() if found else len(text)

@@ -11,6 +11,7 @@ from typing import Callable
 from ..documents import Document
 from ..labels import fold
 from ..lexicon import Entry, Lexicon
+from .cues import SENTENCE_BREAK, sentence_bounds
 from .matcher import Mention
 from .spans import Spans
 
@@ -43,8 +44,6 @@ _FIELD_GLUE = frozenset("""
 #: Words that may stand between fields placed before their degree ("a computer science or engineering degree").
 _FIELD_COORD = frozenset("ou or et and".split())
 _WORD = re.compile(r"[^\W\d_]+", re.U)
-#: A sentence or line end: a field never reaches across one.
-_BREAK = re.compile(r"\n|[.!?;](?:\s|$)")
 _MAX_GLUE_WORDS = 9
 #: A degree that opens a list of its fields: "a degree in:", "un master en :", up to the line's end.
 _LIST_OPENER = re.compile(r"[ \t]*(?:in|en|of|de|d['’]|du|des)?[ \t]*:[ \t]*(?=\n)", re.I)
@@ -284,12 +283,12 @@ def _fields_of_study_after(text: str, head: Mention, parts: list[Mention]) -> li
     degree, but the field of study can vary. Computer science is a common choice", "they may come from
     backgrounds in information systems"). Another degree, or the end of the line (of the paragraph, once
     wrapped lines are joined), ends the reach."""
-    reach = _sentence_of(text, head.end)[1]
+    reach = sentence_bounds(text, head.end)[1]
     for _ in range(_SENTENCES_OF_STUDY):
-        after = _BREAK.search(text, reach) if reach < len(text) else None
+        after = SENTENCE_BREAK.search(text, reach) if reach < len(text) else None
         if after is None or "\n" in text[reach:after.end()]:
             break
-        reach = _sentence_of(text, after.end())[1]
+        reach = sentence_bounds(text, after.end())[1]
     found = []
     for part in parts:
         if part.start < head.end:
@@ -298,7 +297,7 @@ def _fields_of_study_after(text: str, head: Mention, parts: list[Mention]) -> li
             break
         if part.entry.kind != "field":
             continue
-        sentence_end = _sentence_of(text, part.end)[1]
+        sentence_end = sentence_bounds(text, part.end)[1]
         ends = _CLAUSE_BREAK.search(text, part.end, sentence_end)
         if _STUDY_CUE.search(text, head.end, ends.start() if ends else sentence_end):
             found.append(part)
@@ -314,7 +313,7 @@ def _joins(text: str, start: int, end: int, words: frozenset, most: int) -> bool
     if end < start:
         return False
     gap = text[start:end]
-    if _BREAK.search(re.sub(r"\b(?:e\.g|i\.e|etc)\.", "eg", gap, flags=re.I)):
+    if SENTENCE_BREAK.search(re.sub(r"\b(?:e\.g|i\.e|etc)\.", "eg", gap, flags=re.I)):
         return False
     glue = _glue_words(gap)
     return glue is not None and glue <= words and len(_WORD.findall(fold(gap))) <= most
@@ -341,13 +340,6 @@ def _generic(entry: Entry) -> bool:
     return bool(entry.get("generic"))
 
 
-def _sentence_of(text: str, offset: int) -> tuple[int, int]:
-    """The bounds of the sentence (or line) around ``offset``."""
-    start = max((m.end() for m in _BREAK.finditer(text, max(0, offset - 400), offset)), default=0)
-    found = _BREAK.search(text, offset)
-    return start, found.start() if found else len(text)
-
-
 def _drop_subsumed(text: str, items: list, lexicon: Lexicon) -> list:
     """A bare degree ("BTS") said in the sentence of a complete diploma of that degree ("BTS ou DUT (SIO,
     SN)") adds nothing there; said elsewhere on its own ("Requirements: bachelor's degree"), it is a diploma."""
@@ -356,9 +348,9 @@ def _drop_subsumed(text: str, items: list, lexicon: Lexicon) -> list:
     for item in items:
         degree = degrees.get(item.id)
         if degree:
-            sentences = {_sentence_of(text, ev.start) for other in items if other is not item
+            sentences = {sentence_bounds(text, ev.start) for other in items if other is not item
                          and fold(other.name).startswith(fold(degree.name) + " ") for ev in other.evidence}
-            item.evidence = [ev for ev in item.evidence if _sentence_of(text, ev.start) not in sentences]
+            item.evidence = [ev for ev in item.evidence if sentence_bounds(text, ev.start) not in sentences]
             if not item.evidence:
                 continue
         kept.append(item)

@@ -634,18 +634,18 @@ def refine(text: str, language: str | None, lexicon: Lexicon, mentions: list[Men
         mentions = [m for m in mentions if not _ordinary_word(text, m, language, section_at)]
     language = language if language in ("fr", "en") else "en"
     index = index_for(lexicon)
-    plain = words_of(text, language)
-    words = _products_as_objects(plain, mentions, language)
+    as_written = words_of(text, language)
+    words = _products_as_objects(as_written, mentions, language)
     # a product read as its object names nothing alone: "we use AWS" states no cloud computing
-    original = {w.start: w.lemma for w in plain}
+    original = {w.start: w.lemma for w in as_written}
     found = [f for f in inflected_matches(text, words, index, language)
              if not (_owned_noun(text, m := f.mention(text), language) or _employer_verb(text, m))]
     domains = subject_domains(index.grammar, subject)
     for phrase in candidates(text, language, words, kinds=frozenset({"segment", "distributed"}), needed=index.openers,
                              verbs=index.verbs):
         found += lemma_matches(phrase, index, language)
-        if language == "en" and "ly" in phrase.text and (plain := _without_adverbs(phrase)) is not phrase:
-            found += lemma_matches(plain, index, language)
+        if language == "en" and "ly" in phrase.text and (bare := _without_adverbs(phrase)) is not phrase:
+            found += lemma_matches(bare, index, language)
         found += compositions(text, phrase, index, language, domains)
     found += pronoun_objects(text, words, index, language)
     if domains:
@@ -719,21 +719,21 @@ _NOT_ADVERBS = frozenset({"apply", "supply", "reply", "multiply", "comply", "fam
                           "monopoly", "italy", "july", "daily", "weekly", "monthly", "yearly", "quarterly", "early"})
 
 
-#: Tool categories whose products stand for a system object in a phrase: "migrer les applications vers
-#: AWS" migrates them to the cloud, "administer Oracle" administers a database.
-_PRODUCT_OBJECTS = {"cloud": "cloud", "database": "database"}
+#: Tool categories whose products stand for the object of the category's name in a phrase: "migrer les
+#: applications vers AWS" migrates them to the cloud, "administer Oracle" administers a database.
+_PRODUCT_OBJECTS = frozenset({"cloud", "database"})
 
 
 def _products_as_objects(words: list[Word], mentions: list[Mention], language: str) -> list[Word]:
-    """``words`` with the words of each product of a category in ``_PRODUCT_OBJECTS`` read as that
-    category's object: its first word takes the object's lemma, the others none."""
+    """``words`` with the words of each product of a category in ``_PRODUCT_OBJECTS`` read as the
+    object that category names: its first word takes the object's lemma, the others none."""
     products = [m for m in mentions if m.entry.kind == "tool" and m.entry.get("category") in _PRODUCT_OBJECTS]
     if not products:
         return words
     changed = list(words)
     starts = [w.start for w in words]
     for product in products:
-        lemma = _object_lemma(_PRODUCT_OBJECTS[product.entry.get("category")], language)
+        lemma = _object_lemma(product.entry.get("category"), language)
         n = bisect.bisect_left(starts, product.start)
         while n < len(words) and words[n].end <= product.end:
             changed[n] = words[n]._replace(lemma=lemma if words[n].start == product.start else "")
@@ -925,22 +925,19 @@ def _the_leaders(text: str, mention: Mention) -> bool:
 
 def _perk(text: str, mention: Mention) -> bool:
     """Whether a soft skill is what the job gives ("a developer enjoys flexibility"), not a quality it asks."""
-    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
-        bool(_PERK_BEFORE.search(text, max(0, mention.start - 32), mention.start))
+    return _soft(mention) and _framed(text, mention, _PERK_BEFORE, 32)
 
 
 def _between_systems(text: str, mention: Mention) -> bool:
     """Whether a soft skill is an exchange between machines, not people: "la communication entre les
     composants", "permettre aux serveurs de communiquer", "the microservices communicate"."""
-    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
-        _framed(text, mention, _SYSTEM_AGENT, 64, _BETWEEN_SYSTEMS)
+    return _soft(mention) and _framed(text, mention, _SYSTEM_AGENT, 64, _BETWEEN_SYSTEMS)
 
 
 def _for_others(text: str, mention: Mention) -> bool:
     """Whether a soft skill is what the job helps others do ("aide les entreprises à prendre des
     décisions", "helps managers to make decisions"), not a quality of its own."""
-    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft" and \
-        bool(_HELPS_BEFORE.search(text, max(0, mention.start - 64), mention.start))
+    return _soft(mention) and _framed(text, mention, _HELPS_BEFORE, 64)
 
 
 def _sector(text: str, mention: Mention) -> bool:
@@ -957,11 +954,15 @@ def _followed_document(text: str, mention: Mention) -> bool:
             and _framed(text, mention, _FOLLOWED_BEFORE, 32, _FOLLOWED_AFTER))
 
 
-def _framed(text: str, mention: Mention, before: re.Pattern, reach: int, after: re.Pattern) -> bool:
+def _framed(text: str, mention: Mention, before: re.Pattern, reach: int, after: re.Pattern | None = None) -> bool:
     """Whether ``before`` ends within ``reach`` characters before ``mention`` or ``after`` starts right
     after it."""
     return (bool(before.search(text, max(0, mention.start - reach), mention.start))
-            or bool(after.match(text, mention.end)))
+            or (after is not None and bool(after.match(text, mention.end))))
+
+
+def _soft(mention: Mention) -> bool:
+    return mention.entry.kind == "competency" and mention.entry.get("type") == "soft"
 
 
 def _counted_quality(text: str, mention: Mention, language: str | None) -> bool:
